@@ -1,0 +1,151 @@
+"""Reads shared by the pages and the API. Each returns a queryset or object with everything a page
+needs prefetched, so a page costs a constant number of queries whatever the amount of content."""
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from villages.models import Attraction, Homestay, OpeningException, Route, RouteStop, RoomType, Village
+
+UPCOMING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class DayHours:
+    date: date
+    opens: time | None
+    closes: time | None
+    note: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens is not None
+
+
+def local_today() -> date:
+    return timezone.localdate()
+
+
+def _published_room_types() -> QuerySet[RoomType]:
+    return RoomType.objects.filter(is_active=True).order_by("order", "id")
+
+
+def homestays_published() -> QuerySet[Homestay]:
+    active = Q(room_types__is_active=True)
+    return (
+        Homestay.objects.filter(is_published=True, village__is_published=True)
+        .select_related("village")
+        .annotate(
+            price_from=Min("room_types__base_price", filter=active),
+            max_capacity=Max("room_types__capacity", filter=active),
+        )
+    )
+
+
+def attractions_published() -> QuerySet[Attraction]:
+    return Attraction.objects.filter(is_published=True, village__is_published=True).select_related("village")
+
+
+def routes_published() -> QuerySet[Route]:
+    return Route.objects.filter(is_published=True, village__is_published=True).select_related("village")
+
+
+def villages_published(*, theme: str | None = None) -> QuerySet[Village]:
+    villages = (
+        Village.objects.filter(is_published=True)
+        .prefetch_related("themes")
+        .annotate(
+            attraction_count=Count("attractions", filter=Q(attractions__is_published=True), distinct=True),
+            homestay_count=Count("homestays", filter=Q(homestays__is_published=True), distinct=True),
+        )
+    )
+    if theme:
+        villages = villages.filter(themes__slug=theme)
+    return villages
+
+
+def _attractions_with_hours(start: date, days: int) -> QuerySet[Attraction]:
+    return attractions_published().prefetch_related(
+        "opening_hours",
+        Prefetch(
+            "opening_exceptions",
+            queryset=OpeningException.objects.filter(date__gte=start, date__lt=start + timedelta(days=days)),
+        ),
+    )
+
+
+def _route_stops() -> Prefetch:
+    return Prefetch("stops", queryset=RouteStop.objects.select_related("attraction").order_by("position"))
+
+
+def village_detail(*, slug: str, start: date | None = None, days: int = UPCOMING_DAYS) -> Village:
+    """One published village with its honours, attractions (and their hours), homestays and routes.
+
+    Raises ``Village.DoesNotExist`` for an unknown or unpublished slug.
+    """
+    start = start or local_today()
+    return (
+        Village.objects.filter(is_published=True)
+        .prefetch_related(
+            "themes",
+            "honours",
+            Prefetch("attractions", queryset=_attractions_with_hours(start, days), to_attr="published_attractions"),
+            Prefetch(
+                "homestays",
+                queryset=homestays_published().prefetch_related(
+                    Prefetch("room_types", queryset=_published_room_types(), to_attr="active_room_types")
+                ),
+                to_attr="published_homestays",
+            ),
+            Prefetch(
+                "routes",
+                queryset=routes_published().prefetch_related(_route_stops()),
+                to_attr="published_routes",
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def attraction_detail(*, village_slug: str, slug: str, start: date | None = None, days: int = UPCOMING_DAYS):
+    start = start or local_today()
+    return (
+        _attractions_with_hours(start, days)
+        .prefetch_related(Prefetch("route_stops", queryset=RouteStop.objects.select_related("route")))
+        .get(village__slug=village_slug, slug=slug)
+    )
+
+
+def homestay_detail(*, village_slug: str, slug: str) -> Homestay:
+    return (
+        homestays_published()
+        .prefetch_related(Prefetch("room_types", queryset=_published_room_types(), to_attr="active_room_types"))
+        .get(village__slug=village_slug, slug=slug)
+    )
+
+
+def route_detail(*, village_slug: str, slug: str) -> Route:
+    return routes_published().prefetch_related(_route_stops()).get(village__slug=village_slug, slug=slug)
+
+
+def attraction_hours_on(attraction: Attraction, day: date) -> DayHours:
+    """Hours on one date: an exception for that date wins over the weekly hours.
+
+    Uses the prefetched ``opening_hours`` and ``opening_exceptions`` when present (no extra queries).
+    """
+    for exception in attraction.opening_exceptions.all():
+        if exception.date == day:
+            return DayHours(day, exception.opens, exception.closes, exception.note)
+    for hours in attraction.opening_hours.all():
+        if hours.weekday == day.weekday():
+            return DayHours(day, hours.opens, hours.closes)
+    return DayHours(day, None, None)
+
+
+def attraction_upcoming_hours(
+    attraction: Attraction, *, start: date | None = None, days: int = UPCOMING_DAYS
+) -> list[DayHours]:
+    start = start or local_today()
+    return [attraction_hours_on(attraction, start + timedelta(days=offset)) for offset in range(days)]

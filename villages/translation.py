@@ -1,0 +1,48 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from villages.models import Attraction, Homestay, Honour, OpeningException, Route, RouteStop, RoomType, Theme, Village
+
+
+@register(Theme)
+class ThemeTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Village)
+class VillageTranslation(TranslationOptions):
+    fields = ("name", "township", "summary", "story")
+
+
+@register(Honour)
+class HonourTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(Attraction)
+class AttractionTranslation(TranslationOptions):
+    fields = ("name", "summary", "description")
+
+
+@register(OpeningException)
+class OpeningExceptionTranslation(TranslationOptions):
+    fields = ("note",)
+
+
+@register(Homestay)
+class HomestayTranslation(TranslationOptions):
+    fields = ("name", "summary", "description", "photo_alt", "house_rules")
+
+
+@register(RoomType)
+class RoomTypeTranslation(TranslationOptions):
+    fields = ("name", "description", "beds")
+
+
+@register(Route)
+class RouteTranslation(TranslationOptions):
+    fields = ("name", "summary", "description")
+
+
+@register(RouteStop)
+class RouteStopTranslation(TranslationOptions):
+    fields = ("name", "note")
