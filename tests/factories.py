@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from villages.models import Attraction, Homestay, OpeningHours, Route, RouteStop, RoomType, Theme, Village
+from villages.models import Attraction, Homestay, OpeningHours, RoomType, Route, RouteStop, Theme, Village
 
 _seq = itertools.count(1)
 

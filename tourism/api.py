@@ -1,5 +1,8 @@
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError
 
+from tourism.api_accounts import router as accounts_router
+from tourism.api_accounts import unauthorized
 from villages.api import router as villages_router
 
 api = NinjaAPI(
@@ -7,5 +10,9 @@ api = NinjaAPI(
     version="1",
     description="Villages, attractions, homestays and routes of Lishi District. Field names are stable.",
     urls_namespace="api",
+    # No badge from validator.swagger.io: the CSP allows images from this site only.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 api.add_router("/", villages_router)
+api.add_router("/", accounts_router)
+api.add_exception_handler(AuthenticationError, unauthorized)

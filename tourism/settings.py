@@ -8,6 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from tourism.accounts import weixin_login
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -44,6 +46,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "js_lib_leaflet",
+    "ninja",  # templates and static files of /api/docs (Swagger UI from our own static files)
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.headless",
     "villages",
     "bookings",
     "tourism",
@@ -59,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -121,6 +129,39 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Chinese first (unprefixed URLs), English under /en/.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+
+# Accounts (django-allauth): email and password, verified email, allauth's own rate limits.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USER_DISPLAY = "tourism.accounts.user_display"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "confirm_email": "1/3m/key",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[离石乡村旅游 Lishi Tourism] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# The mini-program logs in through allauth's headless API and sends X-Session-Token to /api/.
+HEADLESS_CLIENTS = ("browser", "app")
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# WeChat login turns on only when its keys are configured.
+WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
+WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "")
+weixin_apps, SOCIALACCOUNT_PROVIDERS = weixin_login(WEIXIN_APP_ID, WEIXIN_APP_SECRET)
+INSTALLED_APPS += weixin_apps
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -171,7 +212,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", PRODUCTION) else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY", PRODUCTION)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

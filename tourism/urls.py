@@ -10,17 +10,21 @@ from tourism.api import api
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("villages/", include("villages.urls")),
+    path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )
 
 if settings.SERVE_MEDIA:
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 handler404 = "tourism.views.page_not_found"
 handler500 = "tourism.views.server_error"

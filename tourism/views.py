@@ -1,13 +1,36 @@
-from django.http import HttpResponse
+"""Site-wide pages: the home page and the error pages."""
+
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.urls import Resolver404
+
+from villages import selectors
+from villages.views import village_marker
 
 
 def home(request):
-    return HttpResponse()
+    villages = list(selectors.villages_published())
+    themes = {theme.slug: theme for village in villages for theme in village.themes.all()}
+    return render(
+        request,
+        "home.html",
+        {
+            "villages": villages,
+            "themes": sorted(themes.values(), key=lambda theme: (theme.order, theme.slug)),
+            "map_data": {"markers": [village_marker(village) for village in villages], "lines": []},
+        },
+    )
 
 
 def page_not_found(request, exception):
-    return HttpResponse(status=404)
+    """A helpful 404 in the language of the address, with the reason when a view gave one."""
+    reason = ""
+    if isinstance(exception, Http404) and not isinstance(exception, Resolver404) and exception.args:
+        reason = exception.args[0] if isinstance(exception.args[0], str) else ""
+    return render(request, "404.html", {"reason": reason}, status=404)
 
 
 def server_error(request):
-    return HttpResponse(status=500)
+    """A static page: no context processors and no database, so it works when those are what failed."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

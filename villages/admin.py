@@ -7,9 +7,9 @@ from villages.models import (
     Honour,
     OpeningException,
     OpeningHours,
+    RoomType,
     Route,
     RouteStop,
-    RoomType,
     Theme,
     Village,
 )
@@ -78,7 +78,15 @@ class RouteStopInline(TranslationTabularInline):
 
 @admin.register(Route)
 class RouteAdmin(TabbedTranslationAdmin):
-    list_display = ["name", "village", "mode", "distance_km", "duration_minutes", "difficulty", "is_published"]
+    list_display = [
+        "name",
+        "village",
+        "mode",
+        "distance_km",
+        "duration_minutes",
+        "difficulty",
+        "is_published",
+    ]
     list_filter = ["village", "mode", "difficulty", "is_published"]
     list_select_related = ["village"]
     search_fields = ["name_zh_hans", "name_en", "slug"]

@@ -134,9 +134,12 @@ class Attraction(GeoPoint):
         verbose_name_plural = _("景点 attractions")
         constraints = [
             models.UniqueConstraint(fields=["village", "slug"], name="attraction_unique_slug_per_village"),
-            models.CheckConstraint(condition=Q(ticket_price__gte=0), name="attraction_ticket_price_not_negative"),
             models.CheckConstraint(
-                condition=Q(visit_minutes__gte=5) & Q(visit_minutes__lte=720), name="attraction_visit_minutes_range"
+                condition=Q(ticket_price__gte=0), name="attraction_ticket_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_minutes__gte=5) & Q(visit_minutes__lte=720),
+                name="attraction_visit_minutes_range",
             ),
             models.CheckConstraint(condition=LATITUDE_RANGE, name="attraction_latitude_range"),
             models.CheckConstraint(condition=LONGITUDE_RANGE, name="attraction_longitude_range"),
@@ -146,7 +149,9 @@ class Attraction(GeoPoint):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("villages:attraction_detail", kwargs={"village_slug": self.village.slug, "slug": self.slug})
+        return reverse(
+            "villages:attraction_detail", kwargs={"village_slug": self.village.slug, "slug": self.slug}
+        )
 
 
 class OpeningHours(models.Model):
@@ -172,8 +177,12 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("开放时间 opening hours")
         constraints = [
             models.UniqueConstraint(fields=["attraction", "weekday"], name="opening_hours_one_per_weekday"),
-            models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="opening_hours_opens_before_closes"),
-            models.CheckConstraint(condition=Q(weekday__gte=0) & Q(weekday__lte=6), name="opening_hours_weekday_range"),
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")), name="opening_hours_opens_before_closes"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0) & Q(weekday__lte=6), name="opening_hours_weekday_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,12 +211,12 @@ class OpeningException(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.date}: {self.note}"
+
     @property
     def is_closed(self) -> bool:
         return self.opens is None
-
-    def __str__(self) -> str:
-        return f"{self.date}: {self.note}"
 
 
 class Homestay(GeoPoint):
@@ -266,7 +275,9 @@ class Homestay(GeoPoint):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("villages:homestay_detail", kwargs={"village_slug": self.village.slug, "slug": self.slug})
+        return reverse(
+            "villages:homestay_detail", kwargs={"village_slug": self.village.slug, "slug": self.slug}
+        )
 
 
 class RoomType(models.Model):
@@ -282,7 +293,9 @@ class RoomType(models.Model):
     room_count = models.PositiveSmallIntegerField(
         _("同类房间数 identical rooms"), default=1, validators=[MinValueValidator(1), MaxValueValidator(200)]
     )
-    base_price = models.DecimalField(_("平日价(元/晚) base price (CNY/night)"), max_digits=8, decimal_places=2)
+    base_price = models.DecimalField(
+        _("平日价(元/晚) base price (CNY/night)"), max_digits=8, decimal_places=2
+    )
     weekend_price = models.DecimalField(
         _("周末价(元/晚) weekend price (CNY/night)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
@@ -384,12 +397,18 @@ class RouteStop(models.Model):
     route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="stops")
     position = models.PositiveSmallIntegerField(_("顺序 position"))
     attraction = models.ForeignKey(
-        Attraction, on_delete=models.PROTECT, null=True, blank=True, related_name="route_stops",
+        Attraction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="route_stops",
         verbose_name=_("景点 attraction"),
     )
     name = models.CharField(_("站点名称 stop name"), max_length=80, blank=True)
     latitude = models.DecimalField(_("纬度 latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度 longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度 longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     note = models.CharField(_("说明 note"), max_length=160, blank=True)
 
     class Meta:

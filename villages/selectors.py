@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from villages.models import Attraction, Homestay, OpeningException, Route, RouteStop, RoomType, Village
+from villages.models import Attraction, Homestay, OpeningException, RoomType, Route, RouteStop, Theme, Village
 
 UPCOMING_DAYS = 7
 
@@ -91,7 +91,9 @@ def village_detail(*, slug: str, start: date | None = None, days: int = UPCOMING
         .prefetch_related(
             "themes",
             "honours",
-            Prefetch("attractions", queryset=_attractions_with_hours(start, days), to_attr="published_attractions"),
+            Prefetch(
+                "attractions", queryset=_attractions_with_hours(start, days), to_attr="published_attractions"
+            ),
             Prefetch(
                 "homestays",
                 queryset=homestays_published().prefetch_related(
@@ -121,7 +123,9 @@ def attraction_detail(*, village_slug: str, slug: str, start: date | None = None
 def homestay_detail(*, village_slug: str, slug: str) -> Homestay:
     return (
         homestays_published()
-        .prefetch_related(Prefetch("room_types", queryset=_published_room_types(), to_attr="active_room_types"))
+        .prefetch_related(
+            Prefetch("room_types", queryset=_published_room_types(), to_attr="active_room_types")
+        )
         .get(village__slug=village_slug, slug=slug)
     )
 
@@ -149,3 +153,38 @@ def attraction_upcoming_hours(
 ) -> list[DayHours]:
     start = start or local_today()
     return [attraction_hours_on(attraction, start + timedelta(days=offset)) for offset in range(days)]
+
+
+def themes_list() -> QuerySet[Theme]:
+    return Theme.objects.all()
+
+
+def attraction_detail_by_id(*, pk: int, start: date | None = None, days: int = UPCOMING_DAYS) -> Attraction:
+    """One published attraction with its weekly hours and the exceptions of the coming days.
+
+    Raises ``Attraction.DoesNotExist`` for an unknown or unpublished id.
+    """
+    return _attractions_with_hours(start or local_today(), days).get(pk=pk)
+
+
+def homestay_detail_by_id(*, pk: int) -> Homestay:
+    """One published homestay with its bookable room types. Raises ``Homestay.DoesNotExist``."""
+    return (
+        homestays_published()
+        .prefetch_related(
+            Prefetch("room_types", queryset=_published_room_types(), to_attr="active_room_types")
+        )
+        .get(pk=pk)
+    )
+
+
+def route_detail_by_id(*, pk: int) -> Route:
+    """One published route with its ordered stops; a stop's attraction comes with its village so that
+    its page address and published state are known without more queries. Raises ``Route.DoesNotExist``."""
+    stops = RouteStop.objects.select_related("attraction__village").order_by("position")
+    return routes_published().prefetch_related(Prefetch("stops", queryset=stops)).get(pk=pk)
+
+
+def routes_through(attraction: Attraction) -> QuerySet[Route]:
+    """Published routes (of published villages) with a stop at this attraction, each with its village."""
+    return routes_published().filter(stops__attraction=attraction).distinct()

@@ -1,6 +1,16 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from villages.models import Attraction, Homestay, Honour, OpeningException, Route, RouteStop, RoomType, Theme, Village
+from villages.models import (
+    Attraction,
+    Homestay,
+    Honour,
+    OpeningException,
+    RoomType,
+    Route,
+    RouteStop,
+    Theme,
+    Village,
+)
 
 
 @register(Theme)

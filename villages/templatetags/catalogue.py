@@ -1,0 +1,59 @@
+"""Display helpers for catalogue pages: money, durations, coordinates and demo badges."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+CENT = Decimal("0.01")
+
+
+@register.filter
+def cny(amount) -> str:
+    """``Decimal("1234.5")`` -> ``"¥1,234.50"``. Floats are refused: money is never a float."""
+    if amount is None or amount == "":
+        return ""
+    if isinstance(amount, float):
+        raise TypeError("money must be a Decimal, not a float")
+    value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    return f"¥{value:,.2f}"
+
+
+@register.filter
+def minutes(total) -> str:
+    """``90`` -> ``"1 小时 30 分钟"`` (through the translation catalogue)."""
+    hours, rest = divmod(int(total), 60)
+    if hours and rest:
+        return _("%(hours)d 小时 %(minutes)d 分钟") % {"hours": hours, "minutes": rest}
+    if hours:
+        return _("%(hours)d 小时") % {"hours": hours}
+    return _("%(minutes)d 分钟") % {"minutes": rest}
+
+
+@register.filter
+def coordinates(point) -> str:
+    """A WGS-84 point as words: ``"北纬 37.52000°，东经 111.13000°"``.
+
+    Takes anything with ``latitude`` / ``longitude``, a ``{"lat": .., "lng": ..}`` mapping (a map marker)
+    or a ``[lat, lng]`` pair (a point of a route line).
+    """
+    if isinstance(point, dict):
+        latitude, longitude = Decimal(str(point["lat"])), Decimal(str(point["lng"]))
+    elif isinstance(point, list | tuple):
+        latitude, longitude = (Decimal(str(value)) for value in point)
+    else:
+        latitude, longitude = Decimal(point.latitude), Decimal(point.longitude)
+    return _("%(lat_hemisphere)s %(lat)s°，%(lng_hemisphere)s %(lng)s°") % {
+        "lat_hemisphere": _("北纬") if latitude >= 0 else _("南纬"),
+        "lat": f"{abs(latitude):.5f}",
+        "lng_hemisphere": _("东经") if longitude >= 0 else _("西经"),
+        "lng": f"{abs(longitude):.5f}",
+    }
+
+
+@register.inclusion_tag("partials/demo_badge.html")
+def demo_badge(obj):
+    """The "演示数据" badge when ``obj.is_demo`` is set; nothing otherwise."""
+    return {"show": bool(getattr(obj, "is_demo", False))}
