@@ -44,8 +44,8 @@ bench: $(STAMP)
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=tests --ignore=bench
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=staticfiles
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
