@@ -1,6 +1,7 @@
 """One settings module; every deployment difference comes from environment variables (see README)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -110,7 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", "")}
+    # Tests use a file database (not shared in-memory) so the concurrency tests can race real connections.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("SQLITE_TEST_NAME")
+        or str(Path(tempfile.gettempdir()) / f"lishi-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -232,3 +237,7 @@ LOGGING = {
 }
 
 SITE_NAME = _("离石乡村旅游")
+
+# Bookings: how long unpaid and unanswered bookings hold their nights.
+BOOKING_PAYMENT_HOLD_MINUTES = int(os.environ.get("BOOKING_PAYMENT_HOLD_MINUTES", "15"))
+BOOKING_REQUEST_HOLD_HOURS = int(os.environ.get("BOOKING_REQUEST_HOLD_HOURS", "24"))

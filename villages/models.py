@@ -4,6 +4,7 @@ Coordinates are WGS-84 decimal degrees. Anything not taken from the source artic
 carries ``is_demo=True``; pages show a badge for it.
 """
 
+from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -244,8 +245,8 @@ class Homestay(GeoPoint):
     photo_alt = models.CharField(_("照片说明 photo description"), max_length=120, blank=True)
     amenities = models.JSONField(_("设施 amenities"), default=list, blank=True)
     house_rules = models.TextField(_("入住须知 house rules"), blank=True)
-    check_in_time = models.TimeField(_("入住时间 check-in from"), default="14:00")
-    check_out_time = models.TimeField(_("退房时间 check-out by"), default="12:00")
+    check_in_time = models.TimeField(_("入住时间 check-in from"), default=time(14))
+    check_out_time = models.TimeField(_("退房时间 check-out by"), default=time(12))
     phone = models.CharField(_("联系电话 phone"), max_length=30, blank=True)
     instant_book = models.BooleanField(
         _("即时预订 instant book"),
@@ -309,7 +310,7 @@ class RoomType(models.Model):
     )
     same_day_cutoff = models.TimeField(
         _("当天预订截止时间 same-day booking cut-off"),
-        default="18:00",
+        default=time(18),
         help_text=_("北京时间;此后不能预订当晚 Beijing time; after it tonight can no longer be booked"),
     )
     is_active = models.BooleanField(_("可预订 bookable"), default=True)

@@ -1,0 +1,121 @@
+"""Staff views of bookings, inventory and prices. Bookings change state only through the services (the
+owner console and the API), so here they are read-only; guest document numbers are always masked."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from bookings.guests import mask_document_number
+from bookings.models import Booking, BookingNight, Guest, HolidayDay, PriceRule, RoomNight
+from bookings.selectors import holiday_years_missing
+from villages.models import RoomType
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class BookingNightInline(ReadOnlyInline):
+    model = BookingNight
+    fields = ["night", "rooms", "price"]
+
+
+class GuestInline(ReadOnlyInline):
+    model = Guest
+    fields = ["name", "document_type", "document_masked", "is_lead", "registered_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("证件号码 document number"))
+    def document_masked(self, guest: Guest) -> str:
+        return mask_document_number(guest.document_number)
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["reference", "homestay", "room_type", "check_in", "check_out", "rooms", "total", "status"]
+    list_filter = ["status", "payment", "needs_approval", "homestay__village", "homestay"]
+    list_select_related = ["homestay", "room_type__homestay"]
+    search_fields = ["reference", "lead_guest_name", "lead_guest_phone"]
+    date_hierarchy = "check_in"
+    inlines = [BookingNightInline, GuestInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Booking._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HolidayDay)
+class HolidayDayAdmin(TabbedTranslationAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name_zh_hans", "name_en"]
+
+    def changelist_view(self, request, extra_context=None):
+        missing = holiday_years_missing()
+        if missing:
+            years = "、".join(str(year) for year in missing)
+            messages.warning(
+                request,
+                gettext(
+                    "%(years)s年的节假日安排还没有录入,这些日期将按平日和周末定价 "
+                    "No holiday calendar for %(years)s yet: those dates price as weekdays and weekends"
+                )
+                % {"years": years},
+            )
+        return super().changelist_view(request, extra_context)
+
+
+class RoomTypeChoiceMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room_type":
+            kwargs["queryset"] = RoomType.objects.select_related("homestay")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(PriceRule)
+class PriceRuleAdmin(RoomTypeChoiceMixin, admin.ModelAdmin):
+    list_display = ["room_type", "first_night", "last_night", "price", "note"]
+    list_filter = ["room_type__homestay__village", "room_type__homestay"]
+    list_select_related = ["room_type__homestay"]
+    date_hierarchy = "first_night"
+
+
+@admin.register(RoomNight)
+class RoomNightAdmin(admin.ModelAdmin):
+    """Counters are changed by bookings and the owner's calendar only; staff may adjust prices and
+    minimum stays of a night."""
+
+    list_display = [
+        "room_type",
+        "night",
+        "rooms_total",
+        "rooms_booked",
+        "rooms_held",
+        "rooms_closed",
+        "price_override",
+        "min_nights_override",
+    ]
+    list_filter = ["room_type__homestay__village", "room_type__homestay"]
+    list_select_related = ["room_type__homestay"]
+    date_hierarchy = "night"
+    readonly_fields = ["room_type", "night", "rooms_total", "rooms_booked", "rooms_held", "rooms_closed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,179 @@
+"""Nightly prices.
+
+For each night (the date the guest goes to sleep), the first of these that applies:
+
+1. ``RoomNight.price_override``: a price the owner set for that very night;
+2. a ``PriceRule`` covering the night (the most recently created one where rules overlap);
+3. the holiday price on a statutory holiday (``HolidayDay`` kind holiday); without a holiday price the
+   weekend price, without that the base price;
+4. the base price on a make-up working day (调休 ``HolidayDay`` kind workday), even on a Saturday;
+5. the weekend price on Friday and Saturday nights (base price if the room type has none);
+6. the base price.
+
+Years with no ``HolidayDay`` rows (not yet published) price as plain weekdays and weekends.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Protocol
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import HolidayDay, PriceRule, RoomNight
+from bookings.money import CURRENCY, quantize
+from villages.models import RoomType
+
+WEEKEND_NIGHTS = {4, 5}  # Friday and Saturday nights
+MAX_QUOTED_NIGHTS = 366
+
+
+class PriceReason(models.TextChoices):
+    BASE = "base", _("平日价 Weekday price")
+    WEEKEND = "weekend", _("周末价 Weekend price")
+    HOLIDAY = "holiday", _("节假日价 Holiday price")
+    WORKDAY = "workday", _("调休上班日按平日价 Make-up working day, weekday price")
+    RULE = "rule", _("时段价格 Date-range price")
+    OVERRIDE = "override", _("当晚价格 Price set for this night")
+
+
+@dataclass(frozen=True)
+class NightPrice:
+    night: date
+    price: Decimal
+    reason: PriceReason
+
+
+@dataclass(frozen=True)
+class Quote:
+    room_type_id: int
+    check_in: date
+    check_out: date
+    rooms: int
+    nights: tuple[NightPrice, ...]
+    total: Decimal
+    currency: str = CURRENCY
+
+    @property
+    def per_room(self) -> Decimal:
+        return quantize(sum((night.price for night in self.nights), Decimal(0)))
+
+
+def stay_nights(check_in: date, check_out: date) -> list[date]:
+    return [check_in + timedelta(days=offset) for offset in range((check_out - check_in).days)]
+
+
+def calendar_reason(night: date, day_kinds: dict[date, str]) -> PriceReason:
+    kind = day_kinds.get(night)
+    if kind == HolidayDay.Kind.HOLIDAY:
+        return PriceReason.HOLIDAY
+    if kind == HolidayDay.Kind.WORKDAY:
+        return PriceReason.WORKDAY
+    return PriceReason.WEEKEND if night.weekday() in WEEKEND_NIGHTS else PriceReason.BASE
+
+
+class Priced(Protocol):
+    """What pricing reads of a room type: a ``RoomType`` or a lighter row with the same names."""
+
+    pk: int
+    base_price: Decimal
+    weekend_price: Decimal | None
+    holiday_price: Decimal | None
+
+
+def list_price(room_type: Priced, reason: PriceReason) -> Decimal:
+    if reason == PriceReason.HOLIDAY:
+        return room_type.holiday_price or room_type.weekend_price or room_type.base_price
+    if reason == PriceReason.WEEKEND:
+        return room_type.weekend_price or room_type.base_price
+    return room_type.base_price
+
+
+@dataclass
+class PriceBook:
+    """What it takes to price any night in ``[start, end)`` for some room types: three queries."""
+
+    day_kinds: dict[date, str]
+    overrides: dict[tuple[int, date], Decimal] = field(default_factory=dict)
+    rules: dict[int, list[tuple[date, date, Decimal]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, room_type_ids: Iterable[int] | None, start: date, end: date) -> "PriceBook":
+        """``room_type_ids=None`` loads every room type's overrides and rules in the range (they are
+        few), cheaper than filtering by a long list of ids."""
+        day_kinds = dict(HolidayDay.objects.filter(date__gte=start, date__lt=end).values_list("date", "kind"))
+        nights = RoomNight.objects.filter(night__gte=start, night__lt=end, price_override__isnull=False)
+        price_rules = PriceRule.objects.filter(first_night__lt=end, last_night__gte=start)
+        if room_type_ids is not None:
+            nights = nights.filter(room_type_id__in=room_type_ids)
+            price_rules = price_rules.filter(room_type_id__in=room_type_ids)
+        overrides = {
+            (room_type_id, night): price
+            for room_type_id, night, price in nights.order_by().values_list(
+                "room_type_id", "night", "price_override"
+            )
+        }
+        rules = defaultdict(list)
+        for room_type_id, first, last, price in price_rules.order_by("-id").values_list(
+            "room_type_id", "first_night", "last_night", "price"
+        ):
+            rules[room_type_id].append((first, last, price))
+        return cls(day_kinds=day_kinds, overrides=overrides, rules=dict(rules))
+
+    def night(self, room_type: Priced, night: date) -> NightPrice:
+        override = self.overrides.get((room_type.pk, night))
+        if override is not None:
+            return NightPrice(night, override, PriceReason.OVERRIDE)
+        for first, last, price in self.rules.get(room_type.pk, ()):
+            if first <= night <= last:
+                return NightPrice(night, price, PriceReason.RULE)
+        reason = calendar_reason(night, self.day_kinds)
+        return NightPrice(night, list_price(room_type, reason), reason)
+
+    def stay(self, room_type: Priced, nights: list[date]) -> list[NightPrice]:
+        return [self.night(room_type, night) for night in nights]
+
+    def stay_total(self, room_type: Priced, reasons: list[tuple[date, PriceReason]]) -> Decimal:
+        """Price of one room for the nights given with their calendar reasons (computed once per search)."""
+        key = room_type.pk
+        if key not in self.rules and not any((key, night) in self.overrides for night, _reason in reasons):
+            return sum((list_price(room_type, reason) for _night, reason in reasons), Decimal(0))
+        return sum((self.night(room_type, night).price for night, _reason in reasons), Decimal(0))
+
+
+def validate_stay_dates(check_in: date, check_out: date) -> list[date]:
+    if check_out <= check_in:
+        raise ValidationError(
+            gettext("退房日期必须晚于入住日期 Check-out must be after check-in"), code="dates_order"
+        )
+    nights = stay_nights(check_in, check_out)
+    if len(nights) > MAX_QUOTED_NIGHTS:
+        raise ValidationError(
+            gettext("一次最多预订%(n)s晚 At most %(n)s nights at a time") % {"n": MAX_QUOTED_NIGHTS},
+            code="too_long",
+        )
+    return nights
+
+
+def quote(*, room_type: RoomType, check_in: date, check_out: date, rooms: int = 1) -> Quote:
+    """Every night's price and why, and the total for ``rooms`` rooms. Stay rules are not checked here
+    (see ``bookings.rules.stay_validate``); the dates must be in order."""
+    nights = validate_stay_dates(check_in, check_out)
+    if rooms < 1:
+        raise ValidationError(gettext("至少预订1间房 Book at least one room"), code="rooms")
+    book = PriceBook.load(room_type_ids=[room_type.pk], start=check_in, end=check_out)
+    priced = tuple(book.stay(room_type, nights))
+    per_room = sum((night.price for night in priced), Decimal(0))
+    return Quote(
+        room_type_id=room_type.pk,
+        check_in=check_in,
+        check_out=check_out,
+        rooms=rooms,
+        nights=priced,
+        total=quantize(per_room * rooms),
+    )

@@ -1,0 +1,504 @@
+"""Every change of a booking's state. Each service is atomic, locks the booking, returns the booking as
+it is now (use the return value, the instance passed in is not refreshed), returns early when the
+booking is already in the target state (payment webhooks repeat and arrive out of order) and refuses
+other transitions with ``IllegalTransition``.
+
+How a booking moves (``instant_book`` is the homestay's setting at the time of booking)::
+
+    instant book, pay online      held (payment, BOOKING_PAYMENT_HOLD_MINUTES) --booking_confirm--> confirmed
+    instant book, pay at homestay confirmed at once
+    on request,   pay online      held (payment) --booking_confirm--> held (approval,
+                                  BOOKING_REQUEST_HOLD_HOURS) --booking_approve--> confirmed
+    on request,   pay at homestay held (approval) --booking_approve--> confirmed
+    confirmed --booking_check_in--> checked_in --booking_check_out--> completed
+    confirmed --booking_mark_no_show--> no_show
+    held --booking_decline (owner)--> cancelled;  held/confirmed --booking_cancel--> cancelled
+    held, hold time over --booking_expire / bookings_expire_due--> expired
+
+On request the guest pays first and the owner answers within the request hold; a declined or expired
+paid request is refunded in full (``refund_due``). A payment that arrives after its hold expired still
+confirms the booking if the rooms are free (``booking_confirm`` takes them again), else it raises
+``NightsUnavailable`` and the payment must be refunded.
+"""
+
+import secrets
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings import inventory
+from bookings.clock import local_today
+from bookings.contacts import clean_name, validate_contact
+from bookings.errors import IllegalTransition
+from bookings.guests import GuestDetails, validate_document
+from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest
+from bookings.money import ZERO, quantize
+from bookings.policies import guest_refund
+from bookings.pricing import quote, stay_nights
+from bookings.rules import stay_validate
+from villages.models import RoomType
+
+Status = Booking.Status
+Party = Booking.Party
+SETTLED = (Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED)
+
+PAYMENT_HOLD_MINUTES = 15
+REQUEST_HOLD_HOURS = 24
+
+STATUS_WORDS = {
+    Status.HELD: ("待确认", "on hold"),
+    Status.CONFIRMED: ("已确认", "confirmed"),
+    Status.CHECKED_IN: ("已入住", "checked in"),
+    Status.COMPLETED: ("已完成", "completed"),
+    Status.CANCELLED: ("已取消", "cancelled"),
+    Status.EXPIRED: ("已过期", "expired"),
+    Status.NO_SHOW: ("未到店", "a no-show"),
+}
+ACTION_WORDS = {
+    "confirm": ("确认付款", "paid"),
+    "approve": ("同意", "approved"),
+    "decline": ("拒绝", "declined"),
+    "cancel": ("取消", "cancelled"),
+    "expire": ("做过期处理", "expired"),
+    "check_in": ("办理入住", "checked in"),
+    "check_out": ("办理退房", "checked out"),
+    "no_show": ("标记为未到店", "marked as a no-show"),
+    "register": ("登记入住人", "used to register guests"),
+}
+
+
+def payment_hold() -> timedelta:
+    return timedelta(minutes=getattr(settings, "BOOKING_PAYMENT_HOLD_MINUTES", PAYMENT_HOLD_MINUTES))
+
+
+def request_hold() -> timedelta:
+    return timedelta(hours=getattr(settings, "BOOKING_REQUEST_HOLD_HOURS", REQUEST_HOLD_HOURS))
+
+
+def illegal(booking: Booking, action: str, message: str | None = None) -> IllegalTransition:
+    if message is None:
+        status_zh, status_en = STATUS_WORDS[booking.status]
+        action_zh, action_en = ACTION_WORDS[action]
+        message = _(
+            "预订%(status_zh)s,不能%(action_zh)s The booking is %(status_en)s and cannot be %(action_en)s"
+        ) % {
+            "status_zh": status_zh,
+            "action_zh": action_zh,
+            "status_en": status_en,
+            "action_en": action_en,
+        }
+    return IllegalTransition(message, status=booking.status, action=action)
+
+
+def new_reference() -> str:
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(REFERENCE_LENGTH))
+        if not Booking.objects.filter(reference=reference).exists():
+            return reference
+
+
+def lock_booking(booking: Booking) -> Booking:
+    """Lock the booking's room type, then the booking (the lock order of ``bookings.inventory``)."""
+    room_type_id = Booking.objects.values_list("room_type_id", flat=True).get(pk=booking.pk)
+    inventory.lock_room_type(room_type_id)
+    return Booking.objects.select_for_update(of=("self",)).select_related("homestay").get(pk=booking.pk)
+
+
+def _counter(status: str) -> str:
+    return inventory.HELD if status == Status.HELD else inventory.BOOKED
+
+
+def _release_from(booking: Booking, first_night: date) -> None:
+    """Give back the booking's rooms from ``first_night`` to the end of the stay."""
+    nights = [night for night in stay_nights(booking.check_in, booking.check_out) if night >= first_night]
+    inventory.release(
+        room_type_id=booking.room_type_id,
+        nights=nights,
+        rooms=booking.rooms,
+        counter=_counter(booking.status),
+    )
+
+
+def _paid_amount(booking: Booking) -> Decimal:
+    return booking.total if booking.is_paid else ZERO
+
+
+def _expire(booking: Booking, now: datetime) -> bool:
+    """Expire a held booking unless someone else already did: the conditional UPDATE makes two racers
+    release its rooms once, whichever database."""
+    done = Booking.objects.filter(pk=booking.pk, status=Status.HELD).update(
+        status=Status.EXPIRED, refund_due=booking.total if booking.is_paid else None, updated_at=now
+    )
+    if done:
+        _release_from(booking, booking.check_in)
+    return bool(done)
+
+
+def holds_expire_stale(*, room_type_id: int, start: date, end: date, now: datetime) -> int:
+    """Expire the held bookings of a room type whose hold is over and whose stay touches ``[start, end)``.
+    The caller holds the room type's lock."""
+    stale = Booking.objects.filter(
+        room_type_id=room_type_id,
+        status=Status.HELD,
+        hold_expires_at__lte=now,
+        check_in__lt=end,
+        check_out__gt=start,
+    ).order_by("id")
+    return sum(_expire(booking, now) for booking in stale.select_for_update())
+
+
+def _confirm(booking: Booking, now: datetime) -> None:
+    booking.status = Status.CONFIRMED
+    booking.confirmed_at = now
+    booking.hold_expires_at = None
+
+
+@transaction.atomic
+def booking_hold(
+    *,
+    room_type: RoomType,
+    check_in: date,
+    check_out: date,
+    guests: int,
+    rooms: int = 1,
+    user: AbstractBaseUser | None = None,
+    lead_guest_name: str,
+    lead_guest_phone: str,
+    payment: str = Booking.Payment.ONLINE,
+    language: str = "zh-hans",
+) -> Booking:
+    """Take rooms for a stay and create the booking (held, or confirmed for instant-book pay-at-homestay).
+
+    Raises ``ValidationError`` when a stay rule or the contact details are wrong and
+    ``NightsUnavailable`` when a night is full; either way nothing changes.
+    """
+    room_type = inventory.lock_room_type(room_type.pk)
+    homestay = room_type.homestay
+    name, phone = validate_contact(name=lead_guest_name, phone=lead_guest_phone)
+    if payment not in Booking.Payment.values:
+        raise ValueError(f"unknown payment method {payment!r}")
+    nights = stay_validate(
+        room_type=room_type, check_in=check_in, check_out=check_out, guests=guests, rooms=rooms
+    )
+    priced = quote(room_type=room_type, check_in=check_in, check_out=check_out, rooms=rooms)
+    now = timezone.now()
+    booking = Booking(
+        reference=new_reference(),
+        user=user,
+        homestay=homestay,
+        room_type=room_type,
+        check_in=check_in,
+        check_out=check_out,
+        guests=guests,
+        rooms=rooms,
+        total=priced.total,
+        payment=payment,
+        needs_approval=not homestay.instant_book,
+        lead_guest_name=name,
+        lead_guest_phone=phone,
+        language=language,
+    )
+    if payment == Booking.Payment.AT_HOMESTAY and homestay.instant_book:
+        _confirm(booking, now)
+    else:
+        booking.status = Status.HELD
+        booking.hold_expires_at = now + (
+            payment_hold() if payment == Booking.Payment.ONLINE else request_hold()
+        )
+    booking.full_clean(
+        exclude=["user", "homestay", "room_type"], validate_unique=False, validate_constraints=False
+    )
+    holds_expire_stale(room_type_id=room_type.pk, start=check_in, end=check_out, now=now)
+    inventory.take(room_type=room_type, nights=nights, rooms=rooms, counter=_counter(booking.status))
+    booking.save(force_insert=True)
+    BookingNight.objects.bulk_create(
+        BookingNight(booking=booking, room_type=room_type, night=night.night, rooms=rooms, price=night.price)
+        for night in priced.nights
+    )
+    return booking
+
+
+def _retake(booking: Booking, now: datetime, counter: str) -> None:
+    """Take an expired booking's rooms again (a late payment)."""
+    if booking.check_in < local_today():
+        raise illegal(booking, "confirm")
+    room_type = RoomType.objects.get(pk=booking.room_type_id)
+    holds_expire_stale(room_type_id=room_type.pk, start=booking.check_in, end=booking.check_out, now=now)
+    nights = stay_nights(booking.check_in, booking.check_out)
+    inventory.take(room_type=room_type, nights=nights, rooms=booking.rooms, counter=counter)
+    booking.refund_due = None
+
+
+@transaction.atomic
+def booking_confirm(*, booking: Booking) -> Booking:
+    """The guest's online payment has arrived: confirm, or wait for the owner's approval (on request)."""
+    booking = lock_booking(booking)
+    if booking.is_paid or (booking.payment == Booking.Payment.AT_HOMESTAY and booking.status in SETTLED):
+        return booking
+    if booking.payment != Booking.Payment.ONLINE or booking.status not in (Status.HELD, Status.EXPIRED):
+        raise illegal(booking, "confirm")
+    now = timezone.now()
+    awaits_owner = booking.needs_approval and booking.approved_at is None
+    if booking.status == Status.EXPIRED:
+        _retake(booking, now, inventory.HELD if awaits_owner else inventory.BOOKED)
+    elif not awaits_owner:
+        nights = stay_nights(booking.check_in, booking.check_out)
+        inventory.move(
+            room_type_id=booking.room_type_id,
+            nights=nights,
+            rooms=booking.rooms,
+            source=inventory.HELD,
+            target=inventory.BOOKED,
+        )
+    booking.paid_at = now
+    if awaits_owner:
+        booking.status = Status.HELD
+        booking.hold_expires_at = now + request_hold()
+    else:
+        _confirm(booking, now)
+    booking.save()
+    return booking
+
+
+@transaction.atomic
+def booking_approve(*, booking: Booking) -> Booking:
+    """The owner accepts a request (on-request homestays). A request past its answer time that nobody
+    has expired yet can still be accepted: its rooms were never given back."""
+    booking = lock_booking(booking)
+    if booking.approved_at is not None or booking.status in SETTLED:
+        return booking
+    if booking.status != Status.HELD:
+        raise illegal(booking, "approve")
+    if booking.awaiting_payment:
+        raise illegal(
+            booking,
+            "approve",
+            _("客人尚未付款,付款后才能同意 The guest has not paid yet; approve after the payment arrives"),
+        )
+    now = timezone.now()
+    inventory.move(
+        room_type_id=booking.room_type_id,
+        nights=stay_nights(booking.check_in, booking.check_out),
+        rooms=booking.rooms,
+        source=inventory.HELD,
+        target=inventory.BOOKED,
+    )
+    booking.approved_at = now
+    _confirm(booking, now)
+    booking.save()
+    return booking
+
+
+def _cancel(booking: Booking, *, by: str, reason: str, refund: Decimal) -> None:
+    _release_from(booking, booking.check_in)
+    booking.status = Status.CANCELLED
+    booking.cancelled_by = by
+    booking.cancel_reason = reason[:200]
+    booking.cancelled_at = timezone.now()
+    booking.refund_due = quantize(refund)
+    booking.save()
+
+
+@transaction.atomic
+def booking_decline(*, booking: Booking, reason: str = "") -> Booking:
+    """The owner turns down a held booking; whatever was paid is refunded in full."""
+    booking = lock_booking(booking)
+    if booking.status == Status.CANCELLED:
+        return booking
+    if booking.status != Status.HELD:
+        raise illegal(booking, "decline")
+    _cancel(booking, by=Party.OWNER, reason=reason, refund=_paid_amount(booking))
+    return booking
+
+
+def _first_night_price(booking: Booking) -> Decimal:
+    first = (
+        BookingNight.objects.filter(booking=booking).order_by("night").values_list("price", flat=True).first()
+    )
+    return (first or ZERO) * booking.rooms
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by: str, reason: str = "") -> Booking:
+    """Cancel a held or confirmed booking up to its arrival day; sets ``refund_due``.
+
+    ``by`` is a ``Booking.Party``. The guest gets what the homestay's cancellation policy gives
+    (``bookings.policies``); a cancellation by the owner or the platform, or of a booking not yet
+    confirmed, refunds everything paid.
+    """
+    if by not in Party.values:
+        raise ValueError(f"unknown party {by!r}")
+    booking = lock_booking(booking)
+    if booking.status == Status.CANCELLED:
+        return booking
+    if booking.status not in (Status.HELD, Status.CONFIRMED):
+        raise illegal(booking, "cancel")
+    today = local_today()
+    if booking.check_in < today:
+        raise illegal(
+            booking,
+            "cancel",
+            _("入住日期已过,不能取消 The arrival day has passed; the booking cannot be cancelled"),
+        )
+    paid = _paid_amount(booking)
+    if by == Party.GUEST and booking.status == Status.CONFIRMED and paid:
+        refund = guest_refund(
+            policy=booking.homestay.cancellation_policy,
+            paid=paid,
+            first_night=_first_night_price(booking),
+            days_before=(booking.check_in - today).days,
+        )
+    else:
+        refund = paid
+    _cancel(booking, by=by, reason=reason, refund=refund)
+    return booking
+
+
+@transaction.atomic
+def booking_expire(*, booking: Booking) -> Booking:
+    """Expire a held booking whose hold time is over, giving its rooms back."""
+    booking = lock_booking(booking)
+    if booking.status == Status.EXPIRED:
+        return booking
+    if booking.status != Status.HELD:
+        raise illegal(booking, "expire")
+    now = timezone.now()
+    if booking.hold_expires_at > now:
+        raise illegal(booking, "expire", _("保留时间未到 The hold has not expired yet"))
+    _expire(booking, now)
+    booking.refresh_from_db()
+    return booking
+
+
+def bookings_expire_due() -> int:
+    """Expire every held booking whose hold is over (the ``expire_holds`` command). Each booking in its
+    own transaction, so a long run never blocks guests. Returns how many were expired."""
+    now = timezone.now()
+    due = Booking.objects.filter(status=Status.HELD, hold_expires_at__lte=now).order_by("id")
+    expired = 0
+    for booking in due.only("pk"):
+        with transaction.atomic():
+            locked = lock_booking(booking)
+            if locked.status == Status.HELD and locked.hold_expires_at <= now and _expire(locked, now):
+                expired += 1
+    return expired
+
+
+@transaction.atomic
+def booking_check_in(*, booking: Booking) -> Booking:
+    """The guest has arrived: from the check-in date until the last night (Beijing time)."""
+    booking = lock_booking(booking)
+    if booking.status == Status.CHECKED_IN:
+        return booking
+    if booking.status != Status.CONFIRMED:
+        raise illegal(booking, "check_in")
+    today = local_today()
+    if today < booking.check_in:
+        raise illegal(booking, "check_in", _("还没到入住日期 It is not the arrival day yet"))
+    if today >= booking.check_out:
+        raise illegal(booking, "check_in", _("退房日期已过 The stay is already over"))
+    booking.status = Status.CHECKED_IN
+    booking.checked_in_at = timezone.now()
+    booking.save()
+    return booking
+
+
+@transaction.atomic
+def booking_check_out(*, booking: Booking) -> Booking:
+    """The guest has left (→ completed). Leaving early gives back the nights from today on."""
+    booking = lock_booking(booking)
+    if booking.status == Status.COMPLETED:
+        return booking
+    if booking.status != Status.CHECKED_IN:
+        raise illegal(booking, "check_out")
+    _release_from(booking, local_today())
+    booking.status = Status.COMPLETED
+    booking.completed_at = timezone.now()
+    booking.save()
+    return booking
+
+
+@transaction.atomic
+def booking_mark_no_show(*, booking: Booking) -> Booking:
+    """The guest never came: possible from the day after arrival; the nights from today on are given
+    back for sale, the missed ones stay charged (no refund)."""
+    booking = lock_booking(booking)
+    if booking.status == Status.NO_SHOW:
+        return booking
+    if booking.status != Status.CONFIRMED:
+        raise illegal(booking, "no_show")
+    today = local_today()
+    if today <= booking.check_in:
+        raise illegal(
+            booking,
+            "no_show",
+            _("入住日次日起才能标记未到店 A no-show can be marked from the day after arrival"),
+        )
+    _release_from(booking, today)
+    booking.status = Status.NO_SHOW
+    booking.refund_due = ZERO
+    booking.save()
+    return booking
+
+
+def _guest_error(position: int, error: ValidationError) -> ValidationError:
+    return ValidationError(
+        _("第%(n)s位入住人:%(message)s Guest %(n)s: %(message)s")
+        % {"n": position, "message": error.messages[0]},
+        code=error.code,
+    )
+
+
+def _validated_guests(booking: Booking, guests: list[GuestDetails]) -> list[Guest]:
+    if not 1 <= len(guests) <= booking.guests:
+        raise ValidationError(
+            _("请登记1到%(n)s位入住人 Register between 1 and %(n)s guests") % {"n": booking.guests},
+            code="guest_count",
+        )
+    rows = []
+    for position, details in enumerate(guests, start=1):
+        try:
+            name = clean_name(details.name)
+            number = validate_document(details.document_type, details.document_number)
+        except ValidationError as error:
+            raise _guest_error(position, error) from None
+        rows.append(
+            Guest(
+                booking=booking,
+                name=name,
+                document_type=details.document_type,
+                document_number=number,
+                is_lead=details.is_lead,
+            )
+        )
+    if len({(row.document_type, row.document_number) for row in rows}) < len(rows):
+        raise ValidationError(_("同一证件登记了两次 The same document is registered twice"), code="duplicate")
+    leads = sum(row.is_lead for row in rows)
+    if leads > 1:
+        raise ValidationError(_("只能有一位主要联系人 Only one guest can be the lead guest"), code="lead")
+    if not leads:
+        rows[0].is_lead = True
+    return rows
+
+
+@transaction.atomic
+def guests_register(
+    *, booking: Booking, guests: list[GuestDetails], by: AbstractBaseUser | None = None
+) -> list[Guest]:
+    """Register the guests' identity documents at check-in (实名登记), replacing any earlier
+    registration of the booking. The first guest is the lead unless one is marked. ``by`` is the user
+    (the owner) who registers them; checking that they may is the caller's job."""
+    booking = lock_booking(booking)
+    if booking.status not in (Status.CONFIRMED, Status.CHECKED_IN):
+        raise illegal(booking, "register")
+    rows = _validated_guests(booking, guests)
+    for row in rows:
+        row.registered_by = by
+    Guest.objects.filter(booking=booking).delete()
+    return Guest.objects.bulk_create(rows)

@@ -1,0 +1,128 @@
+"""The database itself refuses what must never happen, whatever code writes to it."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from bookings.models import Booking, BookingNight, Guest, PriceRule, RoomNight
+from tests import factories
+from tests.bookings.helpers import hold
+
+pytestmark = pytest.mark.django_db
+NIGHT = date(2026, 9, 8)
+
+
+def refused(write) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write()
+
+
+@pytest.fixture
+def night(room_type):
+    return RoomNight.objects.create(room_type=room_type, night=NIGHT, rooms_total=2)
+
+
+def test_database_refuses_to_sell_more_rooms_than_exist(night):
+    night.rooms_booked = 3
+    refused(night.save)
+
+
+def test_database_refuses_an_oversell_made_with_a_relative_update(night):
+    RoomNight.objects.filter(pk=night.pk).update(
+        rooms_booked=F("rooms_booked") + 1, rooms_held=F("rooms_held") + 1
+    )
+    refused(lambda: RoomNight.objects.filter(pk=night.pk).update(rooms_closed=F("rooms_closed") + 1))
+    night.refresh_from_db()
+    assert (night.rooms_booked, night.rooms_held, night.rooms_closed) == (1, 1, 0)
+
+
+def test_database_refuses_a_negative_counter(night):
+    refused(lambda: RoomNight.objects.filter(pk=night.pk).update(rooms_held=F("rooms_held") - 1))
+
+
+def test_database_refuses_a_second_row_for_the_same_night(night):
+    refused(lambda: RoomNight.objects.create(room_type=night.room_type, night=NIGHT, rooms_total=2))
+
+
+def test_database_refuses_a_zero_price_for_a_night(night):
+    night.price_override = Decimal("0")
+    refused(night.save)
+
+
+@pytest.fixture
+def booking(room_type):
+    return hold(room_type)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"check_out": NIGHT},
+        {"check_out": NIGHT - timedelta(days=1)},
+        {"guests": 0},
+        {"rooms": 0},
+        {"total": Decimal("-0.01")},
+        {"hold_expires_at": None},
+        {"refund_due": Decimal("10000")},
+    ],
+)
+def test_database_refuses_an_impossible_booking(booking, change):
+    refused(lambda: Booking.objects.filter(pk=booking.pk).update(**change))
+
+
+def test_database_refuses_a_duplicate_reference(booking, room_type):
+    other = hold(room_type, check_in=date(2026, 9, 20), check_out=date(2026, 9, 21))
+    refused(lambda: Booking.objects.filter(pk=other.pk).update(reference=booking.reference))
+
+
+def test_database_refuses_the_same_night_twice_in_a_booking(booking):
+    refused(
+        lambda: BookingNight.objects.create(
+            booking=booking, room_type=booking.room_type, night=NIGHT, rooms=1, price=Decimal("1")
+        )
+    )
+
+
+def test_database_refuses_two_lead_guests(booking):
+    Guest.objects.create(
+        booking=booking, name="甲", document_type="passport", document_number="E1", is_lead=True
+    )
+    refused(
+        lambda: Guest.objects.create(
+            booking=booking, name="乙", document_type="passport", document_number="E2", is_lead=True
+        )
+    )
+
+
+def test_database_refuses_a_price_rule_ending_before_it_starts(room_type):
+    refused(
+        lambda: PriceRule.objects.create(
+            room_type=room_type, first_night=NIGHT, last_night=NIGHT - timedelta(days=1), price=Decimal("100")
+        )
+    )
+
+
+def test_booking_survives_its_user_deleting_the_account(room_type):
+    user = factories.user()
+    booking = hold(room_type, user=user)
+    user.delete()
+    booking.refresh_from_db()
+    assert booking.user is None
+
+
+def test_booking_shows_its_reference(booking):
+    assert str(booking) == booking.reference
+    assert booking.nights == 2
+
+
+def test_held_booking_says_what_it_waits_for(booking, on_request_room_type):
+    assert booking.awaiting_payment
+    assert not booking.awaiting_approval
+    request = hold(on_request_room_type, payment=Booking.Payment.AT_HOMESTAY)
+    assert request.awaiting_approval
+    assert not request.awaiting_payment
+    assert request.hold_expires_at > timezone.now()

@@ -1,0 +1,150 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bookings.calendar import calendar_set_price
+from bookings.models import HolidayDay, PriceRule
+from bookings.pricing import PriceReason, quote
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def night_prices(room_type, check_in, check_out):
+    return [
+        (n.night, n.price, n.reason)
+        for n in quote(room_type=room_type, check_in=check_in, check_out=check_out).nights
+    ]
+
+
+def test_weekday_nights_cost_the_base_price(room_type):
+    result = quote(room_type=room_type, check_in=date(2026, 9, 7), check_out=date(2026, 9, 9))  # Mon, Tue
+    assert [n.price for n in result.nights] == [Decimal("200.00"), Decimal("200.00")]
+    assert {n.reason for n in result.nights} == {PriceReason.BASE}
+    assert result.total == Decimal("400.00")
+
+
+def test_friday_and_saturday_nights_cost_the_weekend_price(room_type):
+    assert night_prices(room_type, date(2026, 9, 4), date(2026, 9, 7)) == [
+        (date(2026, 9, 4), Decimal("300.00"), PriceReason.WEEKEND),
+        (date(2026, 9, 5), Decimal("300.00"), PriceReason.WEEKEND),
+        (date(2026, 9, 6), Decimal("200.00"), PriceReason.BASE),
+    ]
+
+
+def test_weekend_without_a_weekend_price_costs_the_base_price():
+    room_type = factories.room_type(base_price=Decimal("180.00"))
+    assert quote(room_type=room_type, check_in=date(2026, 9, 5), check_out=date(2026, 9, 6)).total == Decimal(
+        "180.00"
+    )
+
+
+def test_national_day_costs_the_holiday_price(room_type, holidays_2026):
+    assert night_prices(room_type, date(2026, 10, 1), date(2026, 10, 2)) == [
+        (date(2026, 10, 1), Decimal("500.00"), PriceReason.HOLIDAY)
+    ]
+
+
+def test_holiday_without_a_holiday_price_costs_the_weekend_price(holidays_2026):
+    room_type = factories.room_type(base_price=Decimal("200.00"), weekend_price=Decimal("260.00"))
+    assert quote(
+        room_type=room_type, check_in=date(2026, 10, 1), check_out=date(2026, 10, 2)
+    ).total == Decimal("260.00")
+
+
+def test_make_up_working_saturday_costs_the_weekday_price(room_type, holidays_2026):
+    assert night_prices(room_type, date(2026, 10, 10), date(2026, 10, 11)) == [
+        (date(2026, 10, 10), Decimal("200.00"), PriceReason.WORKDAY)
+    ]
+
+
+def test_year_without_a_holiday_calendar_prices_as_weekdays_and_weekends(room_type, holidays_2026):
+    assert not HolidayDay.objects.filter(date__year=2027).exists()
+    assert night_prices(room_type, date(2027, 9, 30), date(2027, 10, 2)) == [
+        (date(2027, 9, 30), Decimal("200.00"), PriceReason.BASE),  # Thursday
+        (date(2027, 10, 1), Decimal("300.00"), PriceReason.WEEKEND),  # a Friday, National Day unknown yet
+    ]
+
+
+def test_holiday_staff_add_for_a_new_year_is_priced_as_holiday(room_type):
+    HolidayDay.objects.create(date=date(2027, 10, 1), kind=HolidayDay.Kind.HOLIDAY, name="国庆节")
+    assert night_prices(room_type, date(2027, 10, 1), date(2027, 10, 2))[0][2] == PriceReason.HOLIDAY
+
+
+def test_date_range_price_wins_over_the_holiday_price(room_type, holidays_2026):
+    PriceRule.objects.create(
+        room_type=room_type, first_night=date(2026, 10, 1), last_night=date(2026, 10, 3), price=Decimal("450")
+    )
+    assert night_prices(room_type, date(2026, 10, 3), date(2026, 10, 5)) == [
+        (date(2026, 10, 3), Decimal("450.00"), PriceReason.RULE),  # last night of the rule, inclusive
+        (date(2026, 10, 4), Decimal("500.00"), PriceReason.HOLIDAY),
+    ]
+
+
+def test_newest_of_overlapping_date_range_prices_wins(room_type):
+    PriceRule.objects.create(
+        room_type=room_type, first_night=date(2026, 9, 1), last_night=date(2026, 9, 30), price=Decimal("220")
+    )
+    PriceRule.objects.create(
+        room_type=room_type, first_night=date(2026, 9, 8), last_night=date(2026, 9, 8), price=Decimal("250")
+    )
+    assert [p for _night, p, _reason in night_prices(room_type, date(2026, 9, 7), date(2026, 9, 9))] == [
+        Decimal("220.00"),
+        Decimal("250.00"),
+    ]
+
+
+def test_price_set_for_one_night_wins_over_everything(room_type, holidays_2026):
+    PriceRule.objects.create(
+        room_type=room_type, first_night=date(2026, 10, 1), last_night=date(2026, 10, 7), price=Decimal("450")
+    )
+    calendar_set_price(
+        room_type=room_type, first_night=date(2026, 10, 2), last_night=date(2026, 10, 2), price=Decimal("399")
+    )
+    assert night_prices(room_type, date(2026, 10, 2), date(2026, 10, 3)) == [
+        (date(2026, 10, 2), Decimal("399.00"), PriceReason.OVERRIDE)
+    ]
+
+
+def test_price_rule_of_another_room_type_does_not_apply(room_type):
+    PriceRule.objects.create(
+        room_type=factories.room_type(),
+        first_night=date(2026, 9, 7),
+        last_night=date(2026, 9, 7),
+        price=Decimal("1"),
+    )
+    assert quote(room_type=room_type, check_in=date(2026, 9, 7), check_out=date(2026, 9, 8)).total == Decimal(
+        "200.00"
+    )
+
+
+def test_quote_for_several_rooms_multiplies_the_nights(room_type):
+    result = quote(room_type=room_type, check_in=date(2026, 9, 4), check_out=date(2026, 9, 6), rooms=3)
+    assert result.per_room == Decimal("600.00")
+    assert result.total == Decimal("1800.00")
+    assert isinstance(result.total, Decimal)
+    assert result.currency == "CNY"
+
+
+def test_quote_refuses_check_out_before_check_in(room_type):
+    with pytest.raises(ValidationError) as refused:
+        quote(room_type=room_type, check_in=date(2026, 9, 9), check_out=date(2026, 9, 8))
+    assert refused.value.code == "dates_order"
+
+
+def test_quote_refuses_zero_rooms(room_type):
+    with pytest.raises(ValidationError):
+        quote(room_type=room_type, check_in=date(2026, 9, 8), check_out=date(2026, 9, 9), rooms=0)
+
+
+def test_quote_refuses_a_stay_longer_than_a_year(room_type):
+    with pytest.raises(ValidationError) as refused:
+        quote(room_type=room_type, check_in=date(2026, 9, 8), check_out=date(2028, 9, 9))
+    assert refused.value.code == "too_long"
+
+
+def test_quote_costs_three_queries_however_long_the_stay(room_type, holidays_2026, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        quote(room_type=room_type, check_in=date(2026, 9, 8), check_out=date(2026, 12, 8))
