@@ -31,13 +31,14 @@ def main() -> None:
     assert client.get(village_url).status_code == 200
     assert client.get(minimal_url).status_code == 200
     with CaptureQueriesContext(connection) as queries:
-        client.get(village_url)
+        response = client.get(village_url)
+    query_count, html_kb = len(queries.captured_queries), len(response.content) / 1024
 
     village = summary(timed(lambda: client.get(village_url), repeat=REPEAT))
     minimal = summary(timed(lambda: client.get(minimal_url), repeat=REPEAT))
     print(f"machine: {machine()}")
     print(f"database: {connection.vendor} ({database_url.split('@')[-1]})")
-    print(f"data: demo x{SCALE}; village page: {len(queries.captured_queries)} SQL queries")
+    print(f"data: demo x{SCALE}; village page: {query_count} SQL queries, {html_kb:.0f} KB of HTML")
     print(f"village page  median {village['median']:.2f} ms  p95 {village['p95']:.2f} ms  (n={REPEAT})")
     print(f"minimal view  median {minimal['median']:.2f} ms  p95 {minimal['p95']:.2f} ms  (n={REPEAT})")
     print(f"ratio (medians): {village['median'] / minimal['median']:.1f}x")

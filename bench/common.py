@@ -17,6 +17,7 @@ def setup_django(database_url: str | None = None) -> str:
     if database_url is None:
         database_url = f"sqlite:///{tempfile.mkdtemp(prefix='lishi-bench-')}/bench.sqlite3"
     os.environ["DATABASE_URL"] = database_url
+    os.environ["DEBUG"] = "0"  # measure what production runs: no query log, no debug pages
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tourism.settings")
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="lishi-bench-media-"))
     sys.path.insert(0, str(ROOT))

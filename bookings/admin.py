@@ -2,14 +2,19 @@
 owner console and the API), so here they are read-only; guest document numbers are always masked."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from bookings.calendar import room_type_set_room_count
 from bookings.guests import mask_document_number
 from bookings.models import Booking, BookingNight, Guest, HolidayDay, PriceRule, RoomNight
 from bookings.selectors import holiday_years_missing
-from villages.models import RoomType
+from villages import admin as villages_admin
+from villages.models import Homestay, RoomType
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -119,3 +124,51 @@ class RoomNightAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _room_count_changes(formset):
+    return [
+        form
+        for form in formset.forms
+        if form.instance.pk and "room_count" in form.changed_data and not formset._should_delete_form(form)
+    ]
+
+
+class RoomCountFormSet(BaseInlineFormSet):
+    """A new room count goes through the calendar service, which keeps every future night's total in
+    step and refuses a count below the rooms already booked, held or closed."""
+
+    def clean(self):
+        super().clean()
+        for form in _room_count_changes(self):
+            room_count = form.cleaned_data["room_count"]
+            try:
+                with transaction.atomic():
+                    room_type_set_room_count(room_type=form.instance, room_count=room_count)
+                    raise _DryRun
+            except _DryRun:
+                pass
+            except ValidationError as error:
+                form.add_error("room_count", error)
+
+
+class RoomTypeInventoryInline(villages_admin.RoomTypeInline):
+    formset = RoomCountFormSet
+
+
+class HomestayInventoryAdmin(villages_admin.HomestayAdmin):
+    inlines = [RoomTypeInventoryInline]
+
+    def save_formset(self, request, form, formset, change):
+        changed = _room_count_changes(formset) if formset.model is RoomType else []
+        super().save_formset(request, form, formset, change)
+        for room_form in changed:
+            room_type_set_room_count(room_type=room_form.instance, room_count=room_form.instance.room_count)
+
+
+admin.site.unregister(Homestay)
+admin.site.register(Homestay, HomestayInventoryAdmin)

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from bookings.guests import GuestDetails
-from bookings.models import HolidayDay
+from bookings.models import HolidayDay, RoomNight
 from bookings.services import booking_confirm, guests_register
 from tests.bookings.helpers import hold
 
@@ -48,3 +48,47 @@ def test_price_rule_form_offers_the_room_types(admin_client, room_type):
     page = admin_client.get(reverse("admin:bookings_pricerule_add"))
     assert page.status_code == 200
     assert room_type.name in page.text
+
+
+def _homestay_change_data(page) -> dict:
+    """The POST body the homestay change page would send unchanged (main form and every inline)."""
+    data = {}
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management[name].html_name: management[name].value() for name in management.fields})
+        forms += inline.formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False or hasattr(value, "field"):  # unset, unticked, or a file
+                continue
+            data[form[name].html_name] = "on" if value is True else value
+    return data
+
+
+def _change_room_count(admin_client, room_type, room_count):
+    url = reverse("admin:villages_homestay_change", args=[room_type.homestay_id])
+    data = _homestay_change_data(admin_client.get(url))
+    data["room_types-0-room_count"] = str(room_count)
+    return admin_client.post(url, data)
+
+
+def test_staff_raising_the_room_count_frees_rooms_on_nights_already_in_the_calendar(admin_client, room_type):
+    hold(room_type)
+    assert _change_room_count(admin_client, room_type, 3).status_code == 302
+    row = RoomNight.objects.get(room_type=room_type, night="2026-09-08")
+    assert (row.rooms_total, row.rooms_held) == (3, 1)
+
+
+def test_staff_cannot_lower_the_room_count_below_the_rooms_booked(admin_client, room_type):
+    booking_confirm(booking=hold(room_type, rooms=1))
+    room_type.refresh_from_db()
+    _change_room_count(admin_client, room_type, 3)
+    booking_confirm(booking=hold(room_type, rooms=2, guests=4))
+    page = _change_room_count(admin_client, room_type, 2)
+    assert page.status_code == 200
+    assert "More than 2 rooms are taken" in page.text
+    room_type.refresh_from_db()
+    assert room_type.room_count == 3
+    assert RoomNight.objects.get(room_type=room_type, night="2026-09-08").rooms_total == 3
