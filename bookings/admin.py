@@ -172,3 +172,4 @@ class HomestayInventoryAdmin(villages_admin.HomestayAdmin):
 
 admin.site.unregister(Homestay)
 admin.site.register(Homestay, HomestayInventoryAdmin)
+from bookings.payments import admin as payments_admin  # noqa: E402, F401  (registers payments, refunds, ledger)

@@ -30,6 +30,8 @@ def normalize_phone(phone: str) -> str:
 
 def clean_name(name: str) -> str:
     name = " ".join((name or "").split())
+    if not name.isprintable():
+        raise ValidationError(_("姓名含有无效字符 The name contains invalid characters"), code="name")
     if not name:
         raise ValidationError(_("请填写姓名 Enter the name"), code="name")
     if len(name) > NAME_MAX_LENGTH:

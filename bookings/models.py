@@ -329,3 +329,8 @@ class Guest(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from bookings.payments.models import HomestayPayment, LedgerEntry, Payment, Refund, WebhookEvent  # noqa: E402, F401
+from bookings.revenue.models import DividendPayout, RevenueShareRule  # noqa: E402, F401
+from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight  # noqa: E402, F401

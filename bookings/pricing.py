@@ -151,13 +151,12 @@ def validate_stay_dates(check_in: date, check_out: date) -> list[date]:
         raise ValidationError(
             gettext("退房日期必须晚于入住日期 Check-out must be after check-in"), code="dates_order"
         )
-    nights = stay_nights(check_in, check_out)
-    if len(nights) > MAX_QUOTED_NIGHTS:
+    if (check_out - check_in).days > MAX_QUOTED_NIGHTS:
         raise ValidationError(
             gettext("一次最多预订%(n)s晚 At most %(n)s nights at a time") % {"n": MAX_QUOTED_NIGHTS},
             code="too_long",
         )
-    return nights
+    return stay_nights(check_in, check_out)
 
 
 def quote(*, room_type: RoomType, check_in: date, check_out: date, rooms: int = 1) -> Quote:

@@ -39,7 +39,7 @@ from bookings.errors import IllegalTransition
 from bookings.guests import GuestDetails, validate_document
 from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest
 from bookings.money import ZERO, quantize
-from bookings.policies import guest_refund
+from bookings.policies import cancellation_refund
 from bookings.pricing import quote, stay_nights
 from bookings.rules import stay_validate
 from villages.models import RoomType
@@ -86,6 +86,7 @@ def illegal(booking: Booking, action: str, message: str | None = None) -> Illega
         status_zh, status_en = STATUS_WORDS[booking.status]
         action_zh, action_en = ACTION_WORDS[action]
         message = _(
+            # xgettext:no-python-format
             "预订%(status_zh)s,不能%(action_zh)s The booking is %(status_en)s and cannot be %(action_en)s"
         ) % {
             "status_zh": status_zh,
@@ -317,13 +318,6 @@ def booking_decline(*, booking: Booking, reason: str = "") -> Booking:
     return booking
 
 
-def _first_night_price(booking: Booking) -> Decimal:
-    first = (
-        BookingNight.objects.filter(booking=booking).order_by("night").values_list("price", flat=True).first()
-    )
-    return (first or ZERO) * booking.rooms
-
-
 @transaction.atomic
 def booking_cancel(*, booking: Booking, by: str, reason: str = "") -> Booking:
     """Cancel a held or confirmed booking up to its arrival day; sets ``refund_due``.
@@ -346,17 +340,7 @@ def booking_cancel(*, booking: Booking, by: str, reason: str = "") -> Booking:
             "cancel",
             _("入住日期已过,不能取消 The arrival day has passed; the booking cannot be cancelled"),
         )
-    paid = _paid_amount(booking)
-    if by == Party.GUEST and booking.status == Status.CONFIRMED and paid:
-        refund = guest_refund(
-            policy=booking.homestay.cancellation_policy,
-            paid=paid,
-            first_night=_first_night_price(booking),
-            days_before=(booking.check_in - today).days,
-        )
-    else:
-        refund = paid
-    _cancel(booking, by=by, reason=reason, refund=refund)
+    _cancel(booking, by=by, reason=reason, refund=cancellation_refund(booking=booking, by=by, today=today))
     return booking
 
 

@@ -1,9 +1,15 @@
 from django.conf import settings
 
+from villages.roles import is_group_staff, is_owner
+
 
 def site(request):
+    user = getattr(request, "user", None)
     return {
         "SITE_NAME": settings.SITE_NAME,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+        # Callables: the template asks (one query) only for signed-in people, when it draws the menu.
+        "user_is_owner": lambda: is_owner(user),
+        "user_is_group_staff": lambda: is_group_staff(user),
     }

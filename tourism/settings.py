@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "villages",
     "bookings",
     "tourism",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -212,7 +213,8 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *MAP_TILE_HOSTS],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # The pay form posts here and is redirected to Stripe Checkout; browsers check form-action on that hop.
+    "form-action": [CSP.SELF, "https://checkout.stripe.com"],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
@@ -241,3 +243,31 @@ SITE_NAME = _("离石乡村旅游")
 # Bookings: how long unpaid and unanswered bookings hold their nights.
 BOOKING_PAYMENT_HOLD_MINUTES = int(os.environ.get("BOOKING_PAYMENT_HOLD_MINUTES", "15"))
 BOOKING_REQUEST_HOLD_HOURS = int(os.environ.get("BOOKING_REQUEST_HOLD_HOURS", "24"))
+# Trip planner: straight line x circuity at a speed per mode, or an OSRM server's table service.
+PLANNER_CIRCUITY = float(os.environ.get("PLANNER_CIRCUITY", "1.4"))
+PLANNER_SPEEDS_KMH = {
+    "car": float(os.environ.get("PLANNER_SPEED_CAR_KMH", "35")),
+    "bike": float(os.environ.get("PLANNER_SPEED_BIKE_KMH", "12")),
+    "walk": float(os.environ.get("PLANNER_SPEED_WALK_KMH", "4")),
+}
+PLANNER_OSRM_URL = os.environ.get("PLANNER_OSRM_URL", "")
+PLANNER_OSRM_TIMEOUT = float(os.environ.get("PLANNER_OSRM_TIMEOUT", "5"))
+PLANNER_MAX_DAYS = int(os.environ.get("PLANNER_MAX_DAYS", "7"))
+PLANNER_MAX_STOPS = int(os.environ.get("PLANNER_MAX_STOPS", "40"))
+
+# Background jobs (calendar sync) through Django's tasks framework, stored in the database; a worker
+# runs them: `manage.py db_worker`. TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend
+# runs them inline instead.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Payments: paying at the homestay always works; Stripe Checkout turns on when both keys are set.
+PAYMENT_PROVIDERS = env_list(
+    "PAYMENT_PROVIDERS",
+    "bookings.payments.at_homestay.AtHomestay,bookings.payments.stripe_checkout.StripeCheckout",
+)
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_PAYMENT_METHODS = env_list("STRIPE_PAYMENT_METHODS", "card")
+
+# Booking attempts per signed-in person per minute through the API (shared across workers with REDIS_URL).
+BOOKING_CREATE_RATE_PER_MINUTE = int(os.environ.get("BOOKING_CREATE_RATE_PER_MINUTE", "20"))

@@ -11,13 +11,18 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("_allauth/", include("allauth.headless.urls")),
+    path("payments/", include("bookings.payments.urls")),
     path("admin/", admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("villages/", include("villages.urls")),
+    path("plan/", include("tourism.urls_planner")),
     path("accounts/", include("allauth.urls")),
+    path("owner/", include("bookings.owner.urls")),
+    path("group/", include("tourism.group.urls")),
+    path("", include("bookings.urls")),
     prefix_default_language=False,
 )
 

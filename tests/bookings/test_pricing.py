@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from bookings.calendar import calendar_set_price
 from bookings.models import HolidayDay, PriceRule
-from bookings.pricing import PriceReason, quote
+from bookings.pricing import PriceReason, quote, validate_stay_dates
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +148,9 @@ def test_quote_refuses_a_stay_longer_than_a_year(room_type):
 def test_quote_costs_three_queries_however_long_the_stay(room_type, holidays_2026, django_assert_num_queries):
     with django_assert_num_queries(3):
         quote(room_type=room_type, check_in=date(2026, 9, 8), check_out=date(2026, 12, 8))
+
+
+def test_a_stay_of_thousands_of_years_is_refused_before_any_night_is_listed():
+    with pytest.raises(ValidationError) as refused:
+        validate_stay_dates(date(1, 1, 1), date(9999, 12, 31))
+    assert refused.value.code == "too_long"

@@ -24,6 +24,7 @@ ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 @dataclass
 class Entry:
+    msgctxt: str = ""
     msgid: str = ""
     msgid_plural: str = ""
     msgstrs: list[str] = field(default_factory=list)
@@ -49,6 +50,7 @@ def po_entries(path: Path) -> list[Entry]:
                 parts[key] = _unquote(rest)
         if "msgid" in parts:
             entry.msgid = parts["msgid"]
+            entry.msgctxt = parts.get("msgctxt", "")
             entry.msgid_plural = parts.get("msgid_plural", "")
             entry.msgstrs = [value for name, value in parts.items() if name.startswith("msgstr")]
             entries.append(entry)
@@ -92,6 +94,8 @@ def test_the_catalogue_header_is_final_and_says_english():
 def compiled_translation(catalogue: gettext.GNUTranslations, entry: Entry) -> list[str]:
     if entry.msgid_plural:
         return [catalogue.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
+    if entry.msgctxt:
+        return [catalogue.pgettext(entry.msgctxt, entry.msgid)]
     return [catalogue.gettext(entry.msgid)]
 
 

@@ -625,3 +625,8 @@ def test_api_docs_page_does_not_call_the_external_spec_validator(client):
     html = client.get("/api/docs").content.decode()
 
     assert '"validatorUrl": null' in html
+
+
+@pytest.mark.django_db
+def test_village_detail_refuses_a_slug_with_a_nul_character_instead_of_failing(client):
+    assert client.get("/api/villages/%00").status_code == 422

@@ -30,6 +30,9 @@ MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL can store; larger num
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
 SlugFilter = Annotated[str | None, Field(None, pattern=SLUG_PATTERN, max_length=50)]
+SlugPath = Annotated[
+    str, Path(..., pattern=SLUG_PATTERN, max_length=50, description="标识 slug; not a slug: 422")
+]
 ObjectId = Annotated[int, Path(..., ge=1, le=MAX_ID, description="编号 id; not a positive integer: 422")]
 BAD_PARAMETERS = {422: ValidationErrorOut}
 NOT_FOUND = {404: ErrorOut}
@@ -82,11 +85,6 @@ class RouteFilters(Schema):
     mode: Route.Mode | None = Field(None, description="方式 travel mode")
 
 
-ObjectId = Annotated[int, Path(..., ge=1, le=MAX_ID, description="编号 id; not a positive integer: 422")]
-BAD_PARAMETERS = {422: ValidationErrorOut}
-NOT_FOUND = {404: ErrorOut}
-
-
 @router.get(
     "/themes",
     response={200: list[ThemeOut], **BAD_PARAMETERS},
@@ -114,9 +112,9 @@ def village_list(request, filters: Query[VillageFilters]):
     response={200: VillageDetail, **NOT_FOUND},
     summary="村庄详情 One village",
     description="With honours, themes and its published attractions, homestays and routes. "
-    "Unknown or unpublished slug: 404.",
+    "Unknown or unpublished slug: 404; a value that is not a slug: 422.",
 )
-def village_detail(request, slug: str):
+def village_detail(request, slug: SlugPath):
     try:
         return selectors.village_detail(slug=slug)
     except Village.DoesNotExist:

@@ -1,11 +1,17 @@
 from django.core.management.base import BaseCommand
 
+from bookings.payments.services import refunds_send_due
 from bookings.services import bookings_expire_due
 
 
 class Command(BaseCommand):
-    help = "让已过保留时间的预订过期并释放房间 Expire held bookings whose hold is over and free their rooms"
+    help = (
+        "让已过保留时间的预订过期并释放房间，再发出应退未退的款项 "
+        "Expire held bookings whose hold is over, free their rooms, then send the refunds still due"
+    )
 
     def handle(self, *args, **options):
         expired = bookings_expire_due()
         self.stdout.write(f"已过期 {expired} 个预订 Expired {expired} bookings")
+        refunds = refunds_send_due()
+        self.stdout.write(f"已发出 {refunds} 笔退款 Sent {refunds} refunds")

@@ -1,0 +1,321 @@
+"""Booking race through gunicorn on PostgreSQL: hundreds of tourists book the same few rooms at once.
+
+Run: ``.venv/bin/python bench/bench_booking_race.py [--database-url URL] [--last-room-attempts 100]
+[--attempts 400] [--room-types 8] [--concurrency 32]``. It drops and recreates the database (default
+postgres://postgres@127.0.0.1:5432/lishi_bench_race), seeds the room types, creates the tourists
+and their session tokens, starts ``gunicorn tourism.wsgi --workers 4 --threads 4`` on a free loopback
+port and fires two contests from a bounded pool of client threads: the last room (every attempt for the
+same two nights of a room type of 1 room: exactly one may win) and few rooms (overlapping stays of 1-3
+nights over room types of 1-3 rooms). Then it stops gunicorn and prints the outcome. Oversells are
+counted from the database twice: counters above the rooms on any night, and the live bookings recounted
+per night against the rooms. Exit status 1 on any oversell, any answer other than 201 or 409, or a
+booking count that differs from the 201 answers.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from decimal import Decimal
+
+from common import ROOT, machine, setup_django, summary
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lishi_bench_race"
+HOST = "127.0.0.1"
+WORKERS, THREADS = 4, 4
+ATTEMPTS_PER_TOURIST = 2  # well under the API's 20 booking attempts per tourist and minute
+LEAD_DAYS = 10
+STAY_STARTS = 4  # stays start on one of 4 consecutive days and last 1-3 nights: they overlap
+READY_SECONDS = 30
+WARM_UPS = 4 * WORKERS * THREADS
+LATITUDE, LONGITUDE = Decimal("37.52"), Decimal("111.13")
+
+
+def seed(room_type_count: int, tourist_count: int, rng: random.Random) -> tuple[list, list[str]]:
+    """A room type of 1 room (the last-room contest), then room types of 1-3 rooms, each in its own
+    instant-book homestay, and one session token per tourist (a signed-in session, what allauth's app
+    login hands out as X-Session-Token)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+
+    from villages.models import Homestay, RoomType, Village
+
+    village = Village.objects.create(
+        slug="race", name="赛跑村", township="信义镇", summary="-", latitude=LATITUDE, longitude=LONGITUDE
+    )
+    room_types = [
+        RoomType.objects.create(
+            homestay=Homestay.objects.create(
+                village=village,
+                slug=f"h{n}",
+                name=f"民宿{n}",
+                summary="-",
+                latitude=LATITUDE,
+                longitude=LONGITUDE,
+            ),
+            name=f"房{n}",
+            capacity=2,
+            room_count=1 if n == 0 else rng.choice([1, 2, 3]),
+            base_price=Decimal("200.00"),
+        )
+        for n in range(room_type_count + 1)
+    ]
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"tourist{n}", email=f"tourist{n}@example.com", password="!")
+        for n in range(tourist_count)
+    )
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    tokens = []
+    for user in users:
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        tokens.append(session.session_key)
+    return room_types, tokens
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(database_url: str, port: int, log) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false", "ALLOWED_HOSTS": HOST}
+    env.pop("DJANGO_ENV", None)
+    command = [sys.executable, "-m", "gunicorn", "tourism.wsgi", "--workers", str(WORKERS)]
+    command += ["--threads", str(THREADS), "--bind", f"{HOST}:{port}"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
+
+
+def call(port: int, method: str, path: str, body: dict | None = None, token: str = "") -> int:
+    client = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        headers = {"Content-Type": "application/json", **({"X-Session-Token": token} if token else {})}
+        client.request(method, path, json.dumps(body) if body is not None else None, headers)
+        response = client.getresponse()
+        response.read()
+        return response.status
+    finally:
+        client.close()
+
+
+def wait_until_ready(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited before serving")
+        try:
+            if call(port, "GET", "/api/themes") == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer within {READY_SECONDS} s")
+
+
+def warm_up(port: int, tokens: list[str], concurrency: int) -> None:
+    """Signed-in reads until every worker thread has loaded the code and opened its connection."""
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        statuses = set(
+            pool.map(lambda token: call(port, "GET", "/api/bookings", token=token), tokens[:WARM_UPS])
+        )
+    if statuses != {200}:
+        raise SystemExit(f"the session tokens were refused: {statuses}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def stay_body(room_type_id: int, check_in, nights: int, n: int, payment: str = "online") -> dict:
+    return {
+        "room_type_id": room_type_id,
+        "check_in": check_in.isoformat(),
+        "check_out": (check_in + timedelta(days=nights)).isoformat(),
+        "guests": 1,
+        "lead_guest_name": f"客人{n}",
+        "lead_guest_phone": "13800138000",
+        "payment": payment,
+    }
+
+
+def contest_plans(room_types: list, tokens: list[str], options, rng: random.Random) -> dict[str, list]:
+    """The last room: every attempt for the same 2 nights of the 1-room room type, each by another
+    tourist. Few rooms: overlapping stays of 1-3 nights over the other room types, paid either way."""
+    from bookings.clock import local_today
+
+    first_day = local_today() + timedelta(days=LEAD_DAYS)
+    last_room, others = room_types[0], room_types[1:]
+    last = [
+        (stay_body(last_room.pk, first_day, 2, n), tokens[n % len(tokens)])
+        for n in range(options.last_room_attempts)
+    ]
+    few = [
+        (
+            stay_body(
+                rng.choice(others).pk,
+                first_day + timedelta(days=rng.randrange(STAY_STARTS)),
+                rng.randint(1, 3),
+                n,
+                rng.choice(["online", "at_homestay"]),
+            ),
+            tokens[(options.last_room_attempts + n) % len(tokens)],
+        )
+        for n in range(options.attempts)
+    ]
+    return {"the last room": last, "few rooms": few}
+
+
+def race(port: int, plan: list, concurrency: int) -> tuple[list[tuple[int, float]], float]:
+    """Every attempt of the plan from ``concurrency`` client threads: (status, milliseconds) each."""
+
+    def attempt(item):
+        body, token = item
+        started = time.perf_counter()
+        try:
+            status = call(port, "POST", "/api/bookings", body, token)
+        except OSError:
+            status = 0  # no answer at all
+        return status, (time.perf_counter() - started) * 1000
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(attempt, plan))
+    return results, time.perf_counter() - started
+
+
+def oversells(last_room_id: int) -> dict[str, int]:
+    """Nights sold beyond the rooms, by the counters and by recounting the live bookings."""
+    from django.db.models import F
+
+    from bookings.models import Booking, BookingNight, RoomNight
+    from villages.models import RoomType
+
+    over_counters = RoomNight.objects.filter(
+        rooms_total__lt=F("rooms_booked") + F("rooms_held") + F("rooms_closed")
+    ).count()
+    live = (Booking.Status.HELD, Booking.Status.CONFIRMED)
+    sold = defaultdict(int)
+    for room_type_id, night, rooms in BookingNight.objects.filter(booking__status__in=live).values_list(
+        "room_type_id", "night", "rooms"
+    ):
+        sold[room_type_id, night] += rooms
+    room_counts = dict(RoomType.objects.values_list("pk", "room_count"))
+    counters = {
+        (row.room_type_id, row.night): row.rooms_booked + row.rooms_held for row in RoomNight.objects.all()
+    }
+    last_room = [taken for (room_type_id, _night), taken in counters.items() if room_type_id == last_room_id]
+    return {
+        "nights over their rooms (counters)": over_counters,
+        "nights over their rooms (recount of bookings)": sum(
+            rooms > room_counts[room_type_id] for (room_type_id, _night), rooms in sold.items()
+        ),
+        "nights whose counters differ from the recount": sum(
+            counters.get(key, 0) != sold.get(key, 0) for key in set(counters) | set(sold)
+        ),
+        "last room: nights not taken exactly once": sum(taken != 1 for taken in last_room)
+        + 2
+        - len(last_room),
+    }
+
+
+def report_contest(name: str, results: list[tuple[int, float]], seconds: float) -> Counter:
+    statuses = Counter(status for status, _ms in results)
+    others = {status: n for status, n in statuses.items() if status not in (201, 409)}
+    latency = summary([ms for _status, ms in results])
+    print(
+        f"{name}: attempts {len(results)}  201: {statuses[201]}  409: {statuses[409]}  other: {others or 0}"
+    )
+    print(
+        f"  wall {seconds:.2f} s  requests/s {len(results) / seconds:.0f}  bookings/s "
+        f"{statuses[201] / seconds:.1f}  latency p50 {latency['median']:.0f} ms  p95 {latency['p95']:.0f} ms"
+    )
+    return statuses
+
+
+def report(outcomes: dict, options, database_url: str, last_room_id: int) -> bool:
+    from bookings.models import Booking
+
+    print(f"machine: {machine()}")
+    print(f"database: {database_url.split('@')[-1]}")
+    print(f"server: gunicorn tourism.wsgi --workers {WORKERS} --threads {THREADS}, DEBUG off")
+    print(f"client: {options.concurrency} threads, a new connection per request, loopback")
+    print(f"room types: 1 of 1 room (the last room), {options.room_types} of 1-3 rooms (few rooms)")
+    statuses = Counter()
+    for name, (results, seconds) in outcomes.items():
+        statuses += report_contest(name, results, seconds)
+    found = oversells(last_room_id)
+    for label, value in found.items():
+        print(f"{label}: {value}")
+    bookings = Booking.objects.count()
+    print(f"bookings in the database: {bookings} (201 answers: {statuses[201]})")
+    others = set(statuses) - {201, 409}
+    return not others and bookings == statuses[201] and not any(found.values())
+
+
+def postgres_reachable(database_url: str) -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--last-room-attempts", type=int, default=100)
+    parser.add_argument("--attempts", type=int, default=400)
+    parser.add_argument("--room-types", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=20261001)
+    options = parser.parse_args()
+    if options.database_url.startswith("postgres") and not postgres_reachable(options.database_url):
+        print(f"skipped: PostgreSQL is not reachable at {options.database_url.split('@')[-1]}")
+        return 0
+    database_url = setup_django(options.database_url)
+    rng = random.Random(options.seed)
+    attempts = options.last_room_attempts + options.attempts
+    room_types, tokens = seed(options.room_types, -(-attempts // ATTEMPTS_PER_TOURIST), rng)
+    plans = contest_plans(room_types, tokens, options, rng)
+    from django.db import connection
+
+    connection.close()
+    port = free_port()
+    with tempfile.NamedTemporaryFile("w+", prefix="lishi-gunicorn-", suffix=".log", delete=False) as log:
+        server = start_gunicorn(database_url, port, log)
+        try:
+            wait_until_ready(port, server)
+            warm_up(port, tokens, options.concurrency)
+            outcomes = {name: race(port, plan, options.concurrency) for name, plan in plans.items()}
+        finally:
+            stop(server)
+    passed = report(outcomes, options, database_url, room_types[0].pk)
+    if not passed:
+        print(f"FAILED; gunicorn's log: {log.name}")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""JSON API of bookings, the base of the mini-program's booking screens.
+
+* ``GET /api/availability``: public search of the homestays free for a stay, with prices.
+* ``POST /api/bookings``, ``GET /api/bookings``, ``GET /api/bookings/{reference}``,
+  ``POST /api/bookings/{reference}/cancel``: the signed-in guest's own bookings; cancelling refunds
+  what is due through the payment provider at once.
+* ``POST /api/bookings/{reference}/pay``: open the online payment (Stripe Checkout) of a booking held
+  for it and answer the address of the page where the guest pays (the booking's ``pay_url``).
+
+Conventions of the catalogue API (``villages.api``): stable English field names, text a person reads as
+{"zh", "en"}, money as a decimal string with two places plus "currency": "CNY". Refusals come as
+``{"detail": "中文 English", "code": "..."}`` in both languages whatever the request's language; a body or
+parameter of the wrong shape is 422 with ninja's list of problems, as in the catalogue.
+"""
+
+from bookings.api.endpoints import router
+
+__all__ = ["router"]

@@ -1,0 +1,279 @@
+"""The endpoints: check who asks, call one selector or service, map the engine's refusals to HTTP.
+
+Engine messages are bilingual ("中文 English") only in Chinese (the English catalogue translates them to
+English alone), so the engine is called with Chinese active: the API answers in both languages whatever
+the request's language, like the catalogue.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from bookings.api.ratelimit import booking_attempt_wait
+from bookings.api.schemas import (
+    AvailabilityOut,
+    AvailabilityQuery,
+    BookingIn,
+    BookingOut,
+    BookingSummaryOut,
+    IllegalTransitionOut,
+    NightsUnavailableOut,
+    PaymentStartOut,
+    Problem,
+    Reference,
+)
+from bookings.errors import IllegalTransition, NightsUnavailable
+from bookings.models import Booking
+from bookings.payments.base import booking_payments_for
+from bookings.payments.services import PaymentUnavailable, payment_start, refund_for_cancellation
+from bookings.payments.views import return_url
+from bookings.pricing import MAX_QUOTED_NIGHTS
+from bookings.selectors import booking_detail, bookings_for_user, homestays_available
+from bookings.services import booking_cancel, booking_hold
+from villages.api.auth import SIGNED_IN
+from villages.api.endpoints import PAGINATION_RULE, CataloguePagination
+from villages.api.fields import ErrorOut, ValidationErrorOut
+from villages.models import RoomType
+
+router = Router(tags=["bookings 预订"])
+
+SIGNED_IN_ERRORS = {401: ErrorOut, 403: ErrorOut}
+REFUSED = {422: Problem | ValidationErrorOut}
+NOT_FOUND = {404: ErrorOut}
+BOOKING_NOT_FOUND = "找不到这个预订 / Booking not found"
+ROOM_TYPE_NOT_FOUND = "找不到这个房型 / Room type not found"
+RATE_LIMITED = "预订尝试过于频繁,请稍后再试 / Too many booking attempts: please wait a minute"
+PAYMENT_NOT_OFFERED = (
+    "这家民宿现在不接受这种付款方式,请换一种 / This homestay does not take this way of paying now; "
+    "choose another"
+)
+PAID_AT_HOMESTAY = "这个预订在民宿付款,无需在线支付 / This booking is paid at the homestay, not online"
+
+
+def _in_chinese():
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def _problem(error: ValidationError) -> dict[str, str]:
+    return {"detail": error.messages[0], "code": getattr(error, "code", None) or "invalid"}
+
+
+def _check_stay_length(check_in: date, check_out: date) -> None:
+    """Refuse an absurd stay before the engine lists its nights: 0001-01-01 to 9999-12-31 would be 3.6
+    million dates, seconds of work for one request."""
+    if (check_out - check_in).days > MAX_QUOTED_NIGHTS:
+        raise ValidationError(
+            gettext("一次最多预订%(n)s晚 At most %(n)s nights at a time") % {"n": MAX_QUOTED_NIGHTS},
+            code="too_long",
+        )
+
+
+def _refused(error: IllegalTransition) -> Status:
+    return Status(409, {"detail": error.message, "code": error.code, "status": error.status})
+
+
+def _my_booking(request: HttpRequest, reference: str) -> Booking:
+    try:
+        booking = booking_detail(reference=reference)
+    except Booking.DoesNotExist:
+        raise HttpError(404, BOOKING_NOT_FOUND) from None
+    if booking.user_id != request.auth.pk:
+        raise HttpError(404, BOOKING_NOT_FOUND)
+    return booking
+
+
+@router.get(
+    "/availability",
+    response={200: AvailabilityOut, **REFUSED},
+    summary="可订民宿 Homestays free for a stay",
+    description="Published homestays with the room types free on every night of [check_in, check_out) for "
+    "`rooms` rooms and `guests` guests, within every stay rule, with the total price of the stay. "
+    "Public. `limit` 1-100 (default 20), `offset`; `has_more` says whether a next page exists. "
+    "A stay the rules refuse (check-out not after check-in, past dates, no guests, over 366 nights) is 422 "
+    '`{"detail": "中文 English", "code": ...}`; parameters of the wrong type are 422 with a list.',
+)
+def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
+    with _in_chinese():
+        try:
+            _check_stay_length(query.check_in, query.check_out)
+            results = homestays_available(
+                check_in=query.check_in,
+                check_out=query.check_out,
+                guests=query.guests,
+                rooms=query.rooms,
+                village=query.village,
+                theme=query.theme,
+                max_price=query.max_price,
+                sort=query.sort,
+                limit=query.offset + query.limit + 1,
+            )
+        except ValidationError as error:
+            return Status(422, _problem(error))
+    page = results[query.offset : query.offset + query.limit]
+    return {
+        "check_in": query.check_in,
+        "check_out": query.check_out,
+        "nights": (query.check_out - query.check_in).days,
+        "guests": query.guests,
+        "rooms": query.rooms,
+        "items": page,
+        "has_more": len(results) > query.offset + query.limit,
+    }
+
+
+@router.post(
+    "/bookings",
+    auth=SIGNED_IN,
+    response={
+        201: BookingOut,
+        **SIGNED_IN_ERRORS,
+        409: NightsUnavailableOut,
+        **REFUSED,
+        429: Problem,
+    },
+    summary="预订 Book a room type",
+    description="Send the X-Session-Token header, or the session cookie and the X-CSRFToken header. "
+    "201: the booking, held for payment (online) or for the owner's approval (on-request homestays), or "
+    "confirmed at once (instant book, paid at the homestay). 409 `nights_unavailable`: some night is "
+    "full, `nights` lists them. 422 `{detail, code}`: the booking rules refuse it (codes `past`, "
+    "`dates_order`, `too_long`, `booking_window`, `same_day_cutoff`, `min_nights`, `max_nights`, `guests`, "
+    "`rooms`, `capacity`, `inactive`, `name`, `phone`, `room_type_not_found` for an unknown "
+    "room_type_id, and `payment_unavailable` for a way of paying the homestay does not take now: "
+    "`online` while online payment (Stripe) is not configured, or a homestay that takes only one way). "
+    "A booking held for online payment has a `pay_url`: POST it to get the checkout address. "
+    "429 `rate_limited` with Retry-After: more than "
+    "BOOKING_CREATE_RATE_PER_MINUTE (default 20) attempts by one user in a minute. "
+    "Nothing changes unless the answer is 201. The booking's language is `lang`, else the language "
+    "cookie, else Accept-Language, else zh-hans.",
+)
+def booking_create(request: HttpRequest, payload: BookingIn, response: HttpResponse):
+    wait = booking_attempt_wait(user_id=request.auth.pk)
+    if wait:
+        response["Retry-After"] = str(wait)
+        return Status(429, {"detail": RATE_LIMITED, "code": "rate_limited"})
+    language = payload.lang or translation.get_language_from_request(request)
+    with _in_chinese():
+        room_type = RoomType.objects.filter(pk=payload.room_type_id).first()
+        if room_type is None:
+            return Status(422, {"detail": ROOM_TYPE_NOT_FOUND, "code": "room_type_not_found"})
+        if payload.payment not in booking_payments_for(homestay=room_type.homestay):
+            return Status(422, {"detail": PAYMENT_NOT_OFFERED, "code": PaymentUnavailable.code})
+        try:
+            _check_stay_length(payload.check_in, payload.check_out)
+            booking = booking_hold(
+                room_type=room_type,
+                check_in=payload.check_in,
+                check_out=payload.check_out,
+                guests=payload.guests,
+                rooms=payload.rooms,
+                user=request.auth,
+                lead_guest_name=payload.lead_guest_name,
+                lead_guest_phone=payload.lead_guest_phone,
+                payment=payload.payment,
+                language=language,
+            )
+        except NightsUnavailable as error:
+            return Status(409, {"detail": error.message, "code": error.code, "nights": error.nights})
+        except ValidationError as error:
+            return Status(422, _problem(error))
+    return Status(201, booking_detail(reference=booking.reference))
+
+
+@router.get(
+    "/bookings",
+    auth=SIGNED_IN,
+    response={200: list[BookingSummaryOut], **SIGNED_IN_ERRORS, 422: ValidationErrorOut},
+    summary="我的预订 My bookings",
+    description="The signed-in guest's bookings, newest first. " + PAGINATION_RULE,
+)
+@paginate(CataloguePagination)
+def booking_list(request: HttpRequest):
+    return bookings_for_user(user=request.auth).order_by("-created_at", "-id")
+
+
+@router.get(
+    "/bookings/{reference}",
+    auth=SIGNED_IN,
+    response={200: BookingOut, **SIGNED_IN_ERRORS, **NOT_FOUND, 422: ValidationErrorOut},
+    summary="预订详情 One of my bookings",
+    description="With each night's price, the refund policy and the registered guests (document numbers "
+    "masked). Another user's booking or an unknown reference: 404.",
+)
+def booking_get(request: HttpRequest, reference: Reference):
+    return _my_booking(request, reference)
+
+
+@router.post(
+    "/bookings/{reference}/cancel",
+    auth=SIGNED_IN,
+    response={
+        200: BookingOut,
+        **SIGNED_IN_ERRORS,
+        **NOT_FOUND,
+        409: IllegalTransitionOut,
+        422: ValidationErrorOut,
+    },
+    summary="取消预订 Cancel one of my bookings",
+    description="Cancels a held or confirmed booking up to the arrival day; `refund_due` is what the "
+    "homestay's refund policy gives back of what was paid, sent back at once the way it was paid: "
+    "`refunds` lists it with its status (`pending` until the payment provider confirms it). A payment "
+    "page still open is closed. Cancelling a cancelled booking answers the same booking again and "
+    "never refunds twice. 409 `illegal_transition`: the booking can no longer be cancelled (arrival "
+    "day passed, checked in, expired...). Another user's booking: 404.",
+)
+def booking_cancel_mine(request: HttpRequest, reference: Reference):
+    booking = _my_booking(request, reference)
+    with _in_chinese():
+        try:
+            cancelled = booking_cancel(booking=booking, by=Booking.Party.GUEST)
+        except IllegalTransition as error:
+            return _refused(error)
+        refund_for_cancellation(booking=cancelled)
+    return booking_detail(reference=booking.reference)
+
+
+@router.post(
+    "/bookings/{reference}/pay",
+    auth=SIGNED_IN,
+    url_name="booking_pay",
+    response={
+        200: PaymentStartOut,
+        **SIGNED_IN_ERRORS,
+        **NOT_FOUND,
+        409: IllegalTransitionOut,
+        422: ValidationErrorOut,
+        503: Problem,
+    },
+    summary="在线付款 Pay one of my bookings online",
+    description="For a booking awaiting online payment (its `pay_url`): opens the payment with the "
+    "provider (Stripe Checkout) and answers `checkout_url`, the page where the guest pays, and "
+    "`expires_at`; the rooms stay held until then. Asking again while that page is open answers the "
+    "same page. After paying (or giving up) the guest comes back to this site's payment result page; "
+    "the booking becomes `confirmed` (or, on request, awaits the owner) once the provider reports the "
+    "payment, so read the booking again. 409 `illegal_transition`: nothing to pay online (paid "
+    "already, paid at the homestay, cancelled, or the hold is over: book again). 503 "
+    "`payment_unavailable`: online payment is not configured or the provider cannot be reached; try "
+    "again later. Another user's booking: 404.",
+)
+def booking_pay(request: HttpRequest, reference: Reference):
+    booking = _my_booking(request, reference)
+    with _in_chinese():
+        if booking.payment != Booking.Payment.ONLINE:
+            return _refused(IllegalTransition(PAID_AT_HOMESTAY, status=booking.status, action="pay"))
+        try:
+            return payment_start(
+                booking=booking,
+                success_url=return_url(request, "payments:done", booking),
+                cancel_url=return_url(request, "payments:cancelled", booking),
+            )
+        except IllegalTransition as error:
+            return _refused(error)
+        except PaymentUnavailable as error:
+            return Status(503, {"detail": error.message, "code": error.code})

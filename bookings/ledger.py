@@ -1,0 +1,233 @@
+"""The ledger: every money movement of a booking, written once and never changed (DESIGN invariant 6).
+
+Double entry. Each posting is a few ``LedgerEntry`` lines that sum to zero, so every booking's entries
+sum to zero and every balance can be recomputed from the lines alone. ``amount`` is signed: positive is a
+debit, negative a credit. The chart of accounts, kept small:
+
+=====================  ========================================================================
+``cash_provider``      money received for a booking and still held where it was paid: by Stripe
+                       for the platform, or by the owner for pay-at-homestay (``provider`` says
+                       which). Debit when a payment arrives, credit when a refund or a dividend
+                       leaves.
+``guest``              what the platform owes the guest: credited by a payment, debited back by a
+                       refund or when the payment is earned (the revenue split).
+``platform_commission`` the platform's share of an earned stay.
+``village_collective`` the village collective's share (村集体分红).
+``owner_payable``      what the homestay owner is owed.
+=====================  ========================================================================
+
+Postings (``kind``) and their lines:
+
+* ``payment_received`` cash_provider +, guest −; ``refund`` the reverse; ``refund_failed`` puts a
+  refund that failed after succeeding back.
+* ``commission``, ``collective_share``, ``owner_payable``: the guest's payment is earned, guest + against
+  platform_commission / village_collective / owner_payable −, split by the village's revenue-share rule
+  (``bookings.revenue``, which documents when revenue is recognised). A cancellation posts them again
+  with the signs reversed, then ``cancellation_fee`` (guest + against the three revenue accounts −)
+  for what the homestay keeps.
+* ``collective_payout``: the group paid a village collective its dividend, village_collective +,
+  cash_provider − (provider ``bank_transfer``). It belongs to a ``DividendPayout``, not to a booking:
+  every entry has exactly one of ``booking`` and ``payout``, and sums to zero per booking and per payout.
+
+Append-only: ``save()`` refuses to update, ``delete()`` and queryset ``update()``/``delete()`` refuse,
+and on PostgreSQL a trigger (migration 0003) refuses UPDATE and DELETE from any client.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from bookings.money import CURRENCY, ZERO, quantize
+
+if TYPE_CHECKING:
+    from bookings.models import Booking
+    from bookings.payments.models import Payment, Refund
+    from bookings.revenue.models import DividendPayout
+
+
+class LedgerAppendOnly(Exception):
+    """Somebody tried to change or delete a ledger entry: a programming error."""
+
+
+class LedgerQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise LedgerAppendOnly("ledger entries are never updated")
+
+    def delete(self):
+        raise LedgerAppendOnly("ledger entries are never deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise LedgerAppendOnly("ledger entries are never updated")
+
+
+class Kind(models.TextChoices):
+    PAYMENT_RECEIVED = "payment_received", _("收到付款 Payment received")
+    REFUND = "refund", _("退款 Refund")
+    REFUND_FAILED = "refund_failed", _("退款失败冲回 Failed refund reversed")
+    COMMISSION = "commission", _("平台佣金 Commission")
+    COLLECTIVE_SHARE = "collective_share", _("村集体分成 Village collective share")
+    OWNER_PAYABLE = "owner_payable", _("应付经营户 Owner payable")
+    CANCELLATION_FEE = "cancellation_fee", _("取消费 Cancellation fee")
+    COLLECTIVE_PAYOUT = "collective_payout", _("村集体分红支付 Dividend paid to the collective")
+
+
+class Account(models.TextChoices):
+    CASH_PROVIDER = "cash_provider", _("收款渠道资金 Cash at the payment provider")
+    GUEST = "guest", _("应付客人 Owed to the guest")
+    PLATFORM_COMMISSION = "platform_commission", _("平台佣金收入 Platform commission")
+    VILLAGE_COLLECTIVE = "village_collective", _("村集体分红 Village collective")
+    OWNER_PAYABLE = "owner_payable", _("应付经营户 Owner payable")
+
+
+class LedgerEntry(models.Model):
+    Kind = Kind
+    Account = Account
+
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        verbose_name=_("预订 booking"),
+    )
+    payout = models.ForeignKey(
+        "bookings.DividendPayout",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        verbose_name=_("村集体分红支付 dividend payout"),
+    )
+    kind = models.CharField(_("类型 kind"), max_length=20, choices=Kind.choices)
+    account = models.CharField(_("科目 account"), max_length=20, choices=Account.choices)
+    amount = models.DecimalField(
+        _("金额(借正贷负) amount (debit +, credit −)"), max_digits=12, decimal_places=2
+    )
+    currency = models.CharField(_("币种 currency"), max_length=3, default=CURRENCY)
+    provider = models.CharField(_("收款渠道 payment provider"), max_length=40, blank=True)
+    idempotency_key = models.CharField(_("幂等键 idempotency key"), max_length=120, unique=True)
+    created_at = models.DateTimeField(_("记账时间 recorded"), auto_now_add=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["booking", "id"]
+        verbose_name = _("账目 ledger entry")
+        verbose_name_plural = _("账目 ledger")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_amount_not_zero"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="ledger_entry_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(account__in=Account.values), name="ledger_entry_account_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=True, payout__isnull=False)
+                | Q(booking__isnull=False, payout__isnull=True),
+                name="ledger_entry_booking_or_payout",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.account} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerAppendOnly("ledger entries are never updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerAppendOnly("ledger entries are never deleted")
+
+
+Line = tuple[str, Decimal]
+
+
+def ledger_post(
+    *,
+    booking: "Booking | None" = None,
+    payout: "DividendPayout | None" = None,
+    kind: str,
+    key: str,
+    lines: Iterable[Line],
+    provider: str = "",
+) -> list[LedgerEntry]:
+    """Write one balanced posting for a booking (or a dividend payout), once: a second call with the
+    same ``key`` returns the first one's entries. Each line is ``(account, signed amount)``; the amounts
+    must sum to zero. Runs in the caller's transaction (the caller holds the booking's lock)."""
+    if (booking is None) == (payout is None):
+        raise ValueError("a posting belongs to a booking or to a payout")
+    lines = [(account, quantize(amount)) for account, amount in lines]
+    accounts = [account for account, _amount in lines]
+    if len(lines) < 2 or len(set(accounts)) != len(accounts):
+        raise ValueError("a posting needs two or more lines on different accounts")
+    if sum(amount for _account, amount in lines) != ZERO or any(amount == ZERO for _a, amount in lines):
+        raise ValueError("a posting's lines must be non-zero and sum to zero")
+    keys = [f"{key}/{account}" for account in accounts]
+    existing = list(LedgerEntry.objects.filter(idempotency_key__in=keys))
+    if existing:
+        if len(existing) != len(keys):
+            raise ValueError(f"posting {key} is recorded incompletely")
+        return existing
+    return LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            booking=booking,
+            payout=payout,
+            kind=kind,
+            account=account,
+            amount=amount,
+            currency=(booking or payout).currency,
+            provider=provider,
+            idempotency_key=entry_key,
+        )
+        for (account, amount), entry_key in zip(lines, keys, strict=True)
+    )
+
+
+def ledger_record_payment(*, payment: "Payment") -> list[LedgerEntry]:
+    """Money arrived from the guest: it sits with the provider and the platform owes the guest."""
+    return ledger_post(
+        booking=payment.booking,
+        kind=Kind.PAYMENT_RECEIVED,
+        key=f"payment-{payment.pk}",
+        lines=[(Account.CASH_PROVIDER, payment.amount), (Account.GUEST, -payment.amount)],
+        provider=payment.provider,
+    )
+
+
+def ledger_record_refund(*, refund: "Refund") -> list[LedgerEntry]:
+    """Money went back to the guest."""
+    return ledger_post(
+        booking=refund.booking,
+        kind=Kind.REFUND,
+        key=f"refund-{refund.pk}",
+        lines=[(Account.CASH_PROVIDER, -refund.amount), (Account.GUEST, refund.amount)],
+        provider=refund.payment.provider,
+    )
+
+
+def ledger_record_refund_failed(*, refund: "Refund") -> list[LedgerEntry]:
+    """A refund that had succeeded failed after all (e.g. the card was closed): the money is back."""
+    return ledger_post(
+        booking=refund.booking,
+        kind=Kind.REFUND_FAILED,
+        key=f"refund-{refund.pk}-failed",
+        lines=[(Account.CASH_PROVIDER, refund.amount), (Account.GUEST, -refund.amount)],
+        provider=refund.payment.provider,
+    )
+
+
+def ledger_balances(*, booking: "Booking") -> dict[str, Decimal]:
+    """Balance of each account that has entries for the booking."""
+    rows = (
+        LedgerEntry.objects.filter(booking=booking)
+        .values("account")
+        .annotate(balance=Sum("amount"))
+        .order_by("account")
+    )
+    return {row["account"]: quantize(row["balance"]) for row in rows}

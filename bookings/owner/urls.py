@@ -1,0 +1,23 @@
+from django.urls import path
+
+from bookings.owner.views import bookings, calendar_page, home, sync
+
+app_name = "owner"
+
+urlpatterns = [
+    path("", home.dashboard, name="dashboard"),
+    path("homestays/<int:pk>/", home.homestay_edit, name="homestay_edit"),
+    path("homestays/<int:homestay_pk>/rooms/new/", home.room_type_add, name="room_type_add"),
+    path("rooms/<int:pk>/", home.room_type_edit, name="room_type_edit"),
+    path("rooms/<int:pk>/calendar/", calendar_page.room_calendar, name="room_calendar"),
+    path("rooms/<int:pk>/sync/", sync.room_sync, name="room_sync"),
+    path("rooms/<int:pk>/sync/export/", sync.export_regenerate, name="export_regenerate"),
+    path("feeds/<int:pk>/sync/", sync.feed_sync_now, name="feed_sync_now"),
+    path("feeds/<int:pk>/remove/", sync.feed_remove, name="feed_remove"),
+    path("earnings/", home.earnings, name="earnings"),
+    path("bookings/", bookings.booking_list, name="booking_list"),
+    path("bookings/<str:reference>/", bookings.booking_detail, name="booking_detail"),
+    path("bookings/<str:reference>/guests/", bookings.booking_guests, name="booking_guests"),
+    path("bookings/<str:reference>/<slug:action>/", bookings.booking_action, name="booking_action"),
+    path("ical/<str:token>.ics", sync.ical_export, name="ical_export"),
+]

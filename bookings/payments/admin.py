@@ -1,0 +1,71 @@
+"""Staff views of payments, refunds, provider events and the ledger: read-only (money changes only
+through the services), with the records that need a person filtered out first. Imported by
+``bookings/admin.py``."""
+
+from django import forms
+from django.contrib import admin
+
+from bookings.ledger import LedgerEntry
+from bookings.payments.base import provider_choices
+from bookings.payments.models import HomestayPayment, Payment, Refund, WebhookEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["booking", "provider", "amount", "status", "applied", "needs_attention", "created_at"]
+    list_filter = ["needs_attention", "status", "provider", "applied"]
+    list_select_related = ["booking"]
+    search_fields = ["booking__reference", "provider_reference", "provider_payment_reference"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["booking", "amount", "reason", "status", "needs_attention", "created_at"]
+    list_filter = ["needs_attention", "status", "reason"]
+    list_select_related = ["booking"]
+    search_fields = ["booking__reference", "provider_reference"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_type", "event_id", "provider", "received_at"]
+    list_filter = ["provider", "event_type"]
+    search_fields = ["event_id"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["booking", "kind", "account", "amount", "currency", "provider", "created_at"]
+    list_filter = ["kind", "account", "provider"]
+    list_select_related = ["booking"]
+    search_fields = ["booking__reference"]
+    date_hierarchy = "created_at"
+
+
+class HomestayPaymentForm(forms.ModelForm):
+    providers = forms.MultipleChoiceField(choices=provider_choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = HomestayPayment
+        fields = ["homestay", "providers"]
+
+
+@admin.register(HomestayPayment)
+class HomestayPaymentAdmin(admin.ModelAdmin):
+    form = HomestayPaymentForm
+    list_display = ["homestay", "providers"]
+    list_select_related = ["homestay"]
+    autocomplete_fields = ["homestay"]

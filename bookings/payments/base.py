@@ -1,0 +1,125 @@
+"""The payment provider interface and the registry of providers enabled in settings.
+
+``settings.PAYMENT_PROVIDERS`` lists provider classes by dotted path; a provider counts as enabled
+when it is listed and configured (Stripe needs its keys). Paying at the homestay needs nothing and is
+always enabled, so the platform works fully without any keys. A homestay accepts a subset of the
+enabled providers (``HomestayPayment``), all of them by default.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+
+from bookings.payments.models import HomestayPayment, Payment, Refund
+from villages.models import Homestay
+
+AT_HOMESTAY = "at_homestay"
+DEFAULT_PROVIDERS = [
+    "bookings.payments.at_homestay.AtHomestay",
+    "bookings.payments.stripe_checkout.StripeCheckout",
+]
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    """What a provider answers when a payment starts: where to send the guest (empty when nothing is
+    paid online) and its own reference for the payment."""
+
+    redirect_url: str = ""
+    provider_reference: str = ""
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    provider_reference: str
+    status: str  # a Refund.Status
+
+
+class PaymentProviderError(Exception):
+    """The provider refused or could not be reached. ``retryable``: trying again later, with the same
+    idempotency key, may work (network trouble, rate limits, the provider's own errors)."""
+
+    def __init__(self, message: str, *, retryable: bool):
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+class PaymentProvider(ABC):
+    identifier: ClassVar[str]
+    name: ClassVar[str | Promise]
+    booking_payment: ClassVar[str]  # the Booking.Payment way of paying this provider serves
+
+    def is_configured(self) -> bool:
+        return True
+
+    def payment_expires_at(self, *, hold_expires_at: datetime | None, now: datetime) -> datetime | None:
+        """Until when the guest can pay; the booking's hold is extended to it (never shortened)."""
+        return hold_expires_at
+
+    @abstractmethod
+    def start_payment(self, *, payment: Payment, success_url: str, cancel_url: str) -> PaymentStart:
+        """Open the payment with the provider; called again with the same payment after a failure."""
+
+    @abstractmethod
+    def cancel_payment(self, *, payment: Payment) -> None:
+        """Close a payment the guest has not finished, so it can no longer be paid."""
+
+    def handle_webhook(self, request: HttpRequest) -> HttpResponse:
+        raise Http404("this payment provider sends no webhooks")
+
+    @abstractmethod
+    def refund(self, *, refund: Refund) -> RefundResult:
+        """Send the refund; called again with the same refund after a failure (same idempotency key)."""
+
+
+def _provider_paths() -> list[str]:
+    paths = list(getattr(settings, "PAYMENT_PROVIDERS", DEFAULT_PROVIDERS))
+    return paths if DEFAULT_PROVIDERS[0] in paths else [DEFAULT_PROVIDERS[0], *paths]
+
+
+def providers_enabled() -> dict[str, PaymentProvider]:
+    """Enabled providers by identifier, in settings order; paying at the homestay always among them."""
+    providers = (import_string(path)() for path in _provider_paths())
+    return {provider.identifier: provider for provider in providers if provider.is_configured()}
+
+
+def provider_get(identifier: str) -> PaymentProvider:
+    """An enabled provider; ``KeyError`` when it is not enabled (e.g. Stripe without keys)."""
+    return providers_enabled()[identifier]
+
+
+def provider_choices() -> list[tuple[str, str | Promise]]:
+    """``(identifier, name)`` of every provider listed in settings, configured or not."""
+    return [(provider.identifier, provider.name) for provider in map(import_string, _provider_paths())]
+
+
+def providers_known() -> set[str]:
+    return {identifier for identifier, _name in provider_choices()}
+
+
+def providers_for(*, homestay: Homestay) -> list[PaymentProvider]:
+    """The providers a guest can pay this homestay with. If none of its choices is enabled any more
+    (e.g. Stripe keys removed), paying at the homestay remains."""
+    enabled = providers_enabled()
+    choice = HomestayPayment.objects.filter(homestay=homestay).values_list("providers", flat=True).first()
+    if choice is None:
+        return list(enabled.values())
+    chosen = [provider for identifier, provider in enabled.items() if identifier in choice]
+    return chosen or [enabled[AT_HOMESTAY]]
+
+
+def booking_payments_for(*, homestay: Homestay) -> dict[str, PaymentProvider]:
+    """The ways of paying (``Booking.Payment`` values) a guest can choose for this homestay now, each
+    with the first of its providers that serves it: what the booking page and the API offer, and the
+    provider ``payment_start`` uses by default."""
+    offered: dict[str, PaymentProvider] = {}
+    for provider in providers_for(homestay=homestay):
+        offered.setdefault(provider.booking_payment, provider)
+    return offered

@@ -1,0 +1,464 @@
+"""Every change to payments and refunds. Like ``bookings.services``: keyword-only, atomic, safe to call
+twice; rows are locked in the engine's order (room type, booking, then payment or refund rows).
+
+Calls to a provider (network) never run inside a transaction: the record is written first with its
+idempotency key, the provider is called, and the answer is stored in a second transaction. A call that
+failed on the way is simply repeated with the same key (``refunds_send``, ``refunds_send_due``).
+
+* ``payment_start``: open a payment for a booking (Stripe Checkout: a session; the hold is extended
+  to the session's end, see ``bookings.payments.stripe_checkout``).
+* ``payment_succeeded``: money arrived (a webhook). The booking is confirmed through
+  ``booking_confirm``, which also takes back the rooms of an expired hold when they are still free.
+  When the booking cannot take the money (nights gone, cancelled, already paid by another payment), the
+  payment is refunded in full automatically and flagged for staff: no payment is lost or unmatched.
+* ``payment_mark_paid_at_homestay``: the owner took the money at check-in.
+* ``refund_for_cancellation``: after ``booking_cancel`` / ``booking_decline`` / an expired paid
+  request, refund ``booking.refund_due`` through the provider that took the payment.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.errors import BookingError, IllegalTransition, NightsUnavailable
+from bookings.ledger import ledger_record_payment, ledger_record_refund, ledger_record_refund_failed
+from bookings.models import Booking
+from bookings.money import ZERO, quantize
+from bookings.payments.base import (
+    AT_HOMESTAY,
+    PaymentProvider,
+    PaymentProviderError,
+    PaymentStart,
+    provider_get,
+    providers_for,
+    providers_known,
+)
+from bookings.payments.models import HomestayPayment, Payment, Refund
+from bookings.revenue.postings import revenue_record_cancellation, revenue_record_payment
+from bookings.services import booking_confirm, lock_booking
+from villages.models import Homestay
+
+logger = logging.getLogger(__name__)
+
+Status = Booking.Status
+NOTE_LENGTH = 300
+UNSENT_GRACE = timedelta(minutes=2)  # a refund being sent right now is left to its sender
+
+
+class PaymentUnavailable(BookingError):
+    """The provider could not open the payment (HTTP 503); the guest can try again."""
+
+    code = "payment_unavailable"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "暂时无法发起在线支付,请稍后再试 "
+                "Online payment is not available right now; please try again in a moment"
+            )
+        )
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def _refuse(booking: Booking, message: str) -> IllegalTransition:
+    return IllegalTransition(message, status=booking.status, action="pay")
+
+
+def _provider_for(booking: Booking, identifier: str | None) -> PaymentProvider:
+    for provider in providers_for(homestay=booking.homestay):
+        if provider.booking_payment == booking.payment and identifier in (None, provider.identifier):
+            return provider
+    raise PaymentUnavailable
+
+
+def _check_payable(booking: Booking, now) -> None:
+    if booking.payment == Booking.Payment.ONLINE:
+        if not booking.awaiting_payment:
+            raise _refuse(booking, _("这个预订现在无需付款 This booking has nothing to pay now"))
+        if booking.hold_expires_at <= now:
+            raise _refuse(
+                booking, _("保留时间已过,请重新预订 The hold on these rooms is over; please book again")
+            )
+    elif booking.is_paid or booking.status not in (Status.HELD, Status.CONFIRMED):
+        raise _refuse(booking, _("这个预订现在无需付款 This booking has nothing to pay now"))
+
+
+@transaction.atomic
+def _payment_open(*, booking: Booking, provider: str | None) -> tuple[Payment, PaymentProvider]:
+    """The booking's open payment with the provider, or a new one (the hold extended to its end)."""
+    booking = lock_booking(booking)
+    chosen = _provider_for(booking, provider)
+    now = timezone.now()
+    _check_payable(booking, now)
+    open_payment = (
+        booking.payments.filter(provider=chosen.identifier, status=Payment.Status.PENDING)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("-id")
+        .first()
+    )
+    if open_payment is not None:
+        return open_payment, chosen
+    expires_at = chosen.payment_expires_at(hold_expires_at=booking.hold_expires_at, now=now)
+    payment = Payment.objects.create(
+        booking=booking,
+        provider=chosen.identifier,
+        amount=booking.total,
+        currency=booking.currency,
+        expires_at=expires_at,
+        idempotency_key=_new_key(),
+    )
+    if booking.status == Status.HELD and expires_at is not None and expires_at > booking.hold_expires_at:
+        booking.hold_expires_at = expires_at
+        booking.save(update_fields=["hold_expires_at", "updated_at"])
+    return payment, chosen
+
+
+@transaction.atomic
+def _payment_started(*, payment: Payment, started: PaymentStart) -> Payment:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if started.provider_reference and not payment.provider_reference:
+        payment.provider_reference = started.provider_reference
+        payment.redirect_url = started.redirect_url
+        payment.save(update_fields=["provider_reference", "redirect_url", "updated_at"])
+    return payment
+
+
+@transaction.atomic
+def _payment_start_failed(*, payment: Payment, error: PaymentProviderError) -> None:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payment.attention_note = error.message[:NOTE_LENGTH]
+    if not error.retryable and payment.status == Payment.Status.PENDING:
+        payment.status = Payment.Status.FAILED
+    payment.save(update_fields=["attention_note", "status", "updated_at"])
+
+
+def payment_start(
+    *, booking: Booking, success_url: str, cancel_url: str, provider: str | None = None
+) -> Payment:
+    """Open (or reopen) the guest's payment for a booking; send the guest to ``payment.redirect_url``
+    when it is set (Stripe Checkout), else there is nothing to pay online. ``provider`` picks one of the
+    homestay's providers for the booking's way of paying (default: the first).
+
+    Raises ``IllegalTransition`` when the booking has nothing to pay or its hold is over, and
+    ``PaymentUnavailable`` when no provider can take the payment now.
+    """
+    payment, chosen = _payment_open(booking=booking, provider=provider)
+    if payment.provider_reference:
+        return payment
+    try:
+        started = chosen.start_payment(payment=payment, success_url=success_url, cancel_url=cancel_url)
+    except PaymentProviderError as error:
+        logger.warning("Payment %s could not start: %s", payment.pk, error.message)
+        _payment_start_failed(payment=payment, error=error)
+        raise PaymentUnavailable from error
+    return _payment_started(payment=payment, started=started)
+
+
+def _lock_payment(payment: Payment) -> tuple[Booking, Payment]:
+    booking = lock_booking(payment.booking)
+    return booking, Payment.objects.select_for_update().get(pk=payment.pk)
+
+
+def _set_references(payment: Payment, provider_reference: str, provider_payment_reference: str) -> None:
+    if provider_reference and not payment.provider_reference:
+        payment.provider_reference = provider_reference
+    if provider_payment_reference and not payment.provider_payment_reference:
+        payment.provider_payment_reference = provider_payment_reference
+
+
+def _flag(record: Payment | Refund, note: str) -> None:
+    record.needs_attention = True
+    record.attention_note = note[:NOTE_LENGTH]
+
+
+def _refund_unmatched(booking: Booking, payment: Payment, reason: str, note: str) -> Refund:
+    """Give back a payment the booking cannot take, and flag it for staff."""
+    logger.warning("Payment %s of booking %s refunded automatically: %s", payment.pk, booking.reference, note)
+    _flag(payment, note)
+    payment.save()
+    refund = Refund.objects.create(
+        payment=payment,
+        booking=booking,
+        amount=payment.amount,
+        currency=payment.currency,
+        reason=reason,
+        idempotency_key=_new_key(),
+    )
+    transaction.on_commit(lambda: refunds_send(booking=booking), robust=True)
+    return refund
+
+
+def _payment_apply(booking: Booking, payment: Payment) -> None:
+    if booking.is_paid:
+        _refund_unmatched(
+            booking,
+            payment,
+            Refund.Reason.DUPLICATE,
+            _("预订已由另一笔付款支付 The booking was already paid by another payment"),
+        )
+        return
+    try:
+        booking_confirm(booking=booking)
+    except (NightsUnavailable, IllegalTransition) as error:
+        _refund_unmatched(booking, payment, Refund.Reason.BOOKING_UNAVAILABLE, error.message)
+        return
+    payment.applied = True
+    payment.save(update_fields=["applied", "updated_at"])
+
+
+@transaction.atomic
+def payment_succeeded(
+    *, payment: Payment, provider_reference: str = "", provider_payment_reference: str = ""
+) -> Payment:
+    """The provider says the money arrived: record it in the ledger and confirm the booking (or, when
+    the booking cannot take it any more, refund it automatically and flag it). Safe to call twice."""
+    booking, payment = _lock_payment(payment)
+    _set_references(payment, provider_reference, provider_payment_reference)
+    if payment.status == Payment.Status.SUCCEEDED:
+        payment.save()
+        return payment
+    payment.status = Payment.Status.SUCCEEDED
+    payment.paid_at = timezone.now()
+    payment.save()
+    ledger_record_payment(payment=payment)
+    _payment_apply(booking, payment)
+    revenue_record_payment(payment=payment)
+    return payment
+
+
+@transaction.atomic
+def payment_status_advance(
+    *, payment: Payment, status: str, provider_reference: str = "", provider_payment_reference: str = ""
+) -> Payment:
+    """A payment is processing, failed or expired. Statuses only move forward (``STATUS_RANK``): an
+    expiry that arrives after the payment succeeded changes nothing. Money is handled by
+    ``payment_succeeded`` only."""
+    if status == Payment.Status.SUCCEEDED:
+        raise ValueError("use payment_succeeded")
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    _set_references(payment, provider_reference, provider_payment_reference)
+    if Payment.STATUS_RANK[status] > Payment.STATUS_RANK[payment.status]:
+        payment.status = status
+    payment.save()
+    return payment
+
+
+@transaction.atomic
+def payment_mark_paid_at_homestay(*, booking: Booking, by: AbstractBaseUser | None = None) -> Payment:
+    """The owner took the guest's money at the homestay (at check-in, or any time after confirming).
+    ``by`` is the owner; checking that they may is the caller's job. Safe to call twice."""
+    booking = lock_booking(booking)
+    if booking.payment != Booking.Payment.AT_HOMESTAY:
+        raise _refuse(booking, _("这个预订是在线支付的 This booking is paid online, not at the homestay"))
+    applied = booking.payments.filter(applied=True).first()
+    if applied is not None:
+        return applied
+    if booking.status not in (Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED):
+        raise _refuse(
+            booking, _("预订确认后才能登记到店付款 Record the payment once the booking is confirmed")
+        )
+    provider = provider_get(AT_HOMESTAY)
+    payment = (
+        booking.payments.select_for_update()
+        .filter(provider=provider.identifier, status=Payment.Status.PENDING)
+        .first()
+    ) or Payment(booking=booking, provider=provider.identifier, idempotency_key=_new_key())
+    now = timezone.now()
+    payment.amount = booking.total
+    payment.currency = booking.currency
+    payment.status = Payment.Status.SUCCEEDED
+    payment.applied = True
+    payment.paid_at = now
+    payment.recorded_by = by
+    payment.save()
+    booking.paid_at = now
+    booking.save(update_fields=["paid_at", "updated_at"])
+    ledger_record_payment(payment=payment)
+    revenue_record_payment(payment=payment)
+    return payment
+
+
+def _refunded(payment: Payment) -> Decimal:
+    """What has gone back, or is on its way back, of a payment."""
+    total = payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(total=Sum("amount"))["total"]
+    return quantize(total or ZERO)
+
+
+@transaction.atomic
+def _cancellation_refund_create(*, booking: Booking) -> Refund | None:
+    booking = lock_booking(booking)
+    revenue_record_cancellation(booking=booking)
+    if not booking.refund_due:
+        return None
+    payment = booking.payments.select_for_update().filter(applied=True).first()
+    if payment is None:
+        logger.error("Booking %s has a refund due but no payment recorded", booking.reference)
+        return None
+    due = min(booking.refund_due, payment.amount) - _refunded(payment)
+    if due <= ZERO:
+        return None
+    return Refund.objects.create(
+        payment=payment,
+        booking=booking,
+        amount=due,
+        currency=payment.currency,
+        reason=Refund.Reason.CANCELLATION,
+        idempotency_key=_new_key(),
+    )
+
+
+def _payments_close_open(booking: Booking) -> None:
+    """A cancelled or expired booking can no longer be paid: close the payments still open. Should one
+    have been paid meanwhile, its success still wins and the money is refunded automatically."""
+    for payment in booking.payments.filter(status=Payment.Status.PENDING):
+        try:
+            provider_get(payment.provider).cancel_payment(payment=payment)
+        except (KeyError, PaymentProviderError) as error:
+            logger.warning("Payment %s could not be closed: %s", payment.pk, error)
+            continue
+        payment_status_advance(payment=payment, status=Payment.Status.EXPIRED)
+
+
+def refund_for_cancellation(*, booking: Booking) -> list[Refund]:
+    """Call after ``booking_cancel`` (and ``booking_decline``, or when a paid request expired): refunds
+    ``booking.refund_due`` (partial refunds included) through the provider of the payment and closes
+    payment pages still open. Calling it again refunds only what is still missing, so it is safe to
+    repeat; a refund's final status arrives with the provider's events. Returns the refunds sent."""
+    _cancellation_refund_create(booking=booking)
+    booking = Booking.objects.get(pk=booking.pk)
+    if booking.status in (Status.CANCELLED, Status.EXPIRED):
+        _payments_close_open(booking)
+    return refunds_send(booking=booking)
+
+
+@transaction.atomic
+def refund_status_set(*, refund: Refund, status: str, provider_reference: str = "") -> Refund:
+    """Record what the provider says about a refund. Statuses only move forward; the ledger gets the
+    refund when it succeeds, and gets it back (flagged for staff) if it fails after succeeding."""
+    lock_booking(refund.booking)
+    refund = (
+        Refund.objects.select_for_update(of=("self",)).select_related("payment", "booking").get(pk=refund.pk)
+    )
+    if provider_reference and not refund.provider_reference:
+        refund.provider_reference = provider_reference
+    previous = refund.status
+    if Refund.STATUS_RANK[status] > Refund.STATUS_RANK[previous]:
+        refund.status = status
+        if status == Refund.Status.SUCCEEDED:
+            ledger_record_refund(refund=refund)
+        elif status == Refund.Status.FAILED:
+            if previous == Refund.Status.SUCCEEDED:
+                ledger_record_refund_failed(refund=refund)
+            _flag(refund, _("退款失败,需人工处理 The refund failed and needs staff"))
+            logger.warning("Refund %s of booking %s failed", refund.pk, refund.booking.reference)
+    refund.save()
+    return refund
+
+
+@transaction.atomic
+def refund_record_outside(*, payment: Payment, amount: Decimal, provider_reference: str) -> Refund:
+    """A refund the platform did not ask for (made in the provider's dashboard): recorded so the money
+    stays matched, and flagged because the booking did not change."""
+    booking = lock_booking(payment.booking)
+    existing = Refund.objects.filter(provider_reference=provider_reference).first()
+    if existing is not None:
+        return existing
+    refund = Refund(
+        payment=payment,
+        booking=booking,
+        amount=quantize(amount),
+        currency=payment.currency,
+        reason=Refund.Reason.OUTSIDE,
+        provider_reference=provider_reference,
+        idempotency_key=_new_key(),
+    )
+    _flag(
+        refund,
+        _("在收款渠道后台发起的退款,预订状态未变 Refunded at the provider; the booking did not change"),
+    )
+    refund.save()
+    return refund
+
+
+@transaction.atomic
+def _refund_send_failed(*, refund: Refund, error: PaymentProviderError) -> Refund:
+    lock_booking(refund.booking)
+    refund = Refund.objects.select_for_update().get(pk=refund.pk)
+    refund.attention_note = error.message[:NOTE_LENGTH]
+    refund.save(update_fields=["attention_note", "updated_at"])
+    if error.retryable:
+        return refund
+    return refund_status_set(refund=refund, status=Refund.Status.FAILED)
+
+
+def refund_send(*, refund: Refund) -> Refund:
+    """Send one refund to its provider (again, with the same idempotency key, if an earlier try failed
+    on the way)."""
+    try:
+        result = provider_get(refund.payment.provider).refund(refund=refund)
+    except KeyError:
+        error = PaymentProviderError(f"provider {refund.payment.provider} is not enabled", retryable=True)
+        logger.error("Refund %s not sent: %s", refund.pk, error.message)
+        return _refund_send_failed(refund=refund, error=error)
+    except PaymentProviderError as error:
+        logger.warning("Refund %s not sent: %s", refund.pk, error.message)
+        return _refund_send_failed(refund=refund, error=error)
+    return refund_status_set(
+        refund=refund, status=result.status, provider_reference=result.provider_reference
+    )
+
+
+def refunds_send(*, booking: Booking) -> list[Refund]:
+    """Send the booking's refunds that have not reached their provider yet."""
+    unsent = Refund.objects.filter(booking=booking, status=Refund.Status.PENDING, provider_reference="")
+    return [
+        refund_send(refund=refund) for refund in unsent.select_related("payment", "booking").order_by("id")
+    ]
+
+
+def refunds_send_due() -> int:
+    """The safety net, for a scheduled job: create the cancellation refunds nobody asked for yet (e.g.
+    a paid request that expired on its own) and resend refunds that never reached their provider.
+    Bookings with a failed refund are left to staff. Returns how many refunds were sent."""
+    missing = (
+        Booking.objects.filter(refund_due__gt=0, payments__applied=True)
+        .exclude(refunds__status=Refund.Status.FAILED)
+        .annotate(refunded=Sum("refunds__amount", filter=Q(refunds__payment__applied=True), default=ZERO))
+        .filter(refunded__lt=F("refund_due"))
+    )
+    created = [_cancellation_refund_create(booking=booking) for booking in missing.order_by("id")]
+    stale = Refund.objects.filter(
+        status=Refund.Status.PENDING, provider_reference="", created_at__lte=timezone.now() - UNSENT_GRACE
+    )
+    due = [refund for refund in created if refund is not None] + list(
+        stale.select_related("payment", "booking").order_by("id")
+    )
+    for refund in due:
+        refund_send(refund=refund)
+    return len(due)
+
+
+@transaction.atomic
+def homestay_providers_set(*, homestay: Homestay, providers: list[str]) -> HomestayPayment:
+    """Choose which payment providers a homestay accepts (the owner console or staff)."""
+    known = providers_known()
+    chosen = [identifier for identifier in dict.fromkeys(providers) if identifier]
+    if not chosen or any(identifier not in known for identifier in chosen):
+        raise ValidationError(
+            _("请至少选择一种有效的收款方式 Choose at least one valid way to pay"), code="providers"
+        )
+    choice, _created = HomestayPayment.objects.update_or_create(
+        homestay=homestay, defaults={"providers": chosen}
+    )
+    return choice

@@ -1,0 +1,167 @@
+"""Stripe Checkout, turned on by ``STRIPE_SECRET_KEY`` and ``STRIPE_WEBHOOK_SECRET``.
+
+Amounts go to Stripe in fen (CNY minor units). Payment methods come from ``STRIPE_PAYMENT_METHODS``
+(card by default; ``alipay`` and ``wechat_pay`` where the Stripe account's country supports them).
+Every create call carries the idempotency key stored on our record, so a retry after a timeout can
+never open a second session or send a second refund.
+
+Hold and session expiry: Stripe wants a Checkout Session to live at least 30 minutes, our payment hold
+is 15 minutes by default. The session lives ``SESSION_MINIMUM`` (31 minutes, one to spare for clock
+differences) or until the hold ends if that is later, and the booking's hold is extended to the
+session's end. So a guest on the payment page never pays for rooms that were given away, and a session
+never outlives its hold; a payment that still arrives late (an async method, a delayed webhook) goes
+through the late-payment path of ``bookings.payments.services``. A cancelled booking's open session is
+expired explicitly (``cancel_payment``).
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+import stripe
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import Booking
+from bookings.money import to_minor_units
+from bookings.payments.base import PaymentProvider, PaymentProviderError, PaymentStart, RefundResult
+from bookings.payments.models import Payment, Refund
+from bookings.payments.webhooks import PROVIDER, refund_status, stripe_event_handle
+
+logger = logging.getLogger(__name__)
+
+SESSION_MINIMUM = timedelta(minutes=31)
+DEFAULT_METHODS = ["card"]
+WEBHOOK_TOLERANCE_SECONDS = 300
+NETWORK_RETRIES = 2
+CHECKOUT_LOCALES = {"zh-hans": "zh", "en": "en"}
+RETRYABLE_ERRORS = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
+
+
+def _provider_error(error: stripe.StripeError) -> PaymentProviderError:
+    return PaymentProviderError(
+        f"Stripe: {error.user_message or error.__class__.__name__}",
+        retryable=isinstance(error, RETRYABLE_ERRORS),
+    )
+
+
+def _product_name(booking: Booking) -> str:
+    with translation.override(booking.language):
+        return f"{booking.homestay.name} · {booking.room_type.name}"
+
+
+def _product_description(booking: Booking) -> str:
+    return (
+        f"{booking.check_in.isoformat()} → {booking.check_out.isoformat()} · "
+        f"{booking.nights}晚 nights · {booking.rooms}间 rooms · {booking.reference}"
+    )
+
+
+class StripeCheckout(PaymentProvider):
+    identifier = PROVIDER
+    name = _("在线支付 Pay online")
+    booking_payment = Booking.Payment.ONLINE
+    # Tests put a fake stripe.HTTPClient here; None means Stripe's default client.
+    http_client: stripe.HTTPClient | None = None
+
+    def is_configured(self) -> bool:
+        return bool(getattr(settings, "STRIPE_SECRET_KEY", "")) and bool(
+            getattr(settings, "STRIPE_WEBHOOK_SECRET", "")
+        )
+
+    def client(self) -> stripe.StripeClient:
+        return stripe.StripeClient(
+            settings.STRIPE_SECRET_KEY, http_client=self.http_client, max_network_retries=NETWORK_RETRIES
+        )
+
+    def payment_methods(self) -> list[str]:
+        return list(getattr(settings, "STRIPE_PAYMENT_METHODS", DEFAULT_METHODS))
+
+    def payment_expires_at(self, *, hold_expires_at: datetime | None, now: datetime) -> datetime:
+        earliest = now + SESSION_MINIMUM
+        return earliest if hold_expires_at is None else max(hold_expires_at, earliest)
+
+    def session_params(self, *, payment: Payment, success_url: str, cancel_url: str) -> dict:
+        booking = payment.booking
+        methods = self.payment_methods()
+        metadata = {"booking": booking.reference, "payment": str(payment.pk)}
+        params = {
+            "mode": "payment",
+            "client_reference_id": booking.reference,
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": payment.currency.lower(),
+                        "unit_amount": to_minor_units(payment.amount),
+                        "product_data": {
+                            "name": _product_name(booking),
+                            "description": _product_description(booking),
+                        },
+                    },
+                }
+            ],
+            "payment_method_types": methods,
+            "expires_at": int(payment.expires_at.timestamp()),
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "locale": CHECKOUT_LOCALES.get(booking.language, "auto"),
+            "metadata": metadata,
+            "payment_intent_data": {"metadata": metadata},
+        }
+        if "wechat_pay" in methods:
+            params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
+        return params
+
+    def start_payment(self, *, payment: Payment, success_url: str, cancel_url: str) -> PaymentStart:
+        params = self.session_params(payment=payment, success_url=success_url, cancel_url=cancel_url)
+        try:
+            session = self.client().v1.checkout.sessions.create(
+                params=params, options={"idempotency_key": f"checkout-{payment.idempotency_key}"}
+            )
+        except stripe.StripeError as error:
+            raise _provider_error(error) from error
+        return PaymentStart(redirect_url=session.url, provider_reference=session.id)
+
+    def cancel_payment(self, *, payment: Payment) -> None:
+        if not payment.provider_reference:
+            return
+        try:
+            self.client().v1.checkout.sessions.expire(payment.provider_reference)
+        except stripe.InvalidRequestError as error:
+            # Already completed or expired: the events tell what happened.
+            logger.info("Checkout Session %s not expired: %s", payment.provider_reference, error.user_message)
+        except stripe.StripeError as error:
+            raise _provider_error(error) from error
+
+    def refund(self, *, refund: Refund) -> RefundResult:
+        payment = refund.payment
+        params = {
+            "payment_intent": payment.provider_payment_reference,
+            "amount": to_minor_units(refund.amount),
+            "reason": "duplicate" if refund.reason == Refund.Reason.DUPLICATE else "requested_by_customer",
+            "metadata": {"booking": refund.booking.reference, "refund": str(refund.pk)},
+        }
+        try:
+            created = self.client().v1.refunds.create(
+                params=params, options={"idempotency_key": f"refund-{refund.idempotency_key}"}
+            )
+        except stripe.StripeError as error:
+            raise _provider_error(error) from error
+        return RefundResult(provider_reference=created.id, status=refund_status(created.status))
+
+    def handle_webhook(self, request: HttpRequest) -> HttpResponse:
+        """Verify the signature on the raw body (400 when it is wrong or stale), then handle the event."""
+        try:
+            event = self.client().construct_event(
+                request.body,
+                request.headers.get("Stripe-Signature"),
+                settings.STRIPE_WEBHOOK_SECRET,
+                tolerance=getattr(settings, "STRIPE_WEBHOOK_TOLERANCE", WEBHOOK_TOLERANCE_SECONDS),
+            )
+        except (stripe.SignatureVerificationError, ValueError) as error:
+            logger.warning("Stripe webhook refused: %s", error)
+            return HttpResponseBadRequest("invalid signature")
+        stripe_event_handle(event.to_dict())
+        return HttpResponse("ok")

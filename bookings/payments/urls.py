@@ -1,0 +1,12 @@
+from django.urls import path
+
+from bookings.payments import views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path("<str:reference>/start/", views.start, name="start"),
+    path("<str:reference>/done/", views.done, name="done"),
+    path("<str:reference>/cancelled/", views.cancelled, name="cancelled"),
+]

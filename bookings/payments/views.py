@@ -1,0 +1,124 @@
+"""The guest's side of paying: start a payment (POST, then off to the provider's page), the page the
+provider sends the guest back to, and the page for a payment given up. Also the Stripe webhook.
+
+A booking made by a signed-in guest is only shown to that guest; an anonymous booking to whoever has
+its reference. The addresses the provider sends the guest back to carry a signed token for the booking
+(``return_url``), so they also open in a browser where the guest is not signed in: a payment started
+through the API (``POST /api/bookings/{reference}/pay``) from an app. The pages show the stay and its
+state, never the guest's personal details.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from bookings.errors import IllegalTransition
+from bookings.models import Booking
+from bookings.payments.base import providers_enabled
+from bookings.payments.services import PaymentUnavailable, payment_start
+from bookings.payments.webhooks import PROVIDER as STRIPE
+
+RETURN_SALT = "bookings.payments.return"
+RETURN_MAX_AGE = timedelta(days=1)
+RETURN_PARAMETER = "t"
+
+
+def return_token(booking: Booking) -> str:
+    return signing.dumps(booking.reference, salt=RETURN_SALT)
+
+
+def return_url(request: HttpRequest, name: str, booking: Booking) -> str:
+    """The absolute address of a payment page (``payments:done`` / ``payments:cancelled``) for the
+    provider to send the guest back to, with the booking's signed token."""
+    path = reverse(name, args=[booking.reference])
+    return request.build_absolute_uri(f"{path}?{urlencode({RETURN_PARAMETER: return_token(booking)})}")
+
+
+def _token_for(request: HttpRequest, booking: Booking) -> bool:
+    token = request.GET.get(RETURN_PARAMETER, "")
+    try:
+        reference = signing.loads(token, salt=RETURN_SALT, max_age=RETURN_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return reference == booking.reference
+
+
+def _booking(request: HttpRequest, reference: str) -> Booking:
+    booking = get_object_or_404(
+        Booking.objects.select_related("homestay__village", "room_type"), reference=reference.upper()
+    )
+    if booking.user_id not in (None, request.user.pk) and not _token_for(request, booking):
+        raise Http404
+    return booking
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    """These pages live outside the language prefixes (Stripe returns to one fixed URL), so they speak the
+    language the guest booked in."""
+    with translation.override(context["booking"].language):
+        return render(request, template, context, status=status)
+
+
+def _problem(request: HttpRequest, booking: Booking, message: str, status: int) -> HttpResponse:
+    return _render(request, "payments/problem.html", {"booking": booking, "message": message}, status=status)
+
+
+@require_POST
+def start(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _booking(request, reference)
+    done = return_url(request, "payments:done", booking)
+    try:
+        payment = payment_start(
+            booking=booking,
+            success_url=done,
+            cancel_url=return_url(request, "payments:cancelled", booking),
+            provider=request.POST.get("provider") or None,
+        )
+    except IllegalTransition as error:
+        return _problem(request, booking, error.message, status=409)
+    except PaymentUnavailable as error:
+        return _problem(request, booking, error.message, status=503)
+    return _see_other(payment.redirect_url or done)
+
+
+@require_GET
+def done(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _booking(request, reference)
+    return _render(request, "payments/done.html", {"booking": booking})
+
+
+@require_GET
+def cancelled(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _booking(request, reference)
+    can_retry = booking.awaiting_payment and booking.hold_expires_at > timezone.now()
+    return _render(
+        request,
+        "payments/cancelled.html",
+        {
+            "booking": booking,
+            "can_retry": can_retry,
+            "return_query": urlencode({RETURN_PARAMETER: return_token(booking)}),
+        },
+    )
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    provider = providers_enabled().get(STRIPE)
+    if provider is None:
+        raise Http404("Stripe is not configured")
+    return provider.handle_webhook(request)

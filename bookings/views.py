@@ -1,0 +1,395 @@
+"""The tourist's booking pages: search stays, book a room type, my bookings, one booking, cancelling it.
+
+Each view parses a form, calls a selector or a service of the booking core and renders; the core's
+bilingual errors are shown on the page: 400 for bad input, 409 when the rooms or the booking's state say
+no. Emails go out after the service has returned (and its transaction committed).
+
+The ways of paying offered are the homestay's enabled payment providers (``booking_payments_for``):
+paying at the homestay, and online (Stripe Checkout) when it is configured. A booking awaiting online
+payment shows a button that starts it (``payments:start``). Cancelling refunds what is due through the
+provider that took the money right away (``refund_for_cancellation``, safe to repeat; the
+``expire_holds`` job retries what could not be sent).
+
+Submitting the booking form twice (a double tap, a reload after a slow answer, the back button) never
+makes a second booking silently: the view takes a lock on the user's row, then looks for a booking of the
+same user, room type, dates, party and lead guest made in the last ``DUPLICATE_WINDOW``, and if there is
+one shows it instead of booking again. The lock makes two simultaneous submissions take turns, so the
+second one finds the first one's booking. A guest who really wants a second, identical booking within
+those minutes books more rooms in one booking or names another lead guest.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bookings import selectors
+from bookings.clock import local_today
+from bookings.emails import send_booking_email
+from bookings.errors import IllegalTransition, NightsUnavailable
+from bookings.forms import CancelForm, GuestForm, SearchForm, StayForm, query_with_defaults
+from bookings.models import Booking
+from bookings.payments.base import booking_payments_for
+from bookings.payments.services import refund_for_cancellation
+from bookings.policies import cancellation_refund, free_cancellation_until
+from bookings.pricing import Quote, quote
+from bookings.rules import stay_validate
+from bookings.services import booking_cancel, booking_hold, lock_booking, request_hold
+from villages.models import RoomType, Theme, Village
+
+Status = Booking.Status
+
+PAGE_SIZE = 20
+MAX_PAGE = 50
+DUPLICATE_WINDOW = timedelta(minutes=10)
+PHONE_VISIBLE_START = 3
+PHONE_VISIBLE_END = 4
+
+
+def _page_number(query) -> int:
+    try:
+        return min(max(int(query.get("page", "1")), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _page_link(query, page: int) -> str:
+    query = query.copy()
+    query["page"] = str(page)
+    return "?" + query.urlencode()
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    today = local_today()
+    form = SearchForm(
+        query_with_defaults(request.GET, today=today),
+        today=today,
+        villages=list(Village.objects.filter(is_published=True).order_by("order", "slug")),
+        themes=list(Theme.objects.all()),
+    )
+    page = _page_number(request.GET)
+    results, more = [], False
+    if form.is_valid():
+        try:
+            found = selectors.homestays_available(**form.search_arguments(), limit=page * PAGE_SIZE + 1)
+        except ValidationError as error:
+            form.add_core_error(error)
+        else:
+            results = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            more = len(found) > page * PAGE_SIZE
+    valid = form.is_valid()
+    return render(
+        request,
+        "bookings/search.html",
+        {
+            "form": form,
+            "searched": valid,
+            "results": results,
+            "stay_query": form.stay_query() if valid else "",
+            "nights": (form.cleaned_data["check_out"] - form.cleaned_data["check_in"]).days if valid else 0,
+            "previous_page": _page_link(request.GET, page - 1) if valid and page > 1 else "",
+            "next_page": _page_link(request.GET, page + 1) if more and page < MAX_PAGE else "",
+        },
+        status=200 if valid else 400,
+    )
+
+
+def _bookable_room_types():
+    return RoomType.objects.select_related("homestay__village").filter(
+        is_active=True, homestay__is_published=True, homestay__village__is_published=True
+    )
+
+
+@dataclass
+class Offer:
+    """What the booking page shows about the stay: the price of each night and the rooms still free."""
+
+    quote: Quote
+    rooms_free: int
+    free_cancellation_until: date | None
+
+
+def _offer(room_type: RoomType, stay: dict) -> Offer:
+    """Raises the core's ``ValidationError`` when a stay rule says no."""
+    stay_validate(room_type=room_type, **stay)
+    calendar = selectors.room_type_calendar(
+        room_type=room_type, start=stay["check_in"], end=stay["check_out"]
+    )
+    return Offer(
+        quote=quote(
+            room_type=room_type, check_in=stay["check_in"], check_out=stay["check_out"], rooms=stay["rooms"]
+        ),
+        rooms_free=min(night.rooms_free for night in calendar),
+        free_cancellation_until=free_cancellation_until(
+            policy=room_type.homestay.cancellation_policy, check_in=stay["check_in"]
+        ),
+    )
+
+
+def _recent_duplicate(user, room_type: RoomType, stay: dict, details: dict) -> Booking | None:
+    return (
+        Booking.objects.filter(
+            user=user,
+            room_type=room_type,
+            lead_guest_name=details["lead_guest_name"],
+            lead_guest_phone=details["lead_guest_phone"],
+            status__in=(Status.HELD, Status.CONFIRMED),
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            **stay,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _place_booking(
+    request: HttpRequest, room_type: RoomType, stay: dict, details: dict
+) -> tuple[Booking, bool]:
+    """The new booking, or the same one made moments ago (``True``): see the module's docstring."""
+    with transaction.atomic():
+        get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=request.user.pk)
+        duplicate = _recent_duplicate(request.user, room_type, stay, details)
+        if duplicate is not None:
+            return duplicate, True
+        booking = booking_hold(
+            room_type=room_type,
+            user=request.user,
+            language=request.LANGUAGE_CODE,
+            **stay,
+            **details,
+        )
+    return booking, False
+
+
+def _booking_url(request: HttpRequest, booking: Booking) -> str:
+    return request.build_absolute_uri(reverse("bookings:detail", kwargs={"reference": booking.reference}))
+
+
+def _placed_message(booking: Booking) -> str:
+    if booking.status == Status.CONFIRMED:
+        return _("预订成功，已确认。预订号 %(reference)s") % {"reference": booking.reference}
+    if booking.awaiting_payment:
+        return _("房间已为您保留，请在保留时间内付款。预订号 %(reference)s") % {
+            "reference": booking.reference
+        }
+    return _("预订申请已提交，等待民宿确认。预订号 %(reference)s") % {"reference": booking.reference}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, room_type_id: int) -> HttpResponse:
+    room_type = get_object_or_404(_bookable_room_types(), pk=room_type_id)
+    today = local_today()
+    stay_form = StayForm(
+        query_with_defaults(request.GET, today=today, guests=min(2, room_type.capacity)), today=today
+    )
+    payments = booking_payments_for(homestay=room_type.homestay)
+    guest_form = GuestForm(
+        request.POST if request.method == "POST" else None,
+        initial={"lead_guest_name": request.user.get_full_name()},
+        payments=payments,
+    )
+    base = {
+        "room_type": room_type,
+        "homestay": room_type.homestay,
+        "stay_form": stay_form,
+        "guest_form": guest_form,
+    }
+
+    def page(context: dict | None = None, status: int = 200) -> HttpResponse:
+        return render(request, "bookings/book.html", {**base, **(context or {})}, status=status)
+
+    if not stay_form.is_valid():
+        return page(status=400)
+    stay = stay_form.stay()
+    try:
+        offer = _offer(room_type, stay)
+    except ValidationError as error:
+        stay_form.add_core_error(error)
+        return page(status=400)
+    context = {
+        "offer": offer,
+        "stay_query": stay_form.stay_query(),
+        "full": offer.rooms_free < stay["rooms"],
+        "request_hold_hours": request_hold() // timedelta(hours=1),
+    }
+    if request.method == "GET":
+        return page(context=context)
+    if not guest_form.is_valid():
+        return page(context=context, status=400)
+    details = {name: guest_form.cleaned_data[name] for name in ("lead_guest_name", "lead_guest_phone")}
+    details["payment"] = payments[guest_form.cleaned_data["payment"]].booking_payment
+    try:
+        booking, duplicate = _place_booking(request, room_type, stay, details)
+    except NightsUnavailable as error:
+        return page(context={**context, "full": True, "unavailable": error.message}, status=409)
+    except ValidationError as error:
+        (guest_form if error.code in GuestForm.ERROR_FIELDS else stay_form).add_core_error(error)
+        return page(context=context, status=400)
+    if duplicate:
+        messages.info(
+            request,
+            _("您刚才已提交过相同的预订，没有重复预订。预订号 %(reference)s")
+            % {"reference": booking.reference},
+        )
+    else:
+        messages.success(request, _placed_message(booking))
+        send_booking_email(booking, url=_booking_url(request, booking))
+    return redirect("bookings:detail", reference=booking.reference)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A booking as the guest sees it: a hold whose time is over counts as expired, whether or not the
+    ``expire_holds`` job has run yet."""
+
+    booking: Booking
+    lapsed: bool
+
+    @property
+    def status_label(self) -> str:
+        return Status.EXPIRED.label if self.lapsed else self.booking.get_status_display()
+
+    @property
+    def status(self) -> str:
+        return Status.EXPIRED if self.lapsed else self.booking.status
+
+    @property
+    def awaiting_payment(self) -> bool:
+        """Held for the guest's online payment, and the hold is not over: the guest can pay now."""
+        return self.booking.awaiting_payment and not self.lapsed
+
+
+def _listed(booking: Booking, now: datetime) -> Listed:
+    return Listed(booking, booking.status == Status.HELD and booking.hold_expires_at <= now)
+
+
+@login_required
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    now, today = timezone.now(), local_today()
+    upcoming, past, cancelled = [], [], []
+    for booking in selectors.bookings_for_user(user=request.user).order_by("check_in", "id"):
+        listed = _listed(booking, now)
+        if listed.status in (Status.CANCELLED, Status.EXPIRED):
+            cancelled.append(listed)
+        elif booking.check_out <= today or booking.status in (Status.COMPLETED, Status.NO_SHOW):
+            past.append(listed)
+        else:
+            upcoming.append(listed)
+    return render(
+        request,
+        "bookings/my_bookings.html",
+        {
+            "groups": [
+                ("upcoming", _("即将入住"), upcoming),
+                ("past", _("已结束"), past[::-1]),
+                ("cancelled", _("已取消或已过期"), cancelled[::-1]),
+            ],
+            "count": len(upcoming) + len(past) + len(cancelled),
+        },
+    )
+
+
+def _own_booking(request: HttpRequest, reference: str) -> Booking:
+    """The signed-in user's booking; any other booking is as unknown as one that does not exist."""
+    try:
+        booking = selectors.booking_detail(reference=reference)
+    except Booking.DoesNotExist:
+        booking = None
+    if booking is None or booking.user_id != request.user.pk:
+        raise Http404(_("找不到这个预订。"))
+    return booking
+
+
+def mask_phone(phone: str) -> str:
+    """``13800138000`` -> ``138****8000``: enough for the guest to recognise it, not to read it out."""
+    visible = PHONE_VISIBLE_START + PHONE_VISIBLE_END
+    if len(phone) <= visible:
+        return "*" * len(phone)
+    hidden = len(phone) - visible
+    return phone[:PHONE_VISIBLE_START] + "*" * hidden + phone[-PHONE_VISIBLE_END:]
+
+
+def _cancellable(listed: Listed, today: date) -> bool:
+    return listed.status in (Status.HELD, Status.CONFIRMED) and listed.booking.check_in >= today
+
+
+def _booking_context(booking: Booking) -> dict:
+    listed = _listed(booking, timezone.now())
+    today = local_today()
+    return {
+        "booking": booking,
+        "listed": listed,
+        "homestay": booking.homestay,
+        "village": booking.homestay.village,
+        "nights": list(booking.booked_nights.all()),
+        "lead_guest_phone": mask_phone(booking.lead_guest_phone),
+        "free_cancellation_until": free_cancellation_until(
+            policy=booking.homestay.cancellation_policy, check_in=booking.check_in
+        ),
+        "can_cancel": _cancellable(listed, today),
+        "refunds": list(booking.refunds.order_by("id")) if booking.refund_due else [],
+        "today": today,
+    }
+
+
+@login_required
+def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _own_booking(request, reference)
+    return render(
+        request,
+        "bookings/detail.html",
+        {**_booking_context(booking), "guests": selectors.guests_masked(booking=booking)},
+    )
+
+
+def _cancel(booking: Booking, reason: str) -> tuple[Booking, bool]:
+    """Cancel as the guest; ``True`` when it was already cancelled. The booking's lock makes two
+    simultaneous cancellations take turns, so only one of them is told it cancelled."""
+    with transaction.atomic():
+        already = lock_booking(booking).status == Status.CANCELLED
+        return booking_cancel(booking=booking, by=Booking.Party.GUEST, reason=reason), already
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _own_booking(request, reference)
+    if booking.status == Status.CANCELLED:
+        messages.info(request, _("该预订已取消，无需再次取消。"))
+        return redirect("bookings:detail", reference=booking.reference)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    context = {
+        **_booking_context(booking),
+        "form": form,
+        "refund": cancellation_refund(booking=booking, by=Booking.Party.GUEST, today=local_today()),
+    }
+    if request.method == "GET" or not form.is_valid():
+        return render(
+            request, "bookings/cancel.html", context, status=200 if request.method == "GET" else 400
+        )
+    try:
+        cancelled, already = _cancel(booking, form.cleaned_data["reason"])
+    except IllegalTransition as error:
+        return render(request, "bookings/cancel.html", {**context, "refused": error.message}, status=409)
+    refund_for_cancellation(booking=cancelled)
+    if already:
+        messages.info(request, _("该预订已取消，无需再次取消。"))
+    else:
+        messages.success(
+            request,
+            _("预订 %(reference)s 已取消，应退款 %(refund)s 元。")
+            % {"reference": cancelled.reference, "refund": cancelled.refund_due},
+        )
+        send_booking_email(cancelled, url=_booking_url(request, cancelled))
+    return redirect("bookings:detail", reference=cancelled.reference)

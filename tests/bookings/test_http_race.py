@@ -1,0 +1,135 @@
+"""Overbooking through HTTP: tourists on their phones press "book" at the same moment for the last room.
+
+A live threaded server (pytest-django's ``live_server``) answers real concurrent POST /api/bookings, each
+from its own thread with its own connection and its own signed-in tourist (X-Session-Token from allauth's
+headless login). The server handles every request in its own thread with its own database connection.
+"""
+
+import http.client
+import json
+import threading
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+
+from bookings.models import Booking, RoomNight
+from tests import factories
+
+# Fixtures shared with the service-level race tests (F401/F811: pytest finds them by name).
+from tests.bookings.test_concurrency import (  # noqa: F401
+    last_room,
+    real_database,
+    without_overbooking_check,
+)
+
+RACERS = 12
+PASSWORD = "Lishi-zaolin-2024"
+ARRIVAL, DEPARTURE = date(2026, 9, 8), date(2026, 9, 10)
+NIGHTS = [date(2026, 9, 8), date(2026, 9, 9)]
+
+
+@pytest.fixture
+def server(live_server, real_database):  # noqa: F811
+    """The live server's address. ``real_database`` skips on an in-memory SQLite database, where the
+    server would share the test's one connection and nothing could race."""
+    cache.clear()  # allauth's login rate limit counts per address: every test starts with none
+    return urlsplit(live_server.url)
+
+
+def call(server, method: str, path: str, body: dict, headers: dict | None = None) -> tuple[int, dict]:
+    client = http.client.HTTPConnection(server.hostname, server.port, timeout=60)
+    try:
+        client.request(
+            method, path, json.dumps(body), {"Content-Type": "application/json", **(headers or {})}
+        )
+        response = client.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        client.close()
+
+
+def signed_in_tourists(server, count: int) -> list[str]:
+    """Session tokens of ``count`` distinct verified tourists, signed in over HTTP like the app."""
+    tokens = []
+    for _ in range(count):
+        user = factories.user(password=PASSWORD)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        status, body = call(
+            server, "POST", "/_allauth/app/v1/auth/login", {"email": user.email, "password": PASSWORD}
+        )
+        assert status == 200, body
+        tokens.append(body["meta"]["session_token"])
+    return tokens
+
+
+def book_together(server, room_type, tokens: list[str]) -> list[tuple[int, dict]]:
+    """Every tourist posts the same booking at the same moment (released together by a barrier)."""
+    barrier = threading.Barrier(len(tokens))
+    results: list = [None] * len(tokens)
+    body = {
+        "room_type_id": room_type.pk,
+        "check_in": ARRIVAL.isoformat(),
+        "check_out": DEPARTURE.isoformat(),
+        "guests": 1,
+        "lead_guest_name": "张三",
+        "lead_guest_phone": "13800138000",
+        "payment": "at_homestay",  # works without online payment configured
+    }
+
+    def attempt(i: int) -> None:
+        barrier.wait()
+        results[i] = call(server, "POST", "/api/bookings", body, {"X-Session-Token": tokens[i]})
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(len(tokens))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def taken_per_night(room_type) -> dict[date, int]:
+    return {
+        row.night: row.rooms_held + row.rooms_booked for row in RoomNight.objects.filter(room_type=room_type)
+    }
+
+
+def test_only_one_of_twelve_tourists_booking_the_last_room_over_http_gets_it(server):
+    room_type = factories.room_type(room_count=1)
+    tokens = signed_in_tourists(server, RACERS)
+
+    results = book_together(server, room_type, tokens)
+
+    statuses = sorted(status for status, _body in results)
+    assert statuses == [201] + [409] * (RACERS - 1)
+    assert {body["code"] for status, body in results if status == 409} == {"nights_unavailable"}
+    assert Booking.objects.count() == 1
+    assert taken_per_night(room_type) == dict.fromkeys(NIGHTS, 1)
+
+
+def test_tourists_racing_over_http_get_exactly_the_rooms_that_exist(server):
+    room_type = factories.room_type(room_count=3)
+    tokens = signed_in_tourists(server, RACERS)
+
+    results = book_together(server, room_type, tokens)
+
+    statuses = sorted(status for status, _body in results)
+    assert statuses == [201] * 3 + [409] * (RACERS - 3)
+    assert taken_per_night(room_type) == dict.fromkeys(NIGHTS, 3)
+
+
+def test_control_over_http_every_tourist_gets_the_last_room_without_the_check_constraint(
+    server,
+    without_overbooking_check,  # noqa: F811
+):
+    """The race is real: without the database's CHECK constraint the same requests oversell."""
+    room_type = without_overbooking_check.room_type
+    tokens = signed_in_tourists(server, RACERS)
+
+    results = book_together(server, room_type, tokens)
+
+    assert [status for status, _body in results] == [201] * RACERS
+    assert taken_per_night(room_type) == dict.fromkeys(NIGHTS, RACERS)

@@ -1,0 +1,28 @@
+"""Group dashboard fixtures: the booking tests' frozen clock (1 September 2026, 10:00 Beijing), the fake
+Stripe, and people in each role."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests import factories
+from tests.bookings.conftest import clock  # noqa: F401
+from tests.bookings.payments.conftest import stripe_api  # noqa: F401
+from villages.roles import GROUP_STAFF
+
+
+@pytest.fixture(autouse=True)
+def _fake_stripe(stripe_api):  # noqa: F811
+    return stripe_api
+
+
+@pytest.fixture
+def staff(db):
+    user = factories.user(username="staff")
+    user.groups.add(Group.objects.get_or_create(name=GROUP_STAFF)[0])
+    return user
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client

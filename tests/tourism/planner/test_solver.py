@@ -1,0 +1,209 @@
+"""The pure solver: optimal against brute force, time windows and closed days, must-see stops, reasons."""
+
+import itertools
+import math
+import random
+
+import pytest
+
+from tourism.planner.heuristic import Search, nearest
+from tourism.planner.model import Model
+from tourism.planner.solver import Problem, Reason, Stop, solve
+
+DAY = (8 * 60, 18 * 60)
+OPEN = (9 * 60, 17 * 60)
+
+
+def random_problem(rng: random.Random, stops: int, days: int, *, returns: bool = False) -> Problem:
+    points = [(rng.uniform(0, 30), rng.uniform(0, 30)) for _ in range(stops + 1)]
+    minutes = [[0 if a is b else max(1, round(math.dist(a, b) * 2.1)) for b in points] for a in points]
+    catalogue = []
+    for _ in range(stops):
+        opens, closes = rng.choice([(480, 1050), (540, 1020), (540, 840), (600, 960)])
+        windows = tuple(None if rng.random() < 0.2 else (opens, closes) for _ in range(days))
+        catalogue.append(Stop(rng.choice([30, 45, 60, 90, 120]), windows, rng.random() < 0.3))
+    return Problem(minutes, catalogue, [DAY] * days, return_to_start=returns)
+
+
+def best_by_brute_force(problem: Problem) -> tuple[int, int, int]:
+    """(-must-see, -stops, travel) of the best plan among every order of every subset of stops."""
+    model = Model(problem)
+    best = (1, 1, 0)
+    nodes = range(1, model.n + 1)
+    for size in range(model.n + 1):
+        for order in itertools.permutations(nodes, size):
+            if model.timetable(order) is not None:
+                musts = sum(1 for node in order if model.must[node])
+                best = min(best, (-musts, -size, model.travel(order)))
+    return best
+
+
+def key(problem: Problem, solution) -> tuple[int, int, int]:
+    musts = sum(1 for visit in solution.visits if problem.stops[visit.stop].must)
+    return (-musts, -len(solution.visits), solution.travel)
+
+
+def line(*minutes_from_start: int, visit: int = 60, windows=None, days: int = 1, must=()) -> Problem:
+    """Stops on a line away from the start, ``minutes_from_start`` away each."""
+    points = [0, *minutes_from_start]
+    return Problem(
+        minutes=[[abs(a - b) for b in points] for a in points],
+        stops=[
+            Stop(visit, windows[k] if windows else (OPEN,) * days, k in must)
+            for k in range(len(minutes_from_start))
+        ],
+        days=[DAY] * days,
+    )
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_small_trips_are_planned_optimally(seed):
+    rng = random.Random(seed)
+    problem = random_problem(rng, rng.randint(1, 6), rng.randint(1, 3), returns=seed % 3 == 0)
+
+    solution = solve(problem)
+
+    assert solution.exact
+    assert key(problem, solution) == best_by_brute_force(problem)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_large_trips_get_a_plan_that_keeps_every_opening_window(seed):
+    rng = random.Random(100 + seed)
+    problem = random_problem(rng, 25, 5, returns=seed % 2 == 0)
+
+    solution = solve(problem)
+
+    assert not solution.exact
+    for visit in solution.visits:
+        opens, closes = problem.stops[visit.stop].windows[visit.day]
+        assert max(opens, DAY[0]) <= visit.start
+        assert visit.end == visit.start + problem.stops[visit.stop].visit
+        assert visit.end <= min(closes, DAY[1])
+    assert Model(problem).timetable([visit.stop + 1 for visit in solution.visits]) is not None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_heuristic_finds_the_optimum_of_small_trips_too(seed):
+    rng = random.Random(200 + seed)
+    problem = random_problem(rng, 6, 2)
+
+    assert key(problem, solve(problem, exact_limit=0)) == best_by_brute_force(problem)
+
+
+def test_a_stop_closed_on_the_first_day_is_visited_on_the_second():
+    problem = line(10, 20, windows=[(OPEN, OPEN), (None, OPEN)], days=2)
+
+    solution = solve(problem)
+
+    assert {visit.stop: visit.day for visit in solution.visits} == {0: 0, 1: 1}
+
+
+def test_a_visit_waits_for_the_opening_time():
+    solution = solve(line(10))
+
+    (visit,) = solution.visits
+    assert (visit.arrival, visit.start, visit.end) == (8 * 60 + 10, 9 * 60, 10 * 60)
+
+
+def test_visits_end_by_the_closing_time_so_the_last_stop_moves_to_the_next_day():
+    problem = line(10, 20, visit=240, days=2)
+
+    days = [visit.day for visit in solve(problem).visits]
+
+    assert days == [0, 1]
+
+
+def test_a_must_see_stop_wins_over_a_closer_optional_one():
+    problem = line(5, 60, visit=400, must={1})
+
+    solution = solve(problem)
+
+    assert [visit.stop for visit in solution.visits] == [1]
+    assert [(dropped.stop, dropped.reason) for dropped in solution.dropped] == [(0, Reason.NO_TIME)]
+
+
+def test_a_must_see_stop_that_cannot_fit_is_reported_with_its_reason():
+    problem = line(10, 20, windows=[(OPEN,), (None,)], must={1})
+
+    solution = solve(problem)
+
+    assert [visit.stop for visit in solution.visits] == [0]
+    assert [(dropped.stop, dropped.reason) for dropped in solution.dropped] == [(1, Reason.CLOSED)]
+
+
+@pytest.mark.parametrize(
+    ("stop", "reason"),
+    [
+        (Stop(60, (None, None)), Reason.CLOSED),
+        (Stop(120, ((9 * 60, 10 * 60), (9 * 60, 10 * 60))), Reason.HOURS),
+        (Stop(60, ((17 * 60 + 30, 21 * 60), None)), Reason.HOURS),
+    ],
+)
+def test_a_stop_that_can_never_be_visited_says_why(stop, reason):
+    problem = Problem([[0, 5], [5, 0]], [stop], [DAY, DAY])
+
+    assert [dropped.reason for dropped in solve(problem).dropped] == [reason]
+
+
+def test_a_stop_out_of_reach_within_a_day_is_too_far():
+    problem = line(500)
+
+    assert [dropped.reason for dropped in solve(problem).dropped] == [Reason.TOO_FAR]
+
+
+def test_a_trip_back_to_the_start_ends_there_before_the_day_ends():
+    problem = Problem([[0, 60], [60, 0]], [Stop(60, (OPEN,))], [DAY], return_to_start=True)
+
+    solution = solve(problem)
+
+    assert solution.travel == 120
+    assert (solution.finish.departure, solution.finish.arrival) == (10 * 60, 11 * 60)
+
+
+def test_a_stop_too_late_to_come_back_from_is_left_out_of_a_round_trip():
+    problem = Problem(
+        [[0, 60], [60, 0]], [Stop(60, ((16 * 60 + 30, 17 * 60 + 30),))], [DAY], return_to_start=True
+    )
+
+    assert [dropped.reason for dropped in solve(problem).dropped] == [Reason.TOO_FAR]
+
+
+def test_the_same_trip_gets_the_same_plan():
+    problem = random_problem(random.Random(7), 20, 4)
+
+    assert solve(problem) == solve(problem)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"minutes": [[0, 1]], "stops": [Stop(30, (OPEN,))], "days": [DAY]},
+        {"minutes": [[0]], "stops": [], "days": []},
+        {"minutes": [[0]], "stops": [], "days": [(600, 500)]},
+        {"minutes": [[0, 1], [1, 0]], "stops": [Stop(30, (OPEN, OPEN))], "days": [DAY]},
+    ],
+)
+def test_a_malformed_problem_is_a_programming_error(arguments):
+    with pytest.raises(ValueError):
+        Problem(**arguments)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_quick_fit_check_agrees_with_a_full_timetable(seed):
+    """The heuristic judges a move from the latest start of the stop after it; replaying the whole new
+    plan must always give the same answer."""
+    rng = random.Random(300 + seed)
+    problem = random_problem(rng, 12, 3, returns=seed % 2 == 1)
+    model = Model(problem)
+    nodes = list(range(1, model.n + 1))
+    search = Search(model, nodes, nearest(model, nodes), rng)
+    search.fill(nodes)
+    for _ in range(300):
+        a = rng.randint(1, len(search.path) - 1)
+        b = rng.randint(a, len(search.path) - 1)
+        outside = [node for node in nodes if node not in search.path[1:a] + search.path[b:-1]]
+        middle = rng.sample(outside, min(len(outside), rng.randint(0, 3)))
+        changed = search.path[1:a] + middle + search.path[b:-1]
+
+        assert search._fits(a, middle, b) == (model.timetable(changed) is not None)

@@ -1,0 +1,158 @@
+"""The planning problem and how a visiting order becomes a timetable. Pure Python, no Django.
+
+Node 0 is the start point; node ``k`` (1..n) is ``stops[k - 1]``. Times are minutes since midnight of
+their day. The trip starts at node 0 when day 0 starts. A visit starts inside the stop's opening window
+of that day and ends by its closing time and by the end of the day. The night is spent where the day's
+last visit ended, and the next day starts from there.
+
+Being somewhere earlier never hurts (one may always wait or sleep), so for a given visiting order the
+best timetable visits each stop at the earliest moment it can: on the same day if the stop still fits,
+else on the first later day it fits. A plan is therefore just an order of stops; its days and times
+follow, and its travel is the sum of the legs along it.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DAY_SPAN = 2048
+"""Days times this plus the minutes of the day orders moments across days (a day has 1,440 minutes)."""
+
+CLOSED = -1
+"""Latest start on a day a stop cannot be visited: no start time is at or below it."""
+
+
+@dataclass(frozen=True)
+class Stop:
+    visit: int
+    """Minutes spent there."""
+    windows: tuple[tuple[int, int] | None, ...]
+    """Per day of the trip: (opens, closes) in minutes since midnight, or None when closed that day."""
+    must: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    minutes: Sequence[Sequence[int]]
+    """Travel minutes, a square matrix over the start (row and column 0) and the stops in order."""
+    stops: Sequence[Stop]
+    days: Sequence[tuple[int, int]]
+    """(start, end) of each day in minutes since midnight: the daily time budget."""
+    return_to_start: bool = False
+
+    def __post_init__(self) -> None:
+        size = len(self.stops) + 1
+        if len(self.minutes) != size or any(len(row) != size for row in self.minutes):
+            raise ValueError(f"minutes must be a {size}x{size} matrix")
+        if not self.days:
+            raise ValueError("a trip has at least one day")
+        if any(not 0 <= start < end < DAY_SPAN for start, end in self.days):
+            raise ValueError("each day must start before it ends")
+        for stop in self.stops:
+            if stop.visit < 0 or len(stop.windows) != len(self.days):
+                raise ValueError("each stop needs a visit of 0 minutes or more and a window per day")
+
+
+@dataclass(frozen=True)
+class Visit:
+    stop: int
+    """Index into ``Problem.stops``."""
+    day: int
+    arrival: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Finish:
+    """The way back to the start point when the trip ends there."""
+
+    day: int
+    departure: int
+    arrival: int
+
+
+class Model:
+    """A problem compiled into flat lists for the searches: ``earliest[j][d]`` / ``latest[j][d]`` are the
+    first and last minute a visit of node ``j`` may start on day ``d`` (``latest`` is ``CLOSED`` when it
+    cannot be visited that day)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.n = len(problem.stops)
+        self.day_count = len(problem.days)
+        self.minutes = [list(row) for row in problem.minutes]
+        self.day_start = [start for start, _end in problem.days]
+        self.day_end = [end for _start, end in problem.days]
+        self.visit = [0, *(stop.visit for stop in problem.stops)]
+        self.must = [False, *(stop.must for stop in problem.stops)]
+        self.returns = problem.return_to_start
+        self.earliest: list[list[int]] = [[0] * self.day_count]
+        self.latest: list[list[int]] = [[CLOSED] * self.day_count]
+        for stop in problem.stops:
+            earliest, latest = [], []
+            for day, window in enumerate(stop.windows):
+                if window is None:
+                    earliest.append(0)
+                    latest.append(CLOSED)
+                    continue
+                opens = max(window[0], self.day_start[day])
+                last = min(window[1], self.day_end[day]) - stop.visit
+                earliest.append(opens)
+                latest.append(last if last >= opens else CLOSED)
+            self.earliest.append(earliest)
+            self.latest.append(latest)
+
+    def place(self, here: int, day: int, time: int, node: int) -> tuple[int, int, int] | None:
+        """Leaving ``here`` on ``day`` at ``time``: the (day, arrival, start) of the visit of ``node``."""
+        travel = self.minutes[here][node]
+        earliest, latest = self.earliest[node], self.latest[node]
+        arrival = time + travel
+        start = earliest[day] if earliest[day] > arrival else arrival
+        if start <= latest[day]:
+            return day, arrival, start
+        for later in range(day + 1, self.day_count):
+            arrival = self.day_start[later] + travel
+            start = earliest[later] if earliest[later] > arrival else arrival
+            if start <= latest[later]:
+                return later, arrival, start
+        return None
+
+    def finish(self, here: int, day: int, time: int) -> Finish | None:
+        """The trip's end: back to the start point when asked, else right after the last visit."""
+        if not self.returns:
+            return Finish(day, time, time)
+        travel = self.minutes[here][0]
+        if time + travel <= self.day_end[day]:
+            return Finish(day, time, time + travel)
+        for later in range(day + 1, self.day_count):
+            if self.day_start[later] + travel <= self.day_end[later]:
+                return Finish(later, self.day_start[later], self.day_start[later] + travel)
+        return None
+
+    def timetable(self, order: Sequence[int]) -> list[Visit] | None:
+        """The earliest timetable of the nodes in ``order``, or None when it does not fit the trip."""
+        visits = []
+        here, day, time = 0, 0, self.day_start[0]
+        for node in order:
+            placed = self.place(here, day, time, node)
+            if placed is None:
+                return None
+            day, arrival, start = placed
+            time = start + self.visit[node]
+            visits.append(Visit(node - 1, day, arrival, start, time))
+            here = node
+        if self.finish(here, day, time) is None:
+            return None
+        return visits
+
+    def travel(self, order: Sequence[int]) -> int:
+        total, here = 0, 0
+        for node in order:
+            total += self.minutes[here][node]
+            here = node
+        return total + (self.minutes[here][0] if self.returns else 0)
+
+    def score(self, nodes) -> tuple[int, int]:
+        """(must-see stops, all stops) among ``nodes``: what the plan maximises before less travel."""
+        musts = sum(1 for node in nodes if self.must[node])
+        return musts, len(nodes)
