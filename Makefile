@@ -21,6 +21,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_revenue_rules
 	@echo "Serving on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
