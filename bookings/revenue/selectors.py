@@ -18,7 +18,7 @@ from bookings.models import Booking, BookingNight, RoomNight
 from bookings.money import ZERO, quantize
 from bookings.revenue.figures import Figures
 from bookings.revenue.models import DividendPayout, RevenueShareRule
-from bookings.revenue.periods import Period, year_period
+from bookings.revenue.periods import Period
 from bookings.revenue.sql import DaysBetween, LocalDate, MonthStart
 from bookings.sync.models import ExternalNight
 from villages.models import Homestay, RoomType, Village
@@ -343,42 +343,3 @@ def revenue_rules(*, village: Village | None = None) -> list[RevenueShareRule]:
     if village is not None:
         rules = rules.filter(village=village)
     return list(rules)
-
-
-# --- an owner's earnings ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OwnerMonth:
-    month: date
-    received: Decimal  # payments received (before refunds)
-    refunds: Decimal
-    commission: Decimal
-    collective: Decimal
-    earnings: Decimal  # what the owner is owed, after the split and cancellations
-
-
-def owner_earnings_by_month(*, owner, year: int) -> list[OwnerMonth]:
-    """The twelve months of ``year`` (by arrival date) for the owner's homestays, from the ledger."""
-    period = year_period(year)
-    cash = Q(account=Account.CASH_PROVIDER)
-    rows = {
-        row["month"]: row
-        for row in LedgerEntry.objects.filter(
-            booking__homestay__owner=owner, booking__check_in__range=(period.start, period.end)
-        )
-        .values(month=MonthStart("booking__check_in"))
-        .annotate(
-            received=_money_sum("amount", cash & Q(kind=Kind.PAYMENT_RECEIVED)),
-            refunds=_credit(cash & Q(kind__in=REFUND_KINDS)),
-            commission=_credit(Q(account=Account.PLATFORM_COMMISSION)),
-            collective=_credit(Q(account=Account.VILLAGE_COLLECTIVE)),
-            earnings=_credit(Q(account=Account.OWNER_PAYABLE)),
-        )
-        .order_by()
-    }
-    names = ("received", "refunds", "commission", "collective", "earnings")
-    return [
-        OwnerMonth(month=month, **{name: quantize(rows.get(month, {}).get(name, ZERO)) for name in names})
-        for month in period.months()
-    ]

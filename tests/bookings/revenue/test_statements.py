@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 
 from bookings.models import Booking
+from bookings.owner.earnings import owner_earnings
 from bookings.revenue.periods import Period
-from bookings.revenue.selectors import dividend_statement, owner_earnings_by_month
+from bookings.revenue.selectors import dividend_statement
 from bookings.revenue.services import dividend_payout_record
 from tests import factories
 from tests.bookings.helpers import hold
-from tests.bookings.revenue.helpers import cancel, paid_at_homestay, paid_online, rule
+from tests.bookings.revenue.helpers import cancel, paid_online, rule
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -96,33 +97,22 @@ def test_the_statement_shows_the_village_rules(village):
     assert dividend_statement(village=village, period=SEPTEMBER).rules[0] == newer
 
 
-# An owner's earnings
+# An owner's earnings (the owner console's page reads the same ledger postings)
 
 
-def test_an_owner_sees_twelve_months_of_their_own_earnings(village, rooms):
+def test_an_owner_sees_their_own_earnings_after_the_split(village, rooms):
     owner = factories.user()
     mine = factories.room_type(homestay=factories.homestay(village=village, owner=owner))
     paid_online(mine, **stay(8))  # ¥200: ¥20 commission, ¥10 collective, ¥170 owner
-    paid_at_homestay(mine, **stay(6, month=10))
     paid_online(rooms, **stay(9))  # somebody else's
-    months = owner_earnings_by_month(owner=owner, year=2026)
-    assert [row.month for row in months] == [date(2026, month, 1) for month in range(1, 13)]
-    september, october = months[8], months[9]
+    (september,) = owner_earnings(owner=owner).months
     assert (
-        september.received,
+        september.gross,
         september.refunds,
         september.commission,
         september.collective,
-        september.earnings,
-    ) == (
-        D("200.00"),
-        D("0.00"),
-        D("20.00"),
-        D("10.00"),
-        D("170.00"),
-    )
-    assert october.earnings == D("170.00")
-    assert sum(row.earnings for row in months) == D("340.00")
+        september.payout,
+    ) == (D("200.00"), D("0.00"), D("20.00"), D("10.00"), D("170.00"))
 
 
 def test_an_owner_earns_the_share_of_the_cancellation_fee(village):
@@ -131,14 +121,5 @@ def test_an_owner_earns_the_share_of_the_cancellation_fee(village):
         homestay=factories.homestay(village=village, owner=owner, cancellation_policy="strict")
     )
     cancel(paid_online(strict, **stay(22)))
-    september = owner_earnings_by_month(owner=owner, year=2026)[8]
-    assert (september.received, september.refunds, september.earnings) == (
-        D("200.00"),
-        D("100.00"),
-        D("85.00"),
-    )
-
-
-def test_an_owner_with_nothing_gets_twelve_empty_months(db):
-    months = owner_earnings_by_month(owner=factories.user(), year=2027)
-    assert len(months) == 12 and all(row.earnings == 0 for row in months)
+    (september,) = owner_earnings(owner=owner).months
+    assert (september.gross, september.refunds, september.payout) == (D("200.00"), D("100.00"), D("85.00"))
