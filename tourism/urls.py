@@ -13,6 +13,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("payments/", include("bookings.payments.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,8 +1,9 @@
 """Site-wide pages: the home page and the error pages."""
 
 from django.http import Http404, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import Resolver404
 
 from villages import selectors
@@ -21,6 +22,11 @@ def home(request):
             "map_data": {"markers": [village_marker(village) for village in villages], "lines": []},
         },
     )
+
+
+def favicon(request):
+    """Browsers (WeChat's among them) ask for /favicon.ico whatever the page links to."""
+    return redirect(static("img/favicon.svg"))
 
 
 def page_not_found(request, exception):

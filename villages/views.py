@@ -7,6 +7,7 @@ are listed as text on the page, so nothing depends on the map loading.
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
@@ -158,6 +159,9 @@ def attraction_detail(request, village_slug: str, slug: str):
     )
 
 
+STAY_KEYS = ("check_in", "check_out", "guests", "rooms")
+
+
 def homestay_detail(request, village_slug: str, slug: str):
     try:
         homestay = selectors.homestay_detail(village_slug=village_slug, slug=slug)
@@ -167,10 +171,17 @@ def homestay_detail(request, village_slug: str, slug: str):
         "markers": [map_marker(homestay, kind="homestay", label=_("民宿")), village_marker(homestay.village)],
         "lines": [],
     }
+    # Dates and party size a visitor arrives with (from the trip planner or a search) go on to booking.
+    stay = {key: request.GET[key] for key in STAY_KEYS if request.GET.get(key)}
     return render(
         request,
         "villages/homestay_detail.html",
-        {"homestay": homestay, "village": homestay.village, "map_data": map_data},
+        {
+            "homestay": homestay,
+            "village": homestay.village,
+            "map_data": map_data,
+            "stay_query": urlencode(stay),
+        },
     )
 
 

@@ -180,3 +180,11 @@ def test_map_is_hidden_until_the_script_has_drawn_it():
 
     assert "display: none;" in css_rule(css, ".map")
     assert "display: block;" in css_rule(css, ".map.map--ready")
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert finders.find("img/favicon.svg")

@@ -629,3 +629,26 @@ def test_pages_fit_a_phone_screen(client, page_url):
     assert (
         '<meta name="viewport" content="width=device-width, initial-scale=1">' in client.get(page_url()).text
     )
+
+
+def test_homestay_page_carries_the_visitors_dates_to_booking(client):
+    """Arriving from the trip planner or a search, the dates and party size go on to the booking page;
+    other query parameters do not."""
+    room = factories.room_type()
+
+    response = client.get(
+        room.homestay.get_absolute_url(),
+        {"check_in": "2026-12-19", "check_out": "2026-12-21", "guests": "2", "rooms": "1", "x": "<b>"},
+    )
+
+    book = f"/stays/{room.pk}/book/?check_in=2026-12-19&amp;check_out=2026-12-21&amp;guests=2&amp;rooms=1"
+    assert book in response.text
+    assert "x=" not in response.text.split(f"/stays/{room.pk}/book/")[1].split('"')[0]
+
+
+def test_homestay_page_without_dates_links_to_booking_plainly(client):
+    room = factories.room_type()
+
+    response = client.get(room.homestay.get_absolute_url())
+
+    assert f'href="/stays/{room.pk}/book/"' in response.text

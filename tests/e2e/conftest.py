@@ -1,0 +1,148 @@
+"""Browser tests: a real headless Chromium (Debian's ``chromium`` package) driven by Playwright's client
+library against Django's live server.
+
+They run wherever Chromium is installed (``.ci/run`` installs it) and are skipped, with the reason in the
+test report, only where it is not. ``CHROMIUM_PATH`` points at another Chromium or Chrome binary.
+Screenshots of every journey go to ``tests/e2e/screenshots/<test>/`` (``E2E_SCREENSHOTS`` moves them).
+"""
+
+import base64
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+)
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+# Chromium in a container: no sandbox (no user namespaces), no GPU, and none of its own network calls.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A phone of 360 x 740 CSS pixels in WeChat's built-in browser.
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 14; V2309A Build/UP1A.231005.007; wv) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Version/4.0 Chrome/130.0.6723.103 Mobile Safari/537.36 XWEB/1300333 "
+        "MMWEBSDK/20241103 MicroMessenger/8.0.55.2780(0x28003737) WeChat/arm64 Weixin NetType/4G "
+        "Language/zh_CN ABI/arm64"
+    ),
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
+LAPTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+MAP_TILE = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+NO_CHROMIUM = (
+    "浏览器测试需要 Chromium,本机未安装 / browser tests need Chromium, which is not installed here: "
+    "apt-get install chromium (or set CHROMIUM_PATH)"
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+            if CHROMIUM is None:
+                item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API keeps an event loop on this thread; Django refuses ORM calls from a
+    # thread with a running loop unless told the calls are synchronous, which they are here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def site(live_server, transactional_db, settings):
+    """The live server with the demo catalogue, demo accounts and revenue rules, as after `make run`."""
+    settings.DEBUG = False
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_revenue_rules", verbosity=0)
+    return live_server
+
+
+def _offline(route) -> None:
+    """Map tiles come from a fake tile server (a blank tile); any other outside address is refused, so a
+    page that needs the internet beyond its map fails its test."""
+    if MAP_TILE.match(route.request.url):
+        route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
+    else:
+        route.abort("blockedbyclient")
+
+
+def _open(browser, site, device: dict):
+    context = browser.new_context(base_url=site.url, **device)
+    context.route(re.compile(rf"^(?!{re.escape(site.url)}/)https?://.*"), _offline)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    return context, page, errors
+
+
+@pytest.fixture
+def phone(browser, site):
+    """A fresh phone browser (no cookies) and the JavaScript errors and CSP violations it reported."""
+    context, page, errors = _open(browser, site, PHONE)
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def laptop(browser, site):
+    context, page, errors = _open(browser, site, LAPTOP)
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shot(request) -> Callable:
+    """``shot(page, "name")`` saves a full-page screenshot, numbered in the order the journey took them."""
+    folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    taken = []
+
+    def take(page, name: str) -> Path:
+        path = folder / f"{len(taken) + 1:02d}-{name}.png"
+        page.screenshot(path=path, full_page=True)
+        taken.append(path)
+        return path
+
+    take.folder = folder
+    return take

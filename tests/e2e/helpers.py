@@ -1,0 +1,36 @@
+import re
+from datetime import date
+
+PHONE_WIDTH = 360
+# The menu items whose name the browser laid out on more than one line.
+BROKEN_MENU_ITEMS = """[...document.querySelectorAll('.site-header a')].filter(link => {
+  const range = document.createRange();
+  range.selectNodeContents(link);
+  return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1;
+}).map(link => link.textContent.trim())"""
+
+
+def assert_fits_phone(page) -> None:
+    """Nothing on the page makes a 360 px phone scroll sideways."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide on a {PHONE_WIDTH} px phone"
+    broken = page.evaluate(BROKEN_MENU_ITEMS)
+    assert broken == [], f"menu items broken over lines on a phone: {broken}"
+
+
+def fill_date(field, day: date) -> None:
+    field.fill(day.isoformat())
+
+
+def confirm_link(message) -> str:
+    """The e-mail confirmation link of an allauth verification message."""
+    match = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body)
+    assert match, message.body
+    return match.group(0)
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="登录").click()

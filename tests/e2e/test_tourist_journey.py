@@ -1,0 +1,99 @@
+"""A tourist on a phone: browses 杜家山村, finds 安国寺, plans a two-day trip, books a homestay for two
+nights paying at the homestay, and cancels."""
+
+import re
+from datetime import timedelta
+
+from django.core import mail
+from playwright.sync_api import expect
+
+from bookings.clock import local_today
+from bookings.models import Booking
+
+from .helpers import assert_fits_phone, confirm_link, fill_date
+
+
+def test_tourist_discovers_plans_books_and_cancels(phone, shot):
+    page = phone
+
+    # Browse: home -> villages -> 杜家山村 -> 安国寺.
+    page.goto("/")
+    assert_fits_phone(page)
+    shot(page, "home")
+    page.get_by_role("link", name="村庄", exact=True).first.click()
+    page.get_by_role("link", name="杜家山村").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("杜家山村")
+    assert_fits_phone(page)
+    shot(page, "village-dujiashan")
+    page.get_by_role("link", name="安国寺", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("安国寺")
+    expect(page.get_by_text("开放时间").first).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "attraction-anguo-temple")
+
+    # Plan: two days from 吕梁站, 安国寺 a must.
+    first_day = local_today() + timedelta(days=21)
+    page.get_by_role("link", name="行程规划").first.click()
+    page.get_by_label("出发地", exact=True).select_option(label="吕梁站")
+    temple = page.locator("li.pick:not(.pick--route)", has_text="安国寺")
+    temple.locator("input[name=attraction]").check()
+    temple.locator("input[name=must_attraction]").check()
+    page.locator("li.pick:not(.pick--route)", has_text="葫芦文化园").locator("input[name=attraction]").check()
+    fill_date(page.get_by_label("第一天"), first_day)
+    page.get_by_label("天数").fill("2")
+    page.get_by_role("button", name="生成行程").click()
+    expect(page.get_by_role("heading", name="您的行程")).to_be_visible()
+    day_one = page.locator("article.plan-day").first
+    expect(page.locator("article.plan-day")).to_have_count(2)
+    expect(page.locator(".plan-stop__name", has_text="安国寺")).to_be_visible()
+    expect(day_one.locator(".plan-homestay").first).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "trip-plan")
+
+    # Book the night's first suggestion; sign up on the way.
+    day_one.locator(".plan-homestay").first.get_by_role("link", name="去预订").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    shot(page, "homestay")
+    page.get_by_role("link", name="查看空房并预订").first.click()
+
+    # Booking needs an account: the login page, then sign up, confirm the e-mail, and come back.
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    shot(page, "login")
+    page.get_by_role("link", name="注册").first.click()
+    page.locator("#id_email").fill("lihua@example.cn")
+    page.locator("#id_password1").fill("jujube-cave-2026")
+    page.locator("#id_password2").fill("jujube-cave-2026")
+    shot(page, "signup")
+    page.get_by_role("button", name="注册").click()
+    shot(page, "verify-email")
+    page.goto(confirm_link(mail.outbox[-1]))
+    page.get_by_role("button", name="确认").click()
+
+    # Back on the booking page with the plan's dates; stay two nights: the plan's night and the next.
+    expect(page.get_by_label("入住日期", exact=True)).to_have_value(first_day.isoformat())
+    fill_date(page.get_by_label("退房日期", exact=True), first_day + timedelta(days=2))
+    page.get_by_role("button", name="更新日期和价格").click()
+    expect(page.locator("table.quote tbody tr")).to_have_count(2)
+    shot(page, "quote-two-nights")
+    page.get_by_label("联系人姓名").fill("李华")
+    page.get_by_label("手机号码").fill("13912345678")
+    page.get_by_label("到店付款").check()
+    shot(page, "book")
+    page.get_by_role("button", name="提交预订").click()
+
+    expect(page.get_by_text("已确认").first).to_be_visible()
+    booking = Booking.objects.get(user__email="lihua@example.cn")
+    assert (booking.check_in, booking.check_out) == (first_day, first_day + timedelta(days=2))
+    assert booking.status == Booking.Status.CONFIRMED
+    assert_fits_phone(page)
+    shot(page, "booked")
+
+    # Cancel.
+    page.get_by_role("link", name="取消预订").click()
+    shot(page, "cancel")
+    page.get_by_role("button", name="确认取消").click()
+    expect(page.get_by_text("已取消").first).to_be_visible()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    shot(page, "cancelled")
+    assert page.js_errors == []
