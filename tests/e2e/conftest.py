@@ -2,7 +2,7 @@
 library against Django's live server.
 
 They run wherever Chromium is installed (``.ci/run`` installs it) and are skipped, with the reason in the
-test report, only where it is not. ``CHROMIUM_PATH`` points at another Chromium or Chrome binary.
+test report, only where it is not; with ``E2E_REQUIRED=1`` (as in CI) a missing Chromium is an error. ``CHROMIUM_PATH`` points at another Chromium or Chrome binary.
 Screenshots of every journey go to ``tests/e2e/screenshots/<test>/`` (``E2E_SCREENSHOTS`` moves them).
 """
 
@@ -59,6 +59,8 @@ NO_CHROMIUM = (
 
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
+    if CHROMIUM is None and os.environ.get("E2E_REQUIRED"):
+        raise pytest.UsageError(f"E2E_REQUIRED is set: {NO_CHROMIUM}")
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.e2e)
@@ -102,32 +104,39 @@ def _offline(route) -> None:
         route.abort("blockedbyclient")
 
 
-def _open(browser, site, device: dict):
-    context = browser.new_context(base_url=site.url, **device)
-    context.route(re.compile(rf"^(?!{re.escape(site.url)}/)https?://.*"), _offline)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    return context, page, errors
+@pytest.fixture
+def open_page(browser, site) -> Iterator[Callable]:
+    """``open_page(PHONE)`` opens a fresh browser (no cookies) of that device on the live site; the page's
+    ``js_errors`` collects its JavaScript errors, CSP violations and failed loads."""
+    contexts = []
+
+    def open_(device: dict, cookies: list | None = None):
+        context = browser.new_context(base_url=site.url, **device)
+        contexts.append(context)
+        context.route(re.compile(rf"^(?!{re.escape(site.url)}/)https?://.*"), _offline)
+        context.set_default_timeout(15_000)
+        if cookies:
+            context.add_cookies(cookies)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+        page.on("console", lambda message: message.type == "error" and page.js_errors.append(message.text))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def phone(browser, site):
-    """A fresh phone browser (no cookies) and the JavaScript errors and CSP violations it reported."""
-    context, page, errors = _open(browser, site, PHONE)
-    page.js_errors = errors
-    yield page
-    context.close()
+def phone(open_page):
+    """A phone of 360 x 740 CSS pixels in WeChat's browser, with no cookies yet."""
+    return open_page(PHONE)
 
 
 @pytest.fixture
-def laptop(browser, site):
-    context, page, errors = _open(browser, site, LAPTOP)
-    page.js_errors = errors
-    yield page
-    context.close()
+def laptop(open_page):
+    return open_page(LAPTOP)
 
 
 @pytest.fixture
