@@ -16,6 +16,10 @@ same user, room type, dates, party and lead guest made in the last ``DUPLICATE_W
 one shows it instead of booking again. The lock makes two simultaneous submissions take turns, so the
 second one finds the first one's booking. A guest who really wants a second, identical booking within
 those minutes books more rooms in one booking or names another lead guest.
+
+Each submission of the booking form counts as one booking attempt of the user, in the same count as
+``POST /api/bookings`` (``bookings.ratelimit``): past the limit the page answers 429 with the error above
+the dates, before checking the stay, and books nothing.
 """
 
 from dataclasses import dataclass
@@ -31,6 +35,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from bookings import selectors
@@ -43,6 +48,7 @@ from bookings.payments.base import booking_payments_for
 from bookings.payments.services import refund_for_cancellation
 from bookings.policies import cancellation_refund, free_cancellation_until
 from bookings.pricing import Quote, quote
+from bookings.ratelimit import booking_attempt_wait
 from bookings.rules import stay_validate
 from bookings.services import booking_cancel, booking_hold, lock_booking, request_hold
 from villages.models import RoomType, Theme, Village
@@ -54,6 +60,7 @@ MAX_PAGE = 50
 DUPLICATE_WINDOW = timedelta(minutes=10)
 PHONE_VISIBLE_START = 3
 PHONE_VISIBLE_END = 4
+TOO_MANY_ATTEMPTS = gettext_lazy("预订尝试过于频繁，请一分钟后再试。")
 
 
 def _page_number(query) -> int:
@@ -209,6 +216,13 @@ def book(request: HttpRequest, room_type_id: int) -> HttpResponse:
     def page(context: dict | None = None, status: int = 200) -> HttpResponse:
         return render(request, "bookings/book.html", {**base, **(context or {})}, status=status)
 
+    if request.method == "POST":
+        wait = booking_attempt_wait(user_id=request.user.pk)
+        if wait:
+            stay_form.add_error(None, ValidationError(TOO_MANY_ATTEMPTS, code="rate_limited"))
+            response = page(status=429)
+            response["Retry-After"] = str(wait)
+            return response
     if not stay_form.is_valid():
         return page(status=400)
     stay = stay_form.stay()

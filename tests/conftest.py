@@ -16,6 +16,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits (allauth's, the booking attempts') count in the cache, per user id and per minute: ids
+    and frozen clocks repeat from test to test, so every test starts with no count."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reset_language():
     from django.utils import translation
 

@@ -5,6 +5,7 @@ from django.utils import translation
 from ninja import Field, Router, Schema
 
 from villages.api.auth import SIGNED_IN
+from villages.api.fields import ErrorOut
 from villages.roles import is_group_staff, is_owner
 
 router = Router(tags=["accounts"])
@@ -26,7 +27,7 @@ class MeOut(Schema):
 
 @router.get(
     "/me",
-    response=MeOut,
+    response={200: MeOut, 401: ErrorOut},
     auth=SIGNED_IN,
     summary="当前用户 The signed-in user",
     description="Send the X-Session-Token from /_allauth/app/v1/auth/login, or the browser's session cookie.",

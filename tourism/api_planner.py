@@ -17,7 +17,7 @@ from tourism.planner.forms import TripForm
 from tourism.planner.places import POINT
 from tourism.planner.services import trip_plan
 from tourism.planner.trip import REASON_MESSAGES, DroppedStop, Pace, PlannedStop, Stay, TravelMode, TripPlan
-from villages.api.fields import CURRENCY, Text, ValidationErrorOut, bilingual, money
+from villages.api.fields import CURRENCY, ErrorOut, Text, ValidationErrorOut, bilingual, money
 
 router = Router(tags=["trips 行程"])
 
@@ -66,7 +66,7 @@ class HoursOut(Schema):
     note: str
 
 
-class StopOut(Schema):
+class PlannedStopOut(Schema):
     kind: Literal["attraction", "village"]
     id: int
     slug: str
@@ -85,7 +85,7 @@ class StopOut(Schema):
     hours: HoursOut | None
 
 
-class HomestayOut(Schema):
+class SuggestedHomestayOut(Schema):
     id: int
     name: Text
     url: str
@@ -106,7 +106,7 @@ class StayOut(Schema):
     nearest_full: str | None = Field(
         description="最近但已满的村庄 nearest village, full: another is suggested"
     )
-    homestays: list[HomestayOut]
+    homestays: list[SuggestedHomestayOut]
 
 
 class DayOut(Schema):
@@ -114,7 +114,7 @@ class DayOut(Schema):
     date: dt.date
     starts_from: str
     starts_at: dt.datetime
-    stops: list[StopOut]
+    stops: list[PlannedStopOut]
     back: LegOut | None
     back_arrival: dt.datetime | None
     km: float
@@ -323,11 +323,12 @@ def plan_out(plan: TripPlan) -> dict:
 
 @router.post(
     "/trips/plan",
-    response={200: PlanOut, 422: ValidationErrorOut},
+    response={200: PlanOut, 400: ErrorOut, 422: ValidationErrorOut},
     summary="规划行程 Plan a multi-day trip",
     description="Orders the stops over the days within their opening hours on those dates, suggests the "
     "homestays free for the nights and lists what did not fit with the reason. Bad input (no stops, "
-    "unknown ids, too many days, start after end, a start point outside Lüliang) is 422.",
+    "unknown ids, too many days, start after end, a start point outside Lüliang) is 422; a body that is "
+    "not JSON is 400.",
 )
 def plan_trip(request, payload: TripIn):
     problems = _stop_problems(payload)

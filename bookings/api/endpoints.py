@@ -16,7 +16,6 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from bookings.api.ratelimit import booking_attempt_wait
 from bookings.api.schemas import (
     AvailabilityOut,
     AvailabilityQuery,
@@ -35,6 +34,7 @@ from bookings.payments.base import booking_payments_for
 from bookings.payments.services import PaymentUnavailable, payment_start, refund_for_cancellation
 from bookings.payments.views import return_url
 from bookings.pricing import MAX_QUOTED_NIGHTS
+from bookings.ratelimit import booking_attempt_wait
 from bookings.selectors import booking_detail, bookings_for_user, homestays_available
 from bookings.services import booking_cancel, booking_hold
 from villages.api.auth import SIGNED_IN
@@ -47,6 +47,7 @@ router = Router(tags=["bookings 预订"])
 SIGNED_IN_ERRORS = {401: ErrorOut, 403: ErrorOut}
 REFUSED = {422: Problem | ValidationErrorOut}
 NOT_FOUND = {404: ErrorOut}
+MALFORMED_BODY = {400: ErrorOut}  # a body that is not JSON at all; JSON of the wrong shape is 422
 BOOKING_NOT_FOUND = "找不到这个预订 / Booking not found"
 ROOM_TYPE_NOT_FOUND = "找不到这个房型 / Room type not found"
 RATE_LIMITED = "预订尝试过于频繁,请稍后再试 / Too many booking attempts: please wait a minute"
@@ -133,6 +134,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     auth=SIGNED_IN,
     response={
         201: BookingOut,
+        **MALFORMED_BODY,
         **SIGNED_IN_ERRORS,
         409: NightsUnavailableOut,
         **REFUSED,
@@ -149,8 +151,8 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     "`online` while online payment (Stripe) is not configured, or a homestay that takes only one way). "
     "A booking held for online payment has a `pay_url`: POST it to get the checkout address. "
     "429 `rate_limited` with Retry-After: more than "
-    "BOOKING_CREATE_RATE_PER_MINUTE (default 20) attempts by one user in a minute. "
-    "Nothing changes unless the answer is 201. The booking's language is `lang`, else the language "
+    "BOOKING_CREATE_RATE_PER_MINUTE (default 20) attempts by one user in a minute. 400: the body is not "
+    "JSON. Nothing changes unless the answer is 201. The booking's language is `lang`, else the language "
     "cookie, else Accept-Language, else zh-hans.",
 )
 def booking_create(request: HttpRequest, payload: BookingIn, response: HttpResponse):

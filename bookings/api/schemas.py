@@ -1,6 +1,6 @@
 """What the booking API reads and returns. Output resolvers read only what the selectors loaded."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -13,7 +13,17 @@ from bookings.payments.models import Refund
 from bookings.policies import free_cancellation_until
 from bookings.selectors import guests_masked
 from villages.api.endpoints import MAX_ID, PageParams, SlugFilter
-from villages.api.fields import Money, Named, Priced, Text, bilingual, choice_label, money, page_url
+from villages.api.fields import (
+    LocalTime,
+    Money,
+    Named,
+    Priced,
+    Text,
+    bilingual,
+    choice_label,
+    money,
+    page_url,
+)
 from villages.api.schemas import PhotoOut, VillageRef
 from villages.models import Homestay
 
@@ -108,8 +118,8 @@ class HomestayRef(Named):
     instant_book: bool = Field(description="即时预订 false: the owner approves each request")
     cancellation_policy: Homestay.CancellationPolicy
     cancellation_policy_label: Text
-    check_in_time: time = Field(description="入住时间 from, Beijing time")
-    check_out_time: time = Field(description="退房时间 by, Beijing time")
+    check_in_time: LocalTime = Field(description="入住时间 from, Beijing time")
+    check_out_time: LocalTime = Field(description="退房时间 by, Beijing time")
     phone: str
     photo: PhotoOut | None
 

@@ -109,7 +109,7 @@ def village_list(request, filters: Query[VillageFilters]):
 
 @router.get(
     "/villages/{slug}",
-    response={200: VillageDetail, **NOT_FOUND},
+    response={200: VillageDetail, **NOT_FOUND, **BAD_PARAMETERS},
     summary="村庄详情 One village",
     description="With honours, themes and its published attractions, homestays and routes. "
     "Unknown or unpublished slug: 404; a value that is not a slug: 422.",

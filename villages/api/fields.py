@@ -1,5 +1,6 @@
 """Building blocks of the API's objects: bilingual text, choice labels, money, coordinates, page addresses."""
 
+from datetime import time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
@@ -7,12 +8,20 @@ from django.conf import settings
 from django.db.models import Choices, Model
 from django.utils import translation
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 CURRENCY = "CNY"
 CENT = Decimal("0.01")
 
 Money = Annotated[
     str, Field(pattern=r"^\d+\.\d{2}$", examples=["198.00"], description="人民币金额 CNY, two decimals")
+]
+
+# A wall-clock time without a UTC offset, "14:00:00". JSON Schema's "time" format demands an offset
+# ("14:00:00+08:00"), which these times of day do not have, so the document gives the pattern instead.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}:\d{2}(\.\d+)?$", "examples": ["14:00:00"]}),
 ]
 
 

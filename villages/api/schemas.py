@@ -1,12 +1,13 @@
 """The objects the API returns. Resolvers read only what the selectors prefetched: no query per object."""
 
-from datetime import date, time
+from datetime import date
 
 from ninja import Field, Schema
 
 from villages import selectors
 from villages.api.fields import (
     Described,
+    LocalTime,
     Money,
     Named,
     Page,
@@ -87,8 +88,12 @@ class AttractionOut(Summarised, Point, Page, Priced):
 class DayHoursOut(Schema):
     date: date
     is_open: bool
-    opens: time | None = Field(description="开门 local time in Beijing (Asia/Shanghai); null when closed")
-    closes: time | None = Field(description="关门 local time in Beijing (Asia/Shanghai); null when closed")
+    opens: LocalTime | None = Field(
+        description="开门 local time in Beijing (Asia/Shanghai); null when closed"
+    )
+    closes: LocalTime | None = Field(
+        description="关门 local time in Beijing (Asia/Shanghai); null when closed"
+    )
     note: Text = Field(description="说明 e.g. a holiday; empty strings when none")
 
 
@@ -167,8 +172,8 @@ class RoomTypeOut(Named, Described, Priced):
 class HomestayDetail(HomestayOut, Described):
     house_rules: Text
     amenities: list[str] = Field(description="设施代码 amenity codes")
-    check_in_time: time = Field(description="入住时间 from, Beijing time")
-    check_out_time: time = Field(description="退房时间 by, Beijing time")
+    check_in_time: LocalTime = Field(description="入住时间 from, Beijing time")
+    check_out_time: LocalTime = Field(description="退房时间 by, Beijing time")
     phone: str
     cancellation_policy: Homestay.CancellationPolicy
     cancellation_policy_label: Text

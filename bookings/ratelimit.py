@@ -1,6 +1,8 @@
 """How often one user may try to book: ``BOOKING_CREATE_RATE_PER_MINUTE`` attempts per calendar minute
-(default 20), counted in Django's cache. With the default cache (LocMemCache) every server process counts
-on its own, so N processes allow up to N times as many; set ``REDIS_URL`` to share one count."""
+(default 20), counted in Django's cache. The booking page's form and ``POST /api/bookings`` share one
+count, so a user gets the same number of attempts whichever way they book. With the default cache
+(LocMemCache) every server process counts on its own, so N processes allow up to N times as many; set
+``REDIS_URL`` to share one count."""
 
 import math
 
@@ -17,7 +19,7 @@ def booking_attempt_wait(*, user_id: int) -> int:
     limit = getattr(settings, "BOOKING_CREATE_RATE_PER_MINUTE", DEFAULT_PER_MINUTE)
     now = timezone.now().timestamp()
     window = int(now // WINDOW_SECONDS)
-    key = f"bookings:api:create:{user_id}:{window}"
+    key = f"bookings:create:{user_id}:{window}"
     cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
     try:
         attempts = cache.incr(key)

@@ -1,0 +1,415 @@
+"""Who may open each address of the site and call each operation of the API: the table that
+test_permission_matrix.py checks, and the walk over the URL resolver and the OpenAPI document that makes
+an address or operation without an entry here fail that test.
+
+Six people: an anonymous visitor, a tourist who has booked, another tourist who has booked elsewhere,
+the owner of the tourist's homestay, another owner, and a member of the group staff (文旅集团, also a
+Django staff user with the villages permissions, as the demo's staff account is).
+
+Each entry names an ``Access`` rule (who is refused, and how) and what the people it lets in get for
+GET and for POST. The refusals come from the rule:
+
+========================  ==========  ============  ==============  =========  ===========  ==========
+rule                      anonymous   tourist       other tourist   owner      other owner  staff
+========================  ==========  ============  ==============  =========  ===========  ==========
+PUBLIC                    in          in            in              in         in           in
+SIGNED_IN                 sign in     in            in              in         in           in
+GUEST (tourist's booking) sign in     in            404             404        404          404
+PAYMENT (return pages)    404         in            404             404        404          404
+OWNER (own lists)         sign in     403           403             in         in           403
+OWNER_OBJECT              sign in     403           403             in         404          403
+STAFF                     sign in     403           403             403        403          in
+========================  ==========  ============  ==============  =========  ===========  ==========
+
+For the API, "sign in" is 401 with a JSON body. Besides the status, every answer to every person is
+searched for the private details of the others (``World.secrets``).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import Enum
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import LocalePrefixPattern
+
+ROLES = ("anonymous", "tourist", "other_tourist", "owner", "other_owner", "staff")
+SIGNED_IN_ROLES = ROLES[1:]
+LOGIN = "sign in"  # a redirect to the sign-in page (pages) or 401 (API)
+
+
+class Access(Enum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed in"
+    GUEST = "the tourist's own booking"
+    PAYMENT = "the tourist's booking, payment pages"
+    OWNER = "owners, their own things"
+    OWNER_OBJECT = "the owner's object"
+    STAFF = "group staff"
+
+
+_NOT_THE_GUEST = {role: 404 for role in ("other_tourist", "owner", "other_owner", "staff")}
+_NOT_OWNERS = {"tourist": 403, "other_tourist": 403, "staff": 403}
+
+REFUSALS: dict[Access, dict[str, int | str]] = {
+    Access.PUBLIC: {},
+    Access.SIGNED_IN: {"anonymous": LOGIN},
+    Access.GUEST: {"anonymous": LOGIN, **_NOT_THE_GUEST},
+    Access.PAYMENT: {"anonymous": 404, **_NOT_THE_GUEST},
+    Access.OWNER: {"anonymous": LOGIN, **_NOT_OWNERS},
+    Access.OWNER_OBJECT: {"anonymous": LOGIN, **_NOT_OWNERS, "other_owner": 404},
+    Access.STAFF: {"anonymous": LOGIN, **{role: 403 for role in SIGNED_IN_ROLES if role != "staff"}},
+}
+
+
+@dataclass(frozen=True)
+class Secret:
+    """Something only ``seen_by`` may ever read in an answer."""
+
+    what: str
+    text: str
+    seen_by: frozenset[str]
+
+
+@dataclass
+class World:
+    """The objects the addresses point at, made by the matrix's fixture."""
+
+    users: dict[str, Any]
+    village: Any
+    attraction: Any
+    route: Any
+    homestay: Any  # the owner's, on request: the tourist's booking waits for the owner's answer
+    room_type: Any
+    other_room_type: Any  # the other owner's
+    booking: Any  # the tourist's, held for online payment
+    feed: Any
+    export: Any  # the owner's iCal export
+    rule: Any  # a revenue-share rule of the village
+    check_in: date
+    secrets: list[Secret] = field(default_factory=list)
+    tokens: dict[str, str] = field(default_factory=dict)  # X-Session-Token of each signed-in role
+
+
+@dataclass(frozen=True)
+class Page:
+    access: Access
+    get: int  # what a person the rule lets in gets
+    post: int
+    kwargs: Callable[[World], dict] = lambda world: {}
+    query: Callable[[World], dict] = lambda world: {}
+
+
+def _booking(world: World) -> dict:
+    return {"reference": world.booking.reference}
+
+
+def _nights(world: World, nights: int = 1) -> dict:
+    return {
+        "check_in": world.check_in.isoformat(),
+        "check_out": (world.check_in + timedelta(days=nights)).isoformat(),
+    }
+
+
+def _trip(world: World) -> dict:
+    return {
+        "start": "centre",
+        "date": world.check_in.isoformat(),
+        "days": "1",
+        "day_start": "08:00",
+        "day_end": "18:00",
+        "mode": "car",
+        "pace": "normal",
+        "guests": "2",
+        "rooms": "1",
+        "attraction": world.attraction.pk,
+    }
+
+
+# Every address of the site that is ours, by URL name (or by route where the pattern has none).
+PAGES: dict[str, Page] = {
+    "favicon": Page(Access.PUBLIC, get=302, post=302),
+    "set_language": Page(Access.PUBLIC, get=302, post=302),
+    "api:api-root": Page(Access.PUBLIC, get=404, post=404),
+    "api:openapi-json": Page(Access.PUBLIC, get=200, post=200),
+    "api:openapi-view": Page(Access.PUBLIC, get=200, post=200),
+    "payments:stripe_webhook": Page(Access.PUBLIC, get=405, post=400),
+    "payments:start": Page(Access.PAYMENT, get=405, post=303, kwargs=_booking),
+    "payments:done": Page(Access.PAYMENT, get=200, post=405, kwargs=_booking),
+    "payments:cancelled": Page(Access.PAYMENT, get=200, post=405, kwargs=_booking),
+    "home": Page(Access.PUBLIC, get=200, post=200),
+    "villages:village_list": Page(Access.PUBLIC, get=200, post=200),
+    "villages:village_detail": Page(
+        Access.PUBLIC, get=200, post=200, kwargs=lambda w: {"slug": w.village.slug}
+    ),
+    "villages:attraction_detail": Page(
+        Access.PUBLIC,
+        get=200,
+        post=200,
+        kwargs=lambda w: {"village_slug": w.village.slug, "slug": w.attraction.slug},
+    ),
+    "villages:homestay_detail": Page(
+        Access.PUBLIC,
+        get=200,
+        post=200,
+        kwargs=lambda w: {"village_slug": w.village.slug, "slug": w.homestay.slug},
+    ),
+    "villages:route_detail": Page(
+        Access.PUBLIC,
+        get=200,
+        post=200,
+        kwargs=lambda w: {"village_slug": w.village.slug, "slug": w.route.slug},
+    ),
+    "planner:plan": Page(Access.PUBLIC, get=200, post=200, query=_trip),
+    "planner:plan_ics": Page(Access.PUBLIC, get=200, post=200, query=_trip),
+    "owner:dashboard": Page(Access.OWNER, get=200, post=200),
+    "owner:homestay_edit": Page(
+        Access.OWNER_OBJECT, get=200, post=302, kwargs=lambda w: {"pk": w.homestay.pk}
+    ),
+    "owner:room_type_add": Page(
+        Access.OWNER_OBJECT, get=200, post=302, kwargs=lambda w: {"homestay_pk": w.homestay.pk}
+    ),
+    "owner:room_type_edit": Page(
+        Access.OWNER_OBJECT, get=200, post=302, kwargs=lambda w: {"pk": w.room_type.pk}
+    ),
+    "owner:room_calendar": Page(
+        Access.OWNER_OBJECT, get=200, post=302, kwargs=lambda w: {"pk": w.room_type.pk}
+    ),
+    "owner:room_sync": Page(Access.OWNER_OBJECT, get=200, post=302, kwargs=lambda w: {"pk": w.room_type.pk}),
+    "owner:export_regenerate": Page(
+        Access.OWNER_OBJECT, get=405, post=302, kwargs=lambda w: {"pk": w.room_type.pk}
+    ),
+    "owner:feed_sync_now": Page(Access.OWNER_OBJECT, get=405, post=302, kwargs=lambda w: {"pk": w.feed.pk}),
+    "owner:feed_remove": Page(Access.OWNER_OBJECT, get=405, post=302, kwargs=lambda w: {"pk": w.feed.pk}),
+    "owner:earnings": Page(Access.OWNER, get=200, post=200),
+    "owner:booking_list": Page(Access.OWNER, get=200, post=200),
+    "owner:booking_detail": Page(Access.OWNER_OBJECT, get=200, post=200, kwargs=_booking),
+    # Guests are registered at check-in: the held booking refuses them with 409.
+    "owner:booking_guests": Page(Access.OWNER_OBJECT, get=200, post=409, kwargs=_booking),
+    "owner:booking_action": Page(
+        Access.OWNER_OBJECT,
+        get=405,
+        post=302,
+        kwargs=lambda w: {"reference": w.booking.reference, "action": "decline"},
+    ),
+    # The secret address is the permission: anyone with it reads the busy nights, nothing personal.
+    "owner:ical_export": Page(Access.PUBLIC, get=200, post=405, kwargs=lambda w: {"token": w.export.token}),
+    "group:dashboard": Page(Access.STAFF, get=200, post=200),
+    "group:export": Page(Access.STAFF, get=200, post=200, kwargs=lambda w: {"table": "homestays"}),
+    "group:statement": Page(Access.STAFF, get=200, post=200, kwargs=lambda w: {"slug": w.village.slug}),
+    "group:statement_export": Page(
+        Access.STAFF, get=200, post=200, kwargs=lambda w: {"slug": w.village.slug}
+    ),
+    "group:payout_record": Page(Access.STAFF, get=405, post=400, kwargs=lambda w: {"slug": w.village.slug}),
+    "group:rules": Page(Access.STAFF, get=200, post=302),
+    "group:rule_delete": Page(Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": w.rule.pk}),
+    "bookings:search": Page(Access.PUBLIC, get=200, post=200),
+    "bookings:book": Page(
+        Access.SIGNED_IN,
+        get=200,
+        post=302,
+        # The other owner's room: the owner's own homestay is unpublished by the owner's edit POST.
+        kwargs=lambda w: {"room_type_id": w.other_room_type.pk},
+        query=lambda w: {"check_in": w.check_in.isoformat(), "guests": "1"},
+    ),
+    "bookings:my_bookings": Page(Access.SIGNED_IN, get=200, post=200),
+    "bookings:detail": Page(Access.GUEST, get=200, post=200, kwargs=_booking),
+    "bookings:cancel": Page(Access.GUEST, get=200, post=302, kwargs=_booking),
+}
+
+# What a POST carries: enough for every form above to succeed for the person allowed to send it, so a
+# missing check would show up as a change.
+POST_DATA = {
+    "next": "/",
+    "language": "en",
+    "action": "close",
+    "first_night": "",  # filled with real dates by the matrix
+    "last_night": "",
+    "rooms_closed": "1",
+    "reason": "房屋维修",
+    "name": "Airbnb",
+    "url": "https://calendar.example.com/new.ics",
+    "name_zh_hans": "改过的名字",
+    "capacity": "2",
+    "room_count": "3",
+    "base_price": "1.00",
+    "min_nights": "1",
+    "max_nights": "30",
+    "booking_window_days": "365",
+    "same_day_cutoff": "18:00",
+    "description_zh_hans": "改过的介绍",
+    "summary_zh_hans": "改过的简介",
+    "check_in_time": "14:00",
+    "check_out_time": "12:00",
+    "cancellation_policy": "strict",
+    "form-TOTAL_FORMS": "1",
+    "form-INITIAL_FORMS": "0",
+    "form-0-name": "张三",
+    "form-0-document_type": "resident_id",
+    "form-0-document_number": "11010519491231002X",
+    "lead_guest_name": "张三",
+    "lead_guest_phone": "13800138000",
+    "payment": "at_homestay",
+    "effective_from": "2030-01-01",
+    "commission_percent": "10",
+    "collective_percent": "5",
+    "village": "",  # filled with the village's id
+    "amount": "1.00",
+    "paid_on": "",
+    "note": "权限测试",
+}
+
+
+# The API, by "METHOD /path" of the OpenAPI document.
+
+
+@dataclass(frozen=True)
+class Operation:
+    access: Access  # PUBLIC, SIGNED_IN or GUEST
+    ok: int
+    path: Callable[[World], dict] = lambda world: {}
+    query: Callable[[World], dict] = lambda world: {}
+    body: Callable[[World], dict] | None = None
+
+
+def _booking_body(world: World) -> dict:
+    return {
+        "room_type_id": world.other_room_type.pk,
+        **_nights(world),
+        "guests": 1,
+        "lead_guest_name": "张三",
+        "lead_guest_phone": "13800138000",
+        "payment": "at_homestay",
+    }
+
+
+# In the order the matrix calls them: paying before cancelling.
+OPERATIONS: dict[str, Operation] = {
+    "GET /api/themes": Operation(Access.PUBLIC, 200),
+    "GET /api/villages": Operation(Access.PUBLIC, 200),
+    "GET /api/villages/{slug}": Operation(Access.PUBLIC, 200, path=lambda w: {"slug": w.village.slug}),
+    "GET /api/attractions": Operation(Access.PUBLIC, 200),
+    "GET /api/attractions/{id}": Operation(Access.PUBLIC, 200, path=lambda w: {"id": w.attraction.pk}),
+    "GET /api/homestays": Operation(Access.PUBLIC, 200),
+    "GET /api/homestays/{id}": Operation(Access.PUBLIC, 200, path=lambda w: {"id": w.homestay.pk}),
+    "GET /api/routes": Operation(Access.PUBLIC, 200),
+    "GET /api/routes/{id}": Operation(Access.PUBLIC, 200, path=lambda w: {"id": w.route.pk}),
+    "GET /api/availability": Operation(
+        Access.PUBLIC,
+        200,
+        query=_nights,
+    ),
+    "POST /api/trips/plan": Operation(
+        Access.PUBLIC,
+        200,
+        body=lambda w: {
+            "start": {"preset": "centre"},
+            "stops": [{"attraction": w.attraction.pk}],
+            "date": w.check_in.isoformat(),
+        },
+    ),
+    "GET /api/me": Operation(Access.SIGNED_IN, 200),
+    "GET /api/bookings": Operation(Access.SIGNED_IN, 200),
+    "POST /api/bookings": Operation(Access.SIGNED_IN, 201, body=_booking_body),
+    "GET /api/bookings/{reference}": Operation(Access.GUEST, 200, path=_booking),
+    "POST /api/bookings/{reference}/pay": Operation(Access.GUEST, 200, path=_booking, body=lambda w: {}),
+    "POST /api/bookings/{reference}/cancel": Operation(Access.GUEST, 200, path=_booking, body=lambda w: {}),
+}
+
+API_REFUSALS: dict[Access, dict[str, int | str]] = {
+    Access.PUBLIC: {},
+    Access.SIGNED_IN: {"anonymous": LOGIN},
+    Access.GUEST: {"anonymous": LOGIN, **_NOT_THE_GUEST},
+}
+
+
+def expected(refusals: dict[Access, dict], access: Access, role: str, allowed: int) -> int | str:
+    return refusals[access].get(role, allowed)
+
+
+# Walking the URL resolver
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # "namespace:name", or the route itself for a pattern without a name
+    route: str  # e.g. "owner/rooms/<int:pk>/"
+    view: str
+    localized: bool  # inside i18n_patterns: also served under /en/
+    source: str  # the URLconf module it was included from ("" for the root)
+
+
+def _view_path(callback) -> str:
+    view_class = getattr(callback, "view_class", None)
+    target = view_class or callback
+    return f"{target.__module__}.{getattr(target, '__qualname__', type(target).__name__)}"
+
+
+def _walk(patterns, prefix: str, namespace: str, localized: bool, source: str):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner_namespace = ":".join(part for part in (namespace, pattern.namespace) if part)
+            urlconf = pattern.urlconf_name
+            inner_source = urlconf if isinstance(urlconf, str) else getattr(urlconf, "__name__", source)
+            yield from _walk(
+                pattern.url_patterns,
+                prefix + _text(pattern.pattern),
+                inner_namespace,
+                localized or isinstance(pattern.pattern, LocalePrefixPattern),
+                inner_source,
+            )
+        elif isinstance(pattern, URLPattern):
+            route = prefix + _text(pattern.pattern)
+            key = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name or route
+            yield Route(key, route, _view_path(pattern.callback), localized, source)
+
+
+def _text(pattern) -> str:
+    if isinstance(pattern, LocalePrefixPattern):
+        return ""
+    return str(pattern)
+
+
+def site_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns, "", "", False, ""))
+
+
+def is_allauth(route: Route) -> bool:
+    """django-allauth's own pages and headless API (not ours, checked as a group)."""
+    return route.source.startswith("allauth") or route.view.startswith("allauth.")
+
+
+def is_admin(route: Route) -> bool:
+    return route.key.startswith("admin:") or route.route.startswith("admin/")
+
+
+def is_media(route: Route) -> bool:
+    return route.view == "django.views.static.serve"
+
+
+def openapi_path(route: Route) -> str:
+    """``api/bookings/<reference>`` -> ``/api/bookings/{reference}``."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.route)
+
+
+def api_operations(document: dict) -> list[str]:
+    return [
+        f"{method.upper()} {path}"
+        for path, methods in document["paths"].items()
+        for method in methods
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+SAMPLE_VALUES = {"app_label": "villages", "key": "abc123", "uidb36": "1", "url": "missing/"}
+
+
+def sample_path(route: Route) -> str:
+    """A concrete address for a route of a group (allauth, admin): each parameter gets a plain value."""
+    path = re.sub(
+        r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)", lambda m: SAMPLE_VALUES.get(m.group(1), "1"), route.route
+    )
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: SAMPLE_VALUES.get(match.group(1), "1"), path)
+    return "/" + path.replace("^", "").replace("$", "")
