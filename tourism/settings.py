@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bookings",
     "tourism",
     "django_tasks_db",
+    "dbbackup",  # manage.py dbbackup / dbrestore / mediabackup / mediarestore (docs/deployment.md)
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,12 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+}
+# Backups of the database and the uploads (django-dbbackup) go to BACKUP_DIR; copy it off the machine.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
 }
 # Serve uploaded media from Django itself unless a web server in front does it (see docs/deployment.md).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
