@@ -26,6 +26,21 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def stripe_api(monkeypatch, settings):
+    """Online payment on: Stripe test keys, and the fake Stripe API (real client library, fake HTTP) in
+    place of the network. Returns the fake, which records the calls."""
+    from bookings.payments.stripe_checkout import StripeCheckout
+    from tests.bookings.payments import fakes
+
+    settings.STRIPE_SECRET_KEY = fakes.SECRET_KEY
+    settings.STRIPE_WEBHOOK_SECRET = fakes.WEBHOOK_SECRET
+    settings.STRIPE_PAYMENT_METHODS = ["card"]
+    fake = fakes.FakeStripe()
+    monkeypatch.setattr(StripeCheckout, "http_client", fake)
+    return fake
+
+
 @pytest.fixture(autouse=True)
 def _reset_language():
     from django.utils import translation

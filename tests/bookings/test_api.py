@@ -21,11 +21,9 @@ from bookings.guests import GuestDetails
 from bookings.models import Booking
 from bookings.payments.models import Payment, Refund
 from bookings.payments.services import homestay_providers_set, payment_succeeded
-from bookings.payments.stripe_checkout import StripeCheckout
 from bookings.services import booking_confirm, guests_register
 from tests import factories
 from tests.bookings.helpers import ARRIVAL, DEPARTURE, counters, hold, table_counts
-from tests.bookings.payments import fakes
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +37,8 @@ ENGLISH = re.compile(r"[A-Za-z]{3,}")
 
 
 @pytest.fixture(autouse=True)
-def stripe_api(monkeypatch, settings) -> fakes.FakeStripe:
-    settings.STRIPE_SECRET_KEY = fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = fakes.WEBHOOK_SECRET
-    settings.STRIPE_PAYMENT_METHODS = ["card"]
-    fake = fakes.FakeStripe()
-    monkeypatch.setattr(StripeCheckout, "http_client", fake)
-    return fake
+def _online_payment(stripe_api):
+    """Online payment on for every API test (``stripe_api`` in tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -10,22 +10,10 @@ from django.core.management import call_command
 from bookings.models import Booking
 from bookings.payments.models import Refund
 from bookings.payments.services import payment_succeeded
-from bookings.payments.stripe_checkout import StripeCheckout
 from tests.bookings.helpers import hold
-from tests.bookings.payments import fakes
 from tests.bookings.payments.conftest import start_online
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def stripe_api(monkeypatch, settings) -> fakes.FakeStripe:
-    settings.STRIPE_SECRET_KEY = fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = fakes.WEBHOOK_SECRET
-    settings.STRIPE_PAYMENT_METHODS = ["card"]
-    fake = fakes.FakeStripe()
-    monkeypatch.setattr(StripeCheckout, "http_client", fake)
-    return fake
 
 
 @pytest.fixture

@@ -19,12 +19,10 @@ from bookings.guests import GuestDetails, resident_id_check_character
 from bookings.models import Booking
 from bookings.payments.models import Payment, Refund
 from bookings.payments.services import homestay_providers_set, payment_succeeded
-from bookings.payments.stripe_checkout import StripeCheckout
 from bookings.services import booking_cancel, booking_confirm, guests_register
 from bookings.views import mask_phone
 from tests import factories
 from tests.bookings.helpers import ARRIVAL, DEPARTURE, hold
-from tests.bookings.payments import fakes
 from tests.bookings.payments.conftest import start_online
 from villages.models import Homestay
 
@@ -89,17 +87,6 @@ def _no_stripe(settings):
     """Online payment is off unless a test turns it on with ``stripe_api``, whatever the environment."""
     settings.STRIPE_SECRET_KEY = ""
     settings.STRIPE_WEBHOOK_SECRET = ""
-
-
-@pytest.fixture
-def stripe_api(_no_stripe, monkeypatch, settings) -> fakes.FakeStripe:
-    """Online payment on: Stripe test keys, and the fake Stripe API in place of the network."""
-    settings.STRIPE_SECRET_KEY = fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = fakes.WEBHOOK_SECRET
-    settings.STRIPE_PAYMENT_METHODS = ["card"]
-    fake = fakes.FakeStripe()
-    monkeypatch.setattr(StripeCheckout, "http_client", fake)
-    return fake
 
 
 def paid_online(room_type, user) -> Booking:

@@ -2,8 +2,9 @@
 library against Django's live server.
 
 They run wherever Chromium is installed (``.ci/run`` installs it) and are skipped, with the reason in the
-test report, only where it is not; with ``E2E_REQUIRED=1`` (as in CI) a missing Chromium is an error. ``CHROMIUM_PATH`` points at another Chromium or Chrome binary.
-Screenshots of every journey go to ``tests/e2e/screenshots/<test>/`` (``E2E_SCREENSHOTS`` moves them).
+test report, only where it is not; with ``E2E_REQUIRED=1`` (as in CI) a missing Chromium is an error.
+``CHROMIUM_PATH`` points at another Chromium or Chrome binary. Screenshots of every journey go to
+``tests/e2e/screenshots/<test>/`` (``E2E_SCREENSHOTS`` moves them).
 """
 
 import base64

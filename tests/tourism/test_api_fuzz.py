@@ -26,10 +26,8 @@ from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from bookings.clock import local_today
-from bookings.payments.stripe_checkout import StripeCheckout
 from tests import factories
 from tests.bookings.helpers import hold
-from tests.bookings.payments import fakes
 from tourism.api import api
 
 PASSWORD = "Lishi-zaolin-2024"
@@ -41,12 +39,8 @@ schema.app = application
 
 
 @pytest.fixture(autouse=True)
-def _fake_stripe(monkeypatch, settings):
-    """Online payment is on, with Stripe's API answered in the process."""
-    settings.STRIPE_SECRET_KEY = fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = fakes.WEBHOOK_SECRET
-    settings.STRIPE_PAYMENT_METHODS = ["card"]
-    monkeypatch.setattr(StripeCheckout, "http_client", fakes.FakeStripe())
+def _online_payment(stripe_api):
+    """Online payment is on, with Stripe's API answered in the process (``stripe_api``)."""
 
 
 @pytest.fixture

@@ -19,13 +19,11 @@ from django.urls import resolve, reverse
 from django.utils import translation
 
 from bookings.clock import local_today
-from bookings.payments.stripe_checkout import StripeCheckout
 from bookings.payments.views import return_token
 from bookings.sync.models import CalendarFeed
 from bookings.sync.services import calendar_export_regenerate
 from tests import factories
 from tests.bookings.helpers import hold
-from tests.bookings.payments import fakes
 from tests.bookings.revenue.helpers import rule
 from tests.tourism.permission_table import (
     API_REFUSALS,
@@ -60,11 +58,8 @@ ADMIN_OPEN = {"admin:login", "admin:logout"}  # the admin's own sign-in and sign
 
 
 @pytest.fixture(autouse=True)
-def _fake_stripe(monkeypatch, settings):
-    settings.STRIPE_SECRET_KEY = fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = fakes.WEBHOOK_SECRET
-    settings.STRIPE_PAYMENT_METHODS = ["card"]
-    monkeypatch.setattr(StripeCheckout, "http_client", fakes.FakeStripe())
+def _online_payment(stripe_api):
+    """Online payment on, so the payment URLs are reachable (``stripe_api`` in tests/conftest.py)."""
 
 
 def _person(role: str):

@@ -10,10 +10,8 @@ from bookings.ledger import Kind, LedgerEntry
 from bookings.models import Booking, Guest
 from bookings.payments.models import Payment, Refund
 from bookings.payments.services import payment_succeeded
-from bookings.payments.stripe_checkout import StripeCheckout
 from bookings.services import booking_check_in, booking_confirm, guests_register
 from tests.bookings.helpers import hold
-from tests.bookings.payments import fakes
 from tests.bookings.payments.conftest import start_online
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +28,6 @@ def on_request(homestay):
     homestay.instant_book = False
     homestay.save()
     return homestay
-
-
-@pytest.fixture
-def stripe_api(monkeypatch, settings):
-    settings.STRIPE_SECRET_KEY = fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = fakes.WEBHOOK_SECRET
-    settings.STRIPE_PAYMENT_METHODS = ["card"]
-    fake = fakes.FakeStripe()
-    monkeypatch.setattr(StripeCheckout, "http_client", fake)
-    return fake
 
 
 def book(room, check_in=SEP_8, check_out=SEP_10, **fields) -> Booking:

@@ -5,7 +5,6 @@ import json
 import pytest
 
 from bookings.payments.services import payment_start
-from bookings.payments.stripe_checkout import StripeCheckout
 from tests.bookings.helpers import hold
 from tests.bookings.payments import fakes
 
@@ -14,13 +13,8 @@ CANCEL_URL = "https://lishi.example/payments/cancelled/"
 
 
 @pytest.fixture(autouse=True)
-def stripe_api(monkeypatch, settings) -> fakes.FakeStripe:
-    settings.STRIPE_SECRET_KEY = fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = fakes.WEBHOOK_SECRET
-    settings.STRIPE_PAYMENT_METHODS = ["card"]
-    fake = fakes.FakeStripe()
-    monkeypatch.setattr(StripeCheckout, "http_client", fake)
-    return fake
+def _online_payment(stripe_api):
+    """Every payment test runs with online payment on (``stripe_api`` in tests/conftest.py)."""
 
 
 @pytest.fixture
