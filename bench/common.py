@@ -12,8 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django(database_url: str | None = None) -> str:
-    """Point Django at a fresh database (a temporary SQLite file unless a URL is given) and migrate it."""
+def setup_django(database_url: str | None = None, *, fresh: bool = True) -> str:
+    """Point Django at a fresh database (a temporary SQLite file unless a URL is given) and migrate it.
+    ``fresh=False`` keeps a PostgreSQL database that exists already (a benchmark reusing its data)."""
     if database_url is None:
         database_url = f"sqlite:///{tempfile.mkdtemp(prefix='lishi-bench-')}/bench.sqlite3"
     os.environ["DATABASE_URL"] = database_url
@@ -26,12 +27,12 @@ def setup_django(database_url: str | None = None) -> str:
 
     django.setup()
     if not database_url.startswith("sqlite"):
-        _recreate_postgres_database(database_url)
+        _recreate_postgres_database(database_url, fresh=fresh)
     call_command("migrate", verbosity=0)
     return database_url
 
 
-def _recreate_postgres_database(database_url: str) -> None:
+def _recreate_postgres_database(database_url: str, *, fresh: bool = True) -> None:
     import psycopg
     from django.db import connection
 
@@ -39,6 +40,9 @@ def _recreate_postgres_database(database_url: str) -> None:
     connection.close()
     admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and not fresh:
+            return
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
 

@@ -30,7 +30,13 @@ Postings (``kind``) and their lines:
   every entry has exactly one of ``booking`` and ``payout``, and sums to zero per booking and per payout.
 
 Append-only: ``save()`` refuses to update, ``delete()`` and queryset ``update()``/``delete()`` refuse,
-and on PostgreSQL a trigger (migration 0003) refuses UPDATE and DELETE from any client.
+and on PostgreSQL a trigger (migration 0004) refuses UPDATE and DELETE from any client.
+
+Each booking entry also carries two facts of its booking that never change, its ``homestay`` and its
+``arrival`` (check-in) date, copied by ``ledger_post`` (a CHECK constraint: every booking entry has
+both, a payout's entry neither). The revenue reports add up a period's ``REPORTED`` entries by homestay
+and arrival month from the ledger alone, through the index ``ledger_entry_reported``, without joining the
+bookings. They are attributes, not totals: the money is only ever the entries' amounts.
 """
 
 from collections.abc import Iterable
@@ -38,10 +44,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from bookings.money import CURRENCY, ZERO, quantize
+from bookings.revenue.sql import MonthStart
 
 if TYPE_CHECKING:
     from bookings.models import Booking
@@ -83,6 +90,12 @@ class Account(models.TextChoices):
     OWNER_PAYABLE = "owner_payable", _("应付经营户 Owner payable")
 
 
+REFUND_KINDS = (Kind.REFUND, Kind.REFUND_FAILED)
+REVENUE_ACCOUNTS = (Account.PLATFORM_COMMISSION, Account.VILLAGE_COLLECTIVE, Account.OWNER_PAYABLE)
+# The entries the revenue reports add up (about half of them): what each party earned, and the refunds.
+REPORTED = Q(account__in=REVENUE_ACCOUNTS) | Q(account=Account.CASH_PROVIDER, kind__in=REFUND_KINDS)
+
+
 class LedgerEntry(models.Model):
     Kind = Kind
     Account = Account
@@ -112,6 +125,17 @@ class LedgerEntry(models.Model):
     provider = models.CharField(_("收款渠道 payment provider"), max_length=40, blank=True)
     idempotency_key = models.CharField(_("幂等键 idempotency key"), max_length=120, unique=True)
     created_at = models.DateTimeField(_("记账时间 recorded"), auto_now_add=True)
+    # Copied from the booking (see the module's docstring); empty for a payout's entries.
+    homestay = models.ForeignKey(
+        "villages.Homestay",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("民宿 homestay"),
+    )
+    arrival = models.DateField(_("入住日期 arrival"), null=True, blank=True)
 
     objects = LedgerQuerySet.as_manager()
 
@@ -129,6 +153,24 @@ class LedgerEntry(models.Model):
                 condition=Q(booking__isnull=True, payout__isnull=False)
                 | Q(booking__isnull=False, payout__isnull=True),
                 name="ledger_entry_booking_or_payout",
+            ),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=True, homestay__isnull=True, arrival__isnull=True)
+                | Q(booking__isnull=False, homestay__isnull=False, arrival__isnull=False),
+                name="ledger_entry_booking_facts",
+            ),
+        ]
+        indexes = [
+            # The dashboard's money: a period's arrivals month by month, homestay by homestay.
+            models.Index(
+                MonthStart("arrival"),
+                F("homestay"),
+                F("account"),
+                F("kind"),
+                F("arrival"),
+                F("amount"),
+                condition=REPORTED,
+                name="ledger_entry_reported",
             ),
         ]
 
@@ -177,6 +219,8 @@ def ledger_post(
     return LedgerEntry.objects.bulk_create(
         LedgerEntry(
             booking=booking,
+            homestay_id=booking.homestay_id if booking else None,
+            arrival=booking.check_in if booking else None,
             payout=payout,
             kind=kind,
             account=account,

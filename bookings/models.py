@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from bookings.money import CURRENCY
+from bookings.revenue.sql import MonthStart
 from villages.models import Homestay, RoomType
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to read out on the phone
@@ -115,6 +116,15 @@ class RoomNight(models.Model):
             ),
             models.Index(
                 fields=["night"], condition=Q(price_override__isnull=False), name="room_night_priced"
+            ),
+            # The group dashboard's available room-nights, month by month.
+            models.Index(
+                MonthStart("night"),
+                F("room_type"),
+                F("night"),
+                F("rooms_total"),
+                F("rooms_closed"),
+                name="room_night_report",
             ),
         ]
         constraints = [
@@ -228,6 +238,21 @@ class Booking(models.Model):
             models.Index(fields=["status", "hold_expires_at"], name="booking_status_hold_expiry"),
             models.Index(fields=["homestay", "check_in"], name="booking_homestay_check_in"),
             models.Index(fields=["room_type", "check_in"], name="booking_room_type_check_in"),
+            # The group dashboard (bookings.revenue.selectors): confirmed bookings by arrival month and
+            # homestay, and the unsold bookings whose nights it leaves out.
+            models.Index(
+                MonthStart("check_in"),
+                F("homestay"),
+                F("status"),
+                F("check_in"),
+                F("confirmed_at"),
+                F("total"),
+                F("check_out"),
+                F("created_at"),
+                condition=Q(confirmed_at__isnull=False),
+                name="booking_report",
+            ),
+            models.Index(fields=["status", "check_out", "check_in"], name="booking_status_check_out"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -278,7 +303,19 @@ class BookingNight(models.Model):
         ordering = ["night"]
         verbose_name = _("预订晚 booked night")
         verbose_name_plural = _("预订晚 booked nights")
-        indexes = [models.Index(fields=["room_type", "night"], name="booking_night_room_type_night")]
+        indexes = [
+            models.Index(fields=["room_type", "night"], name="booking_night_room_type_night"),
+            # The group dashboard: nights by month and room type.
+            models.Index(
+                MonthStart("night"),
+                F("room_type"),
+                F("night"),
+                F("booking"),
+                F("rooms"),
+                F("price"),
+                name="booking_night_report",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["booking", "night"], name="booking_night_once_per_booking"),
             models.CheckConstraint(condition=Q(rooms__gte=1), name="booking_night_at_least_one_room"),

@@ -430,10 +430,12 @@ def refunds_send(*, booking: Booking) -> list[Refund]:
 def refunds_send_due() -> int:
     """The safety net, for a scheduled job: create the cancellation refunds nobody asked for yet (e.g.
     a paid request that expired on its own) and resend refunds that never reached their provider.
-    Bookings with a failed refund are left to staff. Returns how many refunds were sent."""
+    Bookings whose cancellation refund failed are left to staff (a failed refund of a payment the
+    booking could not take is flagged on that payment). Returns how many refunds were sent."""
+    failed = Refund.objects.filter(status=Refund.Status.FAILED, payment__applied=True)
     missing = (
         Booking.objects.filter(refund_due__gt=0, payments__applied=True)
-        .exclude(refunds__status=Refund.Status.FAILED)
+        .exclude(refunds__in=failed)
         .annotate(refunded=Sum("refunds__amount", filter=Q(refunds__payment__applied=True), default=ZERO))
         .filter(refunded__lt=F("refund_due"))
     )

@@ -49,11 +49,6 @@ class Figures:
     collective: Decimal = ZERO
     owner: Decimal = ZERO
 
-    def add(self, **values) -> None:
-        for name, value in values.items():
-            if value:
-                setattr(self, name, getattr(self, name) + value)
-
     def __iadd__(self, other: "Figures") -> "Figures":
         for name in FIELD_NAMES:
             setattr(self, name, getattr(self, name) + getattr(other, name))

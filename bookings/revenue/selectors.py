@@ -1,8 +1,13 @@
 """Reads of the revenue reports, aggregated in SQL: the group dashboard (``dashboard``), a village's
 dividend statement (``dividend_statement``), the revenue-share rules and an owner's earnings.
 
-The dashboard runs the same seven queries whatever the period or the number of bookings: each groups
-its rows by homestay and month, and ``Figures`` add those up to villages, months and the total.
+The dashboard runs the same seven queries whatever the period or the number of bookings: each adds up
+its rows by month and homestay (or room type), and ``Figures`` add those up to villages, months and the
+total. Each big one reads one index from its first month to its last, with no join
+(``bookings.revenue.sql``): the confirmed bookings (``booking_report``), the nights
+(``booking_night_report``, less the few unsold bookings' nights), the inventory rows
+(``room_night_report``) and the ledger entries it reports (``ledger_entry_reported``, which carry their
+booking's homestay and arrival date). Ordered like the index, the rows are added up as they are read.
 """
 
 from collections import defaultdict
@@ -13,23 +18,27 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from bookings.ledger import Account, Kind, LedgerEntry
+from bookings.ledger import REPORTED, REVENUE_ACCOUNTS, Account, Kind, LedgerEntry
 from bookings.models import Booking, BookingNight, RoomNight
 from bookings.money import ZERO, quantize
 from bookings.revenue.figures import Figures
 from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.periods import Period
-from bookings.revenue.sql import DaysBetween, LocalDate, MonthStart
+from bookings.revenue.sql import DaysBetween, DaysSinceLocalDate, Literally, MonthStart
 from bookings.sync.models import ExternalNight
 from villages.models import Homestay, RoomType, Village
 
 Status = Booking.Status
 SOLD = (Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW)
+UNSOLD = tuple(status for status in Status if status not in SOLD)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-REFUND_KINDS = (Kind.REFUND, Kind.REFUND_FAILED)
-REVENUE_ACCOUNTS = (Account.PLATFORM_COMMISSION, Account.VILLAGE_COLLECTIVE, Account.OWNER_PAYABLE)
-# The entries the dashboard adds up (about half of them): what each party earned, and the refunds.
-REPORTED = Q(account__in=REVENUE_ACCOUNTS) | Q(account=Account.CASH_PROVIDER, kind__in=REFUND_KINDS)
+# What the dashboard shows of each account it reads (credits are earnings, shown as positive money).
+MONEY_FIGURES = {
+    Account.CASH_PROVIDER: "refunds",
+    Account.PLATFORM_COMMISSION: "commission",
+    Account.VILLAGE_COLLECTIVE: "collective",
+    Account.OWNER_PAYABLE: "owner",
+}
 
 
 def _money_sum(expression, condition: Q | None = None):
@@ -66,111 +75,133 @@ class Dashboard:
 Key = tuple[int, date]  # (homestay id, first day of the month)
 
 
+@dataclass(frozen=True)
+class _RoomType:
+    homestay_id: int
+    room_count: int
+    is_active: bool
+
+
+def _by_month(queryset, date_field: str, period: Period):
+    """The rows of the period, with ``month``: the first day of their month. Filtering on the month
+    too lets the database read its month index from the first month to the last (the dates still
+    decide for a period that starts or ends within a month)."""
+    return queryset.annotate(month=MonthStart(date_field)).filter(
+        month__range=(period.start.replace(day=1), period.end.replace(day=1)),
+        **{f"{date_field}__range": (period.start, period.end)},
+    )
+
+
 def _booking_figures(period: Period, cells: dict[Key, Figures]) -> None:
     sold = Q(status__in=SOLD)
     rows = (
-        Booking.objects.filter(check_in__range=(period.start, period.end), confirmed_at__isnull=False)
-        .values("homestay_id", month=MonthStart("check_in"))
+        _by_month(Booking.objects.filter(confirmed_at__isnull=False), "check_in", period)
+        .values_list("month", "homestay_id")
         .annotate(
-            bookings=Count("id", filter=sold),
-            confirmed=Count("id"),
-            cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
-            gross=_money_sum("total"),
+            bookings=Count("check_in", filter=sold),
+            confirmed=Count("check_in"),
+            cancelled=Count("check_in", filter=Q(status=Status.CANCELLED)),
+            gross=Sum("total"),
             stay=Sum(DaysBetween("check_out", "check_in"), filter=sold),
-            lead=Sum(DaysBetween("check_in", LocalDate("created_at")), filter=sold),
+            lead=Sum(DaysSinceLocalDate("check_in", "created_at"), filter=sold),
         )
-        .order_by()
+        .order_by("month", "homestay_id")
     )
-    for row in rows:
-        cells[row["homestay_id"], row["month"]].add(
-            bookings=row["bookings"],
-            confirmed=row["confirmed"],
-            cancelled=row["cancelled"],
-            gross=row["gross"],
-            stay_nights=row["stay"],
-            lead_days=row["lead"],
-        )
+    for month, homestay_id, bookings, confirmed, cancelled, gross, stay, lead in rows:
+        cell = cells[homestay_id, month]
+        cell.bookings += bookings
+        cell.confirmed += confirmed
+        cell.cancelled += cancelled
+        cell.gross += quantize(gross)
+        cell.stay_nights += stay or 0
+        cell.lead_days += lead or 0
 
 
-def _night_figures(period: Period, cells: dict[Key, Figures]) -> None:
+def _night_figures(period: Period, cells: dict[Key, Figures], room_types: dict[int, _RoomType]) -> None:
+    """Nights sold: every night of the period but those of the (few) bookings not sold."""
+    unsold = Booking.objects.filter(
+        status__in=UNSOLD, check_out__gt=period.start, check_in__lte=period.end
+    ).values("pk")
     rows = (
-        BookingNight.objects.filter(night__range=(period.start, period.end), booking__status__in=SOLD)
-        .values(homestay=F("booking__homestay_id"), month=MonthStart("night"))
-        .annotate(room_nights=Sum("rooms"), room_revenue=_money_sum(F("price") * F("rooms")))
-        .order_by()
+        _by_month(BookingNight.objects.exclude(booking__in=unsold), "night", period)
+        .values_list("month", "room_type_id")
+        .annotate(room_nights=Sum("rooms"), room_revenue=Sum(F("price") * F("rooms"), output_field=MONEY))
+        .order_by("month", "room_type_id")
     )
-    for row in rows:
-        cells[row["homestay"], row["month"]].add(
-            room_nights=row["room_nights"], room_revenue=row["room_revenue"]
-        )
+    for month, room_type_id, room_nights, room_revenue in rows:
+        cell = cells[room_types[room_type_id].homestay_id, month]
+        cell.room_nights += room_nights
+        cell.room_revenue += quantize(room_revenue)
 
 
-def _available_figures(period: Period, cells: dict[Key, Figures], rooms: dict[int, int]) -> None:
+def _available_figures(period: Period, cells: dict[Key, Figures], room_types: dict[int, _RoomType]) -> None:
     """Rooms of bookable room types every night, corrected by the nights that have their own row:
     a different room count, or rooms closed (less those an imported calendar closed)."""
+    rooms: dict[int, int] = defaultdict(int)
+    for room_type in room_types.values():
+        if room_type.is_active:
+            rooms[room_type.homestay_id] += room_type.room_count
     nights_per_month = [(month, period.nights_in(month)) for month in period.months()]
     for homestay_id, room_count in rooms.items():
         for month, nights in nights_per_month:
-            cells[homestay_id, month].add(available=room_count * nights)
-    nights = (period.start, period.end)
+            cells[homestay_id, month].available += room_count * nights
     corrections = (
-        RoomNight.objects.filter(night__range=nights, room_type__is_active=True)
-        .values(homestay=F("room_type__homestay_id"), month=MonthStart("night"))
-        .annotate(delta=Sum(F("rooms_total") - F("room_type__room_count") - F("rooms_closed")))
-        .order_by()
+        _by_month(RoomNight.objects.all(), "night", period)
+        .values_list("month", "room_type_id")
+        .annotate(nights=Count("*"), rooms=Sum(F("rooms_total") - F("rooms_closed")))
+        .order_by("month", "room_type_id")
     )
+    for month, room_type_id, nights, rooms in corrections:
+        room_type = room_types[room_type_id]
+        if room_type.is_active:
+            cells[room_type.homestay_id, month].available += rooms - nights * room_type.room_count
     imported = (
-        ExternalNight.objects.filter(night__range=nights, blocking=True, feed__room_type__is_active=True)
-        .values(homestay=F("feed__room_type__homestay_id"), month=MonthStart("night"))
-        .annotate(delta=Count("id"))
+        ExternalNight.objects.filter(
+            night__range=(period.start, period.end), blocking=True, feed__room_type__is_active=True
+        )
+        .values_list("feed__room_type__homestay_id", MonthStart("night"))
+        .annotate(nights=Count("id"))
         .order_by()
     )
-    for row in [*corrections, *imported]:
-        cells[row["homestay"], row["month"]].add(available=row["delta"])
+    for homestay_id, month, nights in imported:
+        cells[homestay_id, month].available += nights
 
 
 def _money_figures(period: Period, cells: dict[Key, Figures]) -> None:
     rows = (
-        LedgerEntry.objects.filter(REPORTED, booking__check_in__range=(period.start, period.end))
-        .values(homestay=F("booking__homestay_id"), month=MonthStart("booking__check_in"))
-        .annotate(
-            refunds=_credit(Q(account=Account.CASH_PROVIDER, kind__in=REFUND_KINDS)),
-            commission=_credit(Q(account=Account.PLATFORM_COMMISSION)),
-            collective=_credit(Q(account=Account.VILLAGE_COLLECTIVE)),
-            owner=_credit(Q(account=Account.OWNER_PAYABLE)),
-        )
-        .order_by()
+        _by_month(LedgerEntry.objects.filter(Literally(REPORTED)), "arrival", period)
+        .values_list("month", "homestay_id", "account")
+        .annotate(amount=Sum("amount"))
+        .order_by("month", "homestay_id", "account")
     )
-    for row in rows:
-        cells[row["homestay"], row["month"]].add(
-            **{name: quantize(row[name]) for name in ("refunds", "commission", "collective", "owner")}
-        )
+    for month, homestay_id, account, amount in rows:
+        cell, name = cells[homestay_id, month], MONEY_FIGURES[account]
+        setattr(cell, name, getattr(cell, name) - quantize(amount))
 
 
-def _homestays() -> tuple[dict[int, Homestay], dict[int, int]]:
-    """Every homestay with its village, and the rooms of its bookable room types."""
+def _catalogue() -> tuple[dict[int, Homestay], dict[int, _RoomType]]:
+    """Every homestay with its village, and every room type."""
     homestays = {
         homestay.pk: homestay
         for homestay in Homestay.objects.select_related("village").order_by(
             "village__order", "village_id", "order", "id"
         )
     }
-    rooms = dict(
-        RoomType.objects.filter(is_active=True)
-        .values("homestay_id")
-        .annotate(rooms=Sum("room_count"))
-        .order_by()
-        .values_list("homestay_id", "rooms")
-    )
-    return homestays, rooms
+    room_types = {
+        pk: _RoomType(homestay_id, room_count, is_active)
+        for pk, homestay_id, room_count, is_active in RoomType.objects.values_list(
+            "pk", "homestay_id", "room_count", "is_active"
+        ).order_by()
+    }
+    return homestays, room_types
 
 
 def dashboard(*, period: Period) -> Dashboard:
-    homestays, rooms = _homestays()
+    homestays, room_types = _catalogue()
     cells: dict[Key, Figures] = defaultdict(Figures)
     _booking_figures(period, cells)
-    _night_figures(period, cells)
-    _available_figures(period, cells, rooms)
+    _night_figures(period, cells, room_types)
+    _available_figures(period, cells, room_types)
     _money_figures(period, cells)
     by_homestay: dict[int, Figures] = defaultdict(Figures)
     by_month: dict[date, Figures] = {month: Figures() for month in period.months()}

@@ -1,14 +1,24 @@
-"""Date arithmetic for the reports in each database's own SQL. Django's portable ``TruncMonth``,
-``TruncDate`` and date subtraction call Python for every row on SQLite, too slow for a hundred thousand
-bookings; these use SQLite's and PostgreSQL's built-in functions (the two databases the project runs on).
+"""SQL for the reports, written for the two databases the project runs on (SQLite and PostgreSQL).
+
+* Django's portable ``TruncMonth``, ``TruncDate`` and date subtraction call Python for every row on
+  SQLite, too slow for a hundred thousand bookings; these use each database's built-in functions.
+* The dashboard's indexes begin with ``MonthStart`` of a date: the database finds a period's rows month
+  by month in the index, and SQLite adds them up in the index's order, without sorting them. A query
+  uses such an index when it filters (and groups) by the same ``MonthStart``.
+* ``Literally`` writes a condition's values into the SQL: SQLite plans a query before it sees the
+  parameters, so it uses a partial index only when the query repeats the index's condition literally.
 """
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import NotSupportedError
-from django.db.models import DateField, Func, IntegerField
+from django.db.models import BooleanField, DateField, Expression, Func, IntegerField, Q
+from django.db.models.sql.where import WhereNode
+
+PLAIN_VALUE = re.compile(r"[\w-]+")
 
 
 class NativeFunc(Func):
@@ -30,7 +40,7 @@ class MonthStart(NativeFunc):
         return self._sql(compiler, connection, template="date(%(expressions)s, 'start of month')", **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
-        # On a timestamp without time zone: no zone conversion for every row.
+        # On a timestamp without time zone: no zone conversion for every row, and usable in an index.
         template = "CAST(DATE_TRUNC('month', CAST(%(expressions)s AS timestamp)) AS date)"
         return self._sql(compiler, connection, template=template, **extra)
 
@@ -49,27 +59,76 @@ class DaysBetween(NativeFunc):
         return self._sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
 
 
-class LocalDate(NativeFunc):
-    """The Beijing date (``settings.TIME_ZONE``) of a timestamp. SQLite shifts the stored UTC time by
-    the zone's offset, which needs a zone without summer time, like Asia/Shanghai."""
+def _zone_offset() -> timedelta:
+    """The offset of ``settings.TIME_ZONE``, which must not change during the year (Asia/Shanghai)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    winter, summer = (datetime(2026, month, 1, tzinfo=zone).utcoffset() for month in (1, 7))
+    if winter != summer:
+        raise ValueError(f"{settings.TIME_ZONE} changes its offset during the year")
+    return winter
 
-    output_field = DateField()
 
-    def __init__(self, expression):
-        super().__init__(expression)
-        self.zone = settings.TIME_ZONE
-        winter, summer = (
-            datetime(2026, month, 1, tzinfo=ZoneInfo(self.zone)).utcoffset() for month in (1, 7)
-        )
-        if winter != summer:
-            raise ValueError(f"{self.zone} changes its offset during the year")
-        self.minutes = int(winter.total_seconds() // 60)
+class DaysSinceLocalDate(NativeFunc):
+    """Whole days from the Beijing date (``settings.TIME_ZONE``) of a timestamp to a date.
+
+    SQLite stores the timestamp as UTC text ``YYYY-MM-DD HH:MM:SS[.ffffff]``: the Beijing date is the
+    UTC date, plus one day from 16:00 UTC on. Comparing the text of the time avoids converting it for
+    every row (and the rounding of fractions of a second that converting does)."""
+
+    output_field = IntegerField()
+    arity = 2
 
     def as_sqlite(self, compiler, connection, **extra):
-        # Whole seconds only: SQLite rounds fractions to milliseconds, 23:59:59.9999 would be midnight.
-        template = f"date(substr(%(expressions)s, 1, 19), '{self.minutes:+d} minutes')"
-        return self._sql(compiler, connection, template=template, **extra)
+        (date_sql, date_params), (time_sql, time_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        minutes = int(_zone_offset().total_seconds() // 60)
+        sql = f"CAST(julianday({date_sql}) - julianday(substr({time_sql}, 1, 10)) AS INTEGER)"
+        params = [*date_params, *time_params]
+        if minutes:
+            # Positive offsets move late UTC times to the next day, negative ones early times back.
+            hours, rest = divmod(-minutes % (24 * 60), 60)
+            boundary = f"{hours:02d}:{rest:02d}:00"
+            comparison = ">=" if minutes > 0 else "<"
+            sign = "-" if minutes > 0 else "+"
+            sql = f"({sql} {sign} (substr({time_sql}, 12, 8) {comparison} '{boundary}'))"
+            params += time_params
+        return sql, params
 
     def as_postgresql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        return f"CAST(({sql}) AT TIME ZONE %s AS date)", (*params, self.zone)
+        (date_sql, date_params), (time_sql, time_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        # UTC wall time plus the fixed offset: cheaper than converting to the named zone every row.
+        minutes = int(_zone_offset().total_seconds() // 60)
+        sql = f"({date_sql} - CAST(({time_sql}) AT TIME ZONE 'UTC' + INTERVAL '{minutes} minutes' AS date))"
+        return sql, (*date_params, *time_params)
+
+
+class _LiteralWhere(WhereNode):
+    def as_sql(self, compiler, connection):
+        sql, params = super().as_sql(compiler, connection)
+        # Substituting turns an escaped "%%" into "%": escape again for the query's own parameters.
+        return (sql % tuple(_literal(value) for value in params)).replace("%", "%%"), ()
+
+
+def _literal(value) -> str:
+    if not isinstance(value, str) or not PLAIN_VALUE.fullmatch(value):
+        raise ValueError(f"only plain words are written into SQL, not {value!r}")
+    return f"'{value}'"
+
+
+class Literally(Expression):
+    """``filter(Literally(Q(...)))``: the condition with its values (plain words, like choices) in
+    the SQL text instead of parameters."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, condition: Q):
+        super().__init__()
+        self.condition = condition
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clause = self.condition.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return _LiteralWhere(children=[clause])

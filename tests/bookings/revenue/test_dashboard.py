@@ -157,3 +157,20 @@ def test_a_booking_made_in_the_last_instant_of_a_day_belongs_to_that_day(rooms, 
     clock.set("2026-09-01 23:59:59.999999")
     paid_online(rooms, check_in=date(2026, 9, 8), check_out=date(2026, 9, 9))
     assert dashboard(period=SEPTEMBER).total.lead_time == D("7.0")
+
+
+def test_a_period_starting_within_a_month_counts_from_its_first_day(september):
+    """10-30 September leaves out b1 (arriving on the 8th) and its nights; b2's two weekend nights
+    (¥300, 2 rooms) and b4's two September nights (¥200) are sold."""
+    total = dashboard(period=Period(date(2026, 9, 10), date(2026, 9, 30))).total
+    assert (total.bookings, total.confirmed, total.cancelled) == (2, 3, 1)
+    assert (total.commission, total.collective, total.owner) == (D("60.00"), D("30.00"), D("510.00"))
+    assert total.refunds == D("200.00")
+    assert (total.room_nights, total.room_revenue) == (6, D("1600.00"))
+    assert total.available == 21 * 2 - 2
+
+
+def test_a_booking_made_at_midnight_in_beijing_belongs_to_that_day(rooms, clock):
+    clock.set("2026-09-02 00:00")  # 16:00 on 1 September in UTC
+    paid_online(rooms, check_in=date(2026, 9, 8), check_out=date(2026, 9, 9))
+    assert dashboard(period=SEPTEMBER).total.lead_time == D("6.0")

@@ -207,6 +207,25 @@ def test_a_paid_request_that_expires_gives_all_revenue_back(on_request_room_type
     assert earned(booking) == {}
 
 
+def test_a_failed_refund_of_a_second_payment_does_not_keep_an_expired_requests_revenue(
+    on_request_room_type, clock
+):
+    """The second payment could not be taken and its automatic refund failed (staff handle that one):
+    the request expiring still refunds the first payment and gives all its revenue back."""
+    rule(on_request_room_type.homestay.village, "0.10", "0.05")
+    booking = pay_online(hold(on_request_room_type))
+    second = Payment.objects.create(
+        booking=booking, provider=StripeCheckout.identifier, amount=booking.total, idempotency_key="second"
+    )
+    payment_succeeded(payment=second)
+    refund_status_set(refund=Refund.objects.get(payment=second), status=Refund.Status.FAILED)
+    clock.advance(hours=25)
+    bookings_expire_due()
+    refunds_send_due()
+    assert earned(booking) == {}
+    assert Refund.objects.filter(payment__booking=booking, payment__applied=True).exists()
+
+
 def test_an_approved_request_keeps_its_split(on_request_room_type):
     rule(on_request_room_type.homestay.village, "0.10", "0.05")
     booking = booking_approve(booking=pay_online(hold(on_request_room_type)))

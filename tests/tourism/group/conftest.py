@@ -1,17 +1,16 @@
 """Group dashboard fixtures: the booking tests' frozen clock (1 September 2026, 10:00 Beijing), the fake
-Stripe, and people in each role."""
+Stripe (``stripe_api`` in tests/conftest.py), and people in each role."""
 
 import pytest
 from django.contrib.auth.models import Group
 
 from tests import factories
 from tests.bookings.conftest import clock  # noqa: F401
-from tests.bookings.payments.conftest import stripe_api  # noqa: F401
 from villages.roles import GROUP_STAFF
 
 
 @pytest.fixture(autouse=True)
-def _fake_stripe(stripe_api):  # noqa: F811
+def _fake_stripe(stripe_api):
     return stripe_api
 
 
