@@ -10,10 +10,21 @@ BROKEN_MENU_ITEMS = """[...document.querySelectorAll('.site-header a')].filter(l
 }).map(link => link.textContent.trim())"""
 
 
+# The outermost elements that reach past the right edge of the screen, to say what made a page too wide.
+TOO_WIDE = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth)
+  .filter(e => !e.parentElement.closest('.leaflet-container'))
+  .slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`)"""
+
+
 def assert_fits_phone(page) -> None:
     """Nothing on the page makes a 360 px phone scroll sideways."""
+    page.wait_for_load_state("load")  # measured with the styles applied, not while they are loading
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide on a {PHONE_WIDTH} px phone"
+    assert width <= PHONE_WIDTH, (
+        f"{page.url} is {width} px wide on a {PHONE_WIDTH} px phone: {page.evaluate(TOO_WIDE)}"
+    )
     broken = page.evaluate(BROKEN_MENU_ITEMS)
     assert broken == [], f"menu items broken over lines on a phone: {broken}"
 
