@@ -8,8 +8,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The test run's own switches, not the server's: the browser tests allow sync ORM calls next to
+# Playwright's event loop, which Django's deployment checks rightly refuse in production.
+NOT_INHERITED = {"DEBUG", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DJANGO_ENV"}}
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     environment.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
