@@ -1,59 +1,90 @@
-"""Search for larger trips: insertion with time-window checks, local search, and ruin-and-recreate.
+"""Search for larger trips: randomized sweeps, local search, and ruin-and-recreate. Pure Python.
 
 The plan is a path ``[0, stops..., END]``; ``END`` is a virtual node whose leg costs the way back to
 the start when the trip returns there and nothing otherwise. A move replaces ``path[a:b]`` by other
 nodes. Its travel change is computed first, in constant time, and only a move that pays is checked
 against the time windows: the new stops are timed from ``a``, then the stop at ``b`` must start by its
-latest start, computed backwards once per plan, for the rest to fit (``latest_starts``).
+latest start for the rest to fit. Latest starts are kept backwards along the path, the timetable
+forwards; a move updates both only as far as they change (a night often absorbs the change).
 
-Starts: a sweep forward in time (the next stop that can be visited soonest) or random insertion.
-Local search: relocate a run of 1-3 stops next to a near stop (also reversed), reverse a stretch
-(2-opt), swap two stops, add stops that fit, replace a stop by an unvisited one that scores better. Only
-moves touching a stop whose surroundings changed are tried ("don't look" marks). Then rounds of removing
-a few stops and inserting them again (ruin and recreate), accepting a slightly longer plan early on.
+Starts: sweeps forward in time (go next to the stop that can be visited soonest), greedy or picking
+among the few best, each followed by local search: relocate a run of 1-3 stops next to a near stop
+(also reversed), reverse a stretch so that two near stops meet (2-opt), swap two stops, add stops that
+fit, replace a stop by an unvisited one that scores better. Only moves around a stop whose
+surroundings changed are tried ("don't look" marks). The best starts then go through rounds of
+ruin and recreate: take out a few stops (stretches of several near days, near stops, a stretch of the
+path; around a random stop or around the place of one that is left out) and insert again whatever
+fits, then local search; a slightly longer plan is accepted early on. A start that stops improving
+hands its rounds to the next one. Taking out stretches of several days at once is what moves stops
+between full days, which single moves cannot do without breaking a day first.
+
 The search stops after a number of steps, not after a time: the result depends only on the problem
 and the seed, never on the machine's speed or load.
 """
 
+import heapq
 import random
+from itertools import accumulate
 
 from tourism.planner.model import CLOSED, DAY_SPAN, Model
 
-STARTS = 3
-SWEEPS = 2
-"""Starts built by a sweep forward in time, with these weights of waiting and closing soon; the others
-insert the stops in random order."""
-SWEEP_WEIGHTS = [(1.0, 0.0), (0.5, 0.2)]
 WORK_PER_STOP = 12_000
-"""Steps (see ``Search.work``) for the whole search, per stop: about 0.15 s for 40 stops on one core."""
+"""Steps (see ``Search.work``) for the whole search, per stop: about 0.13 s for 40 stops on one core."""
+WORK_FLOOR = 40
+"""Trips with fewer stops get the steps of this many (a small trip can be hard too); they mostly stop
+earlier, when every start has stalled."""
+STARTS = 6
+"""Sweeps built and improved; the first two are greedy, the others pick among ``CHOICES`` best."""
+CHOICES = 3
+ELITE = 2
+"""The best starts that share the rounds of ruin and recreate (more if one stalls)."""
+STALL = 40
+"""Rounds without a better plan after which a start hands the rest of its rounds to the next one."""
 SEGMENT = 3
 """Longest run of stops the relocate move moves."""
-NEIGHBOURS = 15
-"""A stop is only moved next to one of its nearest stops (a move that joins far stops rarely pays)."""
-RUIN_MAX = 12
-"""Most stops taken out in one round of ruin and recreate."""
+NEIGHBOURS = 8
+"""Moves only join a stop to one of its nearest stops (a move that joins far stops rarely pays)."""
+RUIN_MAX = 16
+"""Most stops taken out in one round of ruin and recreate (and never more than a third of the plan)."""
+STRINGS = 0.5
+"""Share of the rounds that take out stretches of several days; the others take out near stops or a
+stretch of the path, half and half."""
+STRING_MAX = 5
+"""Longest stretch of a day taken out."""
+MAKE_ROOM = 0.5
+"""Share of the rounds, while some stop is left out, that take out the stops around it first."""
 THRESHOLD = 0.02
 """A round may make the travel this much longer at first; the allowance shrinks to nothing."""
 
 
 class Search:
     def __init__(
-        self, model: Model, candidates: list[int], near: dict[int, list[int]], rng: random.Random
+        self, model: Model, candidates: list[int], ranked: dict[int, list[int]], rng: random.Random
     ) -> None:
         self.model = model
         self.candidates = candidates
-        self.near = near
+        self.ranked = ranked
+        """Every other candidate of each candidate, nearest first."""
+        self.near = {node: others[:NEIGHBOURS] for node, others in ranked.items()}
         self.rng = rng
-        self.end_node = model.n + 1
+        self.end_node = end_node = model.n + 1
         back = model.returns
         self.minutes = [[*row, row[0] if back else 0] for row in model.minutes]
         self.minutes.append([0] * (model.n + 2))
-        self.path = [0, self.end_node]
+        self.earliest, self.latest_day, self.visit = model.earliest, model.latest, model.visit
+        self.day_start, self.day_count = model.day_start, model.day_count
+        self.end_departure = [_end_departure(model, node) for node in range(model.n + 1)]
+        self.path = [0, end_node]
+        self.pos = [-1] * (model.n + 2)
+        """Index of each node in the path, -1 when it is not in it."""
         self.dirty: set[int] = set()
         self.work = 0
         """Steps done, counted by the same rule on any machine: the search stops on it, not on a clock."""
+        self.version = 0
+        """Changes with every change of the plan."""
         self.thorough = True
         """Try every place for a must-see stop that is left out; the rounds only try near places."""
+        self._sums_of = -1
         self._rebuild()
 
     # --- the plan and its timetable -------------------------------------------------------------
@@ -79,32 +110,181 @@ class Search:
             ends.pop()
             day, time = days[-1], ends[-1]
         self.path, self.days, self.ends = [*path, self.end_node], days, ends
-        self.position = {node: k for k, node in enumerate(self.path)}
-        self.latest = latest_starts(model, path)
+        pos = self.pos
+        pos[:] = [-1] * len(pos)
+        for k, node in enumerate(self.path):
+            pos[node] = k
+        latest = [0] * len(path)
+        after, late = self.end_node, -1
+        for k in range(len(path) - 1, 0, -1):
+            late = latest[k] = self._late(path[k], after, late)
+            after = path[k]
+        self.latest = latest
+        """Per index of the path (END excluded): the latest moment its visit may start for the rest of
+        the path to still fit. Leaving later never lets anything after start earlier, so a stop starting
+        by this moment is all the rest needs."""
+        self.version += 1
 
-    def _fits(self, a: int, middle: list[int], b: int) -> bool:
+    def _late(self, here: int, after: int, late_after: int) -> int:
+        """The latest start of a visit of ``here`` when ``after`` follows it and must start by the
+        moment ``late_after``; -1 when there is none."""
+        if after == self.end_node:
+            departure = self.end_departure[here]
+        else:
+            if late_after < 0:
+                return -1
+            day, minute = divmod(late_after, DAY_SPAN)
+            travel = self.minutes[here][after]
+            if minute - travel >= self.day_start[day]:
+                departure = late_after - travel
+            else:
+                # Leaving on an earlier day, the visit must fit on that day or a morning after it.
+                departure = -1
+                latest_after = self.latest_day[after]
+                for earlier in range(day - 1, -1, -1):
+                    last = latest_after[earlier]
+                    if last != CLOSED and last - travel >= self.day_start[earlier]:
+                        departure = earlier * DAY_SPAN + last - travel
+                        break
+        if departure < 0:
+            return -1
+        day, minute = divmod(departure, DAY_SPAN)
+        latest = self.latest_day[here]
+        start = minute - self.visit[here]
+        if latest[day] < start:
+            start = latest[day]
+        if latest[day] != CLOSED and start >= self.earliest[here][day]:
+            return day * DAY_SPAN + start
+        for earlier in range(day - 1, -1, -1):
+            if latest[earlier] != CLOSED:
+                return earlier * DAY_SPAN + latest[earlier]
+        return -1
+
+    def _later(self, node: int, day: int, travel: int) -> tuple[int, int] | None:
+        """(day, start) of the visit of ``node`` on the first day after ``day`` it fits, leaving in the
+        morning from ``travel`` minutes away; None when no later day fits. (``Model.place`` without its
+        same-day case, which the callers inline.)"""
+        opens, closes, day_start = self.earliest[node], self.latest_day[node], self.day_start
+        for later in range(day + 1, self.day_count):
+            start = day_start[later] + travel
+            if opens[later] > start:
+                start = opens[later]
+            if start <= closes[later]:
+                return later, start
+        return None
+
+    def _fits(self, a: int, middle: list[int], b: int, run: tuple[int, int, int] = (0, 0, 0)) -> bool:
         """Whether ``path[:a] + middle + path[b:]`` fits the trip: ``middle`` is timed from ``a - 1``, then
-        the stop at ``b`` must start by its latest start for the rest of the path to fit."""
-        model, path = self.model, self.path
-        place, visit = model.place, model.visit
-        self.work += 1 + len(middle)
-        here, day, time = path[a - 1], self.days[a - 1], self.ends[a - 1]
-        for node in middle:
-            placed = place(here, day, time, node)
+        the stop at ``b`` must start by its latest start. ``run`` says that ``middle[first:first + length]``
+        is ``path[old:old + length]``: once a stop of it is timed as in the current plan, so is the rest
+        of the run, which is skipped."""
+        path, minutes, visit, earliest, latest_day = (
+            self.path,
+            self.minutes,
+            self.visit,
+            self.earliest,
+            self.latest_day,
+        )
+        days, ends = self.days, self.ends
+        here, day, time = path[a - 1], days[a - 1], ends[a - 1]
+        first, old, length = run
+        x, size = 0, len(middle)
+        work = 1
+        while x < size:
+            node = middle[x]
+            work += 1
+            arrival = time + minutes[here][node]
+            start = earliest[node][day]
+            if arrival > start:
+                start = arrival
+            if start > latest_day[node][day]:
+                placed = self._later(node, day, minutes[here][node])
+                if placed is None:
+                    self.work += work
+                    return False
+                day, start = placed
+            time, here = start + visit[node], node
+            y = x - first
+            if 0 <= y < length - 1 and ends[old + y] == time and days[old + y] == day:
+                x = first + length - 1
+                day, time, here = days[old + length - 1], ends[old + length - 1], path[old + length - 1]
+            x += 1
+        self.work += work
+        if b == len(path) - 1:
+            return self.model.finish(here, day, time) is not None
+        node = path[b]
+        arrival = time + minutes[here][node]
+        start = earliest[node][day]
+        if arrival > start:
+            start = arrival
+        if start > latest_day[node][day]:
+            placed = self._later(node, day, minutes[here][node])
             if placed is None:
                 return False
-            day, time, here = placed[0], placed[2] + visit[node], node
-        if b == len(path) - 1:
-            return model.finish(here, day, time) is not None
-        placed = place(here, day, time, path[b])
-        return placed is not None and placed[0] * DAY_SPAN + placed[2] <= self.latest[b]
+            day, start = placed
+        return day * DAY_SPAN + start <= self.latest[b]
 
     def _apply(self, a: int, middle: list[int], b: int) -> None:
-        path = self.path
-        self.dirty.update(middle)
-        self.dirty.update((path[a - 1], path[b]))
+        """Make ``path[:a] + middle + path[b:]`` the plan (it fits). Marks the stops whose neighbours
+        changed, retimes forwards until the timetable is the old one again, and recomputes latest starts
+        backwards until they are the old ones again."""
+        path, dirty = self.path, self.dirty
+        old_end = len(path) - 1
+        removed = path[a:b]
+        old_next = {path[k]: path[k + 1] for k in range(a - 1, b)}
         path[a:b] = middle
-        self._rebuild()
+        size = len(middle)
+        shift = size - (b - a)
+        tail = a + size
+        for k in range(a - 1, tail):
+            if old_next.get(path[k]) != path[k + 1]:
+                dirty.add(path[k])
+                dirty.add(path[k + 1])
+        days, ends, latest = self.days, self.ends, self.latest
+        minutes, earliest, latest_day, visit = self.minutes, self.earliest, self.latest_day, self.visit
+        here, day, time = path[a - 1], days[a - 1], ends[a - 1]
+        new_days, new_ends = [], []
+        last = len(path) - 1
+        work = 2
+        for j in range(a, last):
+            node = path[j]
+            work += 1
+            arrival = time + minutes[here][node]
+            start = earliest[node][day]
+            if arrival > start:
+                start = arrival
+            if start > latest_day[node][day]:
+                day, start = self._later(node, day, minutes[here][node])
+            time = start + visit[node]
+            if j >= tail and ends[j - shift] == time and days[j - shift] == day:
+                days[a : j - shift] = new_days
+                ends[a : j - shift] = new_ends
+                break
+            new_days.append(day)
+            new_ends.append(time)
+            here = node
+        else:
+            days[a:] = new_days
+            ends[a:] = new_ends
+        late = latest[b] if b < old_end else -1
+        middle_late = [0] * size
+        for k in range(tail - 1, a - 1, -1):
+            late = middle_late[k - a] = self._late(path[k], path[k + 1], late)
+        latest[a:b] = middle_late
+        work += 2 * size
+        for k in range(a - 1, 0, -1):
+            work += 2
+            late = self._late(path[k], path[k + 1], latest[k + 1])
+            if late == latest[k]:
+                break
+            latest[k] = late
+        pos = self.pos
+        for node in removed:
+            pos[node] = -1
+        for k in range(a, len(path) if shift else tail):
+            pos[path[k]] = k
+        self.work += work
+        self.version += 1
 
     def _drop(self, nodes: set[int]) -> None:
         path = self.path
@@ -130,47 +310,57 @@ class Search:
     # --- adding stops ----------------------------------------------------------------------------
 
     def _insert(self, node: int) -> bool:
-        """Insert ``node`` where it adds the least travel and fits; False when it fits nowhere."""
-        minutes, path = self.minutes, self.path
+        """Insert ``node`` where it adds the least travel and fits; False when it fits nowhere. A place
+        is passed over at once when, even without waiting, the stop after it would start too late."""
+        minutes, path, days, ends, latest = self.minutes, self.path, self.days, self.ends, self.latest
         row = minutes[node]
-        costs = sorted(
-            (minutes[path[k - 1]][node] + row[path[k]] - minutes[path[k - 1]][path[k]], k)
-            for k in range(1, len(path))
-        )
+        visit = self.visit[node]
+        last = len(path) - 1
+        costs = []
+        for k in range(1, last + 1):
+            left, right = path[k - 1], path[k]
+            to_node = minutes[left][node]
+            if k < last and days[k - 1] * DAY_SPAN + ends[k - 1] + to_node + visit + row[right] > latest[k]:
+                continue
+            costs.append((to_node + row[right] - minutes[left][right], k))
+        costs.sort()
+        self.work += last
         for _cost, k in costs:
             if self._fits(k, [node], k):
                 self._apply(k, [node], k)
                 return True
         return False
 
-    def sweep(self, wait_weight: float, urgency_weight: float) -> None:
-        """Build the path forward in time: from where the traveller is, go next to the stop that can be
-        visited soonest, weighing travel, waiting and how soon the stop closes; must-see stops first."""
-        model = self.model
-        place, visit, minutes, must = model.place, model.visit, model.minutes, model.must
+    def sweep(self, wait_weight: float, urgency_weight: float, choices: int = 1) -> None:
+        """Build the path forward in time: from where the traveller is, go next to a stop that can be
+        visited soonest, weighing travel, waiting and how soon the stop closes; with ``choices`` above
+        one, pick at random among that many best."""
+        model, rng = self.model, self.rng
+        place, visit, minutes = model.place, model.visit, model.minutes
         here, day, time = 0, 0, model.day_start[0]
         left = set(self.candidates)
         path = [0]
         while left:
-            best, chosen = None, None
+            scored = []
             for node in left:
                 placed = place(here, day, time, node)
                 if placed is None:
                     continue
                 new_day, _arrival, start = placed
-                closes = model.latest[node][new_day]
-                score = (
-                    not must[node],
-                    new_day,
-                    minutes[here][node]
-                    + wait_weight * (start - time - minutes[here][node])
-                    + urgency_weight * (closes - start),
+                travel = minutes[here][node]
+                waiting = start - time - travel
+                closes = model.latest[node][new_day] - start
+                scored.append(
+                    (new_day, travel + wait_weight * waiting + urgency_weight * closes, node, start)
                 )
-                if best is None or score < best:
-                    best, chosen = score, (node, new_day, start)
-            if chosen is None:
+            if not scored:
                 break
-            node, day, start = chosen
+            if choices > 1:
+                best = heapq.nsmallest(choices, scored)
+                best = [option for option in best if option[0] == best[0][0]]
+                day, _score, node, start = best[rng.randrange(len(best))]
+            else:
+                day, _score, node, start = min(scored)
             time = start + visit[node]
             here = node
             left.discard(node)
@@ -181,36 +371,27 @@ class Search:
 
     def fill(self, nodes: list[int]) -> bool:
         """Insert the nodes that fit, must-see stops first, in the given order otherwise."""
-        must = self.model.must
+        must, pos = self.model.must, self.pos
         added = False
         for node in sorted(nodes, key=lambda node: not must[node]):
-            if node not in self.position:
+            if pos[node] < 0:
                 added = self._insert(node) or added
         return added
 
     def unvisited(self) -> list[int]:
-        position = self.position
-        return [node for node in self.candidates if node not in position]
+        pos = self.pos
+        return [node for node in self.candidates if pos[node] < 0]
 
     # --- moves that keep the stops and shorten the travel ----------------------------------------
 
-    def _relocate(self, focus: set[int]) -> bool:
-        improved = False
-        for node in focus:
-            for length in range(SEGMENT, 0, -1):
-                i = self.position.get(node)
-                if i is None or i == 0 or i + length > len(self.path) - 1:
-                    continue
-                if self._relocate_from(i, length):
-                    improved = True
-                    break
-        return improved
+    def _relocate(self, node: int) -> bool:
+        i, last = self.pos[node], len(self.path) - 1
+        return any(self._relocate_from(i, length) for length in range(min(SEGMENT, last - i), 0, -1))
 
     def _relocate_from(self, i: int, length: int) -> bool:
         """Move ``path[i:i + length]`` next to a near stop of one of its ends, as is or reversed, so that
-        the end and the near stop become neighbours (a move that joins far stops rarely pays)."""
-        minutes, path, position = self.minutes, self.path, self.position
-        self.work += len(self.near[path[i]])
+        the end and the near stop become neighbours."""
+        minutes, path, pos = self.minutes, self.path, self.pos
         end = i + length
         first, last = path[i], path[end - 1]
         before, after = path[i - 1], path[end]
@@ -225,9 +406,10 @@ class Search:
             else ((first, self.near[first]),)
         )
         for which, near in ends:
+            self.work += len(near)
             for node in near:
-                k = position.get(node)
-                if k is None or i - 1 <= k <= end:
+                k = pos[node]
+                if k < 0 or i - 1 <= k <= end:
                     continue
                 left, right = path[k - 1], path[k + 1]
                 row = minutes[node]
@@ -246,50 +428,76 @@ class Search:
                         continue
                     moved = path[i:end][::-1] if reverse else path[i:end]
                     if j < i:
-                        a, middle, b = j, moved + path[j:i], end
+                        a, middle, b, run = j, moved + path[j:i], end, (length, j, i - j)
                     else:
-                        a, middle, b = i, path[end:j] + moved, j
-                    if self._fits(a, middle, b):
+                        a, middle, b, run = i, path[end:j] + moved, j, (0, end, j - end)
+                    if self._fits(a, middle, b, run):
                         self._apply(a, middle, b)
                         return True
         return False
 
-    def _two_opt(self, focus: set[int]) -> bool:
-        minutes, path = self.minutes, self.path
-        forward, backward = [0], [0]
-        for k in range(len(path) - 1):
-            forward.append(forward[-1] + minutes[path[k]][path[k + 1]])
-            backward.append(backward[-1] + minutes[path[k + 1]][path[k]])
+    def _sums(self) -> tuple[list[int], list[int]]:
+        """Travel along the path from its start to each index, forwards and backwards."""
+        if self._sums_of != self.version:
+            minutes, path = self.minutes, self.path
+            pairs = range(len(path) - 1)
+            self._forward = [0, *accumulate(minutes[path[k]][path[k + 1]] for k in pairs)]
+            self._backward = [0, *accumulate(minutes[path[k + 1]][path[k]] for k in pairs)]
+            self._sums_of = self.version
+            self.work += len(path)
+        return self._forward, self._backward
+
+    def _two_opt(self, node: int) -> bool:
+        """Reverse a stretch so that ``node`` and one of its near stops become neighbours."""
+        minutes, path, pos = self.minutes, self.path, self.pos
+        forward, backward = self._sums()
+        p = pos[node]
         last = len(path) - 2
-        for i in range(1, last):
-            left, first = path[i - 1], path[i]
-            near_i = left in focus or first in focus
-            for k in range(i + 1, last + 1):
-                end, right = path[k], path[k + 1]
-                if not (near_i or end in focus or right in focus):
+        near = self.near[node]
+        self.work += 2 * len(near)
+        for other in near:
+            q = pos[other]
+            if q < 0:
+                continue
+            # reversing path[i..k] joins path[i-1] to path[k] and path[i] to path[k+1]
+            pairs = ((p + 1, q), (p, q - 1)) if q > p else ((q + 1, p), (q, p - 1))
+            for i, k in pairs:
+                if i < 1 or k > last or i >= k:
                     continue
+                left, first, end, right = path[i - 1], path[i], path[k], path[k + 1]
                 delta = (
                     minutes[left][end]
                     + minutes[first][right]
                     - minutes[left][first]
                     - minutes[end][right]
-                    + (backward[k] - backward[i])
-                    - (forward[k] - forward[i])
+                    + backward[k]
+                    - backward[i]
+                    - forward[k]
+                    + forward[i]
                 )
-                if delta < 0 and self._fits(i, path[i : k + 1][::-1], k + 1):
-                    self._apply(i, path[i : k + 1][::-1], k + 1)
-                    return True
+                if delta < 0:
+                    middle = path[i : k + 1][::-1]
+                    if self._fits(i, middle, k + 1):
+                        self._apply(i, middle, k + 1)
+                        return True
         return False
 
-    def _swap(self, focus: set[int]) -> bool:
-        minutes, path = self.minutes, self.path
+    def _swap(self, node: int) -> bool:
+        """Swap ``node`` with a stop next to one of its near stops."""
+        minutes, path, pos = self.minutes, self.path, self.pos
+        p = pos[node]
         last = len(path) - 2
-        for i in range(1, last - 1):
-            x = path[i]
-            for k in range(i + 2, last + 1):
-                y = path[k]
-                if x not in focus and y not in focus:
+        near = self.near[node]
+        self.work += 2 * len(near)
+        for other in near:
+            q = pos[other]
+            if q < 0:
+                continue
+            for r in (q - 1, q + 1):
+                if r < 1 or r > last or p - 2 < r < p + 2:
                     continue
+                i, k = (p, r) if p < r else (r, p)
+                x, y = path[i], path[k]
                 a, b, c, d = path[i - 1], path[i + 1], path[k - 1], path[k + 1]
                 delta = (
                     minutes[a][y]
@@ -303,7 +511,7 @@ class Search:
                 )
                 if delta < 0:
                     middle = [y, *path[i + 1 : k], x]
-                    if self._fits(i, middle, k + 1):
+                    if self._fits(i, middle, k + 1, (1, i + 1, k - i - 1)):
                         self._apply(i, middle, k + 1)
                         return True
         return False
@@ -314,14 +522,14 @@ class Search:
         """Swap a stop for an unvisited one that scores more, or as much for less travel. A must-see
         stop may push out any optional stop; an optional stop only one of its near stops, and it goes
         next to one of its near stops."""
-        must, position = self.model.must, self.position
+        must, pos = self.model.must, self.pos
         for node in self.unvisited():
             if must[node] and self.thorough:
                 outs = [out for out in self.path[1:-1] if not must[out]]
             else:
-                outs = [out for out in self.near[node] if out in position and not must[out]]
+                outs = [out for out in self.near[node] if pos[out] >= 0 and not must[out]]
             for out in outs:
-                if self._replace_one(position[out], node, gain=must[node] > must[out]):
+                if self._replace_one(pos[out], node, gain=must[node] > must[out]):
                     return True
         return False
 
@@ -336,8 +544,8 @@ class Search:
         else:
             places = {k}
             for near in self.near[node]:
-                j = self.position.get(near)
-                if j is not None:
+                j = self.pos[near]
+                if j >= 0:
                     places.update((j, j + 1))
         moves = []
         for j in places:
@@ -354,143 +562,176 @@ class Search:
             if not gain and delta >= 0:
                 return False
             if j == k:
-                a, middle, b = k, [node], k + 1
+                a, middle, b, run = k, [node], k + 1, (0, 0, 0)
             elif j < k:
-                a, middle, b = j, [node, *path[j:k]], k + 1
+                a, middle, b, run = j, [node, *path[j:k]], k + 1, (1, j, k - j)
             else:
-                a, middle, b = k, [*path[k + 1 : j], node], j
-            if self._fits(a, middle, b):
+                a, middle, b, run = k, [*path[k + 1 : j], node], j, (0, k + 1, j - k - 1)
+            if self._fits(a, middle, b, run):
                 self._apply(a, middle, b)
                 return True
         return False
 
     def improve(self) -> None:
+        """Local search until no move pays: first the moves around marked stops, then adding and
+        replacing stops, which is only tried again once the plan has changed."""
+        dirty, pos, end_node = self.dirty, self.pos, self.end_node
+        tried = -1
         while True:
-            while self.dirty:
-                focus = set(self.dirty)
-                if not (self._relocate(focus) or self._two_opt(focus) or self._swap(focus)):
-                    self.dirty -= focus
-            if not (self.fill(self.unvisited()) or self._replace()):
+            while dirty:
+                node = min(dirty)
+                dirty.discard(node)
+                if node == 0 or node == end_node or pos[node] < 0:
+                    continue
+                if self._relocate(node) or self._two_opt(node) or self._swap(node):
+                    dirty.add(node)
+            unvisited = self.unvisited()
+            if self.version == tried or not unvisited:
+                return
+            tried = self.version
+            if not (self.fill(unvisited) or self._replace()):
                 return
 
+    def _strings(self, seed: int, count: int) -> set[int]:
+        """About ``count`` stops: a stretch of the day of ``seed``, then of the days of its nearest stops,
+        one stretch per day (the string removal of Christiaens and Vanden Berghe's SISR)."""
+        rng, path, pos, days = self.rng, self.path, self.pos, self.days
+        last = len(path) - 2
+        removed, done = set(), set()
+        for node in (seed, *self.ranked[seed]):
+            if len(removed) >= count:
+                break
+            k = pos[node]
+            if k < 0 or node in removed or days[k] in done:
+                continue
+            day = days[k]
+            lo = k
+            while lo > 1 and days[lo - 1] == day:
+                lo -= 1
+            hi = k
+            while hi < last and days[hi + 1] == day:
+                hi += 1
+            length = rng.randint(1, min(hi - lo + 1, STRING_MAX, count - len(removed)))
+            first = rng.randint(max(lo, k - length + 1), min(k, hi - length + 1))
+            removed.update(path[first : first + length])
+            done.add(day)
+        return removed
+
     def ruin_and_recreate(self) -> None:
-        """Take out a few stops around a random one (its near stops, or its stretch of the path) and
-        insert again, in random order, whatever fits."""
+        """Take out a few stops (stretches of near days, near stops, or a stretch of the path) around a
+        random stop or, while some stop is left out, around the place it would go; insert again, in
+        random order (that stop first), whatever fits."""
         inside = self.path[1:-1]
         if not inside:
             return
-        rng = self.rng
+        rng, pos = self.rng, self.pos
         count = rng.randint(1, max(1, min(RUIN_MAX, len(inside) // 3)))
         seed = rng.choice(inside)
-        if rng.random() < 0.5:
-            near = [node for node in self.near[seed] if node in self.position]
+        missing = self.unvisited()
+        target = None
+        if missing and rng.random() < MAKE_ROOM:
+            target = rng.choice(missing)
+            seed = next(node for node in self.ranked[target] if pos[node] >= 0)
+        r = rng.random()
+        if r < STRINGS:
+            removed = self._strings(seed, count)
+        elif r < (1 + STRINGS) / 2:
+            near = [node for node in self.near[seed] if pos[node] >= 0]
             removed = {seed, *near[: count - 1]}
         else:
-            k = self.position[seed]
+            k = pos[seed]
             first = max(1, min(k - rng.randint(0, count - 1), len(self.path) - 1 - count))
             removed = set(self.path[first : first + count])
         self._drop(removed)
         nodes = self.unvisited()
         rng.shuffle(nodes)
+        if target is not None:
+            nodes.remove(target)
+            nodes.insert(0, target)
         self.fill(nodes)
 
 
-def _latest_departure(model: Model, here: int, node: int, start: int) -> int:
-    """The latest moment one may leave ``here`` and still start visiting ``node`` by ``start``."""
-    if start < 0:
-        return -1
-    day, minute = divmod(start, DAY_SPAN)
-    travel = model.minutes[here][node]
-    if minute - travel >= model.day_start[day]:
-        return day * DAY_SPAN + minute - travel
-    latest = model.latest[node]
-    for earlier in range(day - 1, -1, -1):
-        # Leaving on an earlier day, the visit must fit on that day or a morning after it.
-        if latest[earlier] != CLOSED and latest[earlier] - travel >= model.day_start[earlier]:
-            return earlier * DAY_SPAN + latest[earlier] - travel
+def _end_departure(model: Model, here: int) -> int:
+    """The latest moment one may leave ``here`` as the last stop: back to the start when the trip
+    returns there."""
+    if not model.returns:
+        return (model.day_count - 1) * DAY_SPAN + DAY_SPAN - 1
+    travel = model.minutes[here][0]
+    for day in range(model.day_count - 1, -1, -1):
+        if model.day_end[day] - travel >= model.day_start[day]:
+            return day * DAY_SPAN + model.day_end[day] - travel
     return -1
 
 
-def _latest_start(model: Model, node: int, departure: int) -> int:
-    """The latest start of a visit of ``node`` that is over by ``departure``."""
-    if departure < 0:
-        return -1
-    day, minute = divmod(departure, DAY_SPAN)
-    latest, earliest = model.latest[node], model.earliest[node]
-    start = min(latest[day], minute - model.visit[node])
-    if latest[day] != CLOSED and start >= earliest[day]:
-        return day * DAY_SPAN + start
-    for earlier in range(day - 1, -1, -1):
-        if latest[earlier] != CLOSED:
-            return earlier * DAY_SPAN + latest[earlier]
-    return -1
-
-
-def latest_starts(model: Model, path: list[int]) -> list[int]:
-    """For each stop of a fitting path (``[0, stops...]``), the latest moment its visit may start for
-    the rest of the path to still fit. Leaving later never lets anything after start earlier, so a stop
-    starting by this moment is all the rest needs."""
-    departure = (model.day_count - 1) * DAY_SPAN + DAY_SPAN - 1
-    if model.returns:
-        travel, departure = model.minutes[path[-1]][0], -1
-        for day in range(model.day_count - 1, -1, -1):
-            if model.day_end[day] - travel >= model.day_start[day]:
-                departure = day * DAY_SPAN + model.day_end[day] - travel
-                break
-    latest = [0] * len(path)
-    for k in range(len(path) - 1, 0, -1):
-        latest[k] = _latest_start(model, path[k], departure)
-        departure = _latest_departure(model, path[k - 1], path[k], latest[k])
-    return latest
-
-
-def nearest(model: Model, candidates: list[int]) -> dict[int, list[int]]:
-    """The ``NEIGHBOURS`` closest candidates of each candidate, both ways of travel counted."""
+def ranked(model: Model, candidates: list[int]) -> dict[int, list[int]]:
+    """The other candidates of each candidate, nearest first, both ways of travel counted."""
     minutes = model.minutes
     return {
         node: sorted(
             (other for other in candidates if other != node),
             key=lambda other: minutes[node][other] + minutes[other][node],
-        )[:NEIGHBOURS]
+        )
         for node in candidates
     }
 
 
 def solve_heuristic(model: Model, candidates: list[int], *, seed: int = 0) -> list[int]:
     """A good visiting order (nodes) of the ``candidates``: most must-see stops, most stops, least travel."""
-    near = nearest(model, candidates)
-    best_key, best_path = None, [0, 0]
-    spent, work = 0, WORK_PER_STOP * len(candidates)
+    order = ranked(model, candidates)
+    work, spent = WORK_PER_STOP * max(len(candidates), WORK_FLOOR), 0
+    starts = []
     for start in range(STARTS):
         rng = random.Random(seed * 1000 + start)
-        search = Search(model, candidates, near, rng)
+        search = Search(model, candidates, order, rng)
         search.work = spent
+        if start == 0:
+            search.sweep(1.0, 0.0)
+        elif start == 1:
+            search.sweep(0.5, 0.2)
+        else:
+            search.sweep(rng.uniform(0.3, 1.0), rng.uniform(0.0, 0.3), CHOICES)
         nodes = list(candidates)
-        if start < SWEEPS:
-            search.sweep(*SWEEP_WEIGHTS[start])
         rng.shuffle(nodes)
         search.fill(nodes)
         search.improve()
-        current_key, current_path = search.key(), search.path[:]
-        start_key, start_path = current_key, current_path
-        budget, begun = work * (start + 1) // STARTS, search.work
+        spent = search.work
+        starts.append((search.key(), start, search.path[:]))
+    # The rounds of ruin and recreate go to the best starts in turn: half of what is left to the first,
+    # the rest to the second, and what a stalled start leaves to the next one.
+    starts.sort()
+    best_key, best_path = starts[0][0], starts[0][2]
+    for rank, (start_key, _start, start_path) in enumerate(starts):
+        if spent >= work:
+            break
+        search = Search(model, candidates, order, random.Random(seed * 1000 + STARTS + rank))
+        search.work = spent
+        search.restore(start_path)
         search.thorough = False
-        while search.work < budget:
+        current_key, current_path = start_key, start_path
+        begun = spent
+        budget = spent + (work - spent) // max(1, ELITE - rank)
+        stall = 0
+        while search.work < budget and stall < STALL:
             search.ruin_and_recreate()
+            stall += 1
+            if search.path == current_path:  # recreated as it was: nothing new to improve
+                search.dirty.clear()
+                continue
             search.improve()
             key = search.key()
-            slack = THRESHOLD * current_key[2] * max(0.0, (budget - search.work) / max(1, budget - begun))
+            slack = THRESHOLD * current_key[2] * max(0, budget - search.work) / max(1, budget - begun)
             if key[:2] < current_key[:2] or (key[:2] == current_key[:2] and key[2] <= current_key[2] + slack):
                 current_key, current_path = key, search.path[:]
                 if key < start_key:
-                    start_key, start_path = key, current_path
+                    start_key, start_path, stall = key, current_path, 0
             else:
                 search.restore(current_path)
         search.restore(start_path)
         search.thorough = True
+        search.dirty.update(search.path)
         search.improve()
         start_key, start_path = min((start_key, start_path), (search.key(), search.path[:]))
         spent = search.work
-        if best_key is None or start_key < best_key:
+        if start_key < best_key:
             best_key, best_path = start_key, start_path
     return best_path[1:-1]

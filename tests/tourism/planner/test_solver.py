@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tourism.planner.heuristic import Search, nearest
+from tourism.planner.heuristic import Search, ranked
 from tourism.planner.model import Model
 from tourism.planner.solver import Problem, Reason, Stop, solve
 
@@ -89,6 +89,14 @@ def test_heuristic_finds_the_optimum_of_small_trips_too(seed):
     problem = random_problem(rng, 6, 2)
 
     assert key(problem, solve(problem, exact_limit=0)) == best_by_brute_force(problem)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_heuristic_matches_the_exact_search_on_nine_stops_over_several_days(seed):
+    rng = random.Random(600 + seed)
+    problem = random_problem(rng, 9, rng.randint(2, 3), returns=seed % 4 == 0)
+
+    assert key(problem, solve(problem, exact_limit=0)) == key(problem, solve(problem))
 
 
 def test_a_stop_closed_on_the_first_day_is_visited_on_the_second():
@@ -197,7 +205,7 @@ def test_the_quick_fit_check_agrees_with_a_full_timetable(seed):
     problem = random_problem(rng, 12, 3, returns=seed % 2 == 1)
     model = Model(problem)
     nodes = list(range(1, model.n + 1))
-    search = Search(model, nodes, nearest(model, nodes), rng)
+    search = Search(model, nodes, ranked(model, nodes), rng)
     search.fill(nodes)
     for _ in range(300):
         a = rng.randint(1, len(search.path) - 1)
@@ -207,3 +215,41 @@ def test_the_quick_fit_check_agrees_with_a_full_timetable(seed):
         changed = search.path[1:a] + middle + search.path[b:-1]
 
         assert search._fits(a, middle, b) == (model.timetable(changed) is not None)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_moving_stretches_keeps_the_plan_and_its_fit_checks_exact(seed):
+    """Moves are timed only until the timetable is the old one again, and latest starts are updated
+    only as far as they change: after many moves the plan's times must still be those of a full
+    timetable, and the quick fit check must still agree with one."""
+    rng = random.Random(500 + seed)
+    problem = random_problem(rng, 16, 4, returns=seed % 2 == 1)
+    model = Model(problem)
+    nodes = list(range(1, model.n + 1))
+    search = Search(model, nodes, ranked(model, nodes), rng)
+    search.fill(nodes)
+    moved = 0
+    for _ in range(400):
+        last = len(search.path) - 1
+        if last < 3:
+            break
+        i = rng.randint(1, last - 1)
+        end = min(last, i + rng.randint(1, 3))
+        j = rng.choice([k for k in range(1, last + 1) if not i <= k <= end])
+        stretch = search.path[i:end][:: rng.choice([1, -1])]
+        if j < i:
+            a, middle, b, run = j, stretch + search.path[j:i], end, (len(stretch), j, i - j)
+        else:
+            a, middle, b, run = i, search.path[end:j] + stretch, j, (0, end, j - end)
+        changed = search.path[1:a] + middle + search.path[b:-1]
+        fits = search._fits(a, middle, b, run)
+
+        assert fits == (model.timetable(changed) is not None)
+        if fits:
+            search._apply(a, middle, b)
+            moved += 1
+            visits = model.timetable(search.path[1:-1])
+            assert [(visit.day, visit.end) for visit in visits] == list(
+                zip(search.days, search.ends, strict=True)
+            )[1:]
+    assert moved > 20
