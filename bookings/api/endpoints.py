@@ -47,6 +47,8 @@ router = Router(tags=["bookings 预订"])
 SIGNED_IN_ERRORS = {401: ErrorOut, 403: ErrorOut}
 REFUSED = {422: Problem | ValidationErrorOut}
 NOT_FOUND = {404: ErrorOut}
+# A state change of one of my bookings refused: not possible now (409), or invalid input (422).
+STATE_CHANGE_REFUSED = {409: IllegalTransitionOut, 422: ValidationErrorOut}
 MALFORMED_BODY = {400: ErrorOut}  # a body that is not JSON at all; JSON of the wrong shape is 422
 BOOKING_NOT_FOUND = "找不到这个预订 / Booking not found"
 ROOM_TYPE_NOT_FOUND = "找不到这个房型 / Room type not found"
@@ -219,8 +221,7 @@ def booking_get(request: HttpRequest, reference: Reference):
         200: BookingOut,
         **SIGNED_IN_ERRORS,
         **NOT_FOUND,
-        409: IllegalTransitionOut,
-        422: ValidationErrorOut,
+        **STATE_CHANGE_REFUSED,
     },
     summary="取消预订 Cancel one of my bookings",
     description="Cancels a held or confirmed booking up to the arrival day; `refund_due` is what the "
@@ -249,8 +250,7 @@ def booking_cancel_mine(request: HttpRequest, reference: Reference):
         200: PaymentStartOut,
         **SIGNED_IN_ERRORS,
         **NOT_FOUND,
-        409: IllegalTransitionOut,
-        422: ValidationErrorOut,
+        **STATE_CHANGE_REFUSED,
         503: Problem,
     },
     summary="在线付款 Pay one of my bookings online",
