@@ -12,13 +12,20 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is required (found %s); pyenv reads .python-version" % sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet ".[dev]"
+	$(BIN)/python -m pip install --quiet ".[dev,native]"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+# The trip solver compiled with mypyc (tourism/planner/native.py). Without a C compiler the build fails
+# and the solver runs from its sources: the same plans, slower.
+NATIVE := tourism/planner/native.sha256
+$(NATIVE): $(STAMP) $(addprefix tourism/planner/,model.py exact.py heuristic.py native.py)
+	PLANNER_NATIVE=0 $(BIN)/python -c 'from tourism.planner.native import build; build()' \
+	  || echo "行程规划未能编译，将以源代码运行（较慢）。 The trip solver was not compiled; it runs from its sources (slower)."
 
-run: $(STAMP)
+install: $(STAMP) $(NATIVE)
+
+run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_revenue_rules
@@ -26,10 +33,10 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. SQLite by default; set DATABASE_URL=postgres://... to run it on PostgreSQL.
-test: $(STAMP)
+test: install
 	$(BIN)/python -m pytest
 
-test-postgres: $(STAMP)
+test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lishi} $(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -40,7 +47,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP)
+bench: install
 	$(BIN)/python bench/run.py
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
@@ -49,4 +56,5 @@ messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=staticfiles
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache build/mypyc
+	rm -f tourism/planner/*.so $(NATIVE)

@@ -243,7 +243,8 @@ class Search:
         days, ends, latest = self.days, self.ends, self.latest
         minutes, earliest, latest_day, visit = self.minutes, self.earliest, self.latest_day, self.visit
         here, day, time = path[a - 1], days[a - 1], ends[a - 1]
-        new_days, new_ends = [], []
+        new_days: list[int] = []
+        new_ends: list[int] = []
         last = len(path) - 1
         work = 2
         for j in range(a, last):
@@ -254,7 +255,9 @@ class Search:
             if arrival > start:
                 start = arrival
             if start > latest_day[node][day]:
-                day, start = self._later(node, day, minutes[here][node])
+                placed = self._later(node, day, minutes[here][node])
+                assert placed is not None  # the plan fits: every stop has a later day
+                day, start = placed
             time = start + visit[node]
             if j >= tail and ends[j - shift] == time and days[j - shift] == day:
                 days[a : j - shift] = new_days
@@ -441,8 +444,8 @@ class Search:
         if self._sums_of != self.version:
             minutes, path = self.minutes, self.path
             pairs = range(len(path) - 1)
-            self._forward = [0, *accumulate(minutes[path[k]][path[k + 1]] for k in pairs)]
-            self._backward = [0, *accumulate(minutes[path[k + 1]][path[k]] for k in pairs)]
+            self._forward = [0, *accumulate([minutes[path[k]][path[k + 1]] for k in pairs])]
+            self._backward = [0, *accumulate([minutes[path[k + 1]][path[k]] for k in pairs])]
             self._sums_of = self.version
             self.work += len(path)
         return self._forward, self._backward
@@ -539,14 +542,16 @@ class Search:
         before, out, after = path[k - 1], path[k], path[k + 1]
         removed = minutes[before][after] - minutes[before][out] - minutes[out][after]
         into = minutes[node]
+        places: range | set[int]
         if gain and self.thorough:
             places = range(1, len(path))
         else:
-            places = {k}
+            nearby = {k}
             for near in self.near[node]:
                 j = self.pos[near]
                 if j >= 0:
-                    places.update((j, j + 1))
+                    nearby.update((j, j + 1))
+            places = nearby
         moves = []
         for j in places:
             if j in (k, k + 1):
@@ -597,7 +602,8 @@ class Search:
         one stretch per day (the string removal of Christiaens and Vanden Berghe's SISR)."""
         rng, path, pos, days = self.rng, self.path, self.pos, self.days
         last = len(path) - 2
-        removed, done = set(), set()
+        removed: set[int] = set()
+        done: set[int] = set()
         for node in (seed, *self.ranked[seed]):
             if len(removed) >= count:
                 break

@@ -83,8 +83,8 @@ class Model:
         self.minutes = [list(row) for row in problem.minutes]
         self.day_start = [start for start, _end in problem.days]
         self.day_end = [end for _start, end in problem.days]
-        self.visit = [0, *(stop.visit for stop in problem.stops)]
-        self.must = [False, *(stop.must for stop in problem.stops)]
+        self.visit = [0, *[stop.visit for stop in problem.stops]]
+        self.must = [False, *[stop.must for stop in problem.stops]]
         self.returns = problem.return_to_start
         self.earliest: list[list[int]] = [[0] * self.day_count]
         self.latest: list[list[int]] = [[CLOSED] * self.day_count]
