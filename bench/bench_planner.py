@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import machine
 
+from tourism.planner import native
 from tourism.planner.model import Model
 from tourism.planner.solver import Problem, Stop, solve
 
@@ -282,6 +283,7 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=1, help="also solve each large trip with other seeds")
     arguments = parser.parse_args()
     print(f"machine: {machine()}")
+    print(f"solver: {'compiled by mypyc' if native.is_compiled() else 'from its sources (not compiled)'}")
     failures = 0 if arguments.large_only else small_trips(random.Random(arguments.seed))
     large_trips(
         seed=arguments.seed,

@@ -15,8 +15,11 @@ surroundings changed are tried ("don't look" marks). The best starts then go thr
 ruin and recreate: take out a few stops (stretches of several near days, near stops, a stretch of the
 path; around a random stop or around the place of one that is left out) and insert again whatever
 fits, then local search; a slightly longer plan is accepted early on. A start that stops improving
-hands its rounds to the next one. Taking out stretches of several days at once is what moves stops
-between full days, which single moves cannot do without breaking a day first.
+hands its rounds to the next one, and once every start has stalled new starts get the rest. Taking
+out stretches of several days at once is what moves stops between full days, which single moves
+cannot do without breaking a day first.
+
+``make install`` compiles this module with mypyc (``native``); it must stay fully typed.
 
 The search stops after a number of steps, not after a time: the result depends only on the problem
 and the seed, never on the machine's speed or load.
@@ -25,35 +28,40 @@ and the seed, never on the machine's speed or load.
 import heapq
 import random
 from itertools import accumulate
+from typing import Final
 
 from tourism.planner.model import CLOSED, DAY_SPAN, Model
 
-WORK_PER_STOP = 12_000
-"""Steps (see ``Search.work``) for the whole search, per stop: about 0.13 s for 40 stops on one core."""
-WORK_FLOOR = 40
-"""Trips with fewer stops get the steps of this many (a small trip can be hard too); they mostly stop
-earlier, when every start has stalled."""
-STARTS = 6
-"""Sweeps built and improved; the first two are greedy, the others pick among ``CHOICES`` best."""
-CHOICES = 3
-ELITE = 2
+WORK_PER_STOP: Final = 24_000
+"""Steps (see ``Search.work``) for the whole search, per stop: about 0.13 s for 40 stops on one core of
+the benchmark machine with the compiled solver (``native``), about three times that from the sources."""
+WORK_FLOOR: Final = 40
+"""Trips with fewer stops get the steps of this many: a small trip can be hard too."""
+STARTS: Final = 6
+"""Sweeps built and improved first; the first two are greedy, the others pick among ``CHOICES`` best."""
+CHOICES: Final = 6
+ELITE: Final = 2
 """The best starts that share the rounds of ruin and recreate (more if one stalls)."""
-STALL = 40
+STALL: Final = 40
 """Rounds without a better plan after which a start hands the rest of its rounds to the next one."""
-SEGMENT = 3
+SEGMENT: Final = 3
 """Longest run of stops the relocate move moves."""
-NEIGHBOURS = 8
+NEIGHBOURS: Final = 8
 """Moves only join a stop to one of its nearest stops (a move that joins far stops rarely pays)."""
-RUIN_MAX = 16
+RUIN_MAX: Final = 16
 """Most stops taken out in one round of ruin and recreate (and never more than a third of the plan)."""
-STRINGS = 0.5
+STRINGS: Final = 0.5
 """Share of the rounds that take out stretches of several days; the others take out near stops or a
 stretch of the path, half and half."""
-STRING_MAX = 5
+STRING_MAX: Final = 5
 """Longest stretch of a day taken out."""
-MAKE_ROOM = 0.5
+MAKE_ROOM: Final = 0.5
 """Share of the rounds, while some stop is left out, that take out the stops around it first."""
-THRESHOLD = 0.02
+TIGHT_FIRST: Final = 0.25
+"""Share of the rounds that insert the stops with the least opening time first (they have the fewest
+places to go); ``FAR_FIRST`` of them insert first the stops farthest from where the ruin was."""
+FAR_FIRST: Final = 0.25
+THRESHOLD: Final = 0.02
 """A round may make the travel this much longer at first; the allowance shrinks to nothing."""
 
 
@@ -74,6 +82,7 @@ class Search:
         self.earliest, self.latest_day, self.visit = model.earliest, model.latest, model.visit
         self.day_start, self.day_count = model.day_start, model.day_count
         self.end_departure = [_end_departure(model, node) for node in range(model.n + 1)]
+        self.openness = [_openness(model, node) for node in range(model.n + 1)]
         self.path = [0, end_node]
         self.pos = [-1] * (model.n + 2)
         """Index of each node in the path, -1 when it is not in it."""
@@ -160,18 +169,18 @@ class Search:
                 return earlier * DAY_SPAN + latest[earlier]
         return -1
 
-    def _later(self, node: int, day: int, travel: int) -> tuple[int, int] | None:
-        """(day, start) of the visit of ``node`` on the first day after ``day`` it fits, leaving in the
-        morning from ``travel`` minutes away; None when no later day fits. (``Model.place`` without its
-        same-day case, which the callers inline.)"""
+    def _later(self, node: int, day: int, travel: int) -> int:
+        """The moment (``day * DAY_SPAN + start``) of the visit of ``node`` on the first day after ``day``
+        it fits, leaving in the morning from ``travel`` minutes away; -1 when no later day fits.
+        (``Model.place`` without its same-day case, which the callers inline.)"""
         opens, closes, day_start = self.earliest[node], self.latest_day[node], self.day_start
         for later in range(day + 1, self.day_count):
             start = day_start[later] + travel
             if opens[later] > start:
                 start = opens[later]
             if start <= closes[later]:
-                return later, start
-        return None
+                return later * DAY_SPAN + start
+        return -1
 
     def _fits(self, a: int, middle: list[int], b: int, run: tuple[int, int, int] = (0, 0, 0)) -> bool:
         """Whether ``path[:a] + middle + path[b:]`` fits the trip: ``middle`` is timed from ``a - 1``, then
@@ -199,10 +208,10 @@ class Search:
                 start = arrival
             if start > latest_day[node][day]:
                 placed = self._later(node, day, minutes[here][node])
-                if placed is None:
+                if placed < 0:
                     self.work += work
                     return False
-                day, start = placed
+                day, start = placed // DAY_SPAN, placed % DAY_SPAN
             time, here = start + visit[node], node
             y = x - first
             if 0 <= y < length - 1 and ends[old + y] == time and days[old + y] == day:
@@ -219,9 +228,9 @@ class Search:
             start = arrival
         if start > latest_day[node][day]:
             placed = self._later(node, day, minutes[here][node])
-            if placed is None:
+            if placed < 0:
                 return False
-            day, start = placed
+            day, start = placed // DAY_SPAN, placed % DAY_SPAN
         return day * DAY_SPAN + start <= self.latest[b]
 
     def _apply(self, a: int, middle: list[int], b: int) -> None:
@@ -255,9 +264,8 @@ class Search:
             if arrival > start:
                 start = arrival
             if start > latest_day[node][day]:
-                placed = self._later(node, day, minutes[here][node])
-                assert placed is not None  # the plan fits: every stop has a later day
-                day, start = placed
+                placed = self._later(node, day, minutes[here][node])  # >= 0: the plan fits
+                day, start = placed // DAY_SPAN, placed % DAY_SPAN
             time = start + visit[node]
             if j >= tail and ends[j - shift] == time and days[j - shift] == day:
                 days[a : j - shift] = new_days
@@ -320,17 +328,20 @@ class Search:
         visit = self.visit[node]
         last = len(path) - 1
         costs = []
-        for k in range(1, last + 1):
+        size = last + 1
+        for k in range(1, size):
             left, right = path[k - 1], path[k]
             to_node = minutes[left][node]
             if k < last and days[k - 1] * DAY_SPAN + ends[k - 1] + to_node + visit + row[right] > latest[k]:
                 continue
-            costs.append((to_node + row[right] - minutes[left][right], k))
+            costs.append((to_node + row[right] - minutes[left][right]) * size + k)  # by cost, then place
         costs.sort()
         self.work += last
-        for _cost, k in costs:
-            if self._fits(k, [node], k):
-                self._apply(k, [node], k)
+        single = [node]
+        for cost in costs:
+            k = cost % size
+            if self._fits(k, single, k):
+                self._apply(k, single, k)
                 return True
         return False
 
@@ -403,12 +414,8 @@ class Search:
             turn += minutes[path[k + 1]][path[k]] - minutes[path[k]][path[k + 1]]
         gain = minutes[before][first] + minutes[last][after] - minutes[before][after]
         from_first, from_last = minutes[first], minutes[last]
-        ends = (
-            ((first, self.near[first]), (last, self.near[last]))
-            if length > 1
-            else ((first, self.near[first]),)
-        )
-        for which, near in ends:
+        for side in range(2 if length > 1 else 1):
+            near = self.near[last if side else first]
             self.work += len(near)
             for node in near:
                 k = pos[node]
@@ -416,27 +423,35 @@ class Search:
                     continue
                 left, right = path[k - 1], path[k + 1]
                 row = minutes[node]
-                if which == first:
+                if side == 0:
                     # after ``node`` as is (node -> first ... last -> right), or before it reversed
-                    after_node = row[first] + from_last[right] - row[right] < gain
-                    before_node = minutes[left][last] + from_first[node] - minutes[left][node] + turn < gain
-                    options = ((after_node, k + 1, False), (before_node, k, True))
+                    after = row[first] + from_last[right] - row[right]
+                    if after < gain and self._move(i, length, k + 1, False):
+                        return True
+                    before = minutes[left][last] + from_first[node] - minutes[left][node] + turn
+                    if before < gain and self._move(i, length, k, True):
+                        return True
                 else:
                     # after ``node`` reversed (node -> last ... first -> right), or before it as is
-                    after_node = row[last] + from_first[right] - row[right] + turn < gain
-                    before_node = minutes[left][first] + from_last[node] - minutes[left][node] < gain
-                    options = ((after_node, k + 1, True), (before_node, k, False))
-                for pays, j, reverse in options:
-                    if not pays:
-                        continue
-                    moved = path[i:end][::-1] if reverse else path[i:end]
-                    if j < i:
-                        a, middle, b, run = j, moved + path[j:i], end, (length, j, i - j)
-                    else:
-                        a, middle, b, run = i, path[end:j] + moved, j, (0, end, j - end)
-                    if self._fits(a, middle, b, run):
-                        self._apply(a, middle, b)
+                    after = row[last] + from_first[right] - row[right] + turn
+                    if after < gain and self._move(i, length, k + 1, True):
                         return True
+                    before = minutes[left][first] + from_last[node] - minutes[left][node]
+                    if before < gain and self._move(i, length, k, False):
+                        return True
+        return False
+
+    def _move(self, i: int, length: int, j: int, reverse: bool) -> bool:
+        """Move ``path[i:i + length]`` (reversed or not) to index ``j``, if the plan still fits."""
+        path, end = self.path, i + length
+        moved = path[i:end][::-1] if reverse else path[i:end]
+        if j < i:
+            a, middle, b, run = j, moved + path[j:i], end, (length, j, i - j)
+        else:
+            a, middle, b, run = i, path[end:j] + moved, j, (0, end, j - end)
+        if self._fits(a, middle, b, run):
+            self._apply(a, middle, b)
+            return True
         return False
 
     def _sums(self) -> tuple[list[int], list[int]]:
@@ -463,8 +478,12 @@ class Search:
             if q < 0:
                 continue
             # reversing path[i..k] joins path[i-1] to path[k] and path[i] to path[k+1]
-            pairs = ((p + 1, q), (p, q - 1)) if q > p else ((q + 1, p), (q, p - 1))
-            for i, k in pairs:
+            for option in range(2):
+                # reversing path[p + 1..q] or path[p..q - 1] when q is after p, likewise when before
+                if q > p:
+                    i, k = (p + 1, q) if option == 0 else (p, q - 1)
+                else:
+                    i, k = (q + 1, p) if option == 0 else (q, p - 1)
                 if i < 1 or k > last or i >= k:
                     continue
                 left, first, end, right = path[i - 1], path[i], path[k], path[k + 1]
@@ -553,17 +572,18 @@ class Search:
                     nearby.update((j, j + 1))
             places = nearby
         moves = []
+        size = len(path)
         for j in places:
-            if j in (k, k + 1):
-                moves.append(
-                    (minutes[before][node] + into[after] - minutes[before][out] - minutes[out][after], k)
-                )
-            elif j < len(path):
+            if j == k or j == k + 1:
+                delta = minutes[before][node] + into[after] - minutes[before][out] - minutes[out][after]
+                moves.append(delta * size + k)  # by travel change, then place
+            elif j < size:
                 left, right = path[j - 1], path[j]
-                moves.append((removed + minutes[left][node] + into[right] - minutes[left][right], j))
+                moves.append((removed + minutes[left][node] + into[right] - minutes[left][right]) * size + j)
         moves.sort()
         self.work += len(moves)
-        for delta, j in moves:
+        for move in moves:
+            delta, j = move // size, move % size
             if not gain and delta >= 0:
                 return False
             if j == k:
@@ -625,8 +645,9 @@ class Search:
 
     def ruin_and_recreate(self) -> None:
         """Take out a few stops (stretches of near days, near stops, or a stretch of the path) around a
-        random stop or, while some stop is left out, around the place it would go; insert again, in
-        random order (that stop first), whatever fits."""
+        random stop or, while some stop is left out, around the place it would go; insert again whatever
+        fits, that stop first, then in random order, or the stops with the least opening time first, or
+        the farthest first."""
         inside = self.path[1:-1]
         if not inside:
             return
@@ -651,6 +672,13 @@ class Search:
         self._drop(removed)
         nodes = self.unvisited()
         rng.shuffle(nodes)
+        order = rng.random()
+        if order < TIGHT_FIRST:
+            openness = self.openness
+            nodes.sort(key=lambda node: openness[node])
+        elif order < TIGHT_FIRST + FAR_FIRST:
+            row = self.minutes[seed]
+            nodes.sort(key=lambda node: -row[node])
         if target is not None:
             nodes.remove(target)
             nodes.insert(0, target)
@@ -669,6 +697,16 @@ def _end_departure(model: Model, here: int) -> int:
     return -1
 
 
+def _openness(model: Model, node: int) -> int:
+    """How much room a stop's opening hours leave: the minutes a visit may start in, plus an hour, summed
+    over the days it is open."""
+    total = 0
+    for day in range(model.day_count):
+        if model.latest[node][day] != CLOSED:
+            total += model.latest[node][day] - model.earliest[node][day] + 60
+    return total
+
+
 def ranked(model: Model, candidates: list[int]) -> dict[int, list[int]]:
     """The other candidates of each candidate, nearest first, both ways of travel counted."""
     minutes = model.minutes
@@ -681,37 +719,51 @@ def ranked(model: Model, candidates: list[int]) -> dict[int, list[int]]:
     }
 
 
+def _start(
+    model: Model, candidates: list[int], order: dict[int, list[int]], rng: random.Random, index: int
+) -> Search:
+    """Start ``index``: a sweep (greedy for the first two, picking among ``CHOICES`` best after), the
+    stops that fit inserted, then local search."""
+    search = Search(model, candidates, order, rng)
+    if index == 0:
+        search.sweep(1.0, 0.0)
+    elif index == 1:
+        search.sweep(0.5, 0.2)
+    else:
+        search.sweep(rng.uniform(0.3, 1.0), rng.uniform(0.0, 0.3), CHOICES)
+    nodes = list(candidates)
+    rng.shuffle(nodes)
+    search.fill(nodes)
+    search.improve()
+    return search
+
+
 def solve_heuristic(model: Model, candidates: list[int], *, seed: int = 0) -> list[int]:
     """A good visiting order (nodes) of the ``candidates``: most must-see stops, most stops, least travel."""
     order = ranked(model, candidates)
     work, spent = WORK_PER_STOP * max(len(candidates), WORK_FLOOR), 0
     starts = []
-    for start in range(STARTS):
-        rng = random.Random(seed * 1000 + start)
-        search = Search(model, candidates, order, rng)
-        search.work = spent
-        if start == 0:
-            search.sweep(1.0, 0.0)
-        elif start == 1:
-            search.sweep(0.5, 0.2)
-        else:
-            search.sweep(rng.uniform(0.3, 1.0), rng.uniform(0.0, 0.3), CHOICES)
-        nodes = list(candidates)
-        rng.shuffle(nodes)
-        search.fill(nodes)
-        search.improve()
+    for index in range(STARTS):
+        search = _start(model, candidates, order, random.Random(seed * 1000 + index), index)
+        search.work += spent
         spent = search.work
-        starts.append((search.key(), start, search.path[:]))
+        starts.append((search.key(), index, search.path[:]))
     # The rounds of ruin and recreate go to the best starts in turn: half of what is left to the first,
-    # the rest to the second, and what a stalled start leaves to the next one.
+    # the rest to the second, and what a stalled start leaves to the next one; once every start has
+    # stalled, to new starts.
     starts.sort()
     best_key, best_path = starts[0][0], starts[0][2]
-    for rank, (start_key, _start, start_path) in enumerate(starts):
-        if spent >= work:
-            break
-        search = Search(model, candidates, order, random.Random(seed * 1000 + STARTS + rank))
-        search.work = spent
-        search.restore(start_path)
+    rank = 0
+    while spent < work:
+        rng = random.Random(seed * 1000 + STARTS + rank)
+        if rank < len(starts):
+            start_key, _index, start_path = starts[rank]
+            search = Search(model, candidates, order, rng)
+            search.restore(start_path)
+        else:
+            search = _start(model, candidates, order, rng, STARTS + rank)
+            start_key, start_path = search.key(), search.path[:]
+        search.work += spent
         search.thorough = False
         current_key, current_path = start_key, start_path
         begun = spent
@@ -738,6 +790,7 @@ def solve_heuristic(model: Model, candidates: list[int], *, seed: int = 0) -> li
         search.improve()
         start_key, start_path = min((start_key, start_path), (search.key(), search.path[:]))
         spent = search.work
+        rank += 1
         if start_key < best_key:
             best_key, best_path = start_key, start_path
     return best_path[1:-1]

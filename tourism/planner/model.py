@@ -13,11 +13,12 @@ follow, and its travel is the sum of the legs along it.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
-DAY_SPAN = 2048
+DAY_SPAN: Final = 2048
 """Days times this plus the minutes of the day orders moments across days (a day has 1,440 minutes)."""
 
-CLOSED = -1
+CLOSED: Final = -1
 """Latest start on a day a stop cannot be visited: no start time is at or below it."""
 
 
