@@ -10,7 +10,8 @@ Run: `make bench`, or `.venv/bin/python bench/bench_planner.py [--seconds 10] [-
    per trip) on the same objective: most must-see stops, then most stops, then least travel. The gap is
    the extra travel when both plans score the same on the first two; the target is, on every trip, a
    plan that scores at least as much with a gap of at most 2%, in under 200 ms. OR-Tools is a
-   development extra (``pip install ortools``); without it this part is skipped. OR-Tools stops on a
+   development extra (``pip install ortools``); without it this part is skipped. ``--reuse`` keeps its
+   results in ``bench/results/`` and reuses them, for wider runs (``--instances 40 --seeds 3``). OR-Tools stops on a
    clock, so on a loaded machine its plans get worse; ours do not (a fixed amount of work), but our
    times grow.
 
@@ -22,6 +23,7 @@ and ours (which sleeps, then travels) have the same optimum.
 
 import argparse
 import itertools
+import json
 import math
 import random
 import statistics
@@ -197,7 +199,12 @@ def misses(result: float | str) -> bool:
     return result == "worse" or (isinstance(result, float) and result > TARGET_GAP)
 
 
-def large_trips(*, seed: int, instances: int, seconds: float, only: str | None, seeds: int) -> None:
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def large_trips(
+    *, seed: int, instances: int, seconds: float, only: str | None, seeds: int, reuse: bool = False
+) -> None:
     try:
         import ortools  # noqa: F401
     except ImportError:
@@ -209,6 +216,8 @@ def large_trips(*, seed: int, instances: int, seconds: float, only: str | None, 
         f"{'stops ours/ref':>14} {'travel ours/ref':>15} {'gap':>7}" + ("  other seeds" if seeds > 1 else "")
     )
     gaps, walls, cpus, results, missed, other = [], [], [], [], [], []
+    cache = RESULTS / f"ortools-{seed}-{seconds:g}s.json"
+    known = json.loads(cache.read_text()) if reuse and cache.exists() else {}
     for stops in LARGE_SIZES:
         for index in range(instances):
             name = f"{stops}-{index}"
@@ -222,7 +231,13 @@ def large_trips(*, seed: int, instances: int, seconds: float, only: str | None, 
                 runs.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - started_cpu) * 1000)
             ours = key_of(problem, solution.visits, solution.travel)
-            reference = ortools_reference(problem, seconds)
+            if name in known:
+                reference = tuple(known[name])
+            else:
+                reference = known[name] = ortools_reference(problem, seconds)
+                if reuse:
+                    RESULTS.mkdir(exist_ok=True)
+                    cache.write_text(json.dumps(known))
             walls.append(statistics.median(runs))
             cpus.append(statistics.median(cpu))
             result = outcome(ours, reference)
@@ -281,6 +296,11 @@ def main() -> int:
     parser.add_argument("--only", help="one large trip, as stops-index (e.g. 40-3)")
     parser.add_argument("--large-only", action="store_true", help="skip the small trips")
     parser.add_argument("--seeds", type=int, default=1, help="also solve each large trip with other seeds")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep OR-Tools' results in bench/results/ and reuse them (the solver under test still runs)",
+    )
     arguments = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"solver: {'compiled by mypyc' if native.is_compiled() else 'from its sources (not compiled)'}")
@@ -291,6 +311,7 @@ def main() -> int:
         seconds=arguments.seconds,
         only=arguments.only,
         seeds=arguments.seeds,
+        reuse=arguments.reuse,
     )
     if failures:
         print(f"FAILED: {failures} small trips not solved to optimality")
