@@ -11,9 +11,9 @@ Run: `make bench`, or `.venv/bin/python bench/bench_planner.py [--seconds 10] [-
    the extra travel when both plans score the same on the first two; the target is, on every trip, a
    plan that scores at least as much with a gap of at most 2%, in under 200 ms. OR-Tools is a
    development extra (``pip install ortools``); without it this part is skipped. ``--reuse`` keeps its
-   results in ``bench/results/`` and reuses them, for wider runs (``--instances 40 --seeds 3``). OR-Tools stops on a
-   clock, so on a loaded machine its plans get worse; ours do not (a fixed amount of work), but our
-   times grow.
+   results in ``bench/results/`` and reuses them, for wider runs (``--instances 40 --seeds 3``).
+   OR-Tools stops on a clock, so on a loaded machine its plans get worse; ours do not (a fixed amount
+   of work), but our times grow.
 
 The instances look like Lishi District: stops spread over 30 x 30 km, 40 km/h on winding roads, days
 from 07:30 to 19:30, attractions opening between 09:00 and 10:00. With at most 90 minutes between two
