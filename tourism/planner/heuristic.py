@@ -169,31 +169,12 @@ class Search:
                 return earlier * DAY_SPAN + latest[earlier]
         return -1
 
-    def _later(self, node: int, day: int, travel: int) -> int:
-        """The moment (``day * DAY_SPAN + start``) of the visit of ``node`` on the first day after ``day``
-        it fits, leaving in the morning from ``travel`` minutes away; -1 when no later day fits.
-        (``Model.place`` without its same-day case, which the callers inline.)"""
-        opens, closes, day_start = self.earliest[node], self.latest_day[node], self.day_start
-        for later in range(day + 1, self.day_count):
-            start = day_start[later] + travel
-            if opens[later] > start:
-                start = opens[later]
-            if start <= closes[later]:
-                return later * DAY_SPAN + start
-        return -1
-
     def _fits(self, a: int, middle: list[int], b: int, run: tuple[int, int, int] = (0, 0, 0)) -> bool:
         """Whether ``path[:a] + middle + path[b:]`` fits the trip: ``middle`` is timed from ``a - 1``, then
         the stop at ``b`` must start by its latest start. ``run`` says that ``middle[first:first + length]``
         is ``path[old:old + length]``: once a stop of it is timed as in the current plan, so is the rest
         of the run, which is skipped."""
-        path, minutes, visit, earliest, latest_day = (
-            self.path,
-            self.minutes,
-            self.visit,
-            self.earliest,
-            self.latest_day,
-        )
+        model, path, minutes, visit = self.model, self.path, self.minutes, self.visit
         days, ends = self.days, self.ends
         here, day, time = path[a - 1], days[a - 1], ends[a - 1]
         first, old, length = run
@@ -202,17 +183,11 @@ class Search:
         while x < size:
             node = middle[x]
             work += 1
-            arrival = time + minutes[here][node]
-            start = earliest[node][day]
-            if arrival > start:
-                start = arrival
-            if start > latest_day[node][day]:
-                placed = self._later(node, day, minutes[here][node])
-                if placed < 0:
-                    self.work += work
-                    return False
-                day, start = placed // DAY_SPAN, placed % DAY_SPAN
-            time, here = start + visit[node], node
+            moment = model.start(node, day, time, minutes[here][node])
+            if moment < 0:
+                self.work += work
+                return False
+            day, time, here = moment // DAY_SPAN, moment % DAY_SPAN + visit[node], node
             y = x - first
             if 0 <= y < length - 1 and ends[old + y] == time and days[old + y] == day:
                 x = first + length - 1
@@ -220,18 +195,9 @@ class Search:
             x += 1
         self.work += work
         if b == len(path) - 1:
-            return self.model.finish(here, day, time) is not None
-        node = path[b]
-        arrival = time + minutes[here][node]
-        start = earliest[node][day]
-        if arrival > start:
-            start = arrival
-        if start > latest_day[node][day]:
-            placed = self._later(node, day, minutes[here][node])
-            if placed < 0:
-                return False
-            day, start = placed // DAY_SPAN, placed % DAY_SPAN
-        return day * DAY_SPAN + start <= self.latest[b]
+            return model.finish(here, day, time) is not None
+        moment = model.start(path[b], day, time, minutes[here][path[b]])
+        return 0 <= moment <= self.latest[b]
 
     def _apply(self, a: int, middle: list[int], b: int) -> None:
         """Make ``path[:a] + middle + path[b:]`` the plan (it fits). Marks the stops whose neighbours
@@ -250,7 +216,7 @@ class Search:
                 dirty.add(path[k])
                 dirty.add(path[k + 1])
         days, ends, latest = self.days, self.ends, self.latest
-        minutes, earliest, latest_day, visit = self.minutes, self.earliest, self.latest_day, self.visit
+        model, minutes, visit = self.model, self.minutes, self.visit
         here, day, time = path[a - 1], days[a - 1], ends[a - 1]
         new_days: list[int] = []
         new_ends: list[int] = []
@@ -259,14 +225,8 @@ class Search:
         for j in range(a, last):
             node = path[j]
             work += 1
-            arrival = time + minutes[here][node]
-            start = earliest[node][day]
-            if arrival > start:
-                start = arrival
-            if start > latest_day[node][day]:
-                placed = self._later(node, day, minutes[here][node])  # >= 0: the plan fits
-                day, start = placed // DAY_SPAN, placed % DAY_SPAN
-            time = start + visit[node]
+            moment = model.start(node, day, time, minutes[here][node])  # >= 0: the plan fits
+            day, time = moment // DAY_SPAN, moment % DAY_SPAN + visit[node]
             if j >= tail and ends[j - shift] == time and days[j - shift] == day:
                 days[a : j - shift] = new_days
                 ends[a : j - shift] = new_ends

@@ -103,20 +103,33 @@ class Model:
             self.earliest.append(earliest)
             self.latest.append(latest)
 
+    def start(self, node: int, day: int, time: int, travel: int) -> int:
+        """The earliest moment (``day * DAY_SPAN + minute``) a visit of ``node`` can start, leaving on
+        ``day`` at ``time`` from ``travel`` minutes away: that day if it still fits, else from the
+        morning of the first later day it fits; -1 when none does."""
+        earliest, latest = self.earliest[node], self.latest[node]
+        start = time + travel
+        if earliest[day] > start:
+            start = earliest[day]
+        if start <= latest[day]:
+            return day * DAY_SPAN + start
+        for later in range(day + 1, self.day_count):
+            start = self.day_start[later] + travel
+            if earliest[later] > start:
+                start = earliest[later]
+            if start <= latest[later]:
+                return later * DAY_SPAN + start
+        return -1
+
     def place(self, here: int, day: int, time: int, node: int) -> tuple[int, int, int] | None:
         """Leaving ``here`` on ``day`` at ``time``: the (day, arrival, start) of the visit of ``node``."""
         travel = self.minutes[here][node]
-        earliest, latest = self.earliest[node], self.latest[node]
-        arrival = time + travel
-        start = earliest[day] if earliest[day] > arrival else arrival
-        if start <= latest[day]:
-            return day, arrival, start
-        for later in range(day + 1, self.day_count):
-            arrival = self.day_start[later] + travel
-            start = earliest[later] if earliest[later] > arrival else arrival
-            if start <= latest[later]:
-                return later, arrival, start
-        return None
+        moment = self.start(node, day, time, travel)
+        if moment < 0:
+            return None
+        visit_day = moment // DAY_SPAN
+        arrival = time + travel if visit_day == day else self.day_start[visit_day] + travel
+        return visit_day, arrival, moment % DAY_SPAN
 
     def finish(self, here: int, day: int, time: int) -> Finish | None:
         """The trip's end: back to the start point when asked, else right after the last visit."""
