@@ -38,6 +38,15 @@ def best_by_brute_force(problem: Problem) -> tuple[int, int, int]:
     return best
 
 
+def filled_search(rng: random.Random, stops: int, days: int, *, returns: bool):
+    """A heuristic search over a random trip with every stop that fits inserted."""
+    model = Model(random_problem(rng, stops, days, returns=returns))
+    nodes = list(range(1, model.n + 1))
+    search = Search(model, nodes, ranked(model, nodes), rng)
+    search.fill(nodes)
+    return model, search
+
+
 def key(problem: Problem, solution) -> tuple[int, int, int]:
     musts = sum(1 for visit in solution.visits if problem.stops[visit.stop].must)
     return (-musts, -len(solution.visits), solution.travel)
@@ -202,11 +211,8 @@ def test_the_quick_fit_check_agrees_with_a_full_timetable(seed):
     """The heuristic judges a move from the latest start of the stop after it; replaying the whole new
     plan must always give the same answer."""
     rng = random.Random(300 + seed)
-    problem = random_problem(rng, 12, 3, returns=seed % 2 == 1)
-    model = Model(problem)
-    nodes = list(range(1, model.n + 1))
-    search = Search(model, nodes, ranked(model, nodes), rng)
-    search.fill(nodes)
+    model, search = filled_search(rng, 12, 3, returns=seed % 2 == 1)
+    nodes = search.candidates
     for _ in range(300):
         a = rng.randint(1, len(search.path) - 1)
         b = rng.randint(a, len(search.path) - 1)
@@ -223,11 +229,7 @@ def test_moving_stretches_keeps_the_plan_and_its_fit_checks_exact(seed):
     only as far as they change: after many moves the plan's times must still be those of a full
     timetable, and the quick fit check must still agree with one."""
     rng = random.Random(500 + seed)
-    problem = random_problem(rng, 16, 4, returns=seed % 2 == 1)
-    model = Model(problem)
-    nodes = list(range(1, model.n + 1))
-    search = Search(model, nodes, ranked(model, nodes), rng)
-    search.fill(nodes)
+    model, search = filled_search(rng, 16, 4, returns=seed % 2 == 1)
     moved = 0
     for _ in range(400):
         last = len(search.path) - 1
