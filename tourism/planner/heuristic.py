@@ -65,9 +65,40 @@ THRESHOLD: Final = 0.02
 """A round may make the travel this much longer at first; the allowance shrinks to nothing."""
 
 
+
+class Draws:
+    """The search's random choices, drawn exactly as ``random.Random``'s own methods draw them from its
+    bits. Those methods are Python code, which the compiled search would otherwise hand to the
+    interpreter on every round."""
+
+    def __init__(self, source: random.Random) -> None:
+        self.random = source.random
+        self._bits = source.getrandbits
+
+    def below(self, n: int) -> int:
+        """A number in ``range(n)``, ``n > 0``: ``randrange(n)``."""
+        k = n.bit_length()
+        r = self._bits(k)
+        while r >= n:
+            r = self._bits(k)
+        return r
+
+    def between(self, low: int, high: int) -> int:
+        """``randint(low, high)``."""
+        return low + self.below(high - low + 1)
+
+    def uniform(self, low: float, high: float) -> float:
+        return low + (high - low) * self.random()
+
+    def shuffle(self, items: list[int]) -> None:
+        for i in range(len(items) - 1, 0, -1):
+            j = self.below(i + 1)
+            items[i], items[j] = items[j], items[i]
+
+
 class Search:
     def __init__(
-        self, model: Model, candidates: list[int], ranked: dict[int, list[int]], rng: random.Random
+        self, model: Model, candidates: list[int], ranked: dict[int, list[int]], rng: Draws
     ) -> None:
         self.model = model
         self.candidates = candidates
@@ -103,17 +134,18 @@ class Search:
         make a plan longer when the travel times break the triangle inequality (rounding, real roads)."""
         model = self.model
         self.work += 4 * len(self.path)
+        minutes, visit, end_departure = self.minutes, self.visit, self.end_departure
         path, days, ends = [0], [0], [model.day_start[0]]
-        day, time = 0, model.day_start[0]
+        here, day, time = 0, 0, model.day_start[0]
         for node in self.path[1:-1]:
-            placed = model.place(path[-1], day, time, node)
-            if placed is None:
+            moment = model.start(node, day, time, minutes[here][node])
+            if moment < 0:
                 continue
-            day, time = placed[0], placed[2] + model.visit[node]
+            day, time, here = moment // DAY_SPAN, moment % DAY_SPAN + visit[node], node
             path.append(node)
             days.append(day)
             ends.append(time)
-        while model.finish(path[-1], day, time) is None:
+        while day * DAY_SPAN + time > end_departure[path[-1]]:
             path.pop()
             days.pop()
             ends.pop()
@@ -142,7 +174,7 @@ class Search:
         else:
             if late_after < 0:
                 return -1
-            day, minute = divmod(late_after, DAY_SPAN)
+            day, minute = late_after // DAY_SPAN, late_after % DAY_SPAN
             travel = self.minutes[here][after]
             if minute - travel >= self.day_start[day]:
                 departure = late_after - travel
@@ -157,7 +189,7 @@ class Search:
                         break
         if departure < 0:
             return -1
-        day, minute = divmod(departure, DAY_SPAN)
+        day, minute = departure // DAY_SPAN, departure % DAY_SPAN
         latest = self.latest_day[here]
         start = minute - self.visit[here]
         if latest[day] < start:
@@ -195,7 +227,7 @@ class Search:
             x += 1
         self.work += work
         if b == len(path) - 1:
-            return model.finish(here, day, time) is not None
+            return day * DAY_SPAN + time <= self.end_departure[here]
         moment = model.start(path[b], day, time, minutes[here][path[b]])
         return 0 <= moment <= self.latest[b]
 
@@ -203,17 +235,19 @@ class Search:
         """Make ``path[:a] + middle + path[b:]`` the plan (it fits). Marks the stops whose neighbours
         changed, retimes forwards until the timetable is the old one again, and recomputes latest starts
         backwards until they are the old ones again."""
-        path, dirty = self.path, self.dirty
+        path, dirty, pos = self.path, self.dirty, self.pos
         old_end = len(path) - 1
         removed = path[a:b]
-        old_next = {path[k]: path[k + 1] for k in range(a - 1, b)}
+        old = path[a - 1 : b + 1]
         path[a:b] = middle
         size = len(middle)
         shift = size - (b - a)
         tail = a + size
         for k in range(a - 1, tail):
-            if old_next.get(path[k]) != path[k + 1]:
-                dirty.add(path[k])
+            node = path[k]
+            was = pos[node] - a + 2  # where the node after it was in ``old``, while ``pos`` is the old one
+            if not 1 <= was <= b - a + 1 or old[was] != path[k + 1]:
+                dirty.add(node)
                 dirty.add(path[k + 1])
         days, ends, latest = self.days, self.ends, self.latest
         model, minutes, visit = self.model, self.minutes, self.visit
@@ -249,7 +283,6 @@ class Search:
             if late == latest[k]:
                 break
             latest[k] = late
-        pos = self.pos
         for node in removed:
             pos[node] = -1
         for k in range(a, len(path) if shift else tail):
@@ -310,20 +343,20 @@ class Search:
         visited soonest, weighing travel, waiting and how soon the stop closes; with ``choices`` above
         one, pick at random among that many best."""
         model, rng = self.model, self.rng
-        place, visit, minutes = model.place, model.visit, model.minutes
+        visit, minutes, latest = model.visit, model.minutes, model.latest
         here, day, time = 0, 0, model.day_start[0]
         left = set(self.candidates)
         path = [0]
         while left:
             scored = []
             for node in left:
-                placed = place(here, day, time, node)
-                if placed is None:
-                    continue
-                new_day, _arrival, start = placed
                 travel = minutes[here][node]
+                moment = model.start(node, day, time, travel)
+                if moment < 0:
+                    continue
+                new_day, start = moment // DAY_SPAN, moment % DAY_SPAN
                 waiting = start - time - travel
-                closes = model.latest[node][new_day] - start
+                closes = latest[node][new_day] - start
                 scored.append(
                     (new_day, travel + wait_weight * waiting + urgency_weight * closes, node, start)
                 )
@@ -332,7 +365,7 @@ class Search:
             if choices > 1:
                 best = heapq.nsmallest(choices, scored)
                 best = [option for option in best if option[0] == best[0][0]]
-                day, _score, node, start = best[rng.randrange(len(best))]
+                day, _score, node, start = best[rng.below(len(best))]
             else:
                 day, _score, node, start = min(scored)
             time = start + visit[node]
@@ -597,8 +630,8 @@ class Search:
             hi = k
             while hi < last and days[hi + 1] == day:
                 hi += 1
-            length = rng.randint(1, min(hi - lo + 1, STRING_MAX, count - len(removed)))
-            first = rng.randint(max(lo, k - length + 1), min(k, hi - length + 1))
+            length = rng.between(1, min(hi - lo + 1, STRING_MAX, count - len(removed)))
+            first = rng.between(max(lo, k - length + 1), min(k, hi - length + 1))
             removed.update(path[first : first + length])
             done.add(day)
         return removed
@@ -612,12 +645,12 @@ class Search:
         if not inside:
             return
         rng, pos = self.rng, self.pos
-        count = rng.randint(1, max(1, min(RUIN_MAX, len(inside) // 3)))
-        seed = rng.choice(inside)
+        count = rng.between(1, max(1, min(RUIN_MAX, len(inside) // 3)))
+        seed = inside[rng.below(len(inside))]
         missing = self.unvisited()
         target = None
         if missing and rng.random() < MAKE_ROOM:
-            target = rng.choice(missing)
+            target = missing[rng.below(len(missing))]
             seed = next(node for node in self.ranked[target] if pos[node] >= 0)
         r = rng.random()
         if r < STRINGS:
@@ -627,7 +660,7 @@ class Search:
             removed = {seed, *near[: count - 1]}
         else:
             k = pos[seed]
-            first = max(1, min(k - rng.randint(0, count - 1), len(self.path) - 1 - count))
+            first = max(1, min(k - rng.between(0, count - 1), len(self.path) - 1 - count))
             removed = set(self.path[first : first + count])
         self._drop(removed)
         nodes = self.unvisited()
@@ -680,7 +713,7 @@ def ranked(model: Model, candidates: list[int]) -> dict[int, list[int]]:
 
 
 def _start(
-    model: Model, candidates: list[int], order: dict[int, list[int]], rng: random.Random, index: int
+    model: Model, candidates: list[int], order: dict[int, list[int]], rng: Draws, index: int
 ) -> Search:
     """Start ``index``: a sweep (greedy for the first two, picking among ``CHOICES`` best after), the
     stops that fit inserted, then local search."""
@@ -704,7 +737,7 @@ def solve_heuristic(model: Model, candidates: list[int], *, seed: int = 0) -> li
     work, spent = WORK_PER_STOP * max(len(candidates), WORK_FLOOR), 0
     starts = []
     for index in range(STARTS):
-        search = _start(model, candidates, order, random.Random(seed * 1000 + index), index)
+        search = _start(model, candidates, order, Draws(random.Random(seed * 1000 + index)), index)
         search.work += spent
         spent = search.work
         starts.append((search.key(), index, search.path[:]))
@@ -715,7 +748,7 @@ def solve_heuristic(model: Model, candidates: list[int], *, seed: int = 0) -> li
     best_key, best_path = starts[0][0], starts[0][2]
     rank = 0
     while spent < work:
-        rng = random.Random(seed * 1000 + STARTS + rank)
+        rng = Draws(random.Random(seed * 1000 + STARTS + rank))
         if rank < len(starts):
             start_key, _index, start_path = starts[rank]
             search = Search(model, candidates, order, rng)

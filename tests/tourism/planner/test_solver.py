@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tourism.planner.heuristic import Search, ranked
+from tourism.planner.heuristic import Draws, Search, ranked
 from tourism.planner.model import Model
 from tourism.planner.solver import Problem, Reason, Stop, solve
 
@@ -42,7 +42,7 @@ def filled_search(rng: random.Random, stops: int, days: int, *, returns: bool):
     """A heuristic search over a random trip with every stop that fits inserted."""
     model = Model(random_problem(rng, stops, days, returns=returns))
     nodes = list(range(1, model.n + 1))
-    search = Search(model, nodes, ranked(model, nodes), rng)
+    search = Search(model, nodes, ranked(model, nodes), Draws(rng))
     search.fill(nodes)
     return model, search
 
