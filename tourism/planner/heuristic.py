@@ -33,8 +33,8 @@ from typing import Final
 from tourism.planner.model import CLOSED, DAY_SPAN, Model
 
 WORK_PER_STOP: Final = 24_000
-"""Steps (see ``Search.work``) for the whole search, per stop: about 0.13 s for 40 stops on one core of
-the benchmark machine with the compiled solver (``native``), about three times that from the sources."""
+"""Steps (see ``Search.work``) for the whole search, per stop: about 70 ms for a trip on one core of the
+benchmark machine with the compiled solver (``native``), about three times that from the sources."""
 WORK_FLOOR: Final = 40
 """Trips with fewer stops get the steps of this many: a small trip can be hard too."""
 STARTS: Final = 6
@@ -63,7 +63,6 @@ places to go); ``FAR_FIRST`` of them insert first the stops farthest from where 
 FAR_FIRST: Final = 0.25
 THRESHOLD: Final = 0.02
 """A round may make the travel this much longer at first; the allowance shrinks to nothing."""
-
 
 
 class Draws:
@@ -97,9 +96,7 @@ class Draws:
 
 
 class Search:
-    def __init__(
-        self, model: Model, candidates: list[int], ranked: dict[int, list[int]], rng: Draws
-    ) -> None:
+    def __init__(self, model: Model, candidates: list[int], ranked: dict[int, list[int]], rng: Draws) -> None:
         self.model = model
         self.candidates = candidates
         self.ranked = ranked

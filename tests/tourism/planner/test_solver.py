@@ -248,10 +248,30 @@ def test_moving_stretches_keeps_the_plan_and_its_fit_checks_exact(seed):
 
         assert fits == (model.timetable(changed) is not None)
         if fits:
+            before = set(itertools.pairwise(search.path))
+            search.dirty.clear()
             search._apply(a, middle, b)
             moved += 1
+            joined = set(itertools.pairwise(search.path)) - before
+            assert search.dirty == {node for pair in joined for node in pair}
             visits = model.timetable(search.path[1:-1])
             assert [(visit.day, visit.end) for visit in visits] == list(
                 zip(search.days, search.ends, strict=True)
             )[1:]
     assert moved > 20
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_draws_are_those_of_random(seed):
+    """``Draws`` replaces ``random.Random``'s methods in the search; a plan must not depend on which."""
+    ours, theirs = Draws(random.Random(seed)), random.Random(seed)
+    items = list(range(30))
+    shuffled = items[:]
+    for n in [1, 2, 3, 7, 8, 40, 1000, 2**40]:
+        assert ours.below(n) == theirs.randrange(n)
+        assert ours.between(-3, n) == theirs.randint(-3, n)
+        assert ours.uniform(0.3, 1.0) == theirs.uniform(0.3, 1.0)
+        ours.shuffle(items)
+        theirs.shuffle(shuffled)
+        assert items == shuffled
+        assert ours.random() == theirs.random()
