@@ -594,7 +594,10 @@ class Search:
         tried = -1
         while True:
             while dirty:
-                node = min(dirty)
+                node = end_node
+                for other in dirty:  # min(dirty), without a call to the generic builtin
+                    if other < node:
+                        node = other
                 dirty.discard(node)
                 if node == 0 or node == end_node or pos[node] < 0:
                     continue
