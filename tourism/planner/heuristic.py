@@ -603,8 +603,10 @@ class Search:
                     continue
                 if self._relocate(node) or self._two_opt(node) or self._swap(node):
                     dirty.add(node)
+            if self.version == tried:
+                return
             unvisited = self.unvisited()
-            if self.version == tried or not unvisited:
+            if not unvisited:
                 return
             tried = self.version
             if not (self.fill(unvisited) or self._replace()):
