@@ -109,7 +109,7 @@ class Search:
         self.minutes.append([0] * (model.n + 2))
         self.earliest, self.latest_day, self.visit = model.earliest, model.latest, model.visit
         self.day_start, self.day_count = model.day_start, model.day_count
-        self.end_departure = [_end_departure(model, node) for node in range(model.n + 1)]
+        self.last_departure = model.last_departure
         self.openness = [_openness(model, node) for node in range(model.n + 1)]
         self.path = [0, end_node]
         self.pos = [-1] * (model.n + 2)
@@ -131,7 +131,7 @@ class Search:
         make a plan longer when the travel times break the triangle inequality (rounding, real roads)."""
         model = self.model
         self.work += 4 * len(self.path)
-        minutes, visit, end_departure = self.minutes, self.visit, self.end_departure
+        minutes, visit, last_departure = self.minutes, self.visit, self.last_departure
         path, days, ends = [0], [0], [model.day_start[0]]
         here, day, time = 0, 0, model.day_start[0]
         for node in self.path[1:-1]:
@@ -142,7 +142,7 @@ class Search:
             path.append(node)
             days.append(day)
             ends.append(time)
-        while day * DAY_SPAN + time > end_departure[path[-1]]:
+        while day * DAY_SPAN + time > last_departure[path[-1]]:
             path.pop()
             days.pop()
             ends.pop()
@@ -167,7 +167,7 @@ class Search:
         """The latest start of a visit of ``here`` when ``after`` follows it and must start by the
         moment ``late_after``; -1 when there is none."""
         if after == self.end_node:
-            departure = self.end_departure[here]
+            departure = self.last_departure[here]
         else:
             if late_after < 0:
                 return -1
@@ -224,7 +224,7 @@ class Search:
             x += 1
         self.work += work
         if b == len(path) - 1:
-            return day * DAY_SPAN + time <= self.end_departure[here]
+            return day * DAY_SPAN + time <= self.last_departure[here]
         moment = model.start(path[b], day, time, minutes[here][path[b]])
         return 0 <= moment <= self.latest[b]
 
@@ -678,18 +678,6 @@ class Search:
             nodes.remove(target)
             nodes.insert(0, target)
         self.fill(nodes)
-
-
-def _end_departure(model: Model, here: int) -> int:
-    """The latest moment one may leave ``here`` as the last stop: back to the start when the trip
-    returns there."""
-    if not model.returns:
-        return (model.day_count - 1) * DAY_SPAN + DAY_SPAN - 1
-    travel = model.minutes[here][0]
-    for day in range(model.day_count - 1, -1, -1):
-        if model.day_end[day] - travel >= model.day_start[day]:
-            return day * DAY_SPAN + model.day_end[day] - travel
-    return -1
 
 
 def _openness(model: Model, node: int) -> int:

@@ -102,6 +102,9 @@ class Model:
                 latest.append(last if last >= opens else CLOSED)
             self.earliest.append(earliest)
             self.latest.append(latest)
+        self.last_departure = [self._last_departure(node) for node in range(self.n + 1)]
+        """Per node: the latest moment (``day * DAY_SPAN + minute``) one may leave it as the last stop and
+        still ``finish``; -1 when one never can."""
 
     def start(self, node: int, day: int, time: int, travel: int) -> int:
         """The earliest moment (``day * DAY_SPAN + minute``) a visit of ``node`` can start, leaving on
@@ -142,6 +145,15 @@ class Model:
             if self.day_start[later] + travel <= self.day_end[later]:
                 return Finish(later, self.day_start[later], self.day_start[later] + travel)
         return None
+
+    def _last_departure(self, here: int) -> int:
+        if not self.returns:
+            return (self.day_count - 1) * DAY_SPAN + DAY_SPAN - 1
+        travel = self.minutes[here][0]
+        for day in range(self.day_count - 1, -1, -1):
+            if self.day_end[day] - travel >= self.day_start[day]:
+                return day * DAY_SPAN + self.day_end[day] - travel
+        return -1
 
     def timetable(self, order: Sequence[int]) -> list[Visit] | None:
         """The earliest timetable of the nodes in ``order``, or None when it does not fit the trip."""
