@@ -52,7 +52,10 @@ def test_tourist_discovers_plans_books_and_cancels(phone, shot):
 
     # Book the night's first suggestion; sign up on the way.
     day_one.locator(".plan-homestay").first.get_by_role("link", name="去预订").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # The plan has a first-level heading too: wait for the homestay's page itself, or the screenshot
+    # may be taken while the page changes and leave the phone's viewport where the next tap misses.
+    expect(page).to_have_url(re.compile(r"/villages/[\w-]+/homestays/[\w-]+/\?"))
+    expect(page.get_by_role("heading", level=2, name="房型")).to_be_visible()
     shot(page, "homestay")
     page.get_by_role("link", name="查看空房并预订").first.click()
 
