@@ -5,11 +5,10 @@ Their sentences are bilingual msgids, "中文 English", like the booking core's 
 reads Chinese first with the English beside it, and the English catalogue makes an English email English
 only. Emails carry no guest document numbers and no phone number of the guest.
 
-``send_booking_email(booking)`` picks the email from the booking's state (confirmed, request received,
-rooms held for payment, cancelled, expired); callers send it after the service returned.
+``booking_email(booking)`` builds the email for the booking's state (confirmed, request received, rooms
+held for payment, cancelled, expired). Nobody sends it directly: ``bookings.notices`` queues it as a
+notification and the worker renders and sends it (``notifications``).
 """
-
-import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,8 +18,6 @@ from django.utils.translation import override
 
 from bookings.models import Booking
 from bookings.policies import free_cancellation_until
-
-logger = logging.getLogger(__name__)
 
 Status = Booking.Status
 
@@ -52,11 +49,14 @@ def _recipient(booking: Booking) -> str:
     return booking.user.email if booking.user_id is not None else ""
 
 
-def booking_email(booking: Booking, *, url: str = "") -> EmailMultiAlternatives | None:
-    """The email for the booking's state, or ``None`` when there is none or nobody to send it to.
-    ``url`` is the absolute address of the booking's page, linked from the email when given."""
-    kind = email_kind(booking)
-    recipient = _recipient(booking)
+def booking_email(
+    booking: Booking, *, url: str = "", kind: str | None = None, to: str = ""
+) -> EmailMultiAlternatives | None:
+    """The email for the booking's state (or for ``kind``), or ``None`` when there is none or nobody to
+    send it to. ``url`` is the absolute address of the booking's page, linked from the email when given;
+    ``to`` the address (default: the booking's user's)."""
+    kind = kind or email_kind(booking)
+    recipient = to or _recipient(booking)
     if kind is None or not recipient:
         return None
     homestay = booking.homestay
@@ -80,17 +80,3 @@ def booking_email(booking: Booking, *, url: str = "") -> EmailMultiAlternatives 
     message = EmailMultiAlternatives(subject, text, to=[recipient])
     message.attach_alternative(html, "text/html")
     return message
-
-
-def send_booking_email(booking: Booking, *, url: str = "") -> bool:
-    """Send the email for the booking's state. A mail server that fails is logged (with the booking's
-    reference only) and never undoes the booking: the booking's page shows the same facts."""
-    message = booking_email(booking, url=url)
-    if message is None:
-        return False
-    try:
-        message.send()
-    except OSError as error:
-        logger.warning("booking email for %s not sent: %s", booking.reference, type(error).__name__)
-        return False
-    return True

@@ -368,6 +368,7 @@ class Guest(models.Model):
         return self.name
 
 
+from bookings.activity import BookingEvent  # noqa: E402, F401
 from bookings.payments.models import HomestayPayment, LedgerEntry, Payment, Refund, WebhookEvent  # noqa: E402, F401
 from bookings.revenue.models import DividendPayout, RevenueShareRule  # noqa: E402, F401
 from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight  # noqa: E402, F401

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from bookings.activity import BookingEvent
 from bookings.clock import local_now, local_today
 from bookings.guests import mask_document_number
 from bookings.models import Booking, BookingNight, HolidayDay, RoomNight
@@ -329,3 +330,9 @@ def guests_masked(*, booking: Booking) -> list[MaskedGuest]:
         )
         for guest in booking.registered_guests.all()
     ]
+
+
+def booking_events(*, booking: Booking) -> QuerySet[BookingEvent]:
+    """The booking's activity log, oldest first (the owner's page shows all of it, the guest's page the
+    events a guest should see: ``BookingEvent.guest_visible``)."""
+    return BookingEvent.objects.filter(booking=booking).order_by("created_at", "id")

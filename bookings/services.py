@@ -33,15 +33,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import inventory
+from bookings.activity import Action, Source, event_record
 from bookings.clock import local_today
 from bookings.contacts import clean_name, validate_contact
-from bookings.errors import IllegalTransition
 from bookings.guests import GuestDetails, validate_document
 from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest
 from bookings.money import ZERO, quantize
+from bookings.notices import booking_notices_queue
 from bookings.policies import cancellation_refund
 from bookings.pricing import quote, stay_nights
 from bookings.rules import stay_validate
+from bookings.transitions import SYSTEM, transition_check
 from villages.models import RoomType
 
 Status = Booking.Status
@@ -51,27 +53,6 @@ SETTLED = (Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED)
 PAYMENT_HOLD_MINUTES = 15
 REQUEST_HOLD_HOURS = 24
 
-STATUS_WORDS = {
-    Status.HELD: ("待确认", "on hold"),
-    Status.CONFIRMED: ("已确认", "confirmed"),
-    Status.CHECKED_IN: ("已入住", "checked in"),
-    Status.COMPLETED: ("已完成", "completed"),
-    Status.CANCELLED: ("已取消", "cancelled"),
-    Status.EXPIRED: ("已过期", "expired"),
-    Status.NO_SHOW: ("未到店", "a no-show"),
-}
-ACTION_WORDS = {
-    "confirm": ("确认付款", "paid"),
-    "approve": ("同意", "approved"),
-    "decline": ("拒绝", "declined"),
-    "cancel": ("取消", "cancelled"),
-    "expire": ("做过期处理", "expired"),
-    "check_in": ("办理入住", "checked in"),
-    "check_out": ("办理退房", "checked out"),
-    "no_show": ("标记为未到店", "marked as a no-show"),
-    "register": ("登记入住人", "used to register guests"),
-}
-
 
 def payment_hold() -> timedelta:
     return timedelta(minutes=getattr(settings, "BOOKING_PAYMENT_HOLD_MINUTES", PAYMENT_HOLD_MINUTES))
@@ -79,22 +60,6 @@ def payment_hold() -> timedelta:
 
 def request_hold() -> timedelta:
     return timedelta(hours=getattr(settings, "BOOKING_REQUEST_HOLD_HOURS", REQUEST_HOLD_HOURS))
-
-
-def illegal(booking: Booking, action: str, message: str | None = None) -> IllegalTransition:
-    if message is None:
-        status_zh, status_en = STATUS_WORDS[booking.status]
-        action_zh, action_en = ACTION_WORDS[action]
-        message = _(
-            # xgettext:no-python-format
-            "预订%(status_zh)s,不能%(action_zh)s The booking is %(status_en)s and cannot be %(action_en)s"
-        ) % {
-            "status_zh": status_zh,
-            "action_zh": action_zh,
-            "status_en": status_en,
-            "action_en": action_en,
-        }
-    return IllegalTransition(message, status=booking.status, action=action)
 
 
 def new_reference() -> str:
@@ -132,12 +97,19 @@ def _paid_amount(booking: Booking) -> Decimal:
 
 def _expire(booking: Booking, now: datetime) -> bool:
     """Expire a held booking unless someone else already did: the conditional UPDATE makes two racers
-    release its rooms once, whichever database."""
+    release its rooms once, whichever database. Every expiry is recorded and its guest told, whoever
+    finds it (the scheduled job, or another guest's booking of the same nights)."""
+    refund_due = booking.total if booking.is_paid else None
     done = Booking.objects.filter(pk=booking.pk, status=Status.HELD).update(
-        status=Status.EXPIRED, refund_due=booking.total if booking.is_paid else None, updated_at=now
+        status=Status.EXPIRED, refund_due=refund_due, updated_at=now
     )
     if done:
         _release_from(booking, booking.check_in)
+        booking.status, booking.refund_due = Status.EXPIRED, refund_due
+        event_record(
+            booking=booking, action=Action.EXPIRED, role=SYSTEM, source=Source.SYSTEM, from_status=Status.HELD
+        )
+        booking_notices_queue(booking, actor_role=SYSTEM)
     return bool(done)
 
 
@@ -226,9 +198,7 @@ def booking_hold(
 
 
 def _retake(booking: Booking, now: datetime, counter: str) -> None:
-    """Take an expired booking's rooms again (a late payment)."""
-    if booking.check_in < local_today():
-        raise illegal(booking, "confirm")
+    """Take an expired booking's rooms again (a late payment; ``transition_check`` saw the dates)."""
     room_type = RoomType.objects.get(pk=booking.room_type_id)
     holds_expire_stale(room_type_id=room_type.pk, start=booking.check_in, end=booking.check_out, now=now)
     nights = stay_nights(booking.check_in, booking.check_out)
@@ -242,8 +212,7 @@ def booking_confirm(*, booking: Booking) -> Booking:
     booking = lock_booking(booking)
     if booking.is_paid or (booking.payment == Booking.Payment.AT_HOMESTAY and booking.status in SETTLED):
         return booking
-    if booking.payment != Booking.Payment.ONLINE or booking.status not in (Status.HELD, Status.EXPIRED):
-        raise illegal(booking, "confirm")
+    transition_check(booking, "confirm")
     now = timezone.now()
     awaits_owner = booking.needs_approval and booking.approved_at is None
     if booking.status == Status.EXPIRED:
@@ -274,14 +243,7 @@ def booking_approve(*, booking: Booking) -> Booking:
     booking = lock_booking(booking)
     if booking.approved_at is not None or booking.status in SETTLED:
         return booking
-    if booking.status != Status.HELD:
-        raise illegal(booking, "approve")
-    if booking.awaiting_payment:
-        raise illegal(
-            booking,
-            "approve",
-            _("客人尚未付款,付款后才能同意 The guest has not paid yet; approve after the payment arrives"),
-        )
+    transition_check(booking, "approve")
     now = timezone.now()
     inventory.move(
         room_type_id=booking.room_type_id,
@@ -312,8 +274,7 @@ def booking_decline(*, booking: Booking, reason: str = "") -> Booking:
     booking = lock_booking(booking)
     if booking.status == Status.CANCELLED:
         return booking
-    if booking.status != Status.HELD:
-        raise illegal(booking, "decline")
+    transition_check(booking, "decline")
     _cancel(booking, by=Party.OWNER, reason=reason, refund=_paid_amount(booking))
     return booking
 
@@ -331,15 +292,8 @@ def booking_cancel(*, booking: Booking, by: str, reason: str = "") -> Booking:
     booking = lock_booking(booking)
     if booking.status == Status.CANCELLED:
         return booking
-    if booking.status not in (Status.HELD, Status.CONFIRMED):
-        raise illegal(booking, "cancel")
+    transition_check(booking, "cancel")
     today = local_today()
-    if booking.check_in < today:
-        raise illegal(
-            booking,
-            "cancel",
-            _("入住日期已过,不能取消 The arrival day has passed; the booking cannot be cancelled"),
-        )
     _cancel(booking, by=by, reason=reason, refund=cancellation_refund(booking=booking, by=by, today=today))
     return booking
 
@@ -350,11 +304,8 @@ def booking_expire(*, booking: Booking) -> Booking:
     booking = lock_booking(booking)
     if booking.status == Status.EXPIRED:
         return booking
-    if booking.status != Status.HELD:
-        raise illegal(booking, "expire")
+    transition_check(booking, "expire")
     now = timezone.now()
-    if booking.hold_expires_at > now:
-        raise illegal(booking, "expire", _("保留时间未到 The hold has not expired yet"))
     _expire(booking, now)
     booking.refresh_from_db()
     return booking
@@ -380,13 +331,7 @@ def booking_check_in(*, booking: Booking) -> Booking:
     booking = lock_booking(booking)
     if booking.status == Status.CHECKED_IN:
         return booking
-    if booking.status != Status.CONFIRMED:
-        raise illegal(booking, "check_in")
-    today = local_today()
-    if today < booking.check_in:
-        raise illegal(booking, "check_in", _("还没到入住日期 It is not the arrival day yet"))
-    if today >= booking.check_out:
-        raise illegal(booking, "check_in", _("退房日期已过 The stay is already over"))
+    transition_check(booking, "check_in")
     booking.status = Status.CHECKED_IN
     booking.checked_in_at = timezone.now()
     booking.save()
@@ -399,8 +344,7 @@ def booking_check_out(*, booking: Booking) -> Booking:
     booking = lock_booking(booking)
     if booking.status == Status.COMPLETED:
         return booking
-    if booking.status != Status.CHECKED_IN:
-        raise illegal(booking, "check_out")
+    transition_check(booking, "check_out")
     _release_from(booking, local_today())
     booking.status = Status.COMPLETED
     booking.completed_at = timezone.now()
@@ -415,16 +359,8 @@ def booking_mark_no_show(*, booking: Booking) -> Booking:
     booking = lock_booking(booking)
     if booking.status == Status.NO_SHOW:
         return booking
-    if booking.status != Status.CONFIRMED:
-        raise illegal(booking, "no_show")
-    today = local_today()
-    if today <= booking.check_in:
-        raise illegal(
-            booking,
-            "no_show",
-            _("入住日次日起才能标记未到店 A no-show can be marked from the day after arrival"),
-        )
-    _release_from(booking, today)
+    transition_check(booking, "no_show")
+    _release_from(booking, local_today())
     booking.status = Status.NO_SHOW
     booking.refund_due = ZERO
     booking.save()
@@ -479,8 +415,7 @@ def guests_register(
     registration of the booking. The first guest is the lead unless one is marked. ``by`` is the user
     (the owner) who registers them; checking that they may is the caller's job."""
     booking = lock_booking(booking)
-    if booking.status not in (Status.CONFIRMED, Status.CHECKED_IN):
-        raise illegal(booking, "register")
+    transition_check(booking, "register")
     rows = _validated_guests(booking, guests)
     for row in rows:
         row.registered_by = by

@@ -1,8 +1,9 @@
 """The tourist's booking pages: search stays, book a room type, my bookings, one booking, cancelling it.
 
-Each view parses a form, calls a selector or a service of the booking core and renders; the core's
-bilingual errors are shown on the page: 400 for bad input, 409 when the rooms or the booking's state say
-no. Emails go out after the service has returned (and its transaction committed).
+Each view parses a form, calls a selector or a use case of the booking core (``bookings.usecases``) and
+renders; the core's bilingual errors are shown on the page: 400 for bad input, 409 when the rooms or the
+booking's state say no. The use case records the change and queues the guest's and the owner's
+notifications, which the task worker sends after the transaction committed.
 
 The ways of paying offered are the homestay's enabled payment providers (``booking_payments_for``):
 paying at the homestay, and online (Stripe Checkout) when it is configured. A booking awaiting online
@@ -11,11 +12,9 @@ provider that took the money right away (``refund_for_cancellation``, safe to re
 ``expire_holds`` job retries what could not be sent).
 
 Submitting the booking form twice (a double tap, a reload after a slow answer, the back button) never
-makes a second booking silently: the view takes a lock on the user's row, then looks for a booking of the
-same user, room type, dates, party and lead guest made in the last ``DUPLICATE_WINDOW``, and if there is
-one shows it instead of booking again. The lock makes two simultaneous submissions take turns, so the
-second one finds the first one's booking. A guest who really wants a second, identical booking within
-those minutes books more rooms in one booking or names another lead guest.
+makes a second booking silently: ``usecases.booking_place`` answers the booking of the same user, room
+type, dates, party and lead guest made moments ago, and the page shows it instead of booking again (the
+API gets the same guard).
 
 Each submission of the booking form counts as one booking attempt of the user, in the same count as
 ``POST /api/bookings`` (``bookings.ratelimit``): past the limit the page answers 429 with the error above
@@ -26,31 +25,28 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from bookings import selectors
+from bookings import selectors, usecases
+from bookings.activity import Source
 from bookings.clock import local_today
-from bookings.emails import send_booking_email
 from bookings.errors import IllegalTransition, NightsUnavailable
 from bookings.forms import CancelForm, GuestForm, SearchForm, StayForm, query_with_defaults
 from bookings.models import Booking
 from bookings.payments.base import booking_payments_for
-from bookings.payments.services import refund_for_cancellation
 from bookings.policies import cancellation_refund, free_cancellation_until
 from bookings.pricing import Quote, quote
 from bookings.ratelimit import booking_attempt_wait
 from bookings.rules import stay_validate
-from bookings.services import booking_cancel, booking_hold, lock_booking, request_hold
+from bookings.services import request_hold
+from bookings.transitions import GUEST
 from villages.models import RoomType, Theme, Village
 
 Status = Booking.Status
@@ -143,43 +139,18 @@ def _offer(room_type: RoomType, stay: dict) -> Offer:
     )
 
 
-def _recent_duplicate(user, room_type: RoomType, stay: dict, details: dict) -> Booking | None:
-    return (
-        Booking.objects.filter(
-            user=user,
-            room_type=room_type,
-            lead_guest_name=details["lead_guest_name"],
-            lead_guest_phone=details["lead_guest_phone"],
-            status__in=(Status.HELD, Status.CONFIRMED),
-            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
-            **stay,
-        )
-        .order_by("-created_at")
-        .first()
-    )
-
-
 def _place_booking(
     request: HttpRequest, room_type: RoomType, stay: dict, details: dict
 ) -> tuple[Booking, bool]:
     """The new booking, or the same one made moments ago (``True``): see the module's docstring."""
-    with transaction.atomic():
-        get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=request.user.pk)
-        duplicate = _recent_duplicate(request.user, room_type, stay, details)
-        if duplicate is not None:
-            return duplicate, True
-        booking = booking_hold(
-            room_type=room_type,
-            user=request.user,
-            language=request.LANGUAGE_CODE,
-            **stay,
-            **details,
-        )
-    return booking, False
-
-
-def _booking_url(request: HttpRequest, booking: Booking) -> str:
-    return request.build_absolute_uri(reverse("bookings:detail", kwargs={"reference": booking.reference}))
+    outcome = usecases.booking_place(
+        actor=usecases.Actor(role=GUEST, source=Source.WEB, user=request.user),
+        room_type=room_type,
+        language=request.LANGUAGE_CODE,
+        **stay,
+        **details,
+    )
+    return outcome.booking, not outcome.changed
 
 
 def _placed_message(booking: Booking) -> str:
@@ -258,7 +229,6 @@ def book(request: HttpRequest, room_type_id: int) -> HttpResponse:
         )
     else:
         messages.success(request, _placed_message(booking))
-        send_booking_email(booking, url=_booking_url(request, booking))
     return redirect("bookings:detail", reference=booking.reference)
 
 
@@ -353,6 +323,7 @@ def _booking_context(booking: Booking) -> dict:
         ),
         "can_cancel": _cancellable(listed, today),
         "refunds": list(booking.refunds.order_by("id")) if booking.refund_due else [],
+        "events": [event for event in selectors.booking_events(booking=booking) if event.guest_visible],
         "today": today,
     }
 
@@ -365,14 +336,6 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "bookings/detail.html",
         {**_booking_context(booking), "guests": selectors.guests_masked(booking=booking)},
     )
-
-
-def _cancel(booking: Booking, reason: str) -> tuple[Booking, bool]:
-    """Cancel as the guest; ``True`` when it was already cancelled. The booking's lock makes two
-    simultaneous cancellations take turns, so only one of them is told it cancelled."""
-    with transaction.atomic():
-        already = lock_booking(booking).status == Status.CANCELLED
-        return booking_cancel(booking=booking, by=Booking.Party.GUEST, reason=reason), already
 
 
 @login_required
@@ -393,11 +356,15 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
             request, "bookings/cancel.html", context, status=200 if request.method == "GET" else 400
         )
     try:
-        cancelled, already = _cancel(booking, form.cleaned_data["reason"])
+        outcome = usecases.booking_cancel(
+            booking=booking,
+            actor=usecases.Actor(role=GUEST, source=Source.WEB, user=request.user),
+            reason=form.cleaned_data["reason"],
+        )
     except IllegalTransition as error:
         return render(request, "bookings/cancel.html", {**context, "refused": error.message}, status=409)
-    refund_for_cancellation(booking=cancelled)
-    if already:
+    cancelled = outcome.booking
+    if not outcome.changed:
         messages.info(request, _("该预订已取消，无需再次取消。"))
     else:
         messages.success(
@@ -405,5 +372,4 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
             _("预订 %(reference)s 已取消，应退款 %(refund)s 元。")
             % {"reference": cancelled.reference, "refund": cancelled.refund_due},
         )
-        send_booking_email(cancelled, url=_booking_url(request, cancelled))
     return redirect("bookings:detail", reference=cancelled.reference)

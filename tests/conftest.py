@@ -26,6 +26,14 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks (notifications, calendar sync) run as soon as they are queued, in the test's thread; a
+    notification is queued when the transaction commits (``django_capture_on_commit_callbacks`` in
+    tests that do not commit)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def stripe_api(monkeypatch, settings):
     """Online payment on: Stripe test keys, and the fake Stripe API (real client library, fake HTTP) in

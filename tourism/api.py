@@ -1,6 +1,7 @@
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 
+from bookings.api import errors as booking_errors
 from bookings.api import router as bookings_router
 from tourism.api_accounts import router as accounts_router
 from tourism.api_planner import router as planner_router
@@ -20,3 +21,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", bookings_router)
 api.add_router("/", planner_router)
 api.add_exception_handler(AuthenticationError, unauthorized)
+booking_errors.install(api)

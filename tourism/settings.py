@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.headless",
     "villages",
+    "notifications",
     "bookings",
     "tourism",
     "django_tasks_db",
@@ -246,6 +247,10 @@ LOGGING = {
 }
 
 SITE_NAME = _("离石乡村旅游")
+# The site's public address, for links in notifications the task worker sends (no request there).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Notifications (notifications/): channel -> backend. E-mail now; SMS and WeChat messages plug in here.
+NOTIFICATION_CHANNELS = {"email": "notifications.channels.EmailChannel"}
 
 # Bookings: how long unpaid and unanswered bookings hold their nights.
 BOOKING_PAYMENT_HOLD_MINUTES = int(os.environ.get("BOOKING_PAYMENT_HOLD_MINUTES", "15"))

@@ -1,4 +1,7 @@
-"""The endpoints: check who asks, call one selector or service, map the engine's refusals to HTTP.
+"""The endpoints: check who asks, call one selector or use case (``bookings.usecases``, the same ones the
+pages and the owner console call), answer. The engine's refusals become HTTP answers in one place,
+``bookings.api.errors`` (ninja exception handlers): 409 for the state of things, 422 for bad input, 503
+when a payment provider cannot be reached.
 
 Engine messages are bilingual ("中文 English") only in Chinese (the English catalogue translates them to
 English alone), so the engine is called with Chinese active: the API answers in both languages whatever
@@ -16,6 +19,8 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from bookings import usecases
+from bookings.activity import Source
 from bookings.api.schemas import (
     AvailabilityOut,
     AvailabilityQuery,
@@ -28,15 +33,15 @@ from bookings.api.schemas import (
     Problem,
     Reference,
 )
-from bookings.errors import IllegalTransition, NightsUnavailable
+from bookings.errors import IllegalTransition
 from bookings.models import Booking
 from bookings.payments.base import booking_payments_for
-from bookings.payments.services import PaymentUnavailable, payment_start, refund_for_cancellation
+from bookings.payments.services import PaymentUnavailable, payment_start
 from bookings.payments.views import return_url
 from bookings.pricing import MAX_QUOTED_NIGHTS
 from bookings.ratelimit import booking_attempt_wait
 from bookings.selectors import booking_detail, bookings_for_user, homestays_available
-from bookings.services import booking_cancel, booking_hold
+from bookings.transitions import GUEST
 from villages.api.auth import SIGNED_IN
 from villages.api.endpoints import PAGINATION_RULE, CataloguePagination
 from villages.api.fields import ErrorOut, ValidationErrorOut
@@ -64,10 +69,6 @@ def _in_chinese():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _problem(error: ValidationError) -> dict[str, str]:
-    return {"detail": error.messages[0], "code": getattr(error, "code", None) or "invalid"}
-
-
 def _check_stay_length(check_in: date, check_out: date) -> None:
     """Refuse an absurd stay before the engine lists its nights: 0001-01-01 to 9999-12-31 would be 3.6
     million dates, seconds of work for one request."""
@@ -78,8 +79,8 @@ def _check_stay_length(check_in: date, check_out: date) -> None:
         )
 
 
-def _refused(error: IllegalTransition) -> Status:
-    return Status(409, {"detail": error.message, "code": error.code, "status": error.status})
+def _actor(request: HttpRequest) -> usecases.Actor:
+    return usecases.Actor(role=GUEST, source=Source.API, user=request.auth)
 
 
 def _my_booking(request: HttpRequest, reference: str) -> Booking:
@@ -104,21 +105,18 @@ def _my_booking(request: HttpRequest, reference: str) -> Booking:
 )
 def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     with _in_chinese():
-        try:
-            _check_stay_length(query.check_in, query.check_out)
-            results = homestays_available(
-                check_in=query.check_in,
-                check_out=query.check_out,
-                guests=query.guests,
-                rooms=query.rooms,
-                village=query.village,
-                theme=query.theme,
-                max_price=query.max_price,
-                sort=query.sort,
-                limit=query.offset + query.limit + 1,
-            )
-        except ValidationError as error:
-            return Status(422, _problem(error))
+        _check_stay_length(query.check_in, query.check_out)
+        results = homestays_available(
+            check_in=query.check_in,
+            check_out=query.check_out,
+            guests=query.guests,
+            rooms=query.rooms,
+            village=query.village,
+            theme=query.theme,
+            max_price=query.max_price,
+            sort=query.sort,
+            limit=query.offset + query.limit + 1,
+        )
     page = results[query.offset : query.offset + query.limit]
     return {
         "check_in": query.check_in,
@@ -135,6 +133,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     "/bookings",
     auth=SIGNED_IN,
     response={
+        200: BookingOut,
         201: BookingOut,
         **MALFORMED_BODY,
         **SIGNED_IN_ERRORS,
@@ -145,7 +144,9 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     summary="预订 Book a room type",
     description="Send the X-Session-Token header, or the session cookie and the X-CSRFToken header. "
     "201: the booking, held for payment (online) or for the owner's approval (on-request homestays), or "
-    "confirmed at once (instant book, paid at the homestay). 409 `nights_unavailable`: some night is "
+    "confirmed at once (instant book, paid at the homestay). 200: you booked the same stay (room type, "
+    "dates, party, lead guest) in the last 10 minutes: this is that booking, nothing new was booked (a "
+    "retry without an Idempotency-Key never books twice). 409 `nights_unavailable`: some night is "
     "full, `nights` lists them. 422 `{detail, code}`: the booking rules refuse it (codes `past`, "
     "`dates_order`, `too_long`, `booking_window`, `same_day_cutoff`, `min_nights`, `max_nights`, `guests`, "
     "`rooms`, `capacity`, `inactive`, `name`, `phone`, `room_type_not_found` for an unknown "
@@ -169,25 +170,20 @@ def booking_create(request: HttpRequest, payload: BookingIn, response: HttpRespo
             return Status(422, {"detail": ROOM_TYPE_NOT_FOUND, "code": "room_type_not_found"})
         if payload.payment not in booking_payments_for(homestay=room_type.homestay):
             return Status(422, {"detail": PAYMENT_NOT_OFFERED, "code": PaymentUnavailable.code})
-        try:
-            _check_stay_length(payload.check_in, payload.check_out)
-            booking = booking_hold(
-                room_type=room_type,
-                check_in=payload.check_in,
-                check_out=payload.check_out,
-                guests=payload.guests,
-                rooms=payload.rooms,
-                user=request.auth,
-                lead_guest_name=payload.lead_guest_name,
-                lead_guest_phone=payload.lead_guest_phone,
-                payment=payload.payment,
-                language=language,
-            )
-        except NightsUnavailable as error:
-            return Status(409, {"detail": error.message, "code": error.code, "nights": error.nights})
-        except ValidationError as error:
-            return Status(422, _problem(error))
-    return Status(201, booking_detail(reference=booking.reference))
+        _check_stay_length(payload.check_in, payload.check_out)
+        outcome = usecases.booking_place(
+            actor=_actor(request),
+            room_type=room_type,
+            check_in=payload.check_in,
+            check_out=payload.check_out,
+            guests=payload.guests,
+            rooms=payload.rooms,
+            lead_guest_name=payload.lead_guest_name,
+            lead_guest_phone=payload.lead_guest_phone,
+            payment=payload.payment,
+            language=language,
+        )
+    return Status(201 if outcome.changed else 200, booking_detail(reference=outcome.booking.reference))
 
 
 @router.get(
@@ -234,11 +230,7 @@ def booking_get(request: HttpRequest, reference: Reference):
 def booking_cancel_mine(request: HttpRequest, reference: Reference):
     booking = _my_booking(request, reference)
     with _in_chinese():
-        try:
-            cancelled = booking_cancel(booking=booking, by=Booking.Party.GUEST)
-        except IllegalTransition as error:
-            return _refused(error)
-        refund_for_cancellation(booking=cancelled)
+        usecases.booking_cancel(booking=booking, actor=_actor(request))
     return booking_detail(reference=booking.reference)
 
 
@@ -268,14 +260,9 @@ def booking_pay(request: HttpRequest, reference: Reference):
     booking = _my_booking(request, reference)
     with _in_chinese():
         if booking.payment != Booking.Payment.ONLINE:
-            return _refused(IllegalTransition(PAID_AT_HOMESTAY, status=booking.status, action="pay"))
-        try:
-            return payment_start(
-                booking=booking,
-                success_url=return_url(request, "payments:done", booking),
-                cancel_url=return_url(request, "payments:cancelled", booking),
-            )
-        except IllegalTransition as error:
-            return _refused(error)
-        except PaymentUnavailable as error:
-            return Status(503, {"detail": error.message, "code": error.code})
+            raise IllegalTransition(PAID_AT_HOMESTAY, status=booking.status, action="pay")
+        return payment_start(
+            booking=booking,
+            success_url=return_url(request, "payments:done", booking),
+            cancel_url=return_url(request, "payments:cancelled", booking),
+        )

@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Path, Schema
 
+from bookings.activity import Action
 from bookings.models import REFERENCE_LENGTH, Booking, Guest
 from bookings.payments.models import Refund
 from bookings.policies import free_cancellation_until
-from bookings.selectors import guests_masked
+from bookings.selectors import booking_events, guests_masked
+from bookings.transitions import GUEST, actions_for
 from villages.api.endpoints import MAX_ID, PageParams, SlugFilter
 from villages.api.fields import (
     LocalTime,
@@ -253,6 +255,28 @@ class PaymentStartOut(Schema):
         return utc(obj.expires_at)
 
 
+class EventOut(Schema):
+    action: str = Field(description="事件 placed, approved, declined, cancelled, expired, paid, ...")
+    label: Text
+    role: Literal["guest", "owner", "staff", "system"] = Field(description="谁 who did it")
+    from_status: Booking.Status | None
+    to_status: Booking.Status
+    note: str
+    created_at: datetime = Field(description="UTC")
+
+    @staticmethod
+    def resolve_label(obj):
+        return choice_label(Action, obj.action)
+
+    @staticmethod
+    def resolve_from_status(obj):
+        return obj.from_status or None
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return utc(obj.created_at)
+
+
 class BookingSummaryOut(Priced):
     reference: str = Field(description="预订号 booking reference, 8 characters")
     status: Booking.Status
@@ -277,10 +301,18 @@ class BookingSummaryOut(Priced):
         "booking awaits online payment and its hold is not over; null otherwise"
     )
     created_at: datetime = Field(description="UTC")
+    actions: list[Literal["pay", "cancel"]] = Field(
+        description="可执行的操作 what you may do with the booking now (from the transition table the "
+        "server enforces): `pay` (POST pay_url), `cancel` (POST .../cancel)"
+    )
 
     @staticmethod
     def resolve_status_label(obj):
         return choice_label(Booking.Status, obj.status)
+
+    @staticmethod
+    def resolve_actions(obj):
+        return actions_for(obj, role=GUEST)
 
     @staticmethod
     def resolve_awaiting(obj):
@@ -328,6 +360,7 @@ class BookingOut(BookingSummaryOut):
     cancelled_by: Booking.Party | None
     cancelled_at: datetime | None = Field(description="UTC")
     registered_guests: list[MaskedGuestOut] = Field(description="入住登记 registered at check-in, masked")
+    events: list[EventOut] = Field(description="预订动态 what happened to the booking, oldest first")
     refunds: list[RefundOut] = Field(
         description="退款 money sent back (a cancellation's refund_due, or a payment the booking could "
         "not take), oldest first, each with its status"
@@ -353,6 +386,10 @@ class BookingOut(BookingSummaryOut):
     @staticmethod
     def resolve_cancelled_at(obj):
         return utc(obj.cancelled_at)
+
+    @staticmethod
+    def resolve_events(obj):
+        return [event for event in booking_events(booking=obj) if event.guest_visible]
 
     @staticmethod
     def resolve_registered_guests(obj):

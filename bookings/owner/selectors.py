@@ -13,6 +13,7 @@ from bookings.clock import local_today
 from bookings.models import Booking, RoomNight
 from bookings.selectors import bookings_for_owner, room_type_calendar
 from bookings.sync.selectors import external_closed
+from bookings.transitions import OWNER, actions_for
 from villages.models import RoomType
 
 Status = Booking.Status
@@ -154,22 +155,6 @@ def owner_today(*, owner) -> Today:
 
 
 def booking_actions(booking: Booking) -> set[str]:
-    """What the owner can do with the booking now (the services check again when it is done)."""
-    today = local_today()
-    actions = set()
-    if booking.awaiting_approval and booking.hold_expires_at > timezone.now():
-        actions |= {"approve", "decline"}
-    if booking.status == Status.CONFIRMED:
-        if booking.check_in <= today < booking.check_out:
-            actions.add("check_in")
-        if today > booking.check_in:
-            actions.add("no_show")
-        if today <= booking.check_in:
-            actions.add("cancel")
-    if booking.status in (Status.CONFIRMED, Status.CHECKED_IN):
-        actions.add("register")
-    if booking.status == Status.CHECKED_IN:
-        actions.add("check_out")
-    if booking.payment == Booking.Payment.AT_HOMESTAY and not booking.is_paid and booking.status in PAYABLE:
-        actions.add("paid")
-    return actions
+    """What the owner can do with the booking now: exactly what the transition table, which the services
+    enforce, allows an owner (``bookings.transitions``)."""
+    return set(actions_for(booking, role=OWNER))

@@ -1,6 +1,7 @@
 """Paying at the homestay (到店付): nothing happens online. The guest pays the owner on arrival and the
 owner marks the booking paid at check-in (``payment_mark_paid_at_homestay``); a refund is cash the
-owner hands back, recorded as done."""
+owner hands back: it stays pending, and the owner is asked to hand it back, until the owner records that
+they did (``refund_cash_handed_back``); only then does the ledger post it and the guest hear of it."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -24,4 +25,4 @@ class AtHomestay(PaymentProvider):
         """Nothing is open online: the pending payment simply expires."""
 
     def refund(self, *, refund: Refund) -> RefundResult:
-        return RefundResult(provider_reference="", status=Refund.Status.SUCCEEDED)
+        return RefundResult(provider_reference=f"cash-{refund.idempotency_key}", status=Refund.Status.PENDING)

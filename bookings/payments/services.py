@@ -28,10 +28,19 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings.activity import Action, Role, Source, event_record
 from bookings.errors import BookingError, IllegalTransition, NightsUnavailable
 from bookings.ledger import ledger_record_payment, ledger_record_refund, ledger_record_refund_failed
 from bookings.models import Booking
 from bookings.money import ZERO, quantize
+from bookings.notices import (
+    OWNER_CASH_REFUND,
+    REFUND_COMPLETED,
+    REFUND_SENT,
+    booking_notices_queue,
+    payment_received_queue,
+    refund_notices_queue,
+)
 from bookings.payments.base import (
     AT_HOMESTAY,
     PaymentProvider,
@@ -199,27 +208,52 @@ def _refund_unmatched(booking: Booking, payment: Payment, reason: str, note: str
     return refund
 
 
-def _payment_apply(booking: Booking, payment: Payment) -> None:
+def _system_event(
+    booking: Booking,
+    action: str,
+    *,
+    from_status: str,
+    source: str,
+    note: str = "",
+    by: AbstractBaseUser | None = None,
+) -> None:
+    """An event of the money, recorded by the system (or by the owner who handed cash back: ``by``)."""
+    role = Role.SYSTEM if by is None else Role.OWNER
+    event_record(
+        booking=booking, action=action, role=role, source=source, from_status=from_status, note=note, actor=by
+    )
+
+
+def _payment_apply(booking: Booking, payment: Payment, source: str) -> None:
+    """Confirm the booking with the payment, record it and tell the guest and the owner; or refund the
+    money the booking cannot take (flagged for staff)."""
     if booking.is_paid:
-        _refund_unmatched(
-            booking,
-            payment,
-            Refund.Reason.DUPLICATE,
-            _("预订已由另一笔付款支付 The booking was already paid by another payment"),
-        )
+        note = _("预订已由另一笔付款支付 The booking was already paid by another payment")
+        _refund_unmatched(booking, payment, Refund.Reason.DUPLICATE, note)
+        _system_event(booking, Action.PAYMENT_FLAGGED, from_status=booking.status, source=source, note=note)
         return
     try:
-        booking_confirm(booking=booking)
+        confirmed = booking_confirm(booking=booking)
     except (NightsUnavailable, IllegalTransition) as error:
         _refund_unmatched(booking, payment, Refund.Reason.BOOKING_UNAVAILABLE, error.message)
+        _system_event(
+            booking, Action.PAYMENT_FLAGGED, from_status=booking.status, source=source, note=error.message
+        )
         return
     payment.applied = True
     payment.save(update_fields=["applied", "updated_at"])
+    _system_event(confirmed, Action.PAID, from_status=booking.status, source=source)
+    booking_notices_queue(confirmed, actor_role=Role.SYSTEM)
+    payment_received_queue(confirmed, payment_id=payment.pk, amount=payment.amount)
 
 
 @transaction.atomic
 def payment_succeeded(
-    *, payment: Payment, provider_reference: str = "", provider_payment_reference: str = ""
+    *,
+    payment: Payment,
+    provider_reference: str = "",
+    provider_payment_reference: str = "",
+    source: str = Source.WEBHOOK,
 ) -> Payment:
     """The provider says the money arrived: record it in the ledger and confirm the booking (or, when
     the booking cannot take it any more, refund it automatically and flag it). Safe to call twice."""
@@ -232,7 +266,7 @@ def payment_succeeded(
     payment.paid_at = timezone.now()
     payment.save()
     ledger_record_payment(payment=payment)
-    _payment_apply(booking, payment)
+    _payment_apply(booking, payment, source)
     revenue_record_payment(payment=payment)
     return payment
 
@@ -343,16 +377,23 @@ def refund_for_cancellation(*, booking: Booking) -> list[Refund]:
 
 
 @transaction.atomic
-def refund_status_set(*, refund: Refund, status: str, provider_reference: str = "") -> Refund:
+def refund_status_set(
+    *,
+    refund: Refund,
+    status: str,
+    provider_reference: str = "",
+    source: str = Source.WEBHOOK,
+    by: AbstractBaseUser | None = None,
+) -> Refund:
     """Record what the provider says about a refund. Statuses only move forward; the ledger gets the
     refund when it succeeds, and gets it back (flagged for staff) if it fails after succeeding."""
     lock_booking(refund.booking)
     refund = (
         Refund.objects.select_for_update(of=("self",)).select_related("payment", "booking").get(pk=refund.pk)
     )
+    previous, reached = refund.status, bool(refund.provider_reference)
     if provider_reference and not refund.provider_reference:
         refund.provider_reference = provider_reference
-    previous = refund.status
     if Refund.STATUS_RANK[status] > Refund.STATUS_RANK[previous]:
         refund.status = status
         if status == Refund.Status.SUCCEEDED:
@@ -363,7 +404,36 @@ def refund_status_set(*, refund: Refund, status: str, provider_reference: str = 
             _flag(refund, _("退款失败,需人工处理 The refund failed and needs staff"))
             logger.warning("Refund %s of booking %s failed", refund.pk, refund.booking.reference)
     refund.save()
+    _refund_told(refund, previous=previous, reached=reached, source=source, by=by)
     return refund
+
+
+def _refund_told(
+    refund: Refund, *, previous: str, reached: bool, source: str, by: AbstractBaseUser | None
+) -> None:
+    """Record and tell what happened to a refund: on its way (the provider took it; for cash, the owner
+    is asked to hand it back), completed, or failed (staff see it flagged)."""
+    booking = refund.booking
+    status = booking.status
+    if refund.status == Refund.Status.PENDING and refund.provider_reference and not reached:
+        _system_event(booking, Action.REFUND_SENT, from_status=status, source=source, note=str(refund.amount))
+        refund_notices_queue(booking, refund_id=refund.pk, amount=refund.amount, event=REFUND_SENT)
+        if refund.payment.provider == AT_HOMESTAY:
+            refund_notices_queue(booking, refund_id=refund.pk, amount=refund.amount, event=OWNER_CASH_REFUND)
+    elif refund.status != previous and refund.status == Refund.Status.SUCCEEDED:
+        _system_event(
+            booking,
+            Action.REFUND_COMPLETED,
+            from_status=status,
+            source=source,
+            note=str(refund.amount),
+            by=by,
+        )
+        refund_notices_queue(booking, refund_id=refund.pk, amount=refund.amount, event=REFUND_COMPLETED)
+    elif refund.status != previous and refund.status == Refund.Status.FAILED:
+        _system_event(
+            booking, Action.REFUND_FAILED, from_status=status, source=source, note=str(refund.amount)
+        )
 
 
 @transaction.atomic
@@ -399,7 +469,7 @@ def _refund_send_failed(*, refund: Refund, error: PaymentProviderError) -> Refun
     refund.save(update_fields=["attention_note", "updated_at"])
     if error.retryable:
         return refund
-    return refund_status_set(refund=refund, status=Refund.Status.FAILED)
+    return refund_status_set(refund=refund, status=Refund.Status.FAILED, source=Source.SYSTEM)
 
 
 def refund_send(*, refund: Refund) -> Refund:
@@ -415,7 +485,10 @@ def refund_send(*, refund: Refund) -> Refund:
         logger.warning("Refund %s not sent: %s", refund.pk, error.message)
         return _refund_send_failed(refund=refund, error=error)
     return refund_status_set(
-        refund=refund, status=result.status, provider_reference=result.provider_reference
+        refund=refund,
+        status=result.status,
+        provider_reference=result.provider_reference,
+        source=Source.SYSTEM,
     )
 
 
@@ -464,3 +537,13 @@ def homestay_providers_set(*, homestay: Homestay, providers: list[str]) -> Homes
         homestay=homestay, defaults={"providers": chosen}
     )
     return choice
+
+
+def refund_cash_handed_back(
+    *, refund: Refund, by: AbstractBaseUser | None = None, source: str = Source.CONSOLE
+) -> Refund:
+    """The owner handed a cash refund back to the guest (paid at the homestay): the refund is done now,
+    the ledger posts it and the guest is told. Until then it stays pending (``AtHomestay.refund``)."""
+    if refund.payment.provider != AT_HOMESTAY:
+        raise ValueError("only cash refunds are handed back")
+    return refund_status_set(refund=refund, status=Refund.Status.SUCCEEDED, source=source, by=by)

@@ -400,10 +400,16 @@ def _expired(room_type, clock):
     return booking
 
 
+def _request(room_type, clock):
+    room_type.homestay.instant_book = False
+    room_type.homestay.save()
+    return hold(room_type, payment=AT_HOMESTAY)
+
+
 REPEATABLE = {
     "confirm": (lambda room_type, clock: hold(room_type), lambda b: booking_confirm(booking=b)),
     "cancel": (_confirmed, lambda b: booking_cancel(booking=b, by=Party.GUEST)),
-    "decline": (lambda room_type, clock: hold(room_type), lambda b: booking_decline(booking=b)),
+    "decline": (_request, lambda b: booking_decline(booking=b)),
     "expire": (_expired, lambda b: booking_expire(booking=b)),
     "check_in": (_checked_in, lambda b: booking_check_in(booking=b)),
     "check_out": (_checked_in, lambda b: booking_check_out(booking=b)),

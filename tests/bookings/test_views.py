@@ -8,6 +8,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -531,13 +532,14 @@ def test_booking_a_request_holds_it_for_the_homestay(client, tourist, on_request
     assert "等待民宿确认" in response.text
 
 
-def test_booking_sends_the_guest_an_email(client, tourist, room_type):
-    client.post(book_url(room_type), LEAD)
+def test_booking_sends_the_guest_an_email(client, tourist, room_type, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(book_url(room_type), LEAD)
 
     [email] = mail.outbox
     assert email.to == [tourist.email]
     assert Booking.objects.get().reference in email.subject
-    assert f"http://testserver{detail_url(Booking.objects.get())}" in email.body
+    assert f"{settings.SITE_URL}{detail_url(Booking.objects.get())}" in email.body
 
 
 @pytest.mark.parametrize(
@@ -582,11 +584,13 @@ def test_booking_nights_just_taken_answers_409_and_books_nothing(client, tourist
     assert mail.outbox == []
 
 
-def test_booking_the_same_thing_twice_makes_one_booking(client, tourist):
+def test_booking_the_same_thing_twice_makes_one_booking(client, tourist, django_capture_on_commit_callbacks):
     room_type = factories.room_type(room_count=3)
 
-    first = client.post(book_url(room_type), LEAD)
-    second = client.post(book_url(room_type), LEAD)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(book_url(room_type), LEAD)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post(book_url(room_type), LEAD)
 
     booking = Booking.objects.get()
     assert first.url == second.url == detail_url(booking)
@@ -903,8 +907,11 @@ def test_cancel_page_of_an_unpaid_booking_says_there_is_nothing_to_refund(client
     assert "没有需要退还的款项" in text
 
 
-def test_cancelling_cancels_tells_the_guest_and_emails_them(client, booking):
-    response = client.post(cancel_url(booking), {"reason": "家里有事"})
+def test_cancelling_cancels_tells_the_guest_and_emails_them(
+    client, booking, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(cancel_url(booking), {"reason": "家里有事"})
 
     booking.refresh_from_db()
     assert response.url == detail_url(booking)
@@ -918,10 +925,11 @@ def test_cancelling_cancels_tells_the_guest_and_emails_them(client, booking):
     assert "预订已取消" in email.subject
 
 
-def test_cancelling_twice_is_harmless(client, booking):
-    client.post(cancel_url(booking))
-
-    again = client.post(cancel_url(booking), follow=True)
+def test_cancelling_twice_is_harmless(client, booking, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(cancel_url(booking))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(cancel_url(booking), follow=True)
 
     assert again.status_code == 200
     assert "该预订已取消" in again.text

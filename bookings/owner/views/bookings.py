@@ -6,25 +6,21 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bookings import services
-from bookings.emails import send_booking_email
+from bookings import usecases
+from bookings.activity import Source
 from bookings.errors import BookingError
-from bookings.models import Booking
+from bookings.notices import guest_reachable
 from bookings.owner.forms import DeclineForm, GuestFormSet, ReasonForm
 from bookings.owner.selectors import FILTERS, booking_actions, owner_bookings, owner_today
 from bookings.owner.views.access import own_booking
-from bookings.payments.services import payment_mark_paid_at_homestay, refund_for_cancellation
-from bookings.selectors import guests_masked
-from bookings.services import lock_booking
+from bookings.selectors import booking_events, guests_masked
+from bookings.transitions import OWNER
 from villages.roles import owner_required
 
 PAGE_SIZE = 30
@@ -56,16 +52,11 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "nights": booking.booked_nights.all(),
             "guests": guests_masked(booking=booking),
             "actions": booking_actions(booking),
+            "events": list(booking_events(booking=booking)),
             "reason_form": ReasonForm(),
             "decline_form": DeclineForm(),
         },
     )
-
-
-def _guest_url(booking: Booking, request: HttpRequest) -> str:
-    """The guest's page of the booking, in the guest's language."""
-    with translation.override(booking.language):
-        return request.build_absolute_uri(reverse("bookings:detail", kwargs={"reference": booking.reference}))
 
 
 def _reason(form_class, request: HttpRequest) -> str:
@@ -75,40 +66,44 @@ def _reason(form_class, request: HttpRequest) -> str:
     return form.cleaned_data["reason"]
 
 
-def _approve(request, booking):
-    return services.booking_approve(booking=booking), _("已同意预订,客人会收到确认")
+def _approve(request, booking, actor):
+    return usecases.booking_approve(booking=booking, actor=actor), _("已同意预订,客人会收到确认")
 
 
-def _decline(request, booking):
+def _decline(request, booking, actor):
     reason = _reason(DeclineForm, request)
-    return services.booking_decline(booking=booking, reason=reason), _("已拒绝预订,客人会收到通知")
+    return usecases.booking_decline(booking=booking, actor=actor, reason=reason), _(
+        "已拒绝预订,客人会收到通知"
+    )
 
 
-def _cancel(request, booking):
-    reason = _reason(ReasonForm, request)
-    cancelled = services.booking_cancel(booking=booking, by=Booking.Party.OWNER, reason=reason)
-    if cancelled.refund_due:
-        return cancelled, _("预订已取消,客人已付的 %(refund)s 元将全额退还") % {
-            "refund": cancelled.refund_due
+def _cancel(request, booking, actor):
+    outcome = usecases.booking_cancel(booking=booking, actor=actor, reason=_reason(ReasonForm, request))
+    if outcome.booking.refund_due:
+        return outcome, _("预订已取消,客人已付的 %(refund)s 元将全额退还") % {
+            "refund": outcome.booking.refund_due
         }
-    return cancelled, _("预订已取消,客人尚未付款,无需退款")
+    return outcome, _("预订已取消,客人尚未付款,无需退款")
 
 
-def _check_in(request, booking):
-    return services.booking_check_in(booking=booking), _("已办理入住")
+def _check_in(request, booking, actor):
+    return usecases.booking_check_in(booking=booking, actor=actor), _("已办理入住")
 
 
-def _check_out(request, booking):
-    return services.booking_check_out(booking=booking), _("已办理退房")
+def _check_out(request, booking, actor):
+    return usecases.booking_check_out(booking=booking, actor=actor), _("已办理退房")
 
 
-def _no_show(request, booking):
-    return services.booking_mark_no_show(booking=booking), _("已标记为未到店")
+def _no_show(request, booking, actor):
+    return usecases.booking_no_show(booking=booking, actor=actor), _("已标记为未到店")
 
 
-def _paid(request, booking):
-    payment_mark_paid_at_homestay(booking=booking, by=request.user)
-    return Booking.objects.get(pk=booking.pk), _("已登记客人到店付款")
+def _paid(request, booking, actor):
+    return usecases.booking_paid_at_homestay(booking=booking, actor=actor), _("已登记客人到店付款")
+
+
+def _cash_refunded(request, booking, actor):
+    return usecases.cash_refund_handed_back(booking=booking, actor=actor), _("已登记现金退还,客人会收到通知")
 
 
 ACTIONS: dict[str, Callable] = {
@@ -119,37 +114,35 @@ ACTIONS: dict[str, Callable] = {
     "check_out": _check_out,
     "no_show": _no_show,
     "paid": _paid,
+    "cash_refunded": _cash_refunded,
 }
-TELL_THE_GUEST = {Booking.Status.CONFIRMED, Booking.Status.CANCELLED}
+
+
+def _actor(request: HttpRequest) -> usecases.Actor:
+    return usecases.Actor(role=OWNER, source=Source.CONSOLE, user=request.user)
 
 
 @owner_required
 @require_POST
 def booking_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """One of the console's buttons: the use case does the whole job (state, ledger, activity, notices,
+    refunds); the guest hears of it by the notification the use case queued."""
     booking = own_booking(request, reference)
     if action not in ACTIONS:
         raise Http404(_("没有这个操作"))
     try:
-        with transaction.atomic():
-            before = lock_booking(booking).status
-            booking, done = ACTIONS[action](request, booking)
+        outcome, done = ACTIONS[action](request, booking, _actor(request))
     except BookingError as error:
         messages.error(request, error.message)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done)
-        changed = booking.status != before
-        if changed and booking.status == Booking.Status.CANCELLED and booking.refund_due:
-            refund_for_cancellation(booking=booking)
-        if (
-            changed
-            and booking.status in TELL_THE_GUEST
-            and not send_booking_email(booking, url=_guest_url(booking, request))
-        ):
+        if outcome.changed and not guest_reachable(outcome.booking):
             messages.warning(
                 request,
-                _("没能给客人发邮件,请打电话告诉客人:%(phone)s") % {"phone": booking.lead_guest_phone},
+                _("客人没有可用的邮箱,请打电话告诉客人:%(phone)s")
+                % {"phone": outcome.booking.lead_guest_phone},
             )
     return redirect("owner:booking_detail", reference=booking.reference)
 
@@ -179,7 +172,7 @@ def booking_guests(request: HttpRequest, reference: str) -> HttpResponse:
         if formset.is_valid():
             guests = [details for form in formset if (details := form.details())]
             try:
-                services.guests_register(booking=booking, guests=guests, by=request.user)
+                usecases.guests_register(booking=booking, guests=guests, actor=_actor(request))
             except BookingError as error:
                 formset.non_form_errors().append(error.message)
                 status = 409

@@ -74,9 +74,12 @@ def test_request_paid_online_waits_for_payment_before_it_is_listed(owner_client,
     assert "未付款" not in listed(owner_client, "requests")
 
 
-def test_approving_a_request_confirms_it_and_tells_the_guest(owner_client, room, on_request, tourist):
+def test_approving_a_request_confirms_it_and_tells_the_guest(
+    owner_client, room, on_request, tourist, django_capture_on_commit_callbacks
+):
     booking = book(room, user=tourist, language="en")
-    response = act(owner_client, booking, "approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = act(owner_client, booking, "approve")
     assert fresh(booking).status == Status.CONFIRMED
     assert "已同意预订" in response.content.decode()
     (email,) = mail.outbox
@@ -84,17 +87,24 @@ def test_approving_a_request_confirms_it_and_tells_the_guest(owner_client, room,
     assert f"/en/bookings/{booking.reference}/" in email.body
 
 
-def test_approving_twice_confirms_once_and_emails_once(owner_client, room, on_request, tourist):
+def test_approving_twice_confirms_once_and_emails_once(
+    owner_client, room, on_request, tourist, django_capture_on_commit_callbacks
+):
     booking = book(room, user=tourist)
-    act(owner_client, booking, "approve")
-    act(owner_client, booking, "approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        act(owner_client, booking, "approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        act(owner_client, booking, "approve")
     assert fresh(booking).status == Status.CONFIRMED
     assert len(mail.outbox) == 1
 
 
-def test_declining_a_request_frees_the_rooms_and_tells_the_guest(owner_client, room, on_request, tourist):
+def test_declining_a_request_frees_the_rooms_and_tells_the_guest(
+    owner_client, room, on_request, tourist, django_capture_on_commit_callbacks
+):
     booking = book(room, user=tourist)
-    act(owner_client, booking, "decline", reason="家里有事")
+    with django_capture_on_commit_callbacks(execute=True):
+        act(owner_client, booking, "decline", reason="家里有事")
     booking = fresh(booking)
     assert (booking.status, booking.cancelled_by, booking.cancel_reason) == (
         Status.CANCELLED,
@@ -106,7 +116,8 @@ def test_declining_a_request_frees_the_rooms_and_tells_the_guest(owner_client, r
 
 def test_guest_without_an_email_is_to_be_phoned(owner_client, room, on_request):
     booking = book(room, lead_guest_phone="13800138000")
-    response = act(owner_client, booking, "decline")
+    response = act(owner_client, booking, "decline", reason="客满")
+    assert "请打电话告诉客人" in response.content.decode()
     assert "13800138000" in response.content.decode()
 
 
@@ -117,19 +128,27 @@ def test_cancelling_needs_a_reason(owner_client, room):
     assert fresh(booking).status == Status.CONFIRMED
 
 
-def test_owner_cancelling_refunds_an_online_payment_in_full(owner_client, room, tourist, stripe_api):
+def test_owner_cancelling_refunds_an_online_payment_in_full(
+    owner_client, room, tourist, stripe_api, django_capture_on_commit_callbacks
+):
     room.homestay.cancellation_policy = "strict"
     room.homestay.save()
     booking, payment = start_online(room, check_in=SEP_8, check_out=SEP_10, user=tourist)
     payment_succeeded(payment=Payment.objects.get(pk=payment.pk), provider_payment_reference="pi_1")
-    act(owner_client, booking, "cancel", reason="房屋漏水")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        act(owner_client, booking, "cancel", reason="房屋漏水")
     booking = fresh(booking)
     assert (booking.status, booking.refund_due) == (Status.CANCELLED, booking.total)
     (refund,) = Refund.objects.all()
     assert refund.amount == booking.total
     assert stripe_api.calls("/v1/refunds")[0].params["amount"] == str(int(booking.total * 100))
-    (email,) = mail.outbox
-    assert "预订已取消" in email.subject and booking.reference in email.subject
+    subjects = sorted(email.subject for email in mail.outbox)
+    assert [("预订已取消" in subject, "退款已发出" in subject) for subject in subjects] == [
+        (False, True),
+        (True, False),
+    ]
+    assert all(booking.reference in subject for subject in subjects)
 
 
 def test_cancelling_an_unpaid_booking_says_nothing_is_refunded(owner_client, room):

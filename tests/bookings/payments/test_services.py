@@ -13,6 +13,7 @@ from bookings.payments.services import (
     payment_mark_paid_at_homestay,
     payment_start,
     payment_succeeded,
+    refund_cash_handed_back,
     refund_for_cancellation,
     refunds_send_due,
 )
@@ -208,11 +209,18 @@ def test_the_safety_net_leaves_failed_refunds_to_staff(room_type, stripe_api, cl
     assert Refund.objects.count() == 1
 
 
-def test_a_cash_refund_at_the_homestay_is_done_at_once(room_type, clock):
+def test_a_cash_refund_waits_until_the_owner_hands_the_money_back(room_type, clock):
     booking = hold(room_type, payment=Booking.Payment.AT_HOMESTAY)
     payment_mark_paid_at_homestay(booking=booking)
     booking = booking_cancel(booking=booking, by=Party.OWNER)
     [refund] = refund_for_cancellation(booking=booking)
+    assert refund.status == Refund.Status.PENDING
+    assert ledger_balances(booking=booking)["cash_provider"] == booking.total
+    clock.advance(minutes=5)
+    assert refunds_send_due() == 0  # nothing to resend: the owner holds the cash
+
+    refund = refund_cash_handed_back(refund=refund)
+
     assert refund.status == Refund.Status.SUCCEEDED
     assert ledger_balances(booking=booking) == {
         "cash_provider": Decimal("0.00"),

@@ -1,0 +1,189 @@
+"""What guests and owners are told about a booking, and when (the README's notification table).
+
+``booking_notices_queue`` is called by every path that changes a booking (the use cases in
+``bookings.usecases`` and the payment services) with the booking as it is now; it queues the notices
+its new state calls for through ``notifications.services.notification_queue``, which records each one
+once (its key names the event and the booking) and sends it after the transaction commits. So a
+booking made through the page, the API or the owner console, or confirmed by a payment webhook, tells
+the same people the same things, and a repeated webhook tells nobody twice.
+
+The worker renders each message when it sends it (``render``), in the recipient's language: the
+guest's in the booking's language, the owner's in their contact preference (Chinese by default).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bookings import emails
+from bookings.models import Booking
+from bookings.policies import free_cancellation_until
+from notifications.channels import Message
+from notifications.models import Notification
+from notifications.registry import renderer_register
+from notifications.services import notification_queue, route_for
+
+Status = Booking.Status
+GUEST, OWNER = "guest", "owner"
+PREFIX = "booking."
+
+# Guests: the booking's state emails (bookings.emails), refunds and the reminder.
+GUEST_STATE = {
+    emails.AWAITING_PAYMENT: "booking.held",
+    emails.REQUESTED: "booking.requested",
+    emails.CONFIRMED: "booking.confirmed",
+    emails.CANCELLED: "booking.cancelled",
+    emails.EXPIRED: "booking.expired",
+}
+REFUND_SENT = "booking.refund_sent"
+REFUND_COMPLETED = "booking.refund_completed"
+REMINDER = "booking.reminder"
+# Owners.
+OWNER_NEW = "booking.owner_new"
+OWNER_REQUEST = "booking.owner_request"
+OWNER_CANCELLED = "booking.owner_cancelled"
+OWNER_PAID = "booking.owner_paid"
+OWNER_CASH_REFUND = "booking.owner_cash_refund"
+
+HEADLINES = {
+    REFUND_SENT: _("退款已发出 Refund on its way"),
+    REFUND_COMPLETED: _("退款已完成 Refund completed"),
+    REMINDER: _("明天入住提醒 Your stay starts tomorrow"),
+    OWNER_NEW: _("新预订 New booking"),
+    OWNER_REQUEST: _("有新的预订申请待您确认 A booking request is waiting for your answer"),
+    OWNER_CANCELLED: _("预订已取消 Booking cancelled"),
+    OWNER_PAID: _("收到在线付款 Online payment received"),
+    OWNER_CASH_REFUND: _("请将现金退还客人 Hand the cash back to the guest"),
+}
+
+
+def subject_of(booking: Booking) -> str:
+    return f"booking:{booking.reference}"
+
+
+def _queue(booking: Booking, event: str, role: str, *, suffix: str = "", context: dict | None = None) -> None:
+    if role == GUEST:
+        recipient, language = booking.user, booking.language
+    else:
+        recipient, language = booking.homestay.owner, None
+    if recipient is None:
+        return
+    notification_queue(
+        key=f"{event}:{booking.reference}{suffix}",
+        event=event,
+        subject=subject_of(booking),
+        role=role,
+        recipient=recipient,
+        language=language,
+        context=context,
+    )
+
+
+def guest_reachable(booking: Booking) -> bool:
+    """Whether the guest can be told anything at all (an account with an address on some channel)."""
+    return booking.user is not None and bool(route_for(booking.user, language=booking.language)[1])
+
+
+def booking_notices_queue(booking: Booking, *, actor_role: str) -> None:
+    """Queue what the booking's current state calls for. ``actor_role`` is who made the change: an
+    owner is not told of what they did themselves."""
+    kind = emails.email_kind(booking)
+    if kind is not None:
+        _queue(booking, GUEST_STATE[kind], GUEST)
+    if booking.status == Status.CONFIRMED and actor_role != OWNER:
+        _queue(booking, OWNER_NEW, OWNER)
+    if booking.awaiting_approval:
+        _queue(booking, OWNER_REQUEST, OWNER)
+    if booking.status == Status.CANCELLED and booking.cancelled_by != Booking.Party.OWNER:
+        _queue(booking, OWNER_CANCELLED, OWNER)
+
+
+def payment_received_queue(booking: Booking, *, payment_id: int, amount: Decimal) -> None:
+    _queue(booking, OWNER_PAID, OWNER, suffix=f":{payment_id}", context={"amount": str(amount)})
+
+
+def refund_notices_queue(booking: Booking, *, refund_id: int, amount: Decimal, event: str) -> None:
+    """``event``: ``REFUND_SENT`` or ``REFUND_COMPLETED`` to the guest, ``OWNER_CASH_REFUND`` to the owner."""
+    role = OWNER if event == OWNER_CASH_REFUND else GUEST
+    _queue(booking, event, role, suffix=f":{refund_id}", context={"amount": str(amount)})
+
+
+def reminder_queue(booking: Booking) -> None:
+    _queue(booking, REMINDER, GUEST)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _guest_url(booking: Booking) -> str:
+    return _absolute(reverse("bookings:detail", kwargs={"reference": booking.reference}))
+
+
+def _owner_url(booking: Booking) -> str:
+    return _absolute(reverse("owner:booking_detail", kwargs={"reference": booking.reference}))
+
+
+def _map_url(booking: Booking) -> str:
+    homestay = booking.homestay
+    return f"https://uri.amap.com/marker?position={homestay.longitude},{homestay.latitude}&coordinate=wgs84"
+
+
+def render(notification: Notification) -> Message | None:
+    """The message of a booking notification, from the booking as it is now (the renderer of
+    ``booking.*`` events, run by the worker in the notification's language)."""
+    reference = notification.subject.partition(":")[2]
+    booking = (
+        Booking.objects.select_related("homestay__village", "room_type", "user")
+        .filter(reference=reference)
+        .first()
+    )
+    if booking is None:
+        return None
+    if notification.event == REMINDER and booking.status != Status.CONFIRMED:
+        return None
+    if notification.event in GUEST_STATE.values():
+        kind = next(kind for kind, event in GUEST_STATE.items() if event == notification.event)
+        email = emails.booking_email(booking, kind=kind, url=_guest_url(booking), to=notification.address)
+        html = email.alternatives[0].content if email.alternatives else ""
+        return Message(subject=email.subject, text=email.body, html=html, short=_short(booking, kind))
+    return _other(notification, booking)
+
+
+def _short(booking: Booking, kind: str) -> str:
+    return f"【{settings.SITE_NAME}】{emails.HEADLINES[kind]} {booking.reference}"
+
+
+def _other(notification: Notification, booking: Booking) -> Message:
+    homestay = booking.homestay
+    headline = HEADLINES[notification.event]
+    owner_side = notification.role == OWNER
+    context = {
+        "event": notification.event,
+        "headline": headline,
+        "booking": booking,
+        "homestay": homestay,
+        "village": homestay.village,
+        "room_type": booking.room_type,
+        "amount": notification.context.get("amount"),
+        "url": _owner_url(booking) if owner_side else _guest_url(booking),
+        "map_url": _map_url(booking),
+        "site_name": settings.SITE_NAME,
+        "owner_side": owner_side,
+        "free_cancellation_until": free_cancellation_until(
+            policy=homestay.cancellation_policy, check_in=booking.check_in
+        ),
+    }
+    text = render_to_string("emails/notice.txt", context)
+    return Message(
+        subject=f"[{settings.SITE_NAME}] {headline} · {booking.reference}",
+        text=text,
+        short=f"【{settings.SITE_NAME}】{headline} {booking.reference}",
+    )
+
+
+def register() -> None:
+    renderer_register(PREFIX, render)

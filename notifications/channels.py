@@ -1,0 +1,74 @@
+"""The channels a notification can go out on, behind one interface.
+
+A channel backend knows how to reach a person (``address_for``) and how to send a ``Message``. E-mail
+is here now; SMS and WeChat messages plug in through ``NOTIFICATION_CHANNELS`` (channel -> dotted path)
+with the same two methods, and use the message's ``short`` text (one line, for an SMS or a template
+message) instead of the full text. A person whose chosen channel is not enabled, or who has no address
+on it, is reached by e-mail.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives
+from django.utils.module_loading import import_string
+
+from notifications.models import Channel
+
+DEFAULT_CHANNELS = {Channel.EMAIL: "notifications.channels.EmailChannel"}
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a person reads: ``subject`` and ``text`` (and ``html``) for e-mail, ``short`` for channels
+    that carry one line."""
+
+    subject: str
+    text: str
+    html: str = ""
+    short: str = ""
+
+
+class DeliveryError(Exception):
+    """The channel could not deliver. ``retryable``: trying again later may work."""
+
+    def __init__(self, message: str, *, retryable: bool = True):
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+class ChannelBackend(ABC):
+    channel: ClassVar[str]
+
+    @abstractmethod
+    def address_for(self, user: AbstractBaseUser) -> str:
+        """Where this person is reached on this channel; empty when they cannot be."""
+
+    @abstractmethod
+    def send(self, *, address: str, message: Message) -> None:
+        """Deliver the message or raise ``DeliveryError``."""
+
+
+class EmailChannel(ChannelBackend):
+    channel = Channel.EMAIL
+
+    def address_for(self, user: AbstractBaseUser) -> str:
+        return getattr(user, "email", "") or ""
+
+    def send(self, *, address: str, message: Message) -> None:
+        email = EmailMultiAlternatives(message.subject, message.text, to=[address])
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        try:
+            email.send()
+        except OSError as error:  # SMTP errors, refused connections and time-outs are all OSErrors
+            raise DeliveryError(f"{type(error).__name__}: {error}"[:300]) from error
+
+
+def channels_enabled() -> dict[str, ChannelBackend]:
+    paths = getattr(settings, "NOTIFICATION_CHANNELS", None) or DEFAULT_CHANNELS
+    return {channel: import_string(path)() for channel, path in paths.items()}

@@ -1,0 +1,181 @@
+"""Queue and send notifications.
+
+``notification_queue`` records a message for one person and, once the caller's transaction commits,
+hands it to Django's tasks framework (``notifications.tasks``): nothing is ever sent inside a request's
+transaction, and a rolled-back change sends nothing. The same ``key`` queued twice is recorded once.
+
+``notification_deliver`` (the task) claims the row, renders the message from fresh state through the
+event's renderer, sends it on the person's channel and records the result. A failure is retried with
+backoff (``BACKOFF``) up to ``MAX_ATTEMPTS`` times, then the notification is ``failed`` and shows in the
+group's "needs attention" queue. ``notifications_send_due`` is the safety net for a cron job or the
+worker's schedule: it sends what is due and was never handed to a worker (a worker that was down).
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import default_task_backend
+from django.utils import timezone, translation
+
+from notifications.channels import DeliveryError, channels_enabled
+from notifications.models import Channel, ContactPreference, Notification
+from notifications.registry import renderer_for
+
+logger = logging.getLogger(__name__)
+
+Status = Notification.Status
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
+MAX_ATTEMPTS = len(BACKOFF) + 1
+UNSENT_GRACE = timedelta(minutes=2)  # a notification queued moments ago is left to its worker
+
+
+def _preference(user: AbstractBaseUser | None) -> ContactPreference | None:
+    if user is None:
+        return None
+    return ContactPreference.objects.filter(user=user).first()
+
+
+def route_for(user: AbstractBaseUser | None, *, language: str | None = None) -> tuple[str, str, str]:
+    """``(channel, address, language)`` for a person: their chosen channel when it is enabled and they
+    have an address there, else e-mail; ``language`` (e.g. the booking's) wins over their preference."""
+    preference = _preference(user)
+    enabled = channels_enabled()
+    chosen = preference.channel if preference else Channel.EMAIL
+    language = language or (preference.language if preference else settings.LANGUAGE_CODE)
+    for channel in dict.fromkeys([chosen, Channel.EMAIL]):
+        backend = enabled.get(channel)
+        address = backend.address_for(user) if backend is not None and user is not None else ""
+        if address:
+            return channel, address, language
+    return Channel.EMAIL, "", language
+
+
+def notification_queue(
+    *,
+    key: str,
+    event: str,
+    subject: str,
+    role: str,
+    recipient: AbstractBaseUser | None,
+    language: str | None = None,
+    context: dict | None = None,
+) -> Notification:
+    """Record the notification (once per ``key``) and send it after the current transaction commits."""
+    channel, address, language = route_for(recipient, language=language)
+    notification, created = Notification.objects.get_or_create(
+        key=key[:200],
+        defaults={
+            "event": event,
+            "subject": subject,
+            "role": role,
+            "recipient": recipient,
+            "channel": channel,
+            "address": address,
+            "language": language,
+            "context": context or {},
+        },
+    )
+    if created:
+        if not address:
+            notification.status = Status.SKIPPED
+            notification.last_error = "no address"
+            notification.save(update_fields=["status", "last_error", "updated_at"])
+        else:
+            transaction.on_commit(lambda: notification_enqueue(notification.pk), robust=True)
+    return notification
+
+
+def notification_enqueue(notification_id: int, *, run_after: datetime | None = None) -> None:
+    """Hand the notification to the task worker; a backend that cannot take it now leaves it to
+    ``notifications_send_due``."""
+    from notifications.tasks import notification_send
+
+    task = notification_send
+    if run_after is not None:
+        if not default_task_backend.supports_defer:
+            return
+        task = task.using(run_after=run_after)
+    try:
+        task.enqueue(notification_id)
+    except Exception:  # the queue is the database or a broker: a hiccup there must not undo anything
+        logger.exception("notification %s not queued; the due job sends it", notification_id)
+
+
+@transaction.atomic
+def _claim(notification_id: int, now: datetime) -> Notification | None:
+    notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+    if notification is None or notification.status != Status.PENDING:
+        return None
+    if notification.next_attempt_at is not None and notification.next_attempt_at > now:
+        return None  # another worker holds it, or its retry is not due yet
+    notification.attempts += 1
+    notification.next_attempt_at = now + BACKOFF[min(notification.attempts, len(BACKOFF)) - 1]
+    notification.save(update_fields=["attempts", "next_attempt_at", "updated_at"])
+    return notification
+
+
+def _finish(notification: Notification, **fields) -> Notification:
+    for name, value in fields.items():
+        setattr(notification, name, value)
+    notification.save(update_fields=[*fields, "updated_at"])
+    return notification
+
+
+def notification_deliver(*, notification_id: int) -> Notification | None:
+    """Send one notification if it is due; safe to call twice (a sent one is never sent again)."""
+    now = timezone.now()
+    notification = _claim(notification_id, now)
+    if notification is None:
+        return None
+    try:
+        with translation.override(notification.language):
+            message = renderer_for(notification.event)(notification)
+        if message is None:
+            return _finish(notification, status=Status.SKIPPED, next_attempt_at=None)
+        channels_enabled()[notification.channel].send(address=notification.address, message=message)
+    except (DeliveryError, KeyError, LookupError) as error:
+        retryable = isinstance(error, DeliveryError) and error.retryable
+        text = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        # The log names the notification, never the address or the error text (it may quote either).
+        logger.warning(
+            "notification %s (%s) not sent: %s", notification.pk, notification.event, type(error).__name__
+        )
+        if retryable and notification.attempts < MAX_ATTEMPTS:
+            _finish(notification, last_error=text[:300])
+            notification_enqueue(notification.pk, run_after=notification.next_attempt_at)
+            return notification
+        return _finish(notification, status=Status.FAILED, last_error=text[:300], next_attempt_at=None)
+    return _finish(
+        notification, status=Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+    )
+
+
+def notifications_send_due() -> int:
+    """Send every pending notification that is due: retries whose time has come, and messages queued
+    more than ``UNSENT_GRACE`` ago that no worker picked up. Returns how many were tried."""
+    now = timezone.now()
+    due = Notification.objects.filter(status=Status.PENDING).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - UNSENT_GRACE)
+    )
+    tried = 0
+    for notification_id in due.order_by("id").values_list("pk", flat=True):
+        tried += notification_deliver(notification_id=notification_id) is not None
+    return tried
+
+
+@transaction.atomic
+def notification_retry(*, notification: Notification) -> Notification:
+    """Staff send a failed notification again (after fixing the address, say)."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.status != Status.FAILED:
+        return notification
+    notification.status = Status.PENDING
+    notification.attempts = 0
+    notification.next_attempt_at = None
+    notification.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+    transaction.on_commit(lambda: notification_enqueue(notification.pk), robust=True)
+    return notification
