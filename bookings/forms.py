@@ -30,6 +30,40 @@ SORT_CHOICES = [
 ]
 DEFAULT_SORT = "recommended"
 
+# Django's own messages for what a form can refuse before the booking rules are asked, in the site's
+# "中文 English" form; the core's messages already are. Validators' parameters (the limit, the value) fill
+# the blanks.
+REQUIRED = _("请填写这一项 This field is required")
+ERRORS_DATE = {
+    "required": REQUIRED,
+    "invalid": _("请按“年-月-日”填写日期,例如 2026-09-08 Enter the date as year-month-day, e.g. 2026-09-08"),
+}
+ERRORS_WHOLE_NUMBER = {
+    "required": REQUIRED,
+    "invalid": _("请填写整数 Enter a whole number"),
+    "max_value": _("不能超过 %(limit_value)s Enter %(limit_value)s or less"),
+}
+ERRORS_AMOUNT = {
+    "required": REQUIRED,
+    "invalid": _("请填写金额(数字) Enter an amount in figures"),
+    "min_value": _("不能低于 %(limit_value)s Enter %(limit_value)s or more"),
+    "max_digits": _("金额太大 The amount is too large"),
+    "max_whole_digits": _("金额太大 The amount is too large"),
+    "max_decimal_places": _("金额最多精确到分 Enter the amount to the fen (two decimal places) at most"),
+}
+ERRORS_TEXT = {
+    "required": REQUIRED,
+    "max_length": _(
+        "最多%(limit_value)d个字,现在是%(show_value)d个 "
+        "At most %(limit_value)d characters; this has %(show_value)d"
+    ),
+    "null_characters_not_allowed": _("含有无效字符 This contains invalid characters"),
+}
+ERRORS_CHOICE = {
+    "required": _("请选择一项 Choose one"),
+    "invalid_choice": _("“%(value)s”不是可选的一项 “%(value)s” is not one of the choices"),
+}
+
 # The line explaining each way of paying on the booking page. Which ones are offered depends on the
 # homestay and on the providers enabled (``bookings.payments.base.booking_payments_for``).
 PAYMENT_NOTES = {
@@ -98,16 +132,22 @@ class StayForm(BookingForm):
         "rooms": "rooms",
     }
 
-    check_in = forms.DateField(label=_("入住日期"), input_formats=[DATE_FORMAT], widget=DateInput)
-    check_out = forms.DateField(label=_("退房日期"), input_formats=[DATE_FORMAT], widget=DateInput)
+    check_in = forms.DateField(
+        label=_("入住日期"), input_formats=[DATE_FORMAT], widget=DateInput, error_messages=ERRORS_DATE
+    )
+    check_out = forms.DateField(
+        label=_("退房日期"), input_formats=[DATE_FORMAT], widget=DateInput, error_messages=ERRORS_DATE
+    )
     guests = forms.IntegerField(
         label=_("人数"),
         max_value=MAX_GUESTS,
+        error_messages=ERRORS_WHOLE_NUMBER,
         widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
     )
     rooms = forms.IntegerField(
         label=_("间数"),
         max_value=MAX_ROOMS,
+        error_messages=ERRORS_WHOLE_NUMBER,
         widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
     )
 
@@ -140,8 +180,8 @@ class StayForm(BookingForm):
 class SearchForm(StayForm):
     ERROR_FIELDS = {**StayForm.ERROR_FIELDS, "sort": "sort"}
 
-    village = forms.ChoiceField(label=_("村庄"), required=False)
-    theme = forms.ChoiceField(label=_("主题"), required=False)
+    village = forms.ChoiceField(label=_("村庄"), required=False, error_messages=ERRORS_CHOICE)
+    theme = forms.ChoiceField(label=_("主题"), required=False, error_messages=ERRORS_CHOICE)
     max_price = forms.DecimalField(
         label=_("每晚最高价（元）"),
         required=False,
@@ -149,8 +189,11 @@ class SearchForm(StayForm):
         max_digits=8,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"min": 1, "step": 1, "inputmode": "decimal"}),
+        error_messages=ERRORS_AMOUNT,
     )
-    sort = forms.ChoiceField(label=_("排序"), choices=SORT_CHOICES, required=False)
+    sort = forms.ChoiceField(
+        label=_("排序"), choices=SORT_CHOICES, required=False, error_messages=ERRORS_CHOICE
+    )
 
     def __init__(self, *args, villages: list[Village], themes: list[Theme], **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,6 +221,7 @@ class GuestForm(BookingForm):
         required=False,
         max_length=NAME_MAX_LENGTH * 2,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages=ERRORS_TEXT,
     )
     lead_guest_phone = forms.CharField(
         label=_("手机号码"),
@@ -185,11 +229,18 @@ class GuestForm(BookingForm):
         max_length=30,
         help_text=_("民宿会用这个号码联系您。境外号码请以 + 开头。"),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+        error_messages=ERRORS_TEXT,
     )
     payment = forms.ChoiceField(
         label=_("付款方式"),
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("这家民宿现在不接受这种付款方式，请选择下面列出的一种。")},
+        error_messages={
+            "required": _("请选择付款方式 Choose how to pay"),
+            "invalid_choice": _(
+                "这家民宿现在不接受这种付款方式,请选择下面列出的一种 "
+                "This homestay does not take this way of paying now; choose one listed below"
+            ),
+        },
     )
 
     def __init__(self, *args, payments: dict[str, PaymentProvider], **kwargs):
@@ -217,4 +268,5 @@ class CancelForm(BookingForm):
         required=False,
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=ERRORS_TEXT,
     )

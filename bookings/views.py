@@ -194,6 +194,8 @@ def book(request: HttpRequest, room_type_id: int) -> HttpResponse:
             response = page(status=429)
             response["Retry-After"] = str(wait)
             return response
+    # Both forms are checked before answering, so a submission shows every mistake at once.
+    guests_valid = request.method == "POST" and guest_form.is_valid()
     if not stay_form.is_valid():
         return page(status=400)
     stay = stay_form.stay()
@@ -210,7 +212,7 @@ def book(request: HttpRequest, room_type_id: int) -> HttpResponse:
     }
     if request.method == "GET":
         return page(context=context)
-    if not guest_form.is_valid():
+    if not guests_valid:
         return page(context=context, status=400)
     details = {name: guest_form.cleaned_data[name] for name in ("lead_guest_name", "lead_guest_phone")}
     details["payment"] = payments[guest_form.cleaned_data["payment"]].booking_payment

@@ -1,5 +1,6 @@
 """Forms of the booking pages: defaults, parsing, and the core's rules put on the right field."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from bookings.payments.stripe_checkout import StripeCheckout
 from tests import factories
 
 TODAY = date(2026, 9, 1)
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 
 
 def stay_form(**data) -> StayForm:
@@ -220,3 +222,72 @@ def test_guest_form_labels_have_no_trailing_colon():
 def test_cancel_reason_is_optional_but_short():
     assert CancelForm({"reason": ""}).is_valid()
     assert not CancelForm({"reason": "x" * 201}).is_valid()
+
+
+# Every message a form can give is bilingual, "中文 English": Django's own ones are replaced too.
+BOOKING_FORMS = {
+    "stay": lambda: stay_form(),
+    "search": lambda: SearchForm(
+        query_with_defaults(QueryDict(), today=TODAY), today=TODAY, villages=[], themes=[]
+    ),
+    "guest": lambda: guest_form(BOTH),
+    "cancel": lambda: CancelForm(),
+}
+
+
+def _codes(field) -> set[str]:
+    """The error codes a field can raise: its own and its validators'."""
+    codes = set(field.error_messages)
+    for validator in field.validators:
+        codes |= set(getattr(validator, "messages", {})) | {getattr(validator, "code", "invalid")}
+    return codes
+
+
+def _bilingual(message) -> bool:
+    text = str(message)
+    return bool(CJK.search(text)) and bool(re.search(r"[A-Za-z]{3,}", CJK.sub("", text)))
+
+
+@pytest.mark.parametrize("name", BOOKING_FORMS)
+def test_every_message_of_the_booking_forms_is_in_chinese_and_english(name):
+    form = BOOKING_FORMS[name]()
+
+    not_bilingual = {
+        (field_name, code)
+        for field_name, field in form.fields.items()
+        for code in _codes(field)
+        if not _bilingual(field.error_messages.get(code, ""))
+    }
+
+    assert not_bilingual == set()
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"check_in": "8/9/2026"},
+            "check_in",
+            "请按“年-月-日”填写日期,例如 2026-09-08 Enter the date as year-month-day, e.g. 2026-09-08",
+        ),
+        ({"guests": "2.5"}, "guests", "请填写整数 Enter a whole number"),
+        ({"guests": "201"}, "guests", "不能超过 200 Enter 200 or less"),
+        ({"rooms": "51"}, "rooms", "不能超过 50 Enter 50 or less"),
+    ],
+)
+def test_stay_form_says_what_it_cannot_read_in_chinese_and_english(data, field, message):
+    form = stay_form(**data)
+
+    assert not form.is_valid()
+    assert form.errors[field] == [message]
+
+
+def test_guest_form_reports_every_mistake_at_once_in_chinese_and_english():
+    form = guest_form(lead_guest_name="名" * 121, lead_guest_phone="1\x002", payment="")
+
+    assert not form.is_valid()
+    assert form.errors == {
+        "lead_guest_name": ["最多120个字,现在是121个 At most 120 characters; this has 121"],
+        "lead_guest_phone": ["含有无效字符 This contains invalid characters"],
+        "payment": ["请选择付款方式 Choose how to pay"],
+    }

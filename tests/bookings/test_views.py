@@ -178,11 +178,14 @@ def test_search_with_only_a_check_in_stays_one_night(client, room_type):
         ({"rooms": "0"}, "至少预订1间房"),
         ({"check_in": "2029-09-08", "check_out": "2029-09-10"}, "只能预订两年以内的日期"),
         ({"check_in": "2026-09-08", "check_out": "2028-09-10"}, "一次最多预订366晚"),
-        ({"check_in": "next-tuesday"}, "输入一个有效的日期"),
-        ({"guests": "99999999999999999999"}, "确保该值小于或等于200"),
-        ({"village": "no-such-village"}, "no-such-village 不在可用的选项中"),
-        ({"max_price": "-5"}, "确保该值大于或等于1"),
-        ({"sort": "cheapest"}, "cheapest 不在可用的选项中"),
+        (
+            {"check_in": "next-tuesday"},
+            "请按“年-月-日”填写日期,例如 2026-09-08 Enter the date as year-month-day",
+        ),
+        ({"guests": "99999999999999999999"}, "不能超过 200 Enter 200 or less"),
+        ({"village": "no-such-village"}, "“no-such-village”不是可选的一项 “no-such-village” is not one of"),
+        ({"max_price": "-5"}, "不能低于 1 Enter 1 or more"),
+        ({"sort": "cheapest"}, "“cheapest”不是可选的一项 “cheapest” is not one of the choices"),
     ],
 )
 def test_search_with_bad_input_shows_the_reason(client, room_type, query, message):
@@ -418,7 +421,7 @@ def test_booking_page_of_an_unbookable_room_type_is_not_found(client, tourist, h
         ({"rooms": "2"}, "该房型只有1间"),
         ({"check_in": "2027-12-01", "check_out": "2027-12-02"}, "最多可提前365天预订"),
         ({"check_in": "2036-12-01", "check_out": "2036-12-02"}, "只能预订两年以内的日期"),
-        ({"check_out": "31-12-2026"}, "输入一个有效的日期"),
+        ({"check_out": "31-12-2026"}, "请按“年-月-日”填写日期"),
     ],
 )
 def test_booking_page_with_a_bad_stay_shows_the_reason(client, tourist, room_type, query, message):
@@ -549,7 +552,7 @@ def test_booking_sends_the_guest_an_email(client, tourist, room_type, django_cap
         ({"lead_guest_phone": ""}, "请填写正确的手机号码"),
         ({"lead_guest_name": "   "}, "请填写姓名"),
         ({"payment": "bitcoin"}, "这家民宿现在不接受这种付款方式"),
-        ({"payment": ""}, "这个字段是必填项"),
+        ({"payment": ""}, "请选择付款方式 Choose how to pay"),
     ],
 )
 def test_booking_with_bad_contact_details_is_refused_and_books_nothing(
@@ -569,6 +572,101 @@ def test_booking_with_a_bad_stay_is_refused_and_books_nothing(client, tourist, r
     assert response.status_code == 400
     assert "1间房最多住2人" in response.text
     assert not Booking.objects.exists()
+
+
+class Errors(HTMLParser):
+    """The error messages of a rendered form, by the id of the field they belong to."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.by_field: dict[str, list[str]] = {}
+        self._field: str | None = None
+        self._item: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "ul" and "errorlist" in (attributes.get("class") or "").split():
+            self._field = (attributes.get("id") or "").removesuffix("_error") or "form"
+        elif tag == "li" and self._field:
+            self._item = []
+
+    def handle_data(self, data):
+        if self._item is not None:
+            self._item.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self._item is not None:
+            self.by_field.setdefault(self._field, []).append("".join(self._item).strip())
+            self._item = None
+        elif tag == "ul":
+            self._field = None
+
+
+def test_booking_with_mistakes_in_the_stay_and_the_contact_details_shows_them_all_at_once(
+    client, tourist, room_type
+):
+    response = client.post(
+        book_url(room_type, guests="3"),
+        {"lead_guest_name": "   ", "lead_guest_phone": "12345", "payment": "at_homestay"},
+    )
+
+    assert response.status_code == 400
+    assert Errors(response.text).by_field == {
+        "id_guests": ["1间房最多住2人 1 room(s) sleep at most 2 guests"],
+        "id_lead_guest_name": ["请填写姓名 Enter the name"],
+        "id_lead_guest_phone": [
+            "请填写正确的手机号码 Enter a valid phone number (international numbers start with +)"
+        ],
+    }
+    assert not Booking.objects.exists()
+
+
+def test_booking_form_says_what_it_cannot_read_all_at_once_in_chinese_and_english(client, tourist, room_type):
+    response = client.post(
+        book_url(room_type, check_out="31-12-2026", rooms="one"),
+        {"lead_guest_name": "名" * 121, "lead_guest_phone": "1" * 31},
+    )
+
+    assert response.status_code == 400
+    assert Errors(response.text).by_field == {
+        "id_check_out": [
+            "请按“年-月-日”填写日期,例如 2026-09-08 Enter the date as year-month-day, e.g. 2026-09-08"
+        ],
+        "id_rooms": ["请填写整数 Enter a whole number"],
+        "id_lead_guest_name": ["最多120个字,现在是121个 At most 120 characters; this has 121"],
+        "id_lead_guest_phone": ["最多30个字,现在是31个 At most 30 characters; this has 31"],
+        "id_payment": ["请选择付款方式 Choose how to pay"],
+    }
+
+
+def test_booking_form_mistakes_on_the_english_site_are_in_english(client, tourist, room_type):
+    response = client.post(
+        "/en" + book_url(room_type, check_out="31-12-2026"), {"lead_guest_name": "", "lead_guest_phone": ""}
+    )
+
+    assert Errors(response.text).by_field == {
+        "id_check_out": ["Enter the date as year-month-day, e.g. 2026-09-08"],
+        "id_lead_guest_name": ["Enter the name"],
+        "id_lead_guest_phone": ["Enter a valid phone number (international numbers start with +)"],
+        "id_payment": ["Choose how to pay"],
+    }
+
+
+def test_booking_form_refused_for_its_stay_posts_the_same_stay_again(client, tourist, room_type):
+    """Sent again, the contact details go with the stay the tourist chose, never with another one."""
+    url = book_url(room_type, guests="3")
+
+    response = client.post(url, LEAD)
+
+    page = Page(response.text)
+    assert response.status_code == 400
+    assert page.post_actions == [url]
+    assert (page.inputs["lead_guest_name"]["value"], page.inputs["lead_guest_phone"]["value"]) == (
+        "李四",
+        "139 0013 9000",
+    )
+    assert "应付总价" not in response.text
 
 
 def test_booking_nights_just_taken_answers_409_and_books_nothing(client, tourist, room_type):

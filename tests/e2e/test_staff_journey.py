@@ -77,4 +77,13 @@ def test_staff_sees_revenue_exports_it_and_opens_a_dividend_statement(laptop, op
     phone.goto(page.url)
     assert_fits_phone(phone)
     shot(phone, "dividend-statement-phone")
+    phone.get_by_role("link", name="分成规则").click()
+    expect(phone.get_by_role("heading", name="分成规则")).to_be_visible()
+    assert_fits_phone(phone)
+    # The table is wider than the phone: it scrolls in its own box, by touch or from the keyboard.
+    rules = phone.get_by_role("region", name="分成规则")
+    rules.focus()
+    phone.keyboard.press("ArrowRight")
+    expect(rules).not_to_have_js_property("scrollLeft", 0)
+    shot(phone, "revenue-rules-phone")
     assert page.js_errors == phone.js_errors == []
