@@ -14,6 +14,7 @@ through the late-payment path of ``bookings.payments.services``. A cancelled boo
 expired explicitly (``cancel_payment``).
 """
 
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -27,7 +28,7 @@ from bookings.models import Booking
 from bookings.money import to_minor_units
 from bookings.payments.base import PaymentProvider, PaymentProviderError, PaymentStart, RefundResult
 from bookings.payments.models import Payment, Refund
-from bookings.payments.webhooks import PROVIDER, refund_status, stripe_event_handle
+from bookings.payments.webhooks import PROVIDER, MalformedEvent, refund_status, stripe_event_handle
 
 logger = logging.getLogger(__name__)
 
@@ -152,16 +153,26 @@ class StripeCheckout(PaymentProvider):
         return RefundResult(provider_reference=created.id, status=refund_status(created.status))
 
     def handle_webhook(self, request: HttpRequest) -> HttpResponse:
-        """Verify the signature on the raw body (400 when it is wrong or stale), then handle the event."""
+        """Verify the signature on the raw body (400 when it is wrong or stale), then handle the event
+        (400 when it cannot be read: ``bookings.payments.webhooks`` says which)."""
         try:
-            event = self.client().construct_event(
+            stripe.WebhookSignature.verify_header(
                 request.body,
                 request.headers.get("Stripe-Signature"),
                 settings.STRIPE_WEBHOOK_SECRET,
-                tolerance=getattr(settings, "STRIPE_WEBHOOK_TOLERANCE", WEBHOOK_TOLERANCE_SECONDS),
+                getattr(settings, "STRIPE_WEBHOOK_TOLERANCE", WEBHOOK_TOLERANCE_SECONDS),
             )
         except (stripe.SignatureVerificationError, ValueError) as error:
             logger.warning("Stripe webhook refused: %s", error)
             return HttpResponseBadRequest("invalid signature")
-        stripe_event_handle(event.to_dict())
+        try:
+            event = json.loads(request.body)
+        except (ValueError, RecursionError) as error:
+            logger.warning("Stripe webhook refused: the body is not JSON (%s)", error.__class__.__name__)
+            return HttpResponseBadRequest("malformed event")
+        try:
+            stripe_event_handle(event)
+        except MalformedEvent as error:
+            logger.warning("Stripe webhook refused as malformed: %s", error)
+            return HttpResponseBadRequest("malformed event")
         return HttpResponse("ok")
