@@ -12,8 +12,18 @@ session's end. So a guest on the payment page never pays for rooms that were giv
 never outlives its hold; a payment that still arrives late (an async method, a delayed webhook) goes
 through the late-payment path of ``bookings.payments.services``. A cancelled booking's open session is
 expired explicitly (``cancel_payment``).
+
+Every call to Stripe gives up in time, because a guest's request (or a webhook's) waits for it and
+gunicorn kills a worker after 30 s (docs/deployment.md); Stripe's library alone would wait 80 s a try,
+three tries. Here each call has a connect timeout (``PAYMENT_PROVIDER_CONNECT_TIMEOUT``, 3 s), a read
+timeout (``PAYMENT_PROVIDER_READ_TIMEOUT``, 6 s: the longest silence while Stripe answers) and
+``PAYMENT_PROVIDER_RETRIES`` (1) more try after a timeout, a dropped connection, a 409 or a 5xx, half a
+second later: about 2 x (3 + 6) + 0.5 = 18.5 s at worst (a slow DNS lookup comes on top). A call that
+still fails is a retryable ``PaymentProviderError``: the guest is asked to try again (503) and keeps the
+hold; a refund is sent again later with the same idempotency key (``refunds_send_due``).
 """
 
+import functools
 import json
 import logging
 from datetime import datetime, timedelta
@@ -35,7 +45,6 @@ logger = logging.getLogger(__name__)
 SESSION_MINIMUM = timedelta(minutes=31)
 DEFAULT_METHODS = ["card"]
 WEBHOOK_TOLERANCE_SECONDS = 300
-NETWORK_RETRIES = 2
 CHECKOUT_LOCALES = {"zh-hans": "zh", "en": "en"}
 RETRYABLE_ERRORS = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
 
@@ -45,6 +54,12 @@ def _provider_error(error: stripe.StripeError) -> PaymentProviderError:
         f"Stripe: {error.user_message or error.__class__.__name__}",
         retryable=isinstance(error, RETRYABLE_ERRORS),
     )
+
+
+@functools.cache
+def _http_client(connect_timeout: float, read_timeout: float) -> stripe.HTTPClient:
+    """One client (and its connection pool) per pair of timeouts, shared by every call."""
+    return stripe.RequestsClient(timeout=(connect_timeout, read_timeout))
 
 
 def _product_name(booking: Booking) -> str:
@@ -72,8 +87,13 @@ class StripeCheckout(PaymentProvider):
         )
 
     def client(self) -> stripe.StripeClient:
+        http_client = self.http_client or _http_client(
+            float(settings.PAYMENT_PROVIDER_CONNECT_TIMEOUT), float(settings.PAYMENT_PROVIDER_READ_TIMEOUT)
+        )
         return stripe.StripeClient(
-            settings.STRIPE_SECRET_KEY, http_client=self.http_client, max_network_retries=NETWORK_RETRIES
+            settings.STRIPE_SECRET_KEY,
+            http_client=http_client,
+            max_network_retries=settings.PAYMENT_PROVIDER_RETRIES,
         )
 
     def payment_methods(self) -> list[str]:
