@@ -280,6 +280,12 @@ PAYMENT_PROVIDERS = env_list(
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_PAYMENT_METHODS = env_list("STRIPE_PAYMENT_METHODS", "card")
+# Every call to a payment provider gives up well within gunicorn's 30 s worker timeout: seconds to
+# connect, seconds of silence while reading the answer, and further tries after a network failure.
+# Worst case (retries + 1) x (connect + read) plus pauses (0.5 s, 1 s...): 18.5 s with these defaults.
+PAYMENT_PROVIDER_CONNECT_TIMEOUT = float(os.environ.get("PAYMENT_PROVIDER_CONNECT_TIMEOUT", "3"))
+PAYMENT_PROVIDER_READ_TIMEOUT = float(os.environ.get("PAYMENT_PROVIDER_READ_TIMEOUT", "6"))
+PAYMENT_PROVIDER_RETRIES = int(os.environ.get("PAYMENT_PROVIDER_RETRIES", "1"))
 
 # Booking attempts per signed-in person per minute through the API (shared across workers with REDIS_URL).
 BOOKING_CREATE_RATE_PER_MINUTE = int(os.environ.get("BOOKING_CREATE_RATE_PER_MINUTE", "20"))

@@ -11,6 +11,10 @@ failed on the way is simply repeated with the same key (``refunds_send``, ``refu
   ``booking_confirm``, which also takes back the rooms of an expired hold when they are still free.
   When the booking cannot take the money (nights gone, cancelled, already paid by another payment), the
   payment is refunded in full automatically and flagged for staff: no payment is lost or unmatched.
+  Money that is not what the payment asked for (another amount or currency) never confirms the booking,
+  which stays held as it was: what arrived is recorded on the payment and flagged; in the booking's
+  currency (CNY) it enters the ledger and is refunded in full at once; in another currency it stays out
+  of the ledger, which is kept in CNY, and a person decides on the refund (``_payment_mismatched``).
 * ``payment_mark_paid_at_homestay``: the owner took the money at check-in.
 * ``refund_for_cancellation``: after ``booking_cancel`` / ``booking_decline`` / an expired paid
   request, refund ``booking.refund_due`` through the provider that took the payment.
@@ -247,6 +251,31 @@ def _payment_apply(booking: Booking, payment: Payment, source: str) -> None:
     payment_received_queue(confirmed, payment_id=payment.pk, amount=payment.amount)
 
 
+def _payment_mismatched(
+    booking: Booking, payment: Payment, amount: Decimal, currency: str, source: str
+) -> None:
+    """The provider says another amount or currency arrived than the payment asked for: record what
+    arrived and flag it, without confirming the booking or touching its hold. In the booking's currency
+    the money enters the ledger and goes back in full; a refund in another currency is left to staff
+    (and kept out of the CNY ledger, see ``refund_status_set``)."""
+    expected = f"{payment.amount} {payment.currency}"
+    payment.amount, payment.currency = quantize(amount), currency.upper()
+    note = _(
+        "付款金额或币种与订单不符:应付%(expected)s,实收%(received)s "
+        "The amount or currency paid does not match: %(expected)s expected, %(received)s received"
+    ) % {"expected": expected, "received": f"{payment.amount} {payment.currency}"}
+    if payment.currency != booking.currency:
+        logger.error("Payment %s of booking %s needs staff: %s", payment.pk, booking.reference, note)
+        staff = _("外币付款,退款需人工处理 Paid in another currency: staff decide the refund")
+        _flag(payment, f"{note} {staff}")
+        payment.save()
+    else:
+        payment.save()
+        ledger_record_payment(payment=payment)
+        _refund_unmatched(booking, payment, Refund.Reason.BOOKING_UNAVAILABLE, note)
+    _system_event(booking, Action.PAYMENT_FLAGGED, from_status=booking.status, source=source, note=note)
+
+
 @transaction.atomic
 def payment_succeeded(
     *,
@@ -254,9 +283,14 @@ def payment_succeeded(
     provider_reference: str = "",
     provider_payment_reference: str = "",
     source: str = Source.WEBHOOK,
+    amount: Decimal | None = None,
+    currency: str | None = None,
 ) -> Payment:
     """The provider says the money arrived: record it in the ledger and confirm the booking (or, when
-    the booking cannot take it any more, refund it automatically and flag it). Safe to call twice."""
+    the booking cannot take it any more, refund it automatically and flag it). Safe to call twice.
+
+    ``amount`` and ``currency`` are what the provider says arrived; when either differs from the
+    payment's, nothing is confirmed (``_payment_mismatched``). Left out, the payment's own are taken."""
     booking, payment = _lock_payment(payment)
     _set_references(payment, provider_reference, provider_payment_reference)
     if payment.status == Payment.Status.SUCCEEDED:
@@ -264,6 +298,11 @@ def payment_succeeded(
         return payment
     payment.status = Payment.Status.SUCCEEDED
     payment.paid_at = timezone.now()
+    amount = payment.amount if amount is None else quantize(amount)
+    currency = payment.currency if currency is None else currency.upper()
+    if (amount, currency) != (payment.amount, payment.currency.upper()):
+        _payment_mismatched(booking, payment, amount, currency, source)
+        return payment
     payment.save()
     ledger_record_payment(payment=payment)
     _payment_apply(booking, payment, source)
@@ -394,12 +433,13 @@ def refund_status_set(
     previous, reached = refund.status, bool(refund.provider_reference)
     if provider_reference and not refund.provider_reference:
         refund.provider_reference = provider_reference
+    in_ledger = refund.currency.upper() == refund.booking.currency  # see _payment_mismatched
     if Refund.STATUS_RANK[status] > Refund.STATUS_RANK[previous]:
         refund.status = status
-        if status == Refund.Status.SUCCEEDED:
+        if status == Refund.Status.SUCCEEDED and in_ledger:
             ledger_record_refund(refund=refund)
         elif status == Refund.Status.FAILED:
-            if previous == Refund.Status.SUCCEEDED:
+            if previous == Refund.Status.SUCCEEDED and in_ledger:
                 ledger_record_refund_failed(refund=refund)
             _flag(refund, _("退款失败,需人工处理 The refund failed and needs staff"))
             logger.warning("Refund %s of booking %s failed", refund.pk, refund.booking.reference)

@@ -12,8 +12,19 @@ session's end. So a guest on the payment page never pays for rooms that were giv
 never outlives its hold; a payment that still arrives late (an async method, a delayed webhook) goes
 through the late-payment path of ``bookings.payments.services``. A cancelled booking's open session is
 expired explicitly (``cancel_payment``).
+
+Every call to Stripe gives up in time, because a guest's request (or a webhook's) waits for it and
+gunicorn kills a worker after 30 s (docs/deployment.md); Stripe's library alone would wait 80 s a try,
+three tries. Here each call has a connect timeout (``PAYMENT_PROVIDER_CONNECT_TIMEOUT``, 3 s), a read
+timeout (``PAYMENT_PROVIDER_READ_TIMEOUT``, 6 s: the longest silence while Stripe answers) and
+``PAYMENT_PROVIDER_RETRIES`` (1) more try after a timeout, a dropped connection, a 409 or a 5xx, half a
+second later: about 2 x (3 + 6) + 0.5 = 18.5 s at worst (a slow DNS lookup comes on top). A call that
+still fails is a retryable ``PaymentProviderError``: the guest is asked to try again (503) and keeps the
+hold; a refund is sent again later with the same idempotency key (``refunds_send_due``).
 """
 
+import functools
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -27,14 +38,13 @@ from bookings.models import Booking
 from bookings.money import to_minor_units
 from bookings.payments.base import PaymentProvider, PaymentProviderError, PaymentStart, RefundResult
 from bookings.payments.models import Payment, Refund
-from bookings.payments.webhooks import PROVIDER, refund_status, stripe_event_handle
+from bookings.payments.webhooks import PROVIDER, MalformedEvent, refund_status, stripe_event_handle
 
 logger = logging.getLogger(__name__)
 
 SESSION_MINIMUM = timedelta(minutes=31)
 DEFAULT_METHODS = ["card"]
 WEBHOOK_TOLERANCE_SECONDS = 300
-NETWORK_RETRIES = 2
 CHECKOUT_LOCALES = {"zh-hans": "zh", "en": "en"}
 RETRYABLE_ERRORS = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
 
@@ -44,6 +54,12 @@ def _provider_error(error: stripe.StripeError) -> PaymentProviderError:
         f"Stripe: {error.user_message or error.__class__.__name__}",
         retryable=isinstance(error, RETRYABLE_ERRORS),
     )
+
+
+@functools.cache
+def _http_client(connect_timeout: float, read_timeout: float) -> stripe.HTTPClient:
+    """One client (and its connection pool) per pair of timeouts, shared by every call."""
+    return stripe.RequestsClient(timeout=(connect_timeout, read_timeout))
 
 
 def _product_name(booking: Booking) -> str:
@@ -71,8 +87,13 @@ class StripeCheckout(PaymentProvider):
         )
 
     def client(self) -> stripe.StripeClient:
+        http_client = self.http_client or _http_client(
+            float(settings.PAYMENT_PROVIDER_CONNECT_TIMEOUT), float(settings.PAYMENT_PROVIDER_READ_TIMEOUT)
+        )
         return stripe.StripeClient(
-            settings.STRIPE_SECRET_KEY, http_client=self.http_client, max_network_retries=NETWORK_RETRIES
+            settings.STRIPE_SECRET_KEY,
+            http_client=http_client,
+            max_network_retries=settings.PAYMENT_PROVIDER_RETRIES,
         )
 
     def payment_methods(self) -> list[str]:
@@ -152,16 +173,26 @@ class StripeCheckout(PaymentProvider):
         return RefundResult(provider_reference=created.id, status=refund_status(created.status))
 
     def handle_webhook(self, request: HttpRequest) -> HttpResponse:
-        """Verify the signature on the raw body (400 when it is wrong or stale), then handle the event."""
+        """Verify the signature on the raw body (400 when it is wrong or stale), then handle the event
+        (400 when it cannot be read: ``bookings.payments.webhooks`` says which)."""
         try:
-            event = self.client().construct_event(
+            stripe.WebhookSignature.verify_header(
                 request.body,
                 request.headers.get("Stripe-Signature"),
                 settings.STRIPE_WEBHOOK_SECRET,
-                tolerance=getattr(settings, "STRIPE_WEBHOOK_TOLERANCE", WEBHOOK_TOLERANCE_SECONDS),
+                getattr(settings, "STRIPE_WEBHOOK_TOLERANCE", WEBHOOK_TOLERANCE_SECONDS),
             )
         except (stripe.SignatureVerificationError, ValueError) as error:
             logger.warning("Stripe webhook refused: %s", error)
             return HttpResponseBadRequest("invalid signature")
-        stripe_event_handle(event.to_dict())
+        try:
+            event = json.loads(request.body)
+        except (ValueError, RecursionError) as error:
+            logger.warning("Stripe webhook refused: the body is not JSON (%s)", error.__class__.__name__)
+            return HttpResponseBadRequest("malformed event")
+        try:
+            stripe_event_handle(event)
+        except MalformedEvent as error:
+            logger.warning("Stripe webhook refused as malformed: %s", error)
+            return HttpResponseBadRequest("malformed event")
         return HttpResponse("ok")

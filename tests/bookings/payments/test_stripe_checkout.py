@@ -4,12 +4,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import requests
+from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking
 from bookings.payments.models import Payment, Refund
 from bookings.payments.services import PaymentUnavailable, payment_start, refund_for_cancellation
+from bookings.payments.stripe_checkout import StripeCheckout
 from bookings.services import booking_cancel
+from tests import factories
 from tests.bookings.helpers import hold
 from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL, start_online
 from tests.bookings.payments.fakes import session_object
@@ -147,3 +151,77 @@ def test_cancelling_an_unpaid_booking_expires_its_open_session(room_type, stripe
     [sent] = stripe_api.calls(f"{SESSIONS}/{payment.provider_reference}/expire")
     assert sent.method == "post"
     assert Payment.objects.get(pk=payment.pk).status == Payment.Status.EXPIRED
+
+
+# Timeouts: a Stripe that does not answer costs the guest seconds, never the worker
+
+
+def stripe_goes_silent(monkeypatch) -> list:
+    """From now on, Stripe's own HTTP client (the one used in production) talks to a Stripe that never
+    answers: each try records the timeout it was given and fails the way requests fails when that
+    timeout passes. Returns the timeouts of the tries."""
+    monkeypatch.setattr(StripeCheckout, "http_client", None)
+    tries = []
+
+    def request(session, method, url, **kwargs):
+        tries.append(kwargs.get("timeout"))
+        raise requests.exceptions.ReadTimeout(f"Read timed out. (read timeout={kwargs.get('timeout')})")
+
+    monkeypatch.setattr(requests.Session, "request", request)
+    return tries
+
+
+def test_a_silent_stripe_on_the_pay_page_answers_503_in_time_and_the_hold_stays(
+    client, room_type, monkeypatch
+):
+    booking = hold(room_type)
+    tries = stripe_goes_silent(monkeypatch)
+
+    response = client.post(reverse("payments:start", args=[booking.reference]))
+
+    booking.refresh_from_db()
+    assert response.status_code == 503
+    assert "暂时无法发起在线支付" in response.text
+    assert "Online payment is not available right now" in response.text
+    # Connect 3 s and read 6 s, tried twice: at most 18.5 s, within gunicorn's 30 s.
+    assert tries == [(3.0, 6.0), (3.0, 6.0)]
+    assert booking.status == Booking.Status.HELD
+    assert booking.hold_expires_at == timezone.now() + timedelta(minutes=31)  # extended for Checkout, kept
+
+
+def test_a_silent_stripe_on_the_pay_api_answers_503_in_time_and_the_hold_stays(
+    client, room_type, monkeypatch
+):
+    guest = factories.user()
+    booking = hold(room_type, user=guest)
+    client.force_login(guest)
+    tries = stripe_goes_silent(monkeypatch)
+
+    response = client.post(f"/api/bookings/{booking.reference}/pay", content_type="application/json")
+
+    booking.refresh_from_db()
+    assert response.status_code == 503
+    assert response.json()["code"] == "payment_unavailable"
+    assert response.json()["detail"].startswith("暂时无法发起在线支付")
+    assert tries == [(3.0, 6.0), (3.0, 6.0)]
+    assert booking.status == Booking.Status.HELD
+    assert booking.hold_expires_at == timezone.now() + timedelta(minutes=31)
+    assert booking.awaiting_payment
+
+
+def test_every_stripe_call_carries_the_configured_timeouts(
+    room_type, stripe_api, send_event, settings, monkeypatch
+):
+    settings.PAYMENT_PROVIDER_CONNECT_TIMEOUT = 1.5
+    settings.PAYMENT_PROVIDER_READ_TIMEOUT = 4
+    settings.PAYMENT_PROVIDER_RETRIES = 0
+    booking, payment = start_online(room_type)
+    send_event("checkout.session.completed", session_object(Payment.objects.get(pk=payment.pk)))
+    booking = booking_cancel(booking=booking, by=Booking.Party.GUEST)
+    tries = stripe_goes_silent(monkeypatch)
+
+    [refund] = refund_for_cancellation(booking=booking)
+
+    assert tries == [(1.5, 4.0)]  # the refund, tried once
+    assert (refund.status, refund.provider_reference) == (Refund.Status.PENDING, "")  # sent again later
+    assert "Stripe" in refund.attention_note

@@ -363,3 +363,279 @@ def test_a_refund_of_an_unknown_payment_is_answered_and_logged(send_event, db, c
         response = send_event("refund.updated", stranger)
     assert response.status_code == 200
     assert "re_x matches no payment" in caplog.text
+
+
+# Amount and currency: what Stripe says arrived must be what the payment asked for
+
+
+def assert_balanced(booking):
+    assert sum(ledger_balances(booking=booking).values(), Decimal("0.00")) == Decimal("0.00")
+
+
+PAID_EVENTS = ["checkout.session.completed", "checkout.session.async_payment_succeeded"]
+
+
+@pytest.mark.parametrize("event_type", PAID_EVENTS)
+@pytest.mark.parametrize(("amount_fen", "received"), [(39999, "399.99"), (40001, "400.01")])
+def test_a_payment_of_another_amount_never_confirms_and_is_refunded_in_full(
+    send_event, started, stripe_api, event_type, amount_fen, received
+):
+    booking, payment = started
+    held_until = fresh(booking).hold_expires_at
+
+    response = send_event(event_type, session_object(payment) | {"amount_total": amount_fen})
+
+    booking, payment = fresh(booking), fresh(payment)
+    [refund] = Refund.objects.all()
+    [sent] = stripe_api.calls("/v1/refunds")
+    assert response.status_code == 200
+    assert (booking.status, booking.hold_expires_at, booking.paid_at) == (Status.HELD, held_until, None)
+    assert (payment.status, payment.applied, payment.needs_attention) == (
+        Payment.Status.SUCCEEDED,
+        False,
+        True,
+    )
+    assert (payment.amount, payment.currency) == (Decimal(received), "CNY")
+    assert "400.00" in payment.attention_note
+    assert received in payment.attention_note
+    assert "不符" in payment.attention_note
+    assert "does not match" in payment.attention_note
+    assert (refund.amount, refund.currency, refund.reason) == (
+        Decimal(received),
+        "CNY",
+        Refund.Reason.BOOKING_UNAVAILABLE,
+    )
+    assert (sent.params["amount"], sent.params["payment_intent"]) == (str(amount_fen), "pi_test_1")
+    # What arrived is in the ledger until the refund completes, and none of it is earned.
+    assert ledger_balances(booking=booking) == {
+        "cash_provider": Decimal(received),
+        "guest": -Decimal(received),
+    }
+    send_event("refund.updated", as_stripe(fresh(refund), "succeeded"))
+    assert ledger_balances(booking=booking) == {"cash_provider": Decimal("0.00"), "guest": Decimal("0.00")}
+
+
+@pytest.mark.parametrize("event_type", PAID_EVENTS)
+def test_a_payment_in_another_currency_never_confirms_and_is_left_to_staff(
+    send_event, started, stripe_api, event_type
+):
+    booking, payment = started
+    held_until = fresh(booking).hold_expires_at
+
+    response = send_event(event_type, session_object(payment) | {"currency": "usd", "amount_total": 5600})
+
+    booking, payment = fresh(booking), fresh(payment)
+    assert response.status_code == 200
+    assert (booking.status, booking.hold_expires_at, booking.paid_at) == (Status.HELD, held_until, None)
+    assert (payment.status, payment.applied, payment.needs_attention) == (
+        Payment.Status.SUCCEEDED,
+        False,
+        True,
+    )
+    assert (payment.amount, payment.currency) == (Decimal("56.00"), "USD")
+    assert "56.00 USD" in payment.attention_note
+    assert "人工" in payment.attention_note
+    assert not Refund.objects.exists()
+    assert stripe_api.calls("/v1/refunds") == []
+    # The ledger is kept in CNY: money in another currency stays out of it.
+    assert ledger_balances(booking=booking) == {}
+
+
+def test_a_zero_decimal_currency_is_recorded_in_its_own_units(send_event, started):
+    _booking, payment = started
+    send_event(
+        "checkout.session.completed", session_object(payment) | {"currency": "jpy", "amount_total": 8000}
+    )
+    payment = fresh(payment)
+    assert (payment.amount, payment.currency, payment.needs_attention) == (Decimal("8000.00"), "JPY", True)
+
+
+def test_staff_refunding_a_foreign_currency_payment_in_stripe_keeps_the_ledger_empty(send_event, started):
+    booking, payment = started
+    send_event(
+        "checkout.session.completed", session_object(payment) | {"currency": "usd", "amount_total": 5600}
+    )
+    stripe_refund = refund_object("re_staff", status="succeeded", amount_fen=5600) | {"currency": "usd"}
+
+    send_event("refund.created", stripe_refund)
+
+    [refund] = Refund.objects.all()
+    assert (refund.amount, refund.currency, refund.status) == (
+        Decimal("56.00"),
+        "USD",
+        Refund.Status.SUCCEEDED,
+    )
+    assert refund.needs_attention
+    assert ledger_balances(booking=booking) == {}
+    assert fresh(booking).status == Status.HELD
+
+
+def test_the_currency_is_compared_without_regard_to_case(send_event, started):
+    booking, payment = started
+    send_event("checkout.session.completed", session_object(payment) | {"currency": "CNY"})
+    assert fresh(booking).status == Status.CONFIRMED
+    assert not fresh(payment).needs_attention
+    assert ledger_balances(booking=booking) == PAID
+
+
+def test_after_a_wrong_amount_the_guest_can_still_pay_the_right_one(send_event, started, room_type):
+    booking, wrong = started
+    send_event("checkout.session.completed", session_object(wrong) | {"amount_total": 1})
+
+    again = fresh(payment_start(booking=fresh(booking), success_url=SUCCESS_URL, cancel_url=CANCEL_URL))
+    send_event("checkout.session.completed", session_object(again, intent="pi_test_2"))
+
+    assert again.pk != wrong.pk
+    assert fresh(booking).status == Status.CONFIRMED
+    assert fresh(again).applied
+    assert not fresh(wrong).applied
+    assert_balanced(booking)
+    assert ledger_balances(booking=booking)["cash_provider"] == Decimal("400.01")  # 0.01 on its way back
+
+
+# Correctly signed events we cannot read: a deliberate answer and a log line, never a 500
+
+
+def _without(mapping: dict, *keys: str) -> dict:
+    return {key: value for key, value in mapping.items() if key not in keys}
+
+
+def _paid(payment) -> dict:
+    return session_object(payment)
+
+
+MALFORMED = {
+    # The body is not an event at all.
+    "a list": (lambda payment: [], 400),
+    "a string": (lambda payment: "evt_1", 400),
+    "null": (lambda payment: None, 400),
+    "no id": (lambda payment: _without(fakes.event("customer.created", {}), "id"), 400),
+    "no type": (
+        lambda payment: _without(fakes.event("checkout.session.completed", _paid(payment)), "type"),
+        400,
+    ),
+    "an id that is a number": (lambda payment: fakes.event("customer.created", {}) | {"id": 42}, 400),
+    "an id with a NUL byte": (lambda payment: fakes.event("customer.created", {}, event_id="evt_\x00"), 400),
+    "an id longer than 255": (lambda payment: fakes.event("customer.created", {}, event_id="e" * 256), 400),
+    # A payment event without what we read.
+    "no data": (
+        lambda payment: _without(fakes.event("checkout.session.completed", _paid(payment)), "data"),
+        400,
+    ),
+    "data without object": (
+        lambda payment: fakes.event("checkout.session.completed", _paid(payment)) | {"data": {}},
+        400,
+    ),
+    "an object that is text": (
+        lambda payment: (
+            fakes.event("checkout.session.completed", _paid(payment)) | {"data": {"object": "cs"}}
+        ),
+        400,
+    ),
+    "a session without id": (
+        lambda payment: fakes.event("checkout.session.completed", _without(_paid(payment), "id")),
+        400,
+    ),
+    "a session whose id is null": (
+        lambda payment: fakes.event(
+            "checkout.session.async_payment_succeeded", _paid(payment) | {"id": None}
+        ),
+        400,
+    ),
+    "a session id with a NUL byte": (
+        lambda payment: fakes.event("checkout.session.completed", _paid(payment) | {"id": "cs_\x00"}),
+        400,
+    ),
+    "metadata that is a list": (
+        lambda payment: fakes.event("checkout.session.completed", _paid(payment) | {"metadata": []}),
+        400,
+    ),
+    "a paid session without amount_total": (
+        lambda payment: fakes.event("checkout.session.completed", _without(_paid(payment), "amount_total")),
+        400,
+    ),
+    "a paid session with the amount as text": (
+        lambda payment: fakes.event("checkout.session.completed", _paid(payment) | {"amount_total": "40000"}),
+        400,
+    ),
+    "a paid session of nothing": (
+        lambda payment: fakes.event(
+            "checkout.session.async_payment_succeeded", _paid(payment) | {"amount_total": 0}
+        ),
+        400,
+    ),
+    "a paid session without currency": (
+        lambda payment: fakes.event("checkout.session.completed", _without(_paid(payment), "currency")),
+        400,
+    ),
+    "an expanded payment_intent": (
+        lambda payment: fakes.event(
+            "checkout.session.completed", _paid(payment) | {"payment_intent": {"id": "pi"}}
+        ),
+        400,
+    ),
+    "a refund without id": (
+        lambda payment: fakes.event(
+            "refund.updated", _without(refund_object("re_1", status="succeeded", amount_fen=1), "id")
+        ),
+        400,
+    ),
+    "a refund without status": (
+        lambda payment: fakes.event(
+            "refund.updated", _without(refund_object("re_1", status="succeeded", amount_fen=1), "status")
+        ),
+        400,
+    ),
+    "a refund made at Stripe without amount": (
+        lambda payment: fakes.event(
+            "refund.created", _without(refund_object("re_1", status="succeeded", amount_fen=1), "amount")
+        ),
+        400,
+    ),
+    "a refunded charge listing text": (
+        lambda payment: fakes.event("charge.refunded", {"id": "ch_1", "refunds": {"data": ["re_1"]}}),
+        400,
+    ),
+    # Understood and ignored: a type we do not handle is not read further; a session that is not ours.
+    "an unhandled type without data": (
+        lambda payment: _without(fakes.event("customer.created", {}), "data"),
+        200,
+    ),
+    "metadata naming no payment of ours": (
+        lambda payment: fakes.event(
+            "checkout.session.completed",
+            _paid(payment) | {"id": "cs_other", "metadata": {"payment": "9" * 30, "booking": "X"}},
+        ),
+        200,
+    ),
+}
+
+
+@pytest.fixture
+def processing(send_event, started):
+    """Money on its way (an async method): the payment has its PaymentIntent, the booking is held."""
+    booking, payment = started
+    send_event("checkout.session.completed", session_object(payment, payment_status="unpaid"))
+    return fresh(booking), fresh(payment)
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_signed_event_we_cannot_read_is_answered_without_500_and_changes_nothing(
+    client, processing, stripe_api, caplog, case
+):
+    booking, payment = processing
+    build, expected = MALFORMED[case]
+    payload = json.dumps(build(payment))
+    events_before = WebhookEvent.objects.count()
+
+    with caplog.at_level(logging.INFO, logger="bookings.payments"):
+        response = post_raw(client, payload, fakes.signed(payload))
+
+    assert response.status_code == expected
+    assert (fresh(booking).status, fresh(booking).hold_expires_at) == (Status.HELD, booking.hold_expires_at)
+    assert (fresh(payment).status, fresh(payment).needs_attention) == (Payment.Status.PROCESSING, False)
+    assert not Refund.objects.exists()
+    assert ledger_balances(booking=booking) == {}
+    assert stripe_api.calls("/v1/refunds") == []
+    assert WebhookEvent.objects.count() == events_before + (1 if expected == 200 else 0)
+    assert any(record.name.startswith("bookings.payments") for record in caplog.records)
