@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.headless",
+    "common",
     "villages",
     "bookings",
     "tourism",
@@ -278,3 +279,6 @@ STRIPE_PAYMENT_METHODS = env_list("STRIPE_PAYMENT_METHODS", "card")
 
 # Booking attempts per signed-in person per minute through the API (shared across workers with REDIS_URL).
 BOOKING_CREATE_RATE_PER_MINUTE = int(os.environ.get("BOOKING_CREATE_RATE_PER_MINUTE", "20"))
+
+# How long an API write's Idempotency-Key and its answer are kept (common/idempotency.py); at least 24.
+IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
