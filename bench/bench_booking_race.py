@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
-from common import ROOT, machine, setup_django, summary
+from harness import ROOT, machine, setup_django, summary
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lishi_bench_race"
 HOST = "127.0.0.1"

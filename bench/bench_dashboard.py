@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from common import machine, setup_django, summary, timed
+from harness import machine, setup_django, summary, timed
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/lishi_bench_dashboard"
 SLUGS = ["caijiazhuang", "yancun", "guihua", "dujiashan", "wangyingzhuang", "dadonggou"]

@@ -51,7 +51,7 @@ from bench_booking_race import (
     wait_until_ready,
     warm_up,
 )
-from common import machine, setup_django
+from harness import machine, setup_django
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lishi_bench_load"
 LEAD_DAYS = 7  # stays start a week ahead, clear of same-day cut-offs

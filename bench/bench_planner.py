@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import machine
+from harness import machine
 
 from tourism.planner import native
 from tourism.planner.model import Model

@@ -7,7 +7,7 @@ Run: `make bench`, or `.venv/bin/python bench/bench_village_page.py [DATABASE_UR
 
 import sys
 
-from common import ROOT, machine, setup_django, summary, timed
+from harness import ROOT, machine, setup_django, summary, timed
 
 REPEAT = 200
 SCALE = 10

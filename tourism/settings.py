@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.headless",
+    "common",
     "villages",
     "notifications",
     "bookings",
@@ -289,3 +290,6 @@ PAYMENT_PROVIDER_RETRIES = int(os.environ.get("PAYMENT_PROVIDER_RETRIES", "1"))
 
 # Booking attempts per signed-in person per minute through the API (shared across workers with REDIS_URL).
 BOOKING_CREATE_RATE_PER_MINUTE = int(os.environ.get("BOOKING_CREATE_RATE_PER_MINUTE", "20"))
+
+# How long an API write's Idempotency-Key and its answer are kept (common/idempotency.py); at least 24.
+IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))

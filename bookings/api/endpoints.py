@@ -42,6 +42,7 @@ from bookings.pricing import MAX_QUOTED_NIGHTS
 from bookings.ratelimit import booking_attempt_wait
 from bookings.selectors import booking_detail, bookings_for_user, homestays_available
 from bookings.transitions import GUEST
+from common.idempotency import idempotent
 from villages.api.auth import SIGNED_IN
 from villages.api.endpoints import PAGINATION_RULE, CataloguePagination
 from villages.api.fields import ErrorOut, ValidationErrorOut
@@ -158,6 +159,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     "JSON. Nothing changes unless the answer is 201. The booking's language is `lang`, else the language "
     "cookie, else Accept-Language, else zh-hans.",
 )
+@idempotent
 def booking_create(request: HttpRequest, payload: BookingIn, response: HttpResponse):
     wait = booking_attempt_wait(user_id=request.auth.pk)
     if wait:
@@ -227,6 +229,7 @@ def booking_get(request: HttpRequest, reference: Reference):
     "never refunds twice. 409 `illegal_transition`: the booking can no longer be cancelled (arrival "
     "day passed, checked in, expired...). Another user's booking: 404.",
 )
+@idempotent
 def booking_cancel_mine(request: HttpRequest, reference: Reference):
     booking = _my_booking(request, reference)
     with _in_chinese():
@@ -256,6 +259,7 @@ def booking_cancel_mine(request: HttpRequest, reference: Reference):
     "`payment_unavailable`: online payment is not configured or the provider cannot be reached; try "
     "again later. Another user's booking: 404.",
 )
+@idempotent
 def booking_pay(request: HttpRequest, reference: Reference):
     booking = _my_booking(request, reference)
     with _in_chinese():

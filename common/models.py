@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IdempotencyKey(models.Model):
+    """An API write sent with an ``Idempotency-Key`` header, and its answer to replay on a retry.
+
+    A row is claimed before the write runs (``status_code`` empty: in flight) and completed with the
+    answer afterwards; see ``common.idempotency``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("用户 user"),
+    )
+    key = models.CharField(_("幂等键 idempotency key"), max_length=255)
+    method = models.CharField(_("请求方法 method"), max_length=10)
+    path = models.TextField(_("路径 path"))
+    body_digest = models.CharField(_("请求体摘要 body digest"), max_length=64, help_text="SHA-256")
+    status_code = models.PositiveSmallIntegerField(
+        _("状态码 status code"),
+        null=True,
+        blank=True,
+        help_text=_("空表示请求仍在处理 Empty while the request is still running"),
+    )
+    response_body = models.TextField(_("响应内容 response body"), blank=True)
+    response_headers = models.JSONField(_("响应头 response headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间 created"), db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等键 idempotency key")
+        verbose_name_plural = _("幂等键 idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"
