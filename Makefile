@@ -30,7 +30,11 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_revenue_rules
 	@echo "Serving on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "通知由后台任务发送并打印在这里 Notifications are sent by the task worker and printed here"
+	# The task worker (notifications, calendar sync) runs beside the site and stops with it.
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py db_worker --no-startup-delay & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. SQLite by default; set DATABASE_URL=postgres://... to run it on PostgreSQL.
 test: install
