@@ -11,7 +11,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from bookings.api import endpoints
+from bookings import usecases
 from bookings.models import Booking
 from common.models import IdempotencyKey
 from tests import factories
@@ -153,13 +153,13 @@ def test_a_retry_while_the_first_request_is_still_running_is_409_and_books_nothi
 ):
     """The phone sends the booking again while the server is still booking the first one."""
     retried = []
-    booking_hold = endpoints.booking_hold
+    booking_place = usecases.booking_place
 
     def booking_hold_while_the_phone_retries(**fields):
         retried.append(tourist.post(BOOKINGS, booking_body(two_rooms), **HEADER))
-        return booking_hold(**fields)
+        return booking_place(**fields)
 
-    monkeypatch.setattr(endpoints, "booking_hold", booking_hold_while_the_phone_retries)
+    monkeypatch.setattr(usecases, "booking_place", booking_hold_while_the_phone_retries)
 
     first = tourist.post(BOOKINGS, booking_body(two_rooms), **HEADER)
 
@@ -218,15 +218,15 @@ def test_a_503_is_not_kept_so_the_retry_with_the_key_pays(tourist, two_rooms, st
 
 @pytest.mark.django_db
 def test_a_server_error_is_not_kept_so_the_retry_with_the_key_books(tourist, two_rooms, monkeypatch):
-    booking_hold = endpoints.booking_hold
+    booking_place = usecases.booking_place
     failures = [RuntimeError("the database went away")]
 
     def booking_hold_failing_once(**fields):
         if failures:
             raise failures.pop()
-        return booking_hold(**fields)
+        return booking_place(**fields)
 
-    monkeypatch.setattr(endpoints, "booking_hold", booking_hold_failing_once)
+    monkeypatch.setattr(usecases, "booking_place", booking_hold_failing_once)
     tourist.client.raise_request_exception = False
 
     crashed = tourist.post(BOOKINGS, booking_body(two_rooms), **HEADER)
