@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before any view (none of the above reads the path beyond matching it): a path with NUL or non-UTF-8
+    # bytes is the site's 404, in the address's language and with the CSP header of every page.
+    "tourism.middleware.UnreadablePathMiddleware",
 ]
 
 ROOT_URLCONF = "tourism.urls"
