@@ -7,6 +7,7 @@ class BookingsConfig(AppConfig):
     verbose_name = _("预订 Bookings")
 
     def ready(self) -> None:
-        from bookings import notices
+        from bookings import converters, notices
 
+        converters.register()
         notices.register()

@@ -8,6 +8,6 @@ urlpatterns = [
     path("stays/", views.search, name="search"),
     path("stays/<int:room_type_id>/book/", views.book, name="book"),
     path("bookings/", views.my_bookings, name="my_bookings"),
-    path("bookings/<str:reference>/", views.booking_detail, name="detail"),
-    path("bookings/<str:reference>/cancel/", views.booking_cancel_view, name="cancel"),
+    path("bookings/<reference:reference>/", views.booking_detail, name="detail"),
+    path("bookings/<reference:reference>/cancel/", views.booking_cancel_view, name="cancel"),
 ]

@@ -43,7 +43,7 @@ from bookings.models import Booking
 from bookings.payments.base import booking_payments_for
 from bookings.policies import cancellation_refund, free_cancellation_until
 from bookings.pricing import Quote, quote
-from bookings.ratelimit import booking_attempt_wait
+from bookings.ratelimit import booking_attempt_wait, client_address
 from bookings.rules import stay_validate
 from bookings.services import request_hold
 from bookings.transitions import GUEST
@@ -188,7 +188,7 @@ def book(request: HttpRequest, room_type_id: int) -> HttpResponse:
         return render(request, "bookings/book.html", {**base, **(context or {})}, status=status)
 
     if request.method == "POST":
-        wait = booking_attempt_wait(user_id=request.user.pk)
+        wait = booking_attempt_wait(user_id=request.user.pk, address=client_address(request))
         if wait:
             stay_form.add_error(None, ValidationError(TOO_MANY_ATTEMPTS, code="rate_limited"))
             response = page(status=429)

@@ -55,3 +55,38 @@ def _reset_language():
 
     yield
     translation.activate("zh-hans")
+
+
+@pytest.fixture
+def settings_under(monkeypatch):
+    """The settings module's names as it computes them under these environment variables (None: unset;
+    every other variable as the test run has it), without touching the settings of the running test."""
+    import runpy
+
+    from django.conf import settings
+
+    def load(**env: str | None) -> dict:
+        with monkeypatch.context() as patch:
+            for name, value in env.items():
+                if value is None:
+                    patch.delenv(name, raising=False)
+                else:
+                    patch.setenv(name, value)
+            return runpy.run_path(str(settings.BASE_DIR / "tourism" / "settings.py"))
+
+    return load
+
+
+@pytest.fixture
+def behind_the_documented_proxy(settings, settings_under):
+    """Production's proxy settings (DJANGO_ENV=production with its defaults: one nginx in front, as in
+    docs/deployment.md). Requests then come from the proxy's REMOTE_ADDR with X-Forwarded-For."""
+    production = settings_under(
+        DJANGO_ENV="production",
+        SECRET_KEY="a-production-secret-key-for-tests-only-0123456789abcdef",
+        BEHIND_PROXY=None,
+        TRUSTED_PROXY_COUNT=None,
+    )
+    for name, value in production.items():
+        if "PROXY" in name:
+            setattr(settings, name, value)

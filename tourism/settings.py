@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before any view (none of the above reads the path beyond matching it): a path with NUL or non-UTF-8
+    # bytes is the site's 404, in the address's language and with the CSP header of every page.
+    "tourism.middleware.UnreadablePathMiddleware",
 ]
 
 ROOT_URLCONF = "tourism.urls"
@@ -230,6 +233,12 @@ SECURE_CSP = {
 
 BEHIND_PROXY = env_bool("BEHIND_PROXY", PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many reverse proxies in front append the caller's address to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for does): the client's address is that many places from the right, for
+# allauth's login and sign-up limits and the booking limit (bookings.ratelimit.client_address). 0 ignores
+# the header. It must equal the number of such proxies: more lets a client choose its own address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if BEHIND_PROXY else "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
@@ -290,6 +299,10 @@ PAYMENT_PROVIDER_RETRIES = int(os.environ.get("PAYMENT_PROVIDER_RETRIES", "1"))
 
 # Booking attempts per signed-in person per minute through the API (shared across workers with REDIS_URL).
 BOOKING_CREATE_RATE_PER_MINUTE = int(os.environ.get("BOOKING_CREATE_RATE_PER_MINUTE", "20"))
+# ... and per client address (see TRUSTED_PROXY_COUNT), so many accounts from one address get no more.
+BOOKING_CREATE_RATE_PER_ADDRESS_PER_MINUTE = int(
+    os.environ.get("BOOKING_CREATE_RATE_PER_ADDRESS_PER_MINUTE", "60")
+)
 
 # How long an API write's Idempotency-Key and its answer are kept (common/idempotency.py); at least 24.
 IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))

@@ -39,7 +39,7 @@ from bookings.payments.base import booking_payments_for
 from bookings.payments.services import PaymentUnavailable, payment_start
 from bookings.payments.views import return_url
 from bookings.pricing import MAX_QUOTED_NIGHTS
-from bookings.ratelimit import booking_attempt_wait
+from bookings.ratelimit import booking_attempt_wait, client_address
 from bookings.selectors import booking_detail, bookings_for_user, homestays_available
 from bookings.transitions import GUEST
 from common.idempotency import idempotent
@@ -161,7 +161,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
 )
 @idempotent
 def booking_create(request: HttpRequest, payload: BookingIn, response: HttpResponse):
-    wait = booking_attempt_wait(user_id=request.auth.pk)
+    wait = booking_attempt_wait(user_id=request.auth.pk, address=client_address(request))
     if wait:
         response["Retry-After"] = str(wait)
         return Status(429, {"detail": RATE_LIMITED, "code": "rate_limited"})

@@ -16,8 +16,8 @@ urlpatterns = [
     path("feeds/<int:pk>/remove/", sync.feed_remove, name="feed_remove"),
     path("earnings/", home.earnings, name="earnings"),
     path("bookings/", bookings.booking_list, name="booking_list"),
-    path("bookings/<str:reference>/", bookings.booking_detail, name="booking_detail"),
-    path("bookings/<str:reference>/guests/", bookings.booking_guests, name="booking_guests"),
-    path("bookings/<str:reference>/<slug:action>/", bookings.booking_action, name="booking_action"),
-    path("ical/<str:token>.ics", sync.ical_export, name="ical_export"),
+    path("bookings/<reference:reference>/", bookings.booking_detail, name="booking_detail"),
+    path("bookings/<reference:reference>/guests/", bookings.booking_guests, name="booking_guests"),
+    path("bookings/<reference:reference>/<slug:action>/", bookings.booking_action, name="booking_action"),
+    path("ical/<feed_token:token>.ics", sync.ical_export, name="ical_export"),
 ]

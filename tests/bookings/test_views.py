@@ -944,7 +944,7 @@ def test_booking_of_another_tourist_is_not_found(client, tourist, room_type):
 
 
 def test_unknown_booking_is_not_found(client, tourist):
-    assert client.get(reverse("bookings:detail", args=["NOSUCHRF"])).status_code == 404
+    assert client.get(reverse("bookings:detail", args=["NXSUCHRF"])).status_code == 404
 
 
 def test_booking_reference_in_lower_case_finds_it(client, booking):

@@ -81,3 +81,64 @@ def test_the_apps_sign_in_shares_the_limit(client, member):
 
     assert response.status_code == 429
     assert "session_token" not in response.content.decode()
+
+
+# Behind the reverse proxy of docs/deployment.md every request comes from the proxy's address; the proxy
+# appends the address it was called from to X-Forwarded-For (``behind_the_documented_proxy``).
+PROXY = "10.0.0.2"
+CLIENT_A = "203.0.113.7"
+CLIENT_B = "198.51.100.23"
+
+
+def through_proxy(address: str, forged: str = "") -> dict:
+    """The request's addresses as the proxy passes them on; ``forged`` is what the client itself put in
+    X-Forwarded-For, which the proxy keeps and appends to."""
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": f"{forged}, {address}" if forged else address}
+
+
+def fail_to_sign_in(times: int, address: str, forged: str = "") -> None:
+    client = Client()
+    for number in range(times):
+        data = {"login": f"guess{number}@example.com", "password": "wrong"}
+        addresses = through_proxy(address, forged=f"{forged}{number}" if forged else "")
+        assert client.post("/accounts/login/", data, **addresses).status_code == 200
+
+
+def signs_in(member, addresses: dict) -> bool:
+    client = Client(**addresses)
+    client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    return "_auth_user_id" in client.session
+
+
+def test_behind_the_proxy_one_clients_failed_sign_ins_do_not_lock_out_another(
+    behind_the_documented_proxy, member
+):
+    fail_to_sign_in(per_minute_per_address("login_failed"), CLIENT_A)
+
+    assert not signs_in(member, through_proxy(CLIENT_A))
+    assert signs_in(member, through_proxy(CLIENT_B))
+
+
+def test_behind_the_proxy_a_made_up_x_forwarded_for_does_not_escape_the_lock(
+    behind_the_documented_proxy, member
+):
+    fail_to_sign_in(per_minute_per_address("login_failed"), CLIENT_A, forged="192.0.2.")
+
+    assert not signs_in(member, through_proxy(CLIENT_A, forged="192.0.2.200"))
+
+
+def test_behind_the_proxy_sign_ups_are_limited_per_client(behind_the_documented_proxy):
+    client_a = Client(**through_proxy(CLIENT_A))
+    for number in range(per_minute_per_address("signup")):
+        sign_up(client_a, f"typo{number}@example.com", password2="mismatch")
+
+    assert sign_up(client_a, "late@example.com").status_code == 429
+    assert sign_up(Client(**through_proxy(CLIENT_B)), "new@example.com").status_code == 302
+    assert get_user_model().objects.filter(email="new@example.com").exists()
+
+
+def test_with_no_trusted_proxy_x_forwarded_for_is_ignored(member):
+    """The development default: nothing in front, so the header is the client's own word."""
+    fail_to_sign_in(per_minute_per_address("login_failed"), CLIENT_A)
+
+    assert not signs_in(member, through_proxy(CLIENT_B))
