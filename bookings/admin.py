@@ -1,5 +1,6 @@
-"""Staff views of bookings, inventory and prices. Bookings change state only through the services (the
-owner console and the API), so here they are read-only; guest document numbers are always masked."""
+"""Staff views of bookings, inventory and prices. Bookings change state only through the use cases (the
+pages, the owner console, the API), so here they are read-only, with their activity log; guest document
+numbers are always masked."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from bookings.activity import BookingEvent
 from bookings.calendar import room_type_set_room_count
 from bookings.guests import mask_document_number
 from bookings.models import Booking, BookingNight, Guest, HolidayDay, PriceRule, RoomNight
@@ -43,6 +45,15 @@ class GuestInline(ReadOnlyInline):
         return mask_document_number(guest.document_number)
 
 
+class BookingEventInline(ReadOnlyInline):
+    """The booking's activity log: what happened, who did it, through which entry point."""
+
+    model = BookingEvent
+    fields = ["created_at", "action", "role", "source", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["reference", "homestay", "room_type", "check_in", "check_out", "rooms", "total", "status"]
@@ -50,7 +61,7 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ["homestay", "room_type__homestay"]
     search_fields = ["reference", "lead_guest_name", "lead_guest_phone"]
     date_hierarchy = "check_in"
-    inlines = [BookingNightInline, GuestInline]
+    inlines = [BookingNightInline, GuestInline, BookingEventInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Booking._meta.fields]

@@ -1,10 +1,13 @@
 import pytest
 from django.urls import reverse
 
+from bookings import usecases
+from bookings.activity import Source
 from bookings.guests import GuestDetails
-from bookings.models import HolidayDay, RoomNight
+from bookings.models import Booking, HolidayDay, RoomNight
 from bookings.services import booking_confirm, guests_register
-from tests.bookings.helpers import hold
+from tests import factories
+from tests.bookings.helpers import ARRIVAL, DEPARTURE, hold
 
 pytestmark = pytest.mark.django_db
 ID_NUMBER = "11010519491231002X"
@@ -92,3 +95,23 @@ def test_staff_cannot_lower_the_room_count_below_the_rooms_booked(admin_client, 
     room_type.refresh_from_db()
     assert room_type.room_count == 3
     assert RoomNight.objects.get(room_type=room_type, night="2026-09-08").rooms_total == 3
+
+
+def test_booking_page_shows_its_activity_log(admin_client, room_type):
+    guest = factories.user()
+    booking = usecases.booking_place(
+        actor=usecases.Actor(role="guest", source=Source.API, user=guest),
+        room_type=room_type,
+        check_in=ARRIVAL,
+        check_out=DEPARTURE,
+        guests=2,
+        lead_guest_name="张三",
+        lead_guest_phone="13800138000",
+        payment=Booking.Payment.AT_HOMESTAY,
+    ).booking
+
+    page = admin_client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).text
+
+    assert "下单 Booked" in page
+    assert "接口 API" in page
+    assert "客人 Guest" in page
