@@ -39,6 +39,21 @@ def _preference(user: AbstractBaseUser | None) -> ContactPreference | None:
     return ContactPreference.objects.filter(user=user).first()
 
 
+def contact_preference_get(*, user: AbstractBaseUser) -> ContactPreference:
+    """The person's preference, or the default (e-mail, Chinese) when they never chose."""
+    return _preference(user) or ContactPreference(user=user)
+
+
+@transaction.atomic
+def contact_preference_set(*, user: AbstractBaseUser, channel: str, language: str) -> ContactPreference:
+    if channel not in channels_enabled() or language not in dict(settings.LANGUAGES):
+        raise ValueError("unknown channel or language")
+    preference, _created = ContactPreference.objects.update_or_create(
+        user=user, defaults={"channel": channel, "language": language}
+    )
+    return preference
+
+
 def route_for(user: AbstractBaseUser | None, *, language: str | None = None) -> tuple[str, str, str]:
     """``(channel, address, language)`` for a person: their chosen channel when it is enabled and they
     have an address there, else e-mail; ``language`` (e.g. the booking's) wins over their preference."""

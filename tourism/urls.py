@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("owner/", include("bookings.owner.urls")),
     path("group/", include("tourism.group.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
     prefix_default_language=False,
 )

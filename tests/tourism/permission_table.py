@@ -215,6 +215,7 @@ PAGES: dict[str, Page] = {
         query=lambda w: {"check_in": w.check_in.isoformat(), "guests": "1"},
     ),
     "bookings:my_bookings": Page(Access.SIGNED_IN, get=200, post=200),
+    "notifications:preferences": Page(Access.SIGNED_IN, get=200, post=400),
     "bookings:detail": Page(Access.GUEST, get=200, post=200, kwargs=_booking),
     "bookings:cancel": Page(Access.GUEST, get=200, post=302, kwargs=_booking),
 }
