@@ -2,7 +2,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import ContactPreference, Notification
+from notifications.privacy import mask_address, redact
 from notifications.services import notification_retry
+
+PRIVATE_FIELDS = ("address", "last_error")  # shown masked and redacted instead (DESIGN invariant 7)
 
 
 @admin.register(Notification)
@@ -12,13 +15,25 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("subject", "event")
     date_hierarchy = "created_at"
     actions = ["retry"]
-    readonly_fields = [field.name for field in Notification._meta.fields]
+    exclude = PRIVATE_FIELDS
+    readonly_fields = [
+        field.name if field.name not in PRIVATE_FIELDS else f"{field.name}_shown"
+        for field in Notification._meta.fields
+    ]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("地址 address"))
+    def address_shown(self, notification: Notification) -> str:
+        return mask_address(notification.address)
+
+    @admin.display(description=_("最近错误 last error"))
+    def last_error_shown(self, notification: Notification) -> str:
+        return redact(notification.last_error)
 
     @admin.action(description=_("重新发送失败的通知 Send failed notifications again"), permissions=["change"])
     def retry(self, request, queryset):

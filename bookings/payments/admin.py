@@ -1,6 +1,7 @@
 """Staff views of payments, refunds, provider events and the ledger: read-only (money changes only
-through the services), with the records that need a person filtered out first. Imported by
-``bookings/admin.py``."""
+through the services), with the records that need a person filtered out first. The one thing staff
+change is the "needs attention" flag of a payment or refund, once they have dealt with it (the group's
+queue at ``/group/attention/`` links here). Imported by ``bookings/admin.py``."""
 
 from django import forms
 from django.contrib import admin
@@ -21,8 +22,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class FlaggedAdmin(ReadOnlyAdmin):
+    """Read-only but for ``needs_attention``. Saving writes that flag alone, so a change page opened
+    before a webhook moved the record on never puts the old status back."""
+
+    FLAG = "needs_attention"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in super().get_readonly_fields(request, obj) if name != self.FLAG]
+
+    def save_model(self, request, obj, form, change):
+        obj.save(update_fields=[self.FLAG, "updated_at"])
+
+
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(FlaggedAdmin):
     list_display = ["booking", "provider", "amount", "status", "applied", "needs_attention", "created_at"]
     list_filter = ["needs_attention", "status", "provider", "applied"]
     list_select_related = ["booking"]
@@ -31,7 +45,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
+class RefundAdmin(FlaggedAdmin):
     list_display = ["booking", "amount", "reason", "status", "needs_attention", "created_at"]
     list_filter = ["needs_attention", "status", "reason"]
     list_select_related = ["booking"]

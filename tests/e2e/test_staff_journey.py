@@ -1,17 +1,18 @@
-"""A member of the culture-tourism group (文旅集团) sees the revenue of a period, exports it, and opens a
-village collective's dividend statement."""
+"""A member of the culture-tourism group (文旅集团) sees the revenue of a period, exports it, opens a
+village collective's dividend statement, and finds flagged money in the "needs attention" queue."""
 
 import csv
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from bookings.clock import local_today
 from bookings.models import Booking
-from bookings.payments.services import payment_mark_paid_at_homestay
+from bookings.payments.services import payment_mark_paid_at_homestay, refund_record_outside
 from bookings.services import booking_cancel, booking_hold
 from villages.models import RoomType
 
@@ -86,4 +87,16 @@ def test_staff_sees_revenue_exports_it_and_opens_a_dividend_statement(laptop, op
     phone.keyboard.press("ArrowRight")
     expect(rules).not_to_have_js_property("scrollLeft", 0)
     shot(phone, "revenue-rules-phone")
+
+    # A refund made outside the platform is flagged: the phone's dashboard counts it, the queue shows it.
+    refund_record_outside(payment=paid.payments.get(), amount=Decimal("50.00"), provider_reference="re_e2e")
+    phone.goto("/group/")
+    phone.get_by_role("link", name="待处理 1 项").click()
+    item = phone.locator(".group-attention__item", has_text=paid.reference)
+    expect(item).to_contain_text("退款需人工处理")
+    expect(item).to_contain_text("¥50.00")
+    expect(item.get_by_role("link", name="处理后取消“需人工处理”")).to_be_visible()
+    assert "赵敏" not in phone.content() and "13712345678" not in phone.content()
+    assert_fits_phone(phone)
+    shot(phone, "attention-phone")
     assert page.js_errors == phone.js_errors == []

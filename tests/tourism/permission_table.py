@@ -197,6 +197,7 @@ PAGES: dict[str, Page] = {
     # The secret address is the permission: anyone with it reads the busy nights, nothing personal.
     "owner:ical_export": Page(Access.PUBLIC, get=200, post=405, kwargs=lambda w: {"token": w.export.token}),
     "group:dashboard": Page(Access.STAFF, get=200, post=200),
+    "group:attention": Page(Access.STAFF, get=200, post=405),
     "group:export": Page(Access.STAFF, get=200, post=200, kwargs=lambda w: {"table": "homestays"}),
     "group:statement": Page(Access.STAFF, get=200, post=200, kwargs=lambda w: {"slug": w.village.slug}),
     "group:statement_export": Page(

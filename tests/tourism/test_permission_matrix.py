@@ -47,7 +47,7 @@ from tests.tourism.permission_table import (
 )
 from tourism.api import api
 from villages.api.auth import SIGN_IN_REQUIRED
-from villages.demo.accounts import staff_group_sync
+from villages.staff_group import staff_group_sync
 
 pytestmark = pytest.mark.django_db
 

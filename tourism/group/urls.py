@@ -6,6 +6,7 @@ app_name = "group"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("attention/", views.attention, name="attention"),
     path("export/<slug:table>.csv", views.export, name="export"),
     path("villages/<slug:slug>/statement/", views.statement, name="statement"),
     path("villages/<slug:slug>/statement.csv", views.statement_export, name="statement_export"),

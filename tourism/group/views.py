@@ -1,5 +1,6 @@
-"""Group staff pages (文旅集团): the revenue dashboard with its CSV exports, each village's dividend
-statement with the payouts, and the revenue-share rules. Thin: a form, one selector or service, a page."""
+"""Group staff pages (文旅集团): the revenue dashboard with its CSV exports, the "needs attention" queue,
+each village's dividend statement with the payouts, and the revenue-share rules. Thin: a form, one
+selector or service, a page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bookings.clock import local_today
 from bookings.money import ZERO
@@ -16,6 +17,7 @@ from bookings.revenue.selectors import dashboard as revenue_dashboard
 from bookings.revenue.selectors import dividend_statement, revenue_rules
 from bookings.revenue.services import dividend_payout_record, revenue_rule_create, revenue_rule_delete
 from tourism.group import charts
+from tourism.group.attention import attention_count, attention_queue
 from tourism.group.columns import COLUMNS
 from tourism.group.exports import TABLES, dashboard_csv, statement_csv
 from tourism.group.forms import PayoutForm, PeriodForm, RuleForm
@@ -34,11 +36,11 @@ def _bad_period(form: PeriodForm) -> HttpResponse:
 @group_staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET)
+    context = {"form": form, "attention": attention_count()}
     if not form.is_valid():
-        return render(request, "group/dashboard.html", {"form": form}, status=400)
+        return render(request, "group/dashboard.html", context, status=400)
     report = revenue_dashboard(period=form.period)
-    context = {
-        "form": form,
+    context |= {
         "report": report,
         "columns": COLUMNS,
         "cards": cards(report.total),
@@ -50,6 +52,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "group/dashboard.html", context)
+
+
+@group_staff_required
+@require_GET
+def attention(request: HttpRequest) -> HttpResponse:
+    return render(request, "group/attention.html", {"queue": attention_queue()})
 
 
 @group_staff_required

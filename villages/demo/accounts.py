@@ -4,18 +4,14 @@ import os
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
-from django.db.models import Q
+from django.contrib.auth.models import AbstractBaseUser, Group
 
 from villages.demo.schema import T
 from villages.roles import GROUP_STAFF
 
 DEFAULT_DEMO_PASSWORD = "lishi-demo-2026"  # noqa: S105 (documented demo password, override with DEMO_PASSWORD)
 DEMO_EMAIL_DOMAIN = "demo.lishi-tourism.cn"
-STAFF_PERMISSION_ACTIONS = ("view", "add", "change", "delete")
 
 
 @dataclass(frozen=True)
@@ -50,8 +46,9 @@ ACCOUNTS = (
     AccountSeed(
         username="staff",
         role=T(
-            f"{GROUP_STAFF}工作人员:在 /admin/ 查看、新增、修改、删除全部村庄内容",
-            "Culture-tourism group staff: views, adds, changes and deletes all village content at /admin/",
+            f"{GROUP_STAFF}工作人员:在 /admin/ 管理全部村庄内容,在 /group/ 查看收益并处理待办事项",
+            "Culture-tourism group staff: runs all village content at /admin/, sees revenue and handles "
+            "the needs-attention queue at /group/",
         ),
         is_staff=True,
     ),
@@ -60,17 +57,6 @@ ACCOUNTS = (
 
 def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
-
-
-def staff_group_sync() -> Group:
-    """The 文旅集团 group with exactly view/add/change/delete on every model of the villages app."""
-    create_permissions(apps.get_app_config("villages"), verbosity=0)
-    group, _ = Group.objects.get_or_create(name=GROUP_STAFF)
-    actions = Q()
-    for action in STAFF_PERMISSION_ACTIONS:
-        actions |= Q(codename__startswith=f"{action}_")
-    group.permissions.set(Permission.objects.filter(actions, content_type__app_label="villages"))
-    return group
 
 
 def account_sync(

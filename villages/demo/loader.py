@@ -28,6 +28,7 @@ from villages.demo.schema import (
 )
 from villages.demo.stays import HOMESTAYS
 from villages.models import Attraction, Homestay, RoomType, Route, Theme, Village
+from villages.staff_group import staff_group_sync
 
 SPEED_KMH = {"walk": 4, "cycle": 12, "drive": 30}
 SHARED_PHOTO_VARIANTS = 8
@@ -83,7 +84,7 @@ def demo_seed(*, scale: int = 1, password: str, reset_passwords: bool = False) -
 
 def _accounts_sync(*, password: str, reset_passwords: bool) -> tuple[list[AccountReport], dict]:
     """The demo accounts, and the owner of the demo homestays of each village slug."""
-    group = accounts.staff_group_sync()
+    group = staff_group_sync()
     reports, owners = [], {}
     for seed in accounts.ACCOUNTS:
         user, password_set = accounts.account_sync(

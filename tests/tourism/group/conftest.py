@@ -1,11 +1,13 @@
 """Group dashboard fixtures: the booking tests' frozen clock (1 September 2026, 10:00 Beijing), the fake
-Stripe (``stripe_api`` in tests/conftest.py), and people in each role."""
+Stripe (``stripe_api`` in tests/conftest.py), the owner tests' local calendar server (``feed_server``),
+and people in each role."""
 
 import pytest
 from django.contrib.auth.models import Group
 
 from tests import factories
 from tests.bookings.conftest import clock  # noqa: F401
+from tests.bookings.owner.conftest import feed_server  # noqa: F401
 from villages.roles import GROUP_STAFF
 
 

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = [
     ("get", "/group/"),
+    ("get", "/group/attention/"),
     ("get", "/group/export/villages.csv"),
     ("get", "/group/villages/{slug}/statement/"),
     ("get", "/group/villages/{slug}/statement.csv"),
