@@ -13,9 +13,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 
+from bookings import usecases
+from bookings.activity import BookingEvent
 from bookings.models import Booking, RoomNight
+from notifications.models import Notification
 from tests import factories
 
 # Fixtures shared with the service-level race tests (F401/F811: pytest finds them by name).
@@ -133,3 +139,48 @@ def test_control_over_http_every_tourist_gets_the_last_room_without_the_check_co
 
     assert [status for status, _body in results] == [201] * RACERS
     assert taken_per_night(room_type) == dict.fromkeys(NIGHTS, RACERS)
+
+
+# One tourist, one booking sent many times at once (a client retrying without an Idempotency-Key)
+
+SAME_TOURIST_RACERS = 16
+
+
+def test_one_tourist_sending_the_same_booking_sixteen_times_at_once_books_once(server):
+    """Rooms enough for every request: only the duplicate guard can keep it to one booking."""
+    room_type = factories.room_type(room_count=SAME_TOURIST_RACERS)
+    [token] = signed_in_tourists(server, 1)
+
+    results = book_together(server, room_type, [token] * SAME_TOURIST_RACERS)
+
+    booking = Booking.objects.get()
+    assert sorted(status for status, _body in results) == [200] * (SAME_TOURIST_RACERS - 1) + [201]
+    assert {body["reference"] for _status, body in results} == {booking.reference}
+    assert taken_per_night(room_type) == dict.fromkeys(NIGHTS, 1)
+    assert BookingEvent.objects.filter(booking=booking).count() == 1
+    assert Notification.objects.filter(event="booking.confirmed").count() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.postgres_only
+def test_control_without_the_lock_on_the_tourist_the_same_booking_is_made_several_times(server, monkeypatch):
+    """The race is real: without locking the tourist's row, simultaneous requests all find no booking
+    made moments ago and each books. (SQLite runs one write transaction at a time, so it cannot race.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises write transactions: nothing to race")
+    user_model = get_user_model()
+
+    class Unlocked:
+        class objects:  # stands in for the manager
+            @staticmethod
+            def select_for_update(**kwargs):
+                return user_model.objects
+
+    monkeypatch.setattr(usecases, "get_user_model", lambda: Unlocked)
+    room_type = factories.room_type(room_count=SAME_TOURIST_RACERS)
+    [token] = signed_in_tourists(server, 1)
+
+    results = book_together(server, room_type, [token] * SAME_TOURIST_RACERS)
+
+    assert [status for status, _body in results].count(201) > 1
+    assert Booking.objects.count() > 1

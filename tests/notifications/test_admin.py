@@ -1,0 +1,61 @@
+"""Staff see notifications in the admin, cannot edit or delete them, and can send failed ones again."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from notifications.models import Notification
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:notifications_notification_changelist")
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(factories.user(is_staff=True, is_superuser=True))
+    return client
+
+
+def failed(**fields) -> Notification:
+    recipient = factories.user(email="guest@example.com")
+    return Notification.objects.create(
+        key=f"test.hello:{recipient.pk}",
+        event="test.hello",
+        subject="thing:1",
+        role="guest",
+        recipient=recipient,
+        channel="email",
+        address=recipient.email,
+        language="zh-hans",
+        status=Notification.Status.FAILED,
+        attempts=5,
+        last_error="SMTPRecipientsRefused",
+        **fields,
+    )
+
+
+def test_staff_send_failed_notifications_again_from_the_list(
+    staff_client, django_capture_on_commit_callbacks
+):
+    notification = failed()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            CHANGELIST, {"action": "retry", "_selected_action": [notification.pk]}, follow=True
+        )
+
+    assert response.status_code == 200
+    assert "已重新排队" in response.text
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_notifications_cannot_be_added_or_deleted_in_the_admin(staff_client):
+    notification = failed()
+
+    assert staff_client.get(reverse("admin:notifications_notification_add")).status_code == 403
+    delete = reverse("admin:notifications_notification_delete", args=[notification.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Notification.objects.filter(pk=notification.pk).exists()
