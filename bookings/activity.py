@@ -3,7 +3,9 @@
 Every use case (``bookings.usecases``) and the payment services write one ``BookingEvent`` in the same
 transaction as the change: what happened, who did it and in which role, through which entry point, and
 the booking's status before and after. The owner's booking page and the admin show every event; the
-guest's booking page shows the ones listed in ``GUEST_VISIBLE``. Rows are never changed or deleted.
+guest's booking page shows the ones listed in ``GUEST_VISIBLE``. Rows are never changed or deleted: the
+model refuses it, and on PostgreSQL a trigger (migration 0007) refuses it from any client, except
+forgetting the actor when their account is deleted.
 """
 
 from django.conf import settings
@@ -73,7 +75,7 @@ class BookingEventQuerySet(models.QuerySet):
 
 class BookingEvent(models.Model):
     booking = models.ForeignKey(
-        Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("预订 booking")
+        Booking, on_delete=models.PROTECT, related_name="events", verbose_name=_("预订 booking")
     )
     action = models.CharField(_("事件 action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from bookings import emails
 from bookings.models import Booking

@@ -32,6 +32,7 @@ from bookings.contacts import validate_contact
 from bookings.guests import GuestDetails
 from bookings.models import Booking
 from bookings.notices import booking_notices_queue, reminder_queue
+from bookings.payments.base import AT_HOMESTAY
 from bookings.payments.models import Refund
 from bookings.payments.services import (
     payment_mark_paid_at_homestay,
@@ -285,10 +286,15 @@ def cash_refund_handed_back(*, booking: Booking, actor: Actor) -> Outcome:
     """The owner handed the cash refund back: the ledger posts it now and the guest is told. Refuses when
     no cash refund is waiting (``IllegalTransition``)."""
     _allowed(actor, "cash_refunded")
-    transition_check(booking, "cash_refunded")
-    pending = booking.refunds.filter(status=Refund.Status.PENDING, payment__provider="at_homestay")
-    for refund in pending.order_by("id"):
-        refund_cash_handed_back(refund=refund, by=actor.user, source=actor.source)
+    cash = Refund.objects.filter(booking=booking, payment__provider=AT_HOMESTAY)
+    with transaction.atomic():
+        locked = lock_booking(booking)
+        pending = list(cash.filter(status=Refund.Status.PENDING).order_by("id"))
+        if not pending and cash.filter(status=Refund.Status.SUCCEEDED).exists():
+            return Outcome(locked, changed=False)  # a second tap: already recorded
+        transition_check(locked, "cash_refunded")
+        for refund in pending:
+            refund_cash_handed_back(refund=refund, by=actor.user, source=actor.source)
     return Outcome(Booking.objects.get(pk=booking.pk), changed=True)
 
 

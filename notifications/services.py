@@ -184,13 +184,19 @@ def notifications_send_due() -> int:
 
 @transaction.atomic
 def notification_retry(*, notification: Notification) -> Notification:
-    """Staff send a failed notification again (after fixing the address, say)."""
+    """Staff send a failed notification again (after fixing the person's address, say: it is looked up
+    again)."""
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     if notification.status != Status.FAILED:
         return notification
+    channel, address, _language = route_for(notification.recipient, language=notification.language)
+    if address:  # the person's address as it is now: staff may have corrected it
+        notification.channel, notification.address = channel, address
     notification.status = Status.PENDING
     notification.attempts = 0
     notification.next_attempt_at = None
-    notification.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+    notification.save(
+        update_fields=["status", "attempts", "next_attempt_at", "channel", "address", "updated_at"]
+    )
     transaction.on_commit(lambda: notification_enqueue(notification.pk), robust=True)
     return notification

@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from bookings import usecases
@@ -329,3 +329,26 @@ def test_the_api_stops_offering_cancel_once_the_arrival_day_has_passed(client, g
     clock.set("2026-09-09 00:00")
     assert client.get(f"/api/bookings/{booking.reference}").json()["actions"] == []
     assert client.post(f"/api/bookings/{booking.reference}/cancel").status_code == 409
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE bookings_bookingevent SET note = 'rewritten'", "DELETE FROM bookings_bookingevent"],
+)
+def test_postgresql_itself_refuses_to_change_events(room, guest, statement):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL")
+    place(room, guest)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        connection.cursor().execute(statement)
+    assert BookingEvent.objects.get().note == ""
+
+
+def test_deleting_an_account_keeps_its_events_and_forgets_who(room, guest):
+    booking = place(room, guest)
+
+    guest.delete()
+
+    event = BookingEvent.objects.get(booking=booking)
+    assert (event.action, event.actor, event.role) == (Action.PLACED, None, Role.GUEST)

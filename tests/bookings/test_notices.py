@@ -460,11 +460,6 @@ def test_an_owner_who_prefers_english_reads_english_only(room, guest, owner, com
     assert CHINESE.findall(to_owner.subject + to_owner.body) == ["张", "三"]  # the guest's name only
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: bookings.notices.HEADLINES is built with gettext at import time (Chinese active), so a "
-    "subject the English catalogue does translate ('预订已取消 Booking cancelled') stays bilingual",
-)
 def test_an_owner_who_prefers_english_gets_the_cancellation_subject_in_english(room, guest, owner, committed):
     ContactPreference.objects.create(user=owner, language="en")
     with committed():

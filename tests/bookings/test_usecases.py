@@ -280,12 +280,6 @@ def test_handing_back_cash_nobody_is_owed_is_refused(room, guest, owner):
         usecases.cash_refund_handed_back(booking=fresh(booking), actor=as_owner(owner))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: cash_refund_handed_back checks the transition on the caller's copy of the booking "
-    "instead of locking and rereading it like every other use case, so a caller holding the booking "
-    "from before the cancellation is refused",
-)
 def test_handing_cash_back_works_on_the_booking_as_stored(room, guest, owner):
     booking = place(room, guest).booking
     usecases.booking_paid_at_homestay(booking=booking, actor=as_owner(owner))

@@ -300,12 +300,6 @@ def test_asking_to_resend_a_sent_notification_sends_nothing(person, django_captu
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: notification_retry resends to the address recorded when the notification was queued, "
-    "so fixing the person's e-mail address (the only way: Notification rows are read-only in the admin) "
-    "does not help; the retry should route the person again",
-)
 def test_a_retry_after_fixing_the_address_goes_to_the_new_address(
     settings, clock, django_capture_on_commit_callbacks
 ):

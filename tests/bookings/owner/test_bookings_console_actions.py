@@ -128,11 +128,6 @@ def test_a_guest_without_an_email_is_to_be_phoned_about_the_cash(owner_client, o
     assert "请打电话告诉客人:13800138000" in response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: templates/owner/booking_detail.html puts the activity section inside the owner_title "
-    "block, so the page's <title> holds the events' HTML and the page shows the list twice",
-)
 def test_the_page_title_is_the_booking_and_the_events_are_listed_once(owner_client, cash_owed):
     html = page(owner_client, cash_owed)
 
