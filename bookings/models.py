@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from bookings.money import CURRENCY
 from bookings.revenue.sql import MonthStart
+from common.money import CURRENCY
 from villages.models import Homestay, RoomType
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to read out on the phone

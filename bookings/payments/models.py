@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.ledger import LedgerEntry
 from bookings.models import Booking
-from bookings.money import CURRENCY
+from common.money import CURRENCY
 from villages.models import Homestay
 
 __all__ = ["HomestayPayment", "LedgerEntry", "Payment", "Refund", "WebhookEvent"]

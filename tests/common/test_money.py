@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from bookings.money import from_minor_units, quantize, share, to_minor_units
+from common.money import from_minor_units, quantize, share, to_minor_units
 
 
 @pytest.mark.parametrize(
