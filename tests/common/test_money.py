@@ -1,4 +1,6 @@
+import ast
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +34,19 @@ def test_minor_units_must_be_whole_numbers():
         from_minor_units(388.5)
     with pytest.raises(TypeError):
         from_minor_units(True)
+
+
+MONEY_CONSTANTS = {"'CNY'", "Decimal('0.01')"}
+
+
+def test_only_common_money_defines_the_currency_and_the_fen():
+    """Every app rounds and names money through ``common.money``: no module keeps its own ``"CNY"`` or
+    ``Decimal("0.01")`` constant next to its own rounding."""
+    root = Path(__file__).resolve().parents[2]
+    definitions = set()
+    for app in ["common", "villages", "notifications", "bookings", "tourism"]:
+        for path in (root / app).rglob("*.py"):
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.Assign) and ast.unparse(node.value) in MONEY_CONSTANTS:
+                    definitions.add(f"{path.relative_to(root)}: {ast.unparse(node)}")
+    assert definitions == {"common/money.py: CURRENCY = 'CNY'", "common/money.py: CENT = Decimal('0.01')"}
