@@ -8,10 +8,10 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.clock import local_today
 from tests import factories as f
 from villages.api.fields import money
 from villages.models import Attraction, Homestay, Honour, OpeningException, Route, RouteStop
-from villages.selectors import local_today
 
 pytestmark = pytest.mark.django_db
 
