@@ -169,7 +169,7 @@ def stay_body(room_type_id: int, check_in, nights: int, n: int, payment: str = "
 def contest_plans(room_types: list, tokens: list[str], options, rng: random.Random) -> dict[str, list]:
     """The last room: every attempt for the same 2 nights of the 1-room room type, each by another
     tourist. Few rooms: overlapping stays of 1-3 nights over the other room types, paid either way."""
-    from bookings.clock import local_today
+    from common.clock import local_today
 
     first_day = local_today() + timedelta(days=LEAD_DAYS)
     last_room, others = room_types[0], room_types[1:]

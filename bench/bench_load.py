@@ -107,7 +107,7 @@ class Samples:
 def seed(scale: int, users: int) -> Catalogue:
     from django.core.management import call_command
 
-    from bookings.clock import local_today
+    from common.clock import local_today
     from villages.models import Attraction, Homestay, RoomType, Route, Village
 
     call_command("seed_demo", scale=scale, stdout=io.StringIO())

@@ -8,12 +8,17 @@ model refuses it, and on PostgreSQL a trigger (migration 0007) refuses it from a
 forgetting the actor when their account is deleted.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Booking
+from bookings.choices import BookingStatus
+
+if TYPE_CHECKING:
+    from bookings.models import Booking
 
 
 class Role(models.TextChoices):
@@ -75,7 +80,7 @@ class BookingEventQuerySet(models.QuerySet):
 
 class BookingEvent(models.Model):
     booking = models.ForeignKey(
-        Booking, on_delete=models.PROTECT, related_name="events", verbose_name=_("预订 booking")
+        "bookings.Booking", on_delete=models.PROTECT, related_name="events", verbose_name=_("预订 booking")
     )
     action = models.CharField(_("事件 action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
@@ -88,10 +93,8 @@ class BookingEvent(models.Model):
     )
     role = models.CharField(_("身份 role"), max_length=10, choices=Role.choices)
     source = models.CharField(_("途径 through"), max_length=10, choices=Source.choices)
-    from_status = models.CharField(
-        _("原状态 from"), max_length=12, choices=Booking.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("新状态 to"), max_length=12, choices=Booking.Status.choices)
+    from_status = models.CharField(_("原状态 from"), max_length=12, choices=BookingStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态 to"), max_length=12, choices=BookingStatus.choices)
     note = models.CharField(_("说明 note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间 when"), auto_now_add=True)
 
@@ -126,7 +129,7 @@ class BookingEvent(models.Model):
 
 def event_record(
     *,
-    booking: Booking,
+    booking: "Booking",
     action: str,
     role: str,
     source: str,

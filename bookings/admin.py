@@ -14,6 +14,7 @@ from bookings.activity import BookingEvent
 from bookings.calendar import room_type_set_room_count
 from bookings.guests import mask_document_number
 from bookings.models import Booking, BookingNight, Guest, HolidayDay, PriceRule, RoomNight
+from bookings.payments import admin as payments_admin  # noqa: F401  (registers payments, refunds, ledger)
 from bookings.selectors import holiday_years_missing
 from villages import admin as villages_admin
 from villages.models import Homestay, RoomType
@@ -183,4 +184,3 @@ class HomestayInventoryAdmin(villages_admin.HomestayAdmin):
 
 admin.site.unregister(Homestay)
 admin.site.register(Homestay, HomestayInventoryAdmin)
-from bookings.payments import admin as payments_admin  # noqa: E402, F401  (registers payments, refunds, ledger)

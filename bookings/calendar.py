@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import inventory
-from bookings.clock import local_today
 from bookings.errors import NightsUnavailable
 from bookings.models import RoomNight
-from bookings.money import quantize
 from bookings.pricing import MAX_QUOTED_NIGHTS, stay_nights
 from bookings.services import holds_expire_stale
+from common.clock import local_today
+from common.money import quantize
 from villages.models import RoomType
 
 ROOM_COUNT_RANGE = (1, 200)

@@ -6,13 +6,11 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from common.errors import DomainError
 
-class BookingError(Exception):
+
+class BookingError(DomainError):
     code = "booking_error"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class NightsUnavailable(BookingError):

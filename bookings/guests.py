@@ -11,8 +11,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from bookings.clock import local_today
 from bookings.models import Guest
+from common.clock import local_today
 
 DocumentType = Guest.DocumentType
 

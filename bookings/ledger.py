@@ -47,8 +47,8 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from bookings.money import CURRENCY, ZERO, quantize
 from bookings.revenue.sql import MonthStart
+from common.money import CURRENCY, ZERO, quantize
 
 if TYPE_CHECKING:
     from bookings.models import Booking

@@ -13,9 +13,38 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from bookings.money import CURRENCY
+from bookings.activity import BookingEvent
+from bookings.choices import BookingStatus
+from bookings.ledger import LedgerEntry
+from bookings.payments.models import HomestayPayment, Payment, Refund, WebhookEvent
+from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.sql import MonthStart
+from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight
+from common.money import CURRENCY
 from villages.models import Homestay, RoomType
+
+# The app's other models live beside the code that uses them (activity log, ledger, payments, revenue,
+# calendar sync); they refer to these by name ("bookings.Booking"), so importing them here, which
+# registers them with the app, makes no cycle.
+__all__ = [
+    "Booking",
+    "BookingEvent",
+    "BookingNight",
+    "CalendarExport",
+    "CalendarFeed",
+    "DividendPayout",
+    "ExternalNight",
+    "Guest",
+    "HolidayDay",
+    "HomestayPayment",
+    "LedgerEntry",
+    "Payment",
+    "PriceRule",
+    "Refund",
+    "RevenueShareRule",
+    "RoomNight",
+    "WebhookEvent",
+]
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to read out on the phone
 REFERENCE_LENGTH = 8
@@ -161,14 +190,7 @@ class RoomNight(models.Model):
 
 
 class Booking(models.Model):
-    class Status(models.TextChoices):
-        HELD = "held", _("待确认 Held")
-        CONFIRMED = "confirmed", _("已确认 Confirmed")
-        CHECKED_IN = "checked_in", _("已入住 Checked in")
-        COMPLETED = "completed", _("已完成 Completed")
-        CANCELLED = "cancelled", _("已取消 Cancelled")
-        EXPIRED = "expired", _("已过期 Expired")
-        NO_SHOW = "no_show", _("未到店 No-show")
+    Status = BookingStatus
 
     class Payment(models.TextChoices):
         ONLINE = "online", _("在线支付 Pay online")
@@ -366,9 +388,3 @@ class Guest(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-from bookings.activity import BookingEvent  # noqa: E402, F401
-from bookings.payments.models import HomestayPayment, LedgerEntry, Payment, Refund, WebhookEvent  # noqa: E402, F401
-from bookings.revenue.models import DividendPayout, RevenueShareRule  # noqa: E402, F401
-from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight  # noqa: E402, F401

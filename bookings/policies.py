@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bookings.models import Booking
-from bookings.money import ZERO, quantize, share
+from common.money import ZERO, quantize, share
 from villages.models import Homestay
 
 Policy = Homestay.CancellationPolicy

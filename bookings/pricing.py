@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import HolidayDay, PriceRule, RoomNight
-from bookings.money import CURRENCY, quantize
+from common.money import CURRENCY, quantize
 from villages.models import RoomType
 
 WEEKEND_NIGHTS = {4, 5}  # Friday and Saturday nights

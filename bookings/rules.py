@@ -6,9 +6,9 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from bookings.clock import local_now
 from bookings.models import RoomNight
 from bookings.pricing import validate_stay_dates
+from common.clock import local_now
 from villages.models import RoomType
 
 

@@ -12,12 +12,12 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from bookings.activity import BookingEvent
-from bookings.clock import local_now, local_today
 from bookings.guests import mask_document_number
 from bookings.models import Booking, BookingNight, HolidayDay, RoomNight
-from bookings.money import quantize
 from bookings.pricing import NightPrice, PriceBook, calendar_reason, validate_stay_dates
 from bookings.rules import validate_party
+from common.clock import local_now, local_today
+from common.money import quantize
 from villages.models import Homestay, RoomType, Village
 
 SORTS = ("price", "-price", "recommended")

@@ -34,16 +34,16 @@ from django.utils.translation import gettext as _
 
 from bookings import inventory
 from bookings.activity import Action, Source, event_record
-from bookings.clock import local_today
 from bookings.contacts import clean_name, validate_contact
 from bookings.guests import GuestDetails, validate_document
 from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest
-from bookings.money import ZERO, quantize
 from bookings.notices import booking_notices_queue
 from bookings.policies import cancellation_refund
 from bookings.pricing import quote, stay_nights
 from bookings.rules import stay_validate
 from bookings.transitions import SYSTEM, transition_check
+from common.clock import local_today
+from common.money import ZERO, quantize
 from villages.models import RoomType
 
 Status = Booking.Status

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.clock import local_today
 from bookings.errors import IllegalTransition
 from bookings.models import Booking
 from bookings.payments.models import Refund
+from common.clock import local_today
 
 Status = Booking.Status
 

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from bookings import services
 from bookings.activity import Action, Source, event_record
-from bookings.clock import local_today
 from bookings.contacts import validate_contact
 from bookings.guests import GuestDetails
 from bookings.models import Booking
@@ -41,6 +40,7 @@ from bookings.payments.services import (
 )
 from bookings.services import lock_booking
 from bookings.transitions import GUEST, OWNER, STAFF, SYSTEM, TRANSITIONS, transition_check
+from common.clock import local_today
 from villages.models import RoomType
 
 Status = Booking.Status

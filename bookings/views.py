@@ -36,7 +36,6 @@ from django.views.decorators.http import require_http_methods
 
 from bookings import selectors, usecases
 from bookings.activity import Source
-from bookings.clock import local_today
 from bookings.errors import IllegalTransition, NightsUnavailable
 from bookings.forms import CancelForm, GuestForm, SearchForm, StayForm, query_with_defaults
 from bookings.models import Booking
@@ -47,6 +46,7 @@ from bookings.ratelimit import booking_attempt_wait, client_address
 from bookings.rules import stay_validate
 from bookings.services import request_hold
 from bookings.transitions import GUEST
+from common.clock import local_today
 from villages.models import RoomType, Theme, Village
 
 Status = Booking.Status

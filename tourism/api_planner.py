@@ -13,11 +13,12 @@ from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Router, Schema, Status
 
+from common.money import CURRENCY
 from tourism.planner.forms import TripForm
 from tourism.planner.places import POINT
 from tourism.planner.services import trip_plan
 from tourism.planner.trip import REASON_MESSAGES, DroppedStop, Pace, PlannedStop, Stay, TravelMode, TripPlan
-from villages.api.fields import CURRENCY, ErrorOut, Text, ValidationErrorOut, bilingual, money
+from villages.api.fields import ErrorOut, Text, ValidationErrorOut, bilingual, money
 
 router = Router(tags=["trips 行程"])
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
-from django.utils import timezone
 
+from common.clock import local_today
 from villages.models import Attraction, Homestay, OpeningException, RoomType, Route, RouteStop, Theme, Village
 
 UPCOMING_DAYS = 7
@@ -22,10 +22,6 @@ class DayHours:
     @property
     def is_open(self) -> bool:
         return self.opens is not None
-
-
-def local_today() -> date:
-    return timezone.localdate()
 
 
 def _published_room_types() -> QuerySet[RoomType]:

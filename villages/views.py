@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from common.clock import local_today
 from villages import selectors
 from villages.models import Attraction, Homestay, Route, Village
 
@@ -106,7 +107,7 @@ def village_list(request):
 
 
 def village_detail(request, slug: str):
-    today = selectors.local_today()
+    today = local_today()
     try:
         village = selectors.village_detail(slug=slug, start=today)
     except Village.DoesNotExist:
@@ -134,7 +135,7 @@ def village_detail(request, slug: str):
 
 
 def attraction_detail(request, village_slug: str, slug: str):
-    today = selectors.local_today()
+    today = local_today()
     try:
         attraction = selectors.attraction_detail(village_slug=village_slug, slug=slug, start=today)
     except Attraction.DoesNotExist:

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from bookings.ledger import Account, Kind, LedgerEntry
 from bookings.models import Booking, BookingNight
-from bookings.money import ZERO, quantize
+from common.money import ZERO, quantize
 
 SOLD = (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
 MONTHS_SHOWN = 24

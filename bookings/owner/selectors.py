@@ -9,11 +9,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from bookings.clock import local_today
 from bookings.models import Booking, RoomNight
 from bookings.selectors import bookings_for_owner, room_type_calendar
 from bookings.sync.selectors import external_closed
 from bookings.transitions import OWNER, actions_for
+from common.clock import local_today
 from villages.models import RoomType
 
 Status = Booking.Status

@@ -1,5 +1,6 @@
-"""Payments, refunds and the provider events they came from. ``bookings/models.py`` imports this module
-(and through it ``LedgerEntry``), so these are models of the ``bookings`` app.
+"""Payments, refunds and the provider events they came from. ``bookings/models.py`` imports this module,
+so these are models of the ``bookings`` app; they name the booking by string (``"bookings.Booking"``) and
+so import nothing from it.
 
 Every record keeps the provider's references, a Decimal amount with its currency and a status that
 only moves forward (``STATUS_RANK``): webhooks repeat and arrive in any order, a stale one never
@@ -12,12 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bookings.ledger import LedgerEntry
-from bookings.models import Booking
-from bookings.money import CURRENCY
+from common.money import CURRENCY
 from villages.models import Homestay
-
-__all__ = ["HomestayPayment", "LedgerEntry", "Payment", "Refund", "WebhookEvent"]
 
 
 class Payment(models.Model):
@@ -37,7 +34,7 @@ class Payment(models.Model):
     }
 
     booking = models.ForeignKey(
-        Booking, on_delete=models.PROTECT, related_name="payments", verbose_name=_("预订 booking")
+        "bookings.Booking", on_delete=models.PROTECT, related_name="payments", verbose_name=_("预订 booking")
     )
     provider = models.CharField(_("收款渠道 provider"), max_length=40)
     amount = models.DecimalField(_("金额 amount"), max_digits=10, decimal_places=2)
@@ -124,7 +121,7 @@ class Refund(models.Model):
         Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("付款 payment")
     )
     booking = models.ForeignKey(
-        Booking, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("预订 booking")
+        "bookings.Booking", on_delete=models.PROTECT, related_name="refunds", verbose_name=_("预订 booking")
     )
     amount = models.DecimalField(_("金额 amount"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("币种 currency"), max_length=3, default=CURRENCY)

@@ -36,7 +36,6 @@ from bookings.activity import Action, Role, Source, event_record
 from bookings.errors import BookingError, IllegalTransition, NightsUnavailable
 from bookings.ledger import ledger_record_payment, ledger_record_refund, ledger_record_refund_failed
 from bookings.models import Booking
-from bookings.money import ZERO, quantize
 from bookings.notices import (
     OWNER_CASH_REFUND,
     REFUND_COMPLETED,
@@ -57,6 +56,7 @@ from bookings.payments.base import (
 from bookings.payments.models import HomestayPayment, Payment, Refund
 from bookings.revenue.postings import revenue_record_cancellation, revenue_record_payment
 from bookings.services import booking_confirm, lock_booking
+from common.money import ZERO, quantize
 from villages.models import Homestay
 
 logger = logging.getLogger(__name__)

@@ -35,10 +35,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
-from bookings.money import to_minor_units
 from bookings.payments.base import PaymentProvider, PaymentProviderError, PaymentStart, RefundResult
 from bookings.payments.models import Payment, Refund
 from bookings.payments.webhooks import PROVIDER, MalformedEvent, refund_status, stripe_event_handle
+from common.money import to_minor_units
 
 logger = logging.getLogger(__name__)
 

@@ -34,7 +34,6 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from bookings.money import from_minor_units, quantize
 from bookings.payments.models import Payment, Refund, WebhookEvent
 from bookings.payments.services import (
     payment_status_advance,
@@ -42,6 +41,7 @@ from bookings.payments.services import (
     refund_record_outside,
     refund_status_set,
 )
+from common.money import from_minor_units, quantize
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ rooms the owner closed; nights sold on another platform stay available): occupan
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from bookings.money import ZERO, quantize
+from common.money import ZERO, quantize
 
 RATIO = Decimal("0.0001")
 TENTH = Decimal("0.1")

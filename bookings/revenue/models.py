@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from bookings.money import CURRENCY
+from common.money import CURRENCY
 from villages.models import Village
 
 RATE_DIGITS = 5

@@ -14,10 +14,10 @@ from django.db.models import Sum
 
 from bookings.ledger import Account, Kind, LedgerEntry, ledger_post
 from bookings.models import Booking
-from bookings.money import ZERO, quantize
 from bookings.payments.models import Payment
 from bookings.revenue.rules import rates_for
 from bookings.revenue.split import split
+from common.money import ZERO, quantize
 
 # Each revenue account with the posting kind that earns it.
 REVENUE_ACCOUNTS = {

@@ -20,12 +20,12 @@ from django.db.models.functions import Coalesce
 
 from bookings.ledger import REPORTED, REVENUE_ACCOUNTS, Account, Kind, LedgerEntry
 from bookings.models import Booking, BookingNight, RoomNight
-from bookings.money import ZERO, quantize
 from bookings.revenue.figures import Figures
 from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.periods import Period
 from bookings.revenue.sql import DaysBetween, DaysSinceLocalDate, Literally, MonthStart
 from bookings.sync.models import ExternalNight
+from common.money import ZERO, quantize
 from villages.models import Homestay, RoomType, Village
 
 Status = Booking.Status

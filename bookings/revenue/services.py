@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from bookings.clock import local_today
 from bookings.ledger import Account, Kind, ledger_post
-from bookings.money import ZERO, quantize
 from bookings.revenue.models import RATE_PLACES, DividendPayout, RevenueShareRule
 from bookings.revenue.periods import Period
 from bookings.revenue.selectors import collective_owed, collective_paid
+from common.clock import local_today
+from common.money import ZERO, quantize
 from villages.models import Village
 
 PAYOUT_PROVIDER = "bank_transfer"

@@ -3,7 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from bookings.money import CENT, ZERO, quantize
+from common.money import CENT, ZERO, quantize
 
 ONE = Decimal(1)
 

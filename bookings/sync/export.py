@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from bookings.clock import local_today
 from bookings.pricing import MAX_QUOTED_NIGHTS
 from bookings.selectors import room_type_calendar
+from common.clock import local_today
 from villages.models import RoomType
 
 PRODUCT_ID = "-//Lishi Rural Tourism//Homestay calendar//ZH"

@@ -6,9 +6,9 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from bookings.clock import local_today
 from bookings.models import Booking, BookingNight
 from bookings.sync.models import CalendarFeed, ExternalNight
+from common.clock import local_today
 from villages.models import RoomType
 
 OCCUPYING = (Booking.Status.HELD, Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN)

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from bookings import inventory
 from bookings.calendar import calendar_close_rooms
-from bookings.clock import local_today
 from bookings.errors import NightsUnavailable
 from bookings.models import RoomNight
 from bookings.pricing import MAX_QUOTED_NIGHTS
@@ -32,6 +31,7 @@ from bookings.sync.fetch import FeedError, fetch_feed, validate_feed_url
 from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight
 from bookings.sync.parse import FeedEvent, feed_events, taken_nights
 from bookings.sync.selectors import external_closed
+from common.clock import local_today
 from villages.models import RoomType
 
 HORIZON_DAYS = 730  # nights further ahead than two years are not imported

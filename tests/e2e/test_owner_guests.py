@@ -7,9 +7,9 @@ from datetime import time, timedelta
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from bookings.clock import local_today
 from bookings.models import Booking, Guest
 from bookings.services import booking_hold
+from common.clock import local_today
 from villages.models import RoomType
 
 from .helpers import assert_fits_phone, sign_in

@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from bookings.clock import local_today
 from bookings.models import Booking, RoomNight
 from bookings.services import booking_hold
+from common.clock import local_today
 from villages.models import RoomType
 
 from .helpers import assert_fits_phone, fill_date, sign_in

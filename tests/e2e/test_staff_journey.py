@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from bookings.clock import local_today
 from bookings.models import Booking
 from bookings.payments.services import payment_mark_paid_at_homestay, refund_record_outside
 from bookings.services import booking_cancel, booking_hold
+from common.clock import local_today
 from villages.models import RoomType
 
 from .conftest import PHONE

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
-from bookings.clock import local_today
 from bookings.models import Booking
+from common.clock import local_today
 from villages.models import RoomType
 
 from .helpers import assert_fits_phone, confirm_link, fill_date, sign_in

@@ -11,8 +11,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
 
-from bookings.clock import local_today
 from bookings.models import Booking
+from common.clock import local_today
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from bookings.clock import local_today
+from common.clock import local_today
 from tests import factories
 from tests.bookings.helpers import hold
 from tourism.api import api

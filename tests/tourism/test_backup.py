@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.db import connection
 from PIL import Image
 
-from bookings.clock import local_today
 from bookings.errors import NightsUnavailable
 from bookings.models import Booking
 from bookings.services import booking_cancel, booking_hold
+from common.clock import local_today
 from tests import factories
 from villages.models import Homestay
 

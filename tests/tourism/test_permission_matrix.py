@@ -18,10 +18,10 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import translation
 
-from bookings.clock import local_today
 from bookings.payments.views import return_token
 from bookings.sync.models import CalendarFeed
 from bookings.sync.services import calendar_export_regenerate
+from common.clock import local_today
 from tests import factories
 from tests.bookings.helpers import hold
 from tests.bookings.revenue.helpers import rule

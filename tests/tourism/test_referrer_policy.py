@@ -14,9 +14,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from bookings.clock import local_today
 from bookings.models import Booking
 from bookings.services import booking_hold
+from common.clock import local_today
 from tests import factories
 
 NO_REFERRER = "no-referrer"

@@ -8,9 +8,10 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.clock import local_today
 from tests import factories as f
+from villages.api.fields import money
 from villages.models import Attraction, Homestay, Honour, OpeningException, Route, RouteStop
-from villages.selectors import local_today
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +192,12 @@ def test_attraction_list_with_an_unknown_village_is_empty(client):
     f.attraction()
 
     assert get_json(client, "/api/attractions", village="atlantis")["items"] == []
+
+
+def test_money_is_a_plain_string_with_two_places_rounded_half_up():
+    amounts = [Decimal("268"), Decimal("0.125"), Decimal("12880.5"), Decimal("-2.345")]
+    assert [money(amount) for amount in amounts] == ["268.00", "0.13", "12880.50", "-2.35"]
+    assert money(None) is None
 
 
 def test_attraction_shows_kind_heritage_and_ticket_price_as_codes_labels_and_money(client):

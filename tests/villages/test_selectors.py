@@ -1,7 +1,9 @@
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from villages import selectors
@@ -50,6 +52,16 @@ def test_upcoming_hours_cover_seven_days_from_the_start():
 
     assert [day.date.day for day in days] == [2, 3, 4, 5, 6, 7, 8]
     assert [day.is_open for day in days] == [False, True, True, True, True, True, True]
+
+
+def test_upcoming_hours_start_on_the_beijing_date_whatever_time_zone_is_active(monkeypatch):
+    attraction = factories.attraction()
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 6, 2, 16, 30, tzinfo=UTC))  # 00:30 on the 3rd
+
+    with timezone.override(ZoneInfo("UTC")):
+        days = selectors.attraction_upcoming_hours(attraction)
+
+    assert days[0].date == TUESDAY
 
 
 def test_village_detail_hours_need_no_further_queries(django_assert_num_queries):

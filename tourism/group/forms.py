@@ -6,8 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bookings.clock import local_today
 from bookings.revenue.periods import MAX_DAYS, Period, month_after, month_period, year_period
+from common.clock import local_today
 from villages.models import Village
 
 HUNDRED = Decimal(100)

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bookings.clock import local_today
-from bookings.money import ZERO
 from bookings.revenue.models import RevenueShareRule
 from bookings.revenue.selectors import dashboard as revenue_dashboard
 from bookings.revenue.selectors import dividend_statement, revenue_rules
 from bookings.revenue.services import dividend_payout_record, revenue_rule_create, revenue_rule_delete
+from common.clock import local_today
+from common.money import ZERO
 from tourism.group import charts
 from tourism.group.attention import attention_count, attention_queue
 from tourism.group.columns import COLUMNS

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.clock import local_today
 from tourism.planner.places import POINT, START_PRESETS, chosen_point, in_luliang
 from tourism.planner.selectors import Picked, places_picked
 from tourism.planner.services import visit_minutes
 from tourism.planner.trip import VILLAGE_VISIT_MINUTES, Choices, Pace, TravelMode, TripRequest, TripStop
-from villages.selectors import local_today
 
 DEFAULT_MAX_DAYS = 7
 DEFAULT_MAX_STOPS = 40

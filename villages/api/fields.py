@@ -1,7 +1,7 @@
 """Building blocks of the API's objects: bilingual text, choice labels, money, coordinates, page addresses."""
 
 from datetime import time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
@@ -10,8 +10,7 @@ from django.utils import translation
 from ninja import Field, Schema
 from pydantic import WithJsonSchema
 
-CURRENCY = "CNY"
-CENT = Decimal("0.01")
+from common.money import CURRENCY, quantize
 
 Money = Annotated[
     str, Field(pattern=r"^\d+\.\d{2}$", examples=["198.00"], description="人民币金额 CNY, two decimals")
@@ -41,7 +40,7 @@ def choice_label(choices: type[Choices], code: Any) -> dict[str, str] | None:
 
 
 def money(amount: Decimal | None) -> str | None:
-    return None if amount is None else str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+    return None if amount is None else str(quantize(amount))
 
 
 def page_url(obj: Model) -> str:

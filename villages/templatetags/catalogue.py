@@ -1,13 +1,13 @@
 """Display helpers for catalogue pages: money, durations, coordinates and demo badges."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
 
-register = template.Library()
+from common.money import quantize
 
-CENT = Decimal("0.01")
+register = template.Library()
 
 
 @register.filter
@@ -15,9 +15,7 @@ def cny(amount) -> str:
     """``Decimal("1234.5")`` -> ``"¥1,234.50"``. Floats are refused: money is never a float."""
     if amount is None or amount == "":
         return ""
-    if isinstance(amount, float):
-        raise TypeError("money must be a Decimal, not a float")
-    value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    value = quantize(amount)
     return f"¥{value:,.2f}"
 
 

@@ -14,12 +14,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings.calendar import calendar_set_min_nights, calendar_set_price
-from bookings.clock import local_today
 from bookings.errors import NightsUnavailable
 from bookings.owner.forms import CALENDAR_FORMS
 from bookings.owner.selectors import room_type_month
 from bookings.owner.views.access import own_room_type
 from bookings.sync.services import calendar_close_rooms_by_owner
+from common.clock import local_today
 from villages.models import RoomType
 from villages.roles import owner_required
 

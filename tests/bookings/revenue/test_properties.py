@@ -14,11 +14,9 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings.clock import local_today
 from bookings.errors import BookingError
 from bookings.ledger import Account, LedgerEntry
 from bookings.models import Booking
-from bookings.money import ZERO
 from bookings.payments.models import Payment, Refund
 from bookings.payments.services import (
     payment_mark_paid_at_homestay,
@@ -36,6 +34,8 @@ from bookings.revenue.selectors import dashboard, dividend_statement
 from bookings.revenue.services import dividend_payout_record
 from bookings.revenue.split import split
 from bookings.services import booking_approve, booking_cancel, bookings_expire_due
+from common.clock import local_today
+from common.money import ZERO
 from tests import factories
 from tests.bookings.helpers import hold
 from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL
