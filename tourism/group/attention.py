@@ -25,13 +25,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bookings.activity import Role
-from bookings.clock import local_today
 from bookings.models import Booking, BookingNight
 from bookings.payments.at_homestay import AtHomestay
 from bookings.payments.base import provider_choices
 from bookings.payments.models import Payment, Refund
 from bookings.sync.models import CalendarFeed, ExternalNight
 from bookings.sync.selectors import OCCUPYING
+from common.clock import local_today
 from notifications.models import Notification
 from notifications.privacy import redact
 
