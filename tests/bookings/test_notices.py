@@ -443,12 +443,6 @@ def test_the_owner_is_written_to_in_the_language_of_their_preference_the_guest_i
     assert "您的预订已确认" in to_guest.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the owner notices (templates/emails/notice.txt, bookings.notices.HEADLINES) are not in "
-    "the English catalogue, and HEADLINES is built with gettext at import time, so it can never follow "
-    "the owner's language",
-)
 def test_an_owner_who_prefers_english_reads_english_only(room, guest, owner, committed):
     ContactPreference.objects.create(user=owner, language="en")
 
@@ -625,20 +619,15 @@ def _reminded(room, guest, clock, committed):
     return booking
 
 
-MISSING_IN_ENGLISH = pytest.mark.xfail(
-    strict=True,
-    reason="bug: the refund and reminder notices (templates/emails/notice.txt, bookings.notices.HEADLINES) "
-    "are missing from the English catalogue, and HEADLINES is translated once at import time",
-)
 GUEST_NOTICES = [
     pytest.param("booking.held", _held, id="held"),
     pytest.param("booking.requested", _requested, id="requested"),
     pytest.param("booking.confirmed", _confirmed, id="confirmed"),
     pytest.param("booking.cancelled", _cancelled, id="cancelled"),
     pytest.param("booking.expired", _expired, id="expired"),
-    pytest.param("booking.refund_sent", _cash_refunded, id="refund_sent", marks=MISSING_IN_ENGLISH),
-    pytest.param("booking.refund_completed", _cash_refunded, id="refund_completed", marks=MISSING_IN_ENGLISH),
-    pytest.param("booking.reminder", _reminded, id="reminder", marks=MISSING_IN_ENGLISH),
+    pytest.param("booking.refund_sent", _cash_refunded, id="refund_sent"),
+    pytest.param("booking.refund_completed", _cash_refunded, id="refund_completed"),
+    pytest.param("booking.reminder", _reminded, id="reminder"),
 ]
 
 
