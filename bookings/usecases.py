@@ -16,6 +16,7 @@ Errors: ``IllegalTransition`` (the transition table says no), ``NightsUnavailabl
 (``bookings.api`` in one place, with ninja's exception handlers).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -157,16 +158,6 @@ def _change(booking: Booking, *, actor: Actor, action: str, event: str, change, 
     return Outcome(after, changed)
 
 
-def booking_approve(*, booking: Booking, actor: Actor) -> Outcome:
-    return _change(
-        booking,
-        actor=actor,
-        action="approve",
-        event=Action.APPROVED,
-        change=lambda b: services.booking_approve(booking=b),
-    )
-
-
 def booking_decline(*, booking: Booking, actor: Actor, reason: str = "") -> Outcome:
     """Turn down a request: everything paid goes back, a payment page still open is closed."""
     outcome = _change(
@@ -197,34 +188,21 @@ def booking_cancel(*, booking: Booking, actor: Actor, reason: str = "") -> Outco
     return outcome
 
 
-def booking_check_in(*, booking: Booking, actor: Actor) -> Outcome:
-    return _change(
-        booking,
-        actor=actor,
-        action="check_in",
-        event=Action.CHECKED_IN,
-        change=lambda b: services.booking_check_in(booking=b),
-    )
+def _transition(action: str, event: str, service: Callable[..., Booking]) -> Callable[..., Outcome]:
+    """A use case that is one state change and nothing more: approve, check in, check out, no-show."""
+
+    def use_case(*, booking: Booking, actor: Actor) -> Outcome:
+        return _change(booking, actor=actor, action=action, event=event, change=lambda b: service(booking=b))
+
+    use_case.__name__ = use_case.__qualname__ = f"booking_{action}"
+    use_case.__doc__ = f"``{action}`` through ``bookings.services.{service.__name__}``, recorded and told."
+    return use_case
 
 
-def booking_check_out(*, booking: Booking, actor: Actor) -> Outcome:
-    return _change(
-        booking,
-        actor=actor,
-        action="check_out",
-        event=Action.CHECKED_OUT,
-        change=lambda b: services.booking_check_out(booking=b),
-    )
-
-
-def booking_no_show(*, booking: Booking, actor: Actor) -> Outcome:
-    return _change(
-        booking,
-        actor=actor,
-        action="no_show",
-        event=Action.NO_SHOW,
-        change=lambda b: services.booking_mark_no_show(booking=b),
-    )
+booking_approve = _transition("approve", Action.APPROVED, services.booking_approve)
+booking_check_in = _transition("check_in", Action.CHECKED_IN, services.booking_check_in)
+booking_check_out = _transition("check_out", Action.CHECKED_OUT, services.booking_check_out)
+booking_no_show = _transition("no_show", Action.NO_SHOW, services.booking_mark_no_show)
 
 
 def booking_expire(*, booking: Booking, actor: Actor = SCHEDULE) -> Outcome:
