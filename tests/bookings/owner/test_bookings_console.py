@@ -283,3 +283,21 @@ def test_guests_cannot_be_registered_on_a_cancelled_booking(owner_client, room):
     response = owner_client.post(guests_url(booking), guest_rows(("张三", SPECIMEN_ID)))
     assert response.status_code == 409
     assert not Guest.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["cancel", "decline"])
+def test_turning_down_a_booking_closes_its_open_payment_page(
+    owner_client, room, on_request, tourist, stripe_api, django_capture_on_commit_callbacks, action
+):
+    """The guest must not be able to pay for a stay the owner turned down: the Checkout Session still open
+    is expired at Stripe and the payment marked expired."""
+    booking, payment = start_online(room, check_in=SEP_8, check_out=SEP_10, user=tourist)
+    assert fresh(booking).awaiting_payment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act(owner_client, booking, action, reason="房屋维修")
+
+    assert fresh(booking).status == Status.CANCELLED
+    [closed] = stripe_api.calls(f"/v1/checkout/sessions/{payment.provider_reference}/expire")
+    assert closed.method == "post"
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.EXPIRED
