@@ -105,10 +105,13 @@ def payment_received_queue(booking: Booking, *, payment_id: int, amount: Decimal
     _queue(booking, OWNER_PAID, OWNER, suffix=f":{payment_id}", context={"amount": str(amount)})
 
 
-def refund_notices_queue(booking: Booking, *, refund_id: int, amount: Decimal, event: str) -> None:
-    """``event``: ``REFUND_SENT`` or ``REFUND_COMPLETED`` to the guest, ``OWNER_CASH_REFUND`` to the owner."""
+def refund_notices_queue(
+    booking: Booking, *, refund_id: int, amount: Decimal, event: str, cash: bool = False
+) -> None:
+    """``event``: ``REFUND_SENT`` or ``REFUND_COMPLETED`` to the guest, ``OWNER_CASH_REFUND`` to the owner.
+    ``cash``: the host hands the money back at the homestay (the guest is told so, not "the way you paid")."""
     role = OWNER if event == OWNER_CASH_REFUND else GUEST
-    _queue(booking, event, role, suffix=f":{refund_id}", context={"amount": str(amount)})
+    _queue(booking, event, role, suffix=f":{refund_id}", context={"amount": str(amount), "cash": cash})
 
 
 def reminder_queue(booking: Booking) -> None:
@@ -169,6 +172,7 @@ def _other(notification: Notification, booking: Booking) -> Message:
         "village": homestay.village,
         "room_type": booking.room_type,
         "amount": notification.context.get("amount"),
+        "cash": notification.context.get("cash", False),
         "url": _owner_url(booking) if owner_side else _guest_url(booking),
         "map_url": _map_url(booking),
         "site_name": settings.SITE_NAME,

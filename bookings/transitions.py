@@ -79,6 +79,9 @@ def _decline(booking: Booking, moment: Moment) -> str | None:
 def _cancel(booking: Booking, moment: Moment) -> str | None:
     if booking.check_in < moment.today:
         return _("入住日期已过,不能取消 The arrival day has passed; the booking cannot be cancelled")
+    if booking.status == Status.HELD and booking.hold_expires_at <= moment.now:
+        # Lapsed: it counts as expired everywhere (DESIGN invariant 4); the expiry job records it.
+        return _("保留时间已过,预订已失效 The hold is over; the booking has lapsed")
     return None
 
 

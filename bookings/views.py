@@ -45,7 +45,7 @@ from bookings.pricing import Quote, quote
 from bookings.ratelimit import booking_attempt_wait, client_address
 from bookings.rules import stay_validate
 from bookings.services import request_hold
-from bookings.transitions import GUEST
+from bookings.transitions import GUEST, actions_for
 from common.clock import local_today
 from villages.models import RoomType, Theme, Village
 
@@ -306,8 +306,9 @@ def mask_phone(phone: str) -> str:
     return phone[:PHONE_VISIBLE_START] + "*" * hidden + phone[-PHONE_VISIBLE_END:]
 
 
-def _cancellable(listed: Listed, today: date) -> bool:
-    return listed.status in (Status.HELD, Status.CONFIRMED) and listed.booking.check_in >= today
+def _cancellable(listed: Listed) -> bool:
+    """What the transition table allows the guest, as the services will check it."""
+    return "cancel" in actions_for(listed.booking, role=GUEST)
 
 
 def _booking_context(booking: Booking) -> dict:
@@ -323,7 +324,7 @@ def _booking_context(booking: Booking) -> dict:
         "free_cancellation_until": free_cancellation_until(
             policy=booking.homestay.cancellation_policy, check_in=booking.check_in
         ),
-        "can_cancel": _cancellable(listed, today),
+        "can_cancel": _cancellable(listed),
         "refunds": list(booking.refunds.order_by("id")) if booking.refund_due else [],
         "events": [event for event in selectors.booking_events(booking=booking) if event.guest_visible],
         "today": today,

@@ -44,8 +44,10 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_FORMAT = re.compile(r"[\x20-\x7e]{1,255}")  # visible ASCII and spaces, as an HTTP header carries
 REPLAYED_HEADERS = ("Content-Type", "Retry-After")
 # An in-flight claim older than this belongs to a request that died (a killed worker): far beyond
-# gunicorn's 30 s timeout, so a request still running is never run a second time.
-ABANDONED_AFTER = timedelta(minutes=10)
+# gunicorn's 30 s timeout, so a request still running is never run a second time, and well within the
+# booking use case's 10-minute duplicate-stay window, so a booking the dead request made is found, not
+# made again.
+ABANDONED_AFTER = timedelta(minutes=5)
 IN_FLIGHT_RETRY_AFTER = "1"
 KEY_INVALID = "幂等键须为1至255个可见ASCII字符 Idempotency-Key must be 1 to 255 visible ASCII characters"
 KEY_REUSED = (

@@ -5,7 +5,9 @@ from notifications.models import ContactPreference, Notification
 from notifications.privacy import mask_address, redact
 from notifications.services import notification_retry
 
-PRIVATE_FIELDS = ("address", "last_error")  # shown masked and redacted instead (DESIGN invariant 7)
+# Shown masked, redacted or by number instead (DESIGN invariant 7): a username is often the e-mail's
+# local part.
+PRIVATE_FIELDS = ("recipient", "address", "last_error")
 
 
 @admin.register(Notification)
@@ -26,6 +28,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("收件人 recipient"))
+    def recipient_shown(self, notification: Notification) -> str:
+        return f"#{notification.recipient_id}" if notification.recipient_id else "—"
 
     @admin.display(description=_("地址 address"))
     def address_shown(self, notification: Notification) -> str:

@@ -7,7 +7,9 @@ transaction, and a rolled-back change sends nothing. The same ``key`` queued twi
 ``notification_deliver`` (the task) claims the row, renders the message from fresh state through the
 event's renderer, sends it on the person's channel and records the result. A failure is retried with
 backoff (``BACKOFF``) up to ``MAX_ATTEMPTS`` times, then the notification is ``failed`` and shows in the
-group's "needs attention" queue. ``notifications_send_due`` is the safety net for a cron job or the
+group's "needs attention" queue; any error, not only the channel's, counts as a failed attempt. Channels
+time out well within the one-minute first backoff (``EMAIL_TIMEOUT``), so a slow send is never claimed
+twice. ``notifications_send_due`` is the safety net for a cron job or the
 worker's schedule: it sends what is due and was never handed to a worker (a worker that was down).
 """
 
@@ -127,6 +129,9 @@ def _claim(notification_id: int, now: datetime) -> Notification | None:
         return None
     if notification.next_attempt_at is not None and notification.next_attempt_at > now:
         return None  # another worker holds it, or its retry is not due yet
+    if notification.attempts >= MAX_ATTEMPTS:  # a worker died while sending the last try
+        _finish(notification, status=Status.FAILED, next_attempt_at=None)
+        return None
     notification.attempts += 1
     notification.next_attempt_at = now + BACKOFF[min(notification.attempts, len(BACKOFF)) - 1]
     notification.save(update_fields=["attempts", "next_attempt_at", "updated_at"])
@@ -152,8 +157,10 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         if message is None:
             return _finish(notification, status=Status.SKIPPED, next_attempt_at=None)
         channels_enabled()[notification.channel].send(address=notification.address, message=message)
-    except (DeliveryError, KeyError, LookupError) as error:
-        retryable = isinstance(error, DeliveryError) and error.retryable
+    except Exception as error:  # whatever fails, the row records it and staff see it
+        retryable = not isinstance(error, DeliveryError | LookupError) or (
+            isinstance(error, DeliveryError) and error.retryable
+        )
         text = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
         # The log names the notification, never the address or the error text (it may quote either).
         logger.warning(

@@ -217,6 +217,9 @@ MAP_TILE_HOSTS = env_list("MAP_TILE_HOSTS", "https://tile.openstreetmap.org")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "离石乡村旅游 <noreply@lishi-tourism.example>")
+# A mail server that hangs must not hold the task worker: each send gives up after this many seconds
+# (well within the first retry's minute, so a slow send is never claimed twice).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -1,7 +1,8 @@
 """Paying at the homestay (到店付): nothing happens online. The guest pays the owner on arrival and the
 owner marks the booking paid at check-in (``payment_mark_paid_at_homestay``); a refund is cash the
-owner hands back: it stays pending, and the owner is asked to hand it back, until the owner records that
-they did (``refund_cash_handed_back``); only then does the ledger post it and the guest hear of it."""
+owner hands back: it stays pending (the owner is asked to hand it back, the guest is told the host will)
+until the owner records that they did (``refund_cash_handed_back``); only then does the ledger post it and
+the guest hear that it is done."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -378,6 +378,8 @@ def _cancellation_refund_create(*, booking: Booking) -> Refund | None:
     if payment is None:
         logger.error("Booking %s has a refund due but no payment recorded", booking.reference)
         return None
+    if payment.refunds.filter(status=Refund.Status.FAILED).exists():
+        return None  # a refund of it failed: staff decide (it is flagged), a repeat never sends another
     due = min(booking.refund_due, payment.amount) - _refunded(payment)
     if due <= ZERO:
         return None
@@ -394,7 +396,11 @@ def _cancellation_refund_create(*, booking: Booking) -> Refund | None:
 def _payments_close_open(booking: Booking) -> None:
     """A cancelled or expired booking can no longer be paid: close the payments still open. Should one
     have been paid meanwhile, its success still wins and the money is refunded automatically."""
-    for payment in booking.payments.filter(status=Payment.Status.PENDING):
+    now = timezone.now()
+    pending = booking.payments.filter(status=Payment.Status.PENDING)
+    for payment in pending.filter(expires_at__lte=now):  # closed at the provider already: nothing to call
+        payment_status_advance(payment=payment, status=Payment.Status.EXPIRED)
+    for payment in pending.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)):
         try:
             provider_get(payment.provider).cancel_payment(payment=payment)
         except (KeyError, PaymentProviderError) as error:
@@ -448,32 +454,34 @@ def refund_status_set(
     return refund
 
 
+def _money(refund: Refund) -> str:
+    return f"{refund.amount} {refund.currency.upper()}"
+
+
 def _refund_told(
     refund: Refund, *, previous: str, reached: bool, source: str, by: AbstractBaseUser | None
 ) -> None:
     """Record and tell what happened to a refund: on its way (the provider took it; for cash, the owner
-    is asked to hand it back), completed, or failed (staff see it flagged)."""
+    is asked to hand it back), completed, or failed (staff see it flagged). A refund in another currency
+    (see ``_payment_mismatched``) is recorded but staff explain it to the guest themselves."""
     booking = refund.booking
-    status = booking.status
+    status, note = booking.status, _money(refund)
+    tell = refund.currency.upper() == booking.currency
+    cash = refund.payment.provider == AT_HOMESTAY
     if refund.status == Refund.Status.PENDING and refund.provider_reference and not reached:
-        _system_event(booking, Action.REFUND_SENT, from_status=status, source=source, note=str(refund.amount))
-        refund_notices_queue(booking, refund_id=refund.pk, amount=refund.amount, event=REFUND_SENT)
-        if refund.payment.provider == AT_HOMESTAY:
+        _system_event(booking, Action.REFUND_SENT, from_status=status, source=source, note=note)
+        if tell:
+            refund_notices_queue(
+                booking, refund_id=refund.pk, amount=refund.amount, event=REFUND_SENT, cash=cash
+            )
+        if tell and cash:
             refund_notices_queue(booking, refund_id=refund.pk, amount=refund.amount, event=OWNER_CASH_REFUND)
     elif refund.status != previous and refund.status == Refund.Status.SUCCEEDED:
-        _system_event(
-            booking,
-            Action.REFUND_COMPLETED,
-            from_status=status,
-            source=source,
-            note=str(refund.amount),
-            by=by,
-        )
-        refund_notices_queue(booking, refund_id=refund.pk, amount=refund.amount, event=REFUND_COMPLETED)
+        _system_event(booking, Action.REFUND_COMPLETED, from_status=status, source=source, note=note, by=by)
+        if tell:
+            refund_notices_queue(booking, refund_id=refund.pk, amount=refund.amount, event=REFUND_COMPLETED)
     elif refund.status != previous and refund.status == Refund.Status.FAILED:
-        _system_event(
-            booking, Action.REFUND_FAILED, from_status=status, source=source, note=str(refund.amount)
-        )
+        _system_event(booking, Action.REFUND_FAILED, from_status=status, source=source, note=note)
 
 
 @transaction.atomic

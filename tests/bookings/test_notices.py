@@ -307,6 +307,9 @@ def test_a_cash_refund_asks_the_owner_to_hand_it_back_then_tells_the_guest(
     [to_owner] = mails_to(OWNER_EMAIL)
     assert "请将现金退还客人" in to_owner.subject
     assert "请将 400.00 元现金退还客人" in to_owner.body
+    [on_its_way] = [email for email in mails_to(GUEST_EMAIL) if "退款已发出" in email.subject]
+    assert "民宿经营户会把 400.00 元现金退还给您" in on_its_way.body
+    assert "原付款方式" not in on_its_way.body
     mail.outbox.clear()
 
     client.force_login(owner)

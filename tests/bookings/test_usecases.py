@@ -268,7 +268,7 @@ def test_handing_cash_back_completes_the_refund_in_the_ledger(room, guest, owner
         OWNER,
         Source.CONSOLE,
         owner,
-        "400.00",
+        "400.00 CNY",
     )
 
 

@@ -59,3 +59,15 @@ def test_notifications_cannot_be_added_or_deleted_in_the_admin(staff_client):
     delete = reverse("admin:notifications_notification_delete", args=[notification.pk])
     assert staff_client.post(delete, {"post": "yes"}).status_code == 403
     assert Notification.objects.filter(pk=notification.pk).exists()
+
+
+def test_staff_do_not_see_who_the_recipient_is_by_username(staff_client):
+    """allauth makes usernames from the e-mail's local part: the page names the person by number only."""
+    notification = failed()
+    notification.recipient.username = "zhao.min88"
+    notification.recipient.save()
+
+    page = staff_client.get(reverse("admin:notifications_notification_change", args=[notification.pk])).text
+
+    assert "zhao.min88" not in page
+    assert f"#{notification.recipient_id}" in page

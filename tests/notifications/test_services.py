@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
+from notifications import registry
 from notifications.models import Channel, ContactPreference, Notification
 from notifications.services import (
     BACKOFF,
@@ -339,3 +341,47 @@ def test_the_due_job_sends_what_no_worker_picked_up(
 
     assert fresh(notification).status == Status.SENT
     assert len(mail.outbox) == 1
+
+
+# Errors that are not the channel's
+
+
+class BrokenMailer(BaseEmailBackend):
+    """A mail backend with a bug of its own: not an OSError, so not a DeliveryError either."""
+
+    def send_messages(self, email_messages):
+        raise ValueError("guest@example.com: header contains a newline")
+
+
+def test_an_unexpected_error_is_retried_then_failed_and_reaches_staff(person, clock, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.notifications.test_services.BrokenMailer"
+    settings.TASKS = DUMMY_TASKS
+    notification = queue(person)
+
+    with caplog.at_level(logging.WARNING, logger="notifications.services"):
+        for _attempt in range(MAX_ATTEMPTS + 3):
+            notification_deliver(notification_id=notification.pk)
+            clock.advance(hours=3)
+            notifications_send_due()
+
+    notification = fresh(notification)
+    assert (notification.status, notification.attempts) == (Status.FAILED, MAX_ATTEMPTS)
+    assert "ValueError" in notification.last_error
+    assert "guest@example.com" not in caplog.text
+
+
+def test_one_broken_notification_does_not_stop_the_sweep(person, clock, settings, monkeypatch):
+    def render_with_a_bug(notification):
+        raise RuntimeError("the template has a bug")
+
+    monkeypatch.setitem(registry._renderers, "broken.", render_with_a_bug)
+    settings.TASKS = DUMMY_TASKS
+    broken = queue(person, key="broken.thing:1", event="broken.thing")
+    fine = queue(person, key="test.hello:2")
+    clock.advance(minutes=5)
+
+    notifications_send_due()
+
+    assert (fresh(broken).status, fresh(broken).attempts) == (Status.PENDING, 1)
+    assert "RuntimeError" in fresh(broken).last_error
+    assert fresh(fine).status == Status.SENT

@@ -1,8 +1,10 @@
 """Paying at the homestay, cancellation refunds and the refund safety net."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from bookings.errors import IllegalTransition
 from bookings.ledger import Kind, LedgerEntry, ledger_balances
@@ -163,13 +165,17 @@ def test_a_refund_stripe_refuses_is_failed_and_flagged(room_type, stripe_api):
     assert ledger_balances(booking=booking)["cash_provider"] == Decimal("400.00")
 
 
-def test_after_a_failed_refund_asking_again_sends_a_new_one(room_type, stripe_api):
+def test_after_a_failed_refund_asking_again_sends_nothing_more_it_is_left_to_staff(room_type, stripe_api):
+    """A cancel repeated by the guest's app must not pay out again what staff may already have repaid by
+    hand: a failed refund is flagged and staff decide."""
     booking = booking_cancel(booking=paid_online(room_type), by=Party.GUEST)
     stripe_api.fail.append((400, "invalid_request_error"))
-    refund_for_cancellation(booking=booking)
-    [again] = refund_for_cancellation(booking=booking)
-    assert again.status == Refund.Status.PENDING
-    assert again.provider_reference.startswith("re_test_")
+    [failed] = refund_for_cancellation(booking=booking)
+    assert (failed.status, failed.needs_attention) == (Refund.Status.FAILED, True)
+
+    assert refund_for_cancellation(booking=booking) == []
+    assert len(stripe_api.calls("/v1/refunds")) == 1
+    assert Refund.objects.count() == 1
 
 
 def test_a_refund_that_could_not_reach_stripe_is_resent_later_with_the_same_key(room_type, stripe_api, clock):
@@ -227,3 +233,16 @@ def test_a_cash_refund_waits_until_the_owner_hands_the_money_back(room_type, clo
         "guest": Decimal("0.00"),
         "owner_payable": Decimal("0.00"),
     }
+
+
+def test_cancelling_calls_the_provider_only_for_payment_pages_still_open(room_type, stripe_api):
+    """A page whose time is over is closed at Stripe already: it is marked expired without a call, so a
+    slow provider cannot stretch a cancellation past the worker's timeout for nothing."""
+    booking, stale = start_online(room_type)
+    Payment.objects.filter(pk=stale.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    stripe_api.sent.clear()
+
+    refund_for_cancellation(booking=booking_cancel(booking=booking, by=Party.GUEST))
+
+    assert stripe_api.calls(f"/v1/checkout/sessions/{stale.provider_reference}/expire") == []
+    assert Payment.objects.get(pk=stale.pk).status == Payment.Status.EXPIRED

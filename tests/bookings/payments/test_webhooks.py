@@ -12,6 +12,7 @@ from bookings.models import Booking
 from bookings.payments.models import Payment, Refund, WebhookEvent
 from bookings.payments.services import PaymentUnavailable, payment_start, refund_for_cancellation
 from bookings.services import booking_cancel, bookings_expire_due
+from notifications.models import Notification
 from tests.bookings.helpers import hold
 from tests.bookings.payments import fakes
 from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL, start_online
@@ -468,6 +469,9 @@ def test_staff_refunding_a_foreign_currency_payment_in_stripe_keeps_the_ledger_e
     assert refund.needs_attention
     assert ledger_balances(booking=booking) == {}
     assert fresh(booking).status == Status.HELD
+    # Staff explain a foreign-currency refund themselves: no e-mail announces it in yuan.
+    assert not Notification.objects.filter(event__startswith="booking.refund").exists()
+    assert booking.events.filter(action="refund_completed", note="56.00 USD").exists()
 
 
 def test_the_currency_is_compared_without_regard_to_case(send_event, started):
