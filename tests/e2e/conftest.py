@@ -71,7 +71,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do: a CI machine running both databases' suites and Chromium on
+    # two cores renders the first pages slowly (Playwright's default for expect() is 5 s).
+    expect.set_options(timeout=15_000)
 
     # Playwright's synchronous API keeps an event loop on this thread; Django refuses ORM calls from a
     # thread with a running loop unless told the calls are synchronous, which they are here.
