@@ -215,7 +215,8 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
 )
 MAP_TILE_HOSTS = env_list("MAP_TILE_HOSTS", "https://tile.openstreetmap.org")
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints each e-mail decoded (tourism/mail.py), so a newcomer can read it and copy its links.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "tourism.mail.ReadableConsoleBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "离石乡村旅游 <noreply@lishi-tourism.example>")
 # A mail server that hangs must not hold the task worker: each send gives up after this many seconds
 # (well within the first retry's minute, so a slow send is never claimed twice).
