@@ -133,10 +133,13 @@ def test_a_booking_with_several_mistakes_shows_them_all_and_still_fits_the_phone
         "请填写正确的手机号码 Enter a valid phone number"
     )
     assert not Booking.objects.exists()
-    # The field with a mistake takes the grid's whole row; the two fields sharing a row stay level.
+    # The field with a mistake takes the grid's whole row (not one of its two columns); the two fields
+    # sharing a row stay level. Measured once the page has loaded; a loaded CI machine has been seen to
+    # report the row a few pixels short of the grid, so "whole row" is more than three quarters of it.
+    page.wait_for_load_state("load")
     grid = page.locator(".field-grid").bounding_box()
     check_out = page.locator(".field--invalid", has=page.get_by_label("退房日期", exact=True)).bounding_box()
-    assert check_out["width"] == grid["width"]
+    assert check_out["width"] > grid["width"] * 0.75
     guests, rooms = page.locator("#id_guests").bounding_box(), page.locator("#id_rooms").bounding_box()
     assert guests["y"] == rooms["y"] and guests["x"] < rooms["x"]
     assert_fits_phone(page)
