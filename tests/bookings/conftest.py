@@ -53,3 +53,20 @@ def room_type(db):
 @pytest.fixture
 def on_request_room_type(db):
     return factories.room_type(homestay=factories.homestay(instant_book=False), room_count=1)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` runs the block, then what waits for its commit (sending notifications)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def owner(db):
+    """The owner of the homestays the use-case tests build."""
+    return factories.user(username="host", email="owner@example.com")
+
+
+@pytest.fixture
+def guest(db):
+    return factories.user(username="guest", email="guest@example.com")

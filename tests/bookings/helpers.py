@@ -3,12 +3,23 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bookings.activity import Source
 from bookings.models import Booking, BookingNight, RoomNight
 from bookings.services import booking_hold
+from bookings.transitions import GUEST, OWNER
+from bookings.usecases import Actor
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ARRIVAL = date(2026, 9, 8)  # a Tuesday, a week after the frozen today
 DEPARTURE = date(2026, 9, 10)
+
+
+def as_guest(user, source: str = Source.WEB) -> Actor:
+    return Actor(GUEST, source, user)
+
+
+def as_owner(user) -> Actor:
+    return Actor(OWNER, Source.CONSOLE, user)
 
 
 def hold(room_type, check_in=ARRIVAL, check_out=DEPARTURE, **fields) -> Booking:

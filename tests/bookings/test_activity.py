@@ -18,9 +18,8 @@ from bookings.guests import GuestDetails, resident_id_check_character
 from bookings.models import Booking
 from bookings.payments.models import Payment
 from bookings.payments.services import payment_succeeded
-from bookings.transitions import GUEST, OWNER
 from tests import factories
-from tests.bookings.helpers import ARRIVAL, DEPARTURE
+from tests.bookings.helpers import ARRIVAL, DEPARTURE, as_guest, as_owner
 from tests.bookings.payments import conftest as payments
 from tests.bookings.payments.conftest import start_online
 from tests.bookings.payments.fakes import session_object
@@ -33,16 +32,6 @@ RESIDENT_ID = "11010119900307123" + resident_id_check_character("110101199003071
 
 
 @pytest.fixture
-def owner(db):
-    return factories.user(username="host", email="owner@example.com")
-
-
-@pytest.fixture
-def guest(db):
-    return factories.user(username="guest", email="guest@example.com")
-
-
-@pytest.fixture
 def room(owner):
     return factories.room_type(homestay=factories.homestay(owner=owner), room_count=2)
 
@@ -50,14 +39,6 @@ def room(owner):
 @pytest.fixture
 def request_room(owner):
     return factories.room_type(homestay=factories.homestay(owner=owner, instant_book=False), room_count=2)
-
-
-def as_guest(user, source=Source.WEB) -> usecases.Actor:
-    return usecases.Actor(GUEST, source, user)
-
-
-def as_owner(user) -> usecases.Actor:
-    return usecases.Actor(OWNER, Source.CONSOLE, user)
 
 
 def place(room_type, user, *, payment=AT_HOMESTAY, source=Source.WEB) -> Booking:

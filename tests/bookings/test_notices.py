@@ -42,22 +42,6 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """``with committed():`` runs the block, then what waits for its commit (sending notifications)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def owner(db):
-    return factories.user(username="host", email=OWNER_EMAIL)
-
-
-@pytest.fixture
-def guest(db):
-    return factories.user(username="guest", email=GUEST_EMAIL)
-
-
-@pytest.fixture
 def homestay(owner):
     return factories.homestay(owner=owner, phone=HOST_PHONE)
 

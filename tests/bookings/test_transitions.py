@@ -17,7 +17,6 @@ from bookings.errors import BookingError, IllegalTransition
 from bookings.guests import GuestDetails, resident_id_check_character
 from bookings.models import Booking
 from bookings.transitions import GUEST, OWNER, STAFF, SYSTEM, TRANSITIONS, Moment, actions_for, refusal
-from tests import factories
 from tests.bookings.booking_states import MOMENTS, STATES, Maker, at, build, state_moments
 from tests.bookings.helpers import hold
 
@@ -46,11 +45,6 @@ GUEST_USE_CASES = {
 @pytest.fixture(autouse=True)
 def _online_payment(stripe_api):
     """Some states are paid online (the fake Stripe API)."""
-
-
-@pytest.fixture
-def owner(db):
-    return factories.user(username="host", email="owner@example.com")
 
 
 class _Undo(Exception):

@@ -22,28 +22,13 @@ from bookings.payments.services import payment_succeeded
 from bookings.transitions import GUEST, OWNER
 from notifications.models import Notification
 from tests import factories
-from tests.bookings.helpers import ARRIVAL, DEPARTURE, counters
+from tests.bookings.helpers import ARRIVAL, DEPARTURE, as_guest, as_owner, counters
 from tests.bookings.payments.conftest import start_online
 from tests.notifications.fakes import REFUSING_MAILER
 
 pytestmark = pytest.mark.django_db
 Status = Booking.Status
 AT_HOMESTAY, ONLINE = Booking.Payment.AT_HOMESTAY, Booking.Payment.ONLINE
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def owner(db):
-    return factories.user(username="host", email="owner@example.com")
-
-
-@pytest.fixture
-def guest(db):
-    return factories.user(username="guest", email="guest@example.com")
 
 
 @pytest.fixture
@@ -54,14 +39,6 @@ def room(owner):
 @pytest.fixture
 def request_room(owner):
     return factories.room_type(homestay=factories.homestay(owner=owner, instant_book=False), room_count=2)
-
-
-def as_guest(user) -> usecases.Actor:
-    return usecases.Actor(GUEST, Source.WEB, user)
-
-
-def as_owner(user) -> usecases.Actor:
-    return usecases.Actor(OWNER, Source.CONSOLE, user)
 
 
 def place(room_type, user, **fields) -> usecases.Outcome:
