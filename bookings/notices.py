@@ -38,6 +38,7 @@ GUEST_STATE = {
     emails.CANCELLED: "booking.cancelled",
     emails.EXPIRED: "booking.expired",
 }
+STATE_OF_EVENT = {event: kind for kind, event in GUEST_STATE.items()}
 REFUND_SENT = "booking.refund_sent"
 REFUND_COMPLETED = "booking.refund_completed"
 REMINDER = "booking.reminder"
@@ -148,8 +149,8 @@ def render(notification: Notification) -> Message | None:
         return None
     if notification.event == REMINDER and booking.status != Status.CONFIRMED:
         return None
-    if notification.event in GUEST_STATE.values():
-        kind = next(kind for kind, event in GUEST_STATE.items() if event == notification.event)
+    if notification.event in STATE_OF_EVENT:
+        kind = STATE_OF_EVENT[notification.event]
         email = emails.booking_email(booking, kind=kind, url=_guest_url(booking), to=notification.address)
         html = email.alternatives[0].content if email.alternatives else ""
         return Message(subject=email.subject, text=email.body, html=html, short=_short(booking, kind))

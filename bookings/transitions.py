@@ -154,7 +154,7 @@ def _t(sources, roles, guard: Guard = _always) -> Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "pay": _t({Status.HELD}, {GUEST}, _pay),
+    "pay": _t(set(Status), {GUEST}, _pay),  # the guard names why there is nothing to pay
     "confirm": _t({Status.HELD, Status.EXPIRED}, {SYSTEM}, _confirm),
     "approve": _t({Status.HELD}, {OWNER, STAFF}, _approve),
     "decline": _t({Status.HELD}, {OWNER, STAFF}, _decline),

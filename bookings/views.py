@@ -53,7 +53,6 @@ Status = Booking.Status
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
-DUPLICATE_WINDOW = timedelta(minutes=10)
 PHONE_VISIBLE_START = 3
 PHONE_VISIBLE_END = 4
 TOO_MANY_ATTEMPTS = gettext_lazy("预订尝试过于频繁，请一分钟后再试。")

@@ -56,6 +56,8 @@ from bookings.payments.base import (
 from bookings.payments.models import HomestayPayment, Payment, Refund
 from bookings.revenue.postings import revenue_record_cancellation, revenue_record_payment
 from bookings.services import booking_confirm, lock_booking
+from bookings.transitions import Moment, transition_check
+from common.clock import local_today
 from common.money import ZERO, quantize
 from villages.models import Homestay
 
@@ -97,12 +99,7 @@ def _provider_for(booking: Booking, identifier: str | None) -> PaymentProvider:
 
 def _check_payable(booking: Booking, now) -> None:
     if booking.payment == Booking.Payment.ONLINE:
-        if not booking.awaiting_payment:
-            raise _refuse(booking, _("这个预订现在无需付款 This booking has nothing to pay now"))
-        if booking.hold_expires_at <= now:
-            raise _refuse(
-                booking, _("保留时间已过,请重新预订 The hold on these rooms is over; please book again")
-            )
+        transition_check(booking, "pay", Moment(today=local_today(), now=now))
     elif booking.is_paid or booking.status not in (Status.HELD, Status.CONFIRMED):
         raise _refuse(booking, _("这个预订现在无需付款 This booking has nothing to pay now"))
 
