@@ -2,17 +2,20 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# requirements/*.txt lock every package with its hashes (`make lock` writes them from pyproject.toml).
+LOCK := requirements/dev.txt
+STAMP := $(VENV)/.installed-$(shell cksum $(LOCK) | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format bench install messages clean
+.PHONY: run test test-postgres lint format bench install lock messages clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the locked versions, each checked against its hash; nothing is resolved here.
+$(STAMP): $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is required (found %s); pyenv reads .python-version" % sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet ".[dev,native]"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip check
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -36,12 +39,15 @@ run: install
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The whole suite. SQLite by default; set DATABASE_URL=postgres://... to run it on PostgreSQL.
+# The whole suite, in parallel: pytest-xdist starts JOBS workers (one per core by default), each with its
+# own test database. `make test JOBS=0` runs it serially in one process. SQLite by default; set
+# DATABASE_URL=postgres://... to run it on PostgreSQL.
+JOBS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
 
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lishi} $(BIN)/python -m pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lishi} $(BIN)/python -m pytest -n $(JOBS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -51,8 +57,19 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The benchmarks' reference solvers and locust come from their own lockfile (a superset of the dev one).
 bench: install
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/bench.txt
 	$(BIN)/python bench/run.py
+
+# Re-resolve the lockfiles after a change to pyproject.toml: pins already in them are kept where the
+# ranges allow. `make lock UPGRADE=1` moves every package to the newest version its range admits.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.12 \
+  --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: $(STAMP)
+	$(UV_COMPILE) --extra native -o requirements/prod.txt
+	$(UV_COMPILE) --extra dev --extra native -c requirements/prod.txt -o requirements/dev.txt
+	$(UV_COMPILE) --extra dev --extra native --extra bench -c requirements/dev.txt -o requirements/bench.txt
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: $(STAMP)
