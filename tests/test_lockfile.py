@@ -49,10 +49,10 @@ def test_every_dependency_is_pinned_in_its_range_with_hashes(lock):
         if requirement.marker and not requirement.marker.evaluate():
             continue
         name = canonicalize_name(requirement.name)
-        assert name in pins, f"{requirement.name} is in pyproject.toml but not in requirements/{lock}: make lock"
+        assert name in pins, f"{requirement.name} is not in requirements/{lock}: make lock"
         version, hashes = pins[name]
         assert requirement.specifier.contains(version, prereleases=True), (
-            f"requirements/{lock} pins {requirement.name}=={version}, outside {requirement.specifier}: make lock"
+            f"requirements/{lock}: {requirement.name}=={version} not in {requirement.specifier}: make lock"
         )
     for name, (version, hashes) in pins.items():
         assert hashes, f"{name}=={version} in requirements/{lock} has no hash"
