@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum $(LOCK) | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format bench install lock messages clean
+.PHONY: run test test-postgres lint format bench install lock browser-deps messages clean
 
 # Installs exactly the locked versions, each checked against its hash; nothing is resolved here.
 $(STAMP): $(LOCK)
@@ -38,6 +38,17 @@ run: install
 	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py db_worker --no-startup-delay & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# What the browser tests (tests/e2e) need from the system, on Debian or Ubuntu: Chromium, and CJK fonts so
+# their pages and screenshots show Chinese. Asks for sudo when not run as root; does nothing when present.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser-deps:
+	@if command -v chromium >/dev/null && fc-list :lang=zh | grep -q .; then \
+	  echo "Chromium and CJK fonts are installed"; \
+	else \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk \
+	  || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }; \
+	fi
 
 # The whole suite, in parallel: pytest-xdist starts JOBS workers (one per core by default), each with its
 # own test database. `make test JOBS=0` runs it serially in one process. SQLite by default; set
