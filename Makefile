@@ -7,6 +7,8 @@ LOCK := requirements/dev.txt
 STAMP := $(VENV)/.installed-$(shell cksum $(LOCK) | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address printed in e-mail links; set it to the address a phone on your network uses.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-postgres lint format bench install lock browser-deps messages clean
 
@@ -35,9 +37,9 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
 	@echo "通知由后台任务发送并打印在这里 Notifications are sent by the task worker and printed here"
 	# The task worker (notifications, calendar sync) runs beside the site and stops with it.
-	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py db_worker --no-startup-delay & \
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py db_worker --no-startup-delay & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # What the browser tests (tests/e2e) need from the system, on Debian or Ubuntu: Chromium, and CJK fonts so
 # their pages and screenshots show Chinese. Asks for sudo when not run as root; does nothing when present.
@@ -55,10 +57,10 @@ browser-deps:
 # DATABASE_URL=postgres://... to run it on PostgreSQL.
 JOBS ?= auto
 test: install
-	$(BIN)/python -m pytest -n $(JOBS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal
 
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lishi} $(BIN)/python -m pytest -n $(JOBS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lishi} $(BIN)/python -m pytest -n $(JOBS) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -29,7 +29,7 @@ def run_suite(where: Path, jobs: str | None) -> tuple[float, float, str]:
     """(wall seconds, CPU seconds, pytest's last line) of one whole run; jobs None: no xdist at all."""
     command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     if jobs is not None:
-        command += ["-n", jobs]
+        command += ["-n", jobs, "--dist", "worksteal"]  # as `make test` runs it
     env = dict(os.environ, E2E_REQUIRED=os.environ.get("E2E_REQUIRED", "1"))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
