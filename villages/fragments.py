@@ -7,10 +7,10 @@ A fragment's key names the catalogue's *generation*: a random token kept in the 
 looked up again and expire after ``FRAGMENT_SECONDS``. A token rather than a counter: a generation
 evicted from the cache starts again as a new token and never matches fragments rendered before.
 
-The key also names what else the HTML depends on: the language, the database (two sites sharing one
-Redis, or parallel test processes, never share fragments), a digest of the templates, template tags and
-translation catalogues that render it (a deploy never serves HTML of the release before), and whatever
-the caller passes (the page's slug and the day in Beijing time, for "open today").
+The key also names what else the HTML depends on: the language, a digest of the code, templates and
+translation catalogues that render it (a deploy never serves HTML of the release before), the map
+settings, and whatever the caller passes (the page's slug and the day in Beijing time, for "open
+today").
 
 A fragment is rendered without the request: it cannot hold a CSRF token, a signed-in person's name or a
 message. Per-person parts of a page stay in the page template around it.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
@@ -95,7 +95,6 @@ def fragment_key(name: str, *parts: object) -> str:
             name,
             _code_digest(settings.BASE_DIR),
             _settings_digest(settings.MAP_TILE_URL, settings.MAP_TILE_ATTRIBUTION),
-            str(connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]),
             catalogue_generation(),
             get_language() or "",
             *(str(part) for part in parts),
