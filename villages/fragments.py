@@ -33,7 +33,7 @@ GENERATION_KEY = "villages:catalogue-generation"
 # cache and several worker processes, a change made in another process (production shares Redis).
 FRAGMENT_SECONDS = 10 * 60
 # What renders the fragments besides the templates: a change to any of them is a new digest.
-SOURCES = ("villages/views.py", "villages/templatetags/catalogue.py")
+SOURCES = ("villages/views.py", "villages/selectors.py", "villages/templatetags/catalogue.py")
 TEMPLATES = (
     "villages/village_detail.html",
     "villages/cards.html",
