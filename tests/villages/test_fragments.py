@@ -3,20 +3,22 @@ cached, and every kind of edit shows on the next request, in Chinese and in Engl
 
 from datetime import UTC, datetime, time
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from dbbackup.management.commands.dbrestore import Command as DbRestore
 from dbbackup.signals import post_restore
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from bookings.owner.services import homestay_update, room_type_update
 from tests import factories
-from tests.bookings.owner.test_homestay_and_rooms import image_upload
 from tests.villages.test_views import freeze, full_village, map_data
 from villages import fragments
 from villages.models import Attraction, Honour, OpeningException, OpeningHours, RoomType, RouteStop, Village
@@ -44,6 +46,12 @@ def pages(client, village) -> dict[str, str]:
         assert first.content == second.content
         texts[prefix or "/zh"] = second.text if second.status_code == 200 else ""
     return texts
+
+
+def jpeg_upload() -> SimpleUploadedFile:
+    buffer = BytesIO()
+    Image.new("RGB", (800, 600), (161, 63, 39)).save(buffer, "JPEG")
+    return SimpleUploadedFile("yard.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def village_with_everything():
@@ -193,7 +201,7 @@ def test_owner_photo_shows_on_the_homestay_card(client):
     pages(client, village)
 
     homestay = homestay_update(
-        homestay=homestay, photo=image_upload(), photo_alt_zh_hans="窑洞院子", photo_alt_en="Cave courtyard"
+        homestay=homestay, photo=jpeg_upload(), photo_alt_zh_hans="窑洞院子", photo_alt_en="Cave courtyard"
     )
     texts = pages(client, village)
 
