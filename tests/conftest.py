@@ -15,6 +15,26 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_redis_database_per_worker(worker_id):
+    """With REDIS_URL, parallel test processes (pytest-xdist) would share one Redis database, and one
+    process's ``cache.clear()`` would empty another's cache mid-test: each process gets a database of its
+    own (1, 2, ... of Redis's 16; 0 stays the one REDIS_URL names when tests run in one process)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    cache_settings = settings.CACHES["default"]
+    if "redis" not in cache_settings["BACKEND"].lower() or worker_id == "master":
+        yield
+        return
+    index = int(worker_id.removeprefix("gw")) + 1
+    location = urlunsplit(urlsplit(cache_settings["LOCATION"])._replace(path=f"/{index}"))
+    with override_settings(CACHES={"default": {**cache_settings, "LOCATION": location}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits (allauth's, the booking attempts') count in the cache, per user id and per minute: ids

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.clock import local_today
-from villages import selectors
+from villages import fragments, selectors
 from villages.models import Attraction, Homestay, Route, Village
 
 THEME_PARAMETER_MAX_LENGTH = 50
@@ -106,12 +108,9 @@ def village_list(request):
     )
 
 
-def village_detail(request, slug: str):
-    today = local_today()
-    try:
-        village = selectors.village_detail(slug=slug, start=today)
-    except Village.DoesNotExist:
-        raise Http404(_("找不到这个村庄，它可能还没有发布。")) from None
+def _village_page(slug: str, today: date) -> dict:
+    """The parts of a village page that are the same for everyone: its title, description and content."""
+    village = selectors.village_detail(slug=slug, start=today)
     attractions = [_week(attraction, today) for attraction in village.published_attractions]
     map_data = {
         "markers": [
@@ -127,11 +126,28 @@ def village_detail(request, slug: str):
         ],
         "lines": [route_line(route, village_slug=slug) for route in village.published_routes],
     }
-    return render(
-        request,
-        "villages/village_detail.html",
-        {"village": village, "attractions": attractions, "map_data": map_data},
+    content = render_to_string(
+        "villages/village_detail.html#content",
+        {
+            "village": village,
+            "attractions": attractions,
+            "map_data": map_data,
+            "MAP_TILE_URL": settings.MAP_TILE_URL,
+            "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+        },
     )
+    return {"title": str(village.name), "description": str(village.summary), "content": content}
+
+
+def village_detail(request, slug: str):
+    """The page's content is a cached fragment (``villages.fragments``): rendered once per village,
+    language and day until the catalogue changes; only the site's frame around it is per request."""
+    today = local_today()
+    try:
+        page = fragments.fragment_cached("village", slug, today, build=lambda: _village_page(slug, today))
+    except Village.DoesNotExist:
+        raise Http404(_("找不到这个村庄，它可能还没有发布。")) from None
+    return render(request, "villages/village_detail.html", {"page": page})
 
 
 def attraction_detail(request, village_slug: str, slug: str):

@@ -27,6 +27,7 @@ from villages.demo.schema import (
     translated,
 )
 from villages.demo.stays import HOMESTAYS
+from villages.fragments import catalogue_changed
 from villages.models import Attraction, Homestay, RoomType, Route, Theme, Village
 from villages.staff_group import staff_group_sync
 
@@ -72,6 +73,7 @@ def demo_seed(*, scale: int = 1, password: str, reset_passwords: bool = False) -
             _homestay_sync(seed, order, villages, owners)
         for order, seed in route_seeds:
             _route_sync(seed, order, villages, attractions)
+    catalogue_changed()  # children_sync writes hours, rooms and stops with bulk_update: no signals of theirs
     counts = {
         "villages": Village.objects.count(),
         "attractions": Attraction.objects.count(),
