@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tourism.planner.exact import solve_exact
-from tourism.planner.heuristic import solve_heuristic
+from tourism.planner.heuristic import plan_musts, solve_heuristic
 from tourism.planner.model import CLOSED, Finish, Model, Problem, Stop, Visit
 
 __all__ = ["EXACT_LIMIT", "Dropped", "Finish", "Problem", "Reason", "Solution", "Stop", "Visit", "solve"]
@@ -75,7 +75,8 @@ def solve(problem: Problem, *, exact_limit: int = EXACT_LIMIT, seed: int = 0) ->
         sub = _subproblem(problem, candidates)
         order = [candidates[node - 1] for node in solve_exact(Model(sub))]
     else:
-        order = solve_heuristic(model, candidates, seed=seed)
+        skeleton, spent = _must_skeleton(problem, model, candidates, exact_limit)
+        order = solve_heuristic(model, candidates, seed=seed, skeleton=skeleton, spent=spent)
     visits = model.timetable(order)
     if visits is None:
         raise AssertionError("the search returned a plan that does not fit")
@@ -89,6 +90,21 @@ def solve(problem: Problem, *, exact_limit: int = EXACT_LIMIT, seed: int = 0) ->
         if node not in chosen
     )
     return Solution(tuple(visits), dropped, model.travel(order), finish, exact)
+
+
+def _must_skeleton(
+    problem: Problem, model: Model, candidates: list[int], exact_limit: int
+) -> tuple[list[int], int]:
+    """The must-see stops planned alone (the same for every seed), and the search steps it took. When
+    the search leaves one out and there are at most ``exact_limit`` of them, the exact search decides:
+    then the plan has the most must-see stops any plan can have."""
+    musts = [node for node in candidates if model.must[node]]
+    skeleton, spent = plan_musts(model, musts)
+    if len(skeleton) < len(musts) <= exact_limit:
+        best = [musts[node - 1] for node in solve_exact(Model(_subproblem(problem, musts)))]
+        if len(best) > len(skeleton):
+            skeleton = best
+    return skeleton, spent
 
 
 def _subproblem(problem: Problem, nodes: list[int]) -> Problem:
