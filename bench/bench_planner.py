@@ -220,7 +220,7 @@ def pyvrp_reference(problem: Problem, seconds: float) -> tuple[tuple[int, int, i
 
 
 def schedulable(problem: Problem) -> bool:
-    """Every stop can be visited on some day (OR-Tools needs at least one window per stop)."""
+    """Every stop can be visited on some day."""
     model = Model(problem)
     return all(max(model.latest[node]) >= 0 for node in range(1, model.n + 1))
 
