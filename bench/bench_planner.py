@@ -287,12 +287,10 @@ def misses(result: float | str, same_stops: bool) -> bool:
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def trips(seed: int, instances: int, wider: int) -> list[tuple[str, Problem]]:
+def trips(seed: int, instances: int, wider: int, sizes: list[int]) -> list[tuple[str, Problem]]:
     """The benchmark's random trips (``instances`` of each size), then the wider set at 40 stops."""
     named = [
-        (f"{stops}-{index}", large_trip(seed, stops, index))
-        for stops in LARGE_SIZES
-        for index in range(instances)
+        (f"{stops}-{index}", large_trip(seed, stops, index)) for stops in sizes for index in range(instances)
     ]
     named += [
         (f"{family}-{index}", large_trip(seed, 40, index, family))
@@ -314,7 +312,15 @@ def timed(problem: Problem, runs: int = 3):
 
 
 def large_trips(
-    *, seed: int, instances: int, wider: int, seconds: float, only: str | None, seeds: int, reuse: bool
+    *,
+    seed: int,
+    instances: int,
+    wider: int,
+    seconds: float,
+    only: str | None,
+    seeds: int,
+    reuse: bool,
+    sizes: list[int],
 ) -> int:
     try:
         import pyvrp  # noqa: F401
@@ -330,15 +336,20 @@ def large_trips(
     cache = RESULTS / f"pyvrp-{seed}-{seconds:g}s.json"
     known = json.loads(cache.read_text()) if reuse and cache.exists() else {}
     rows = []
-    for name, problem in trips(seed, instances, wider):
+    for name, problem in trips(seed, instances, wider, sizes):
         if only and name != only:
             continue
         solution, wall, cpu = timed(problem)
         ours = key_of(problem, solution.visits, solution.travel)
         if name not in known:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             reference, order = pyvrp_reference(problem, seconds)
-            known[name] = {"key": reference, "order": order, "seconds": time.perf_counter() - started}
+            known[name] = {
+                "key": reference,
+                "order": order,
+                "seconds": time.perf_counter() - started,
+                "cpu": time.process_time() - started_cpu,
+            }
             if reuse:
                 RESULTS.mkdir(exist_ok=True)
                 cache.write_text(json.dumps(known))
@@ -383,6 +394,11 @@ def large_trips(
             f"{statistics.median(walls):>10.0f} / {max(walls):<8.0f} "
             f"{statistics.median(cpus):>9.0f} / {max(cpus):<8.0f}"
         )
+    reference_cpu = [known[row[0]].get("cpu", 0.0) for row in rows]
+    print(
+        f"PyVRP's CPU time per trip (of its {seconds:g} s): median {statistics.median(reference_cpu):.1f} s, "
+        f"least {min(reference_cpu):.1f} s"
+    )
     walls, cpus = [row[1] for row in rows], [row[2] for row in rows]
     print(
         f"time, all {len(rows)} trips: median {statistics.median(walls):.0f} ms, worst {max(walls):.0f} ms "
@@ -445,6 +461,9 @@ def main() -> int:
     parser.add_argument("--wider", type=int, default=5, help="trips of 40 stops per family of the wider set")
     parser.add_argument("--musts", type=int, default=8, help="80-stop trips with a far must-see outlier")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=LARGE_SIZES, help="sizes of the random trips (20 30 40)"
+    )
     parser.add_argument("--only", help="one large trip, by its name (e.g. 40-3, outlier-2)")
     parser.add_argument(
         "--large-only", action="store_true", help="skip the small trips and the 80-stop trips"
@@ -467,6 +486,7 @@ def main() -> int:
         only=arguments.only,
         seeds=arguments.seeds,
         reuse=arguments.reuse,
+        sizes=arguments.sizes,
     )
     if not arguments.large_only and not arguments.only:
         failures += outlier_musts(arguments.seed, arguments.musts, 3)

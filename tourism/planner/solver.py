@@ -27,7 +27,7 @@ class Reason(StrEnum):
     HOURS = "hours"
     """Open, but never long enough for the visit within the day's start and end."""
     TOO_FAR = "too_far"
-    """Even alone, it cannot be reached and visited within a day of the trip."""
+    """No plan reaches it in time on a day it is open: not from the start, nor from any other stop."""
     NO_TIME = "no_time"
     """It would fit alone, but not with the stops that scored more."""
 
@@ -54,21 +54,23 @@ class Solution:
         return days
 
 
-def _reason(model: Model, node: int) -> Reason | None:
-    """Why a stop cannot be part of any plan, or None when it fits on its own."""
+def _reason(model: Model, node: int, ends: list[int]) -> Reason | None:
+    """Why a stop cannot be part of any plan, or None when some plan can visit it (``ends``: the
+    earliest end of a visit of each node, ``Model.earliest_ends``)."""
     stop = model.problem.stops[node - 1]
     if all(window is None for window in stop.windows):
         return Reason.CLOSED
     if all(latest == CLOSED for latest in model.latest[node]):
         return Reason.HOURS
-    if model.timetable([node]) is None:
+    if ends[node] < 0 or ends[node] > model.last_departure[node]:
         return Reason.TOO_FAR
     return None
 
 
 def solve(problem: Problem, *, exact_limit: int = EXACT_LIMIT, seed: int = 0) -> Solution:
     model = Model(problem)
-    reasons = {node: _reason(model, node) for node in range(1, model.n + 1)}
+    ends = model.earliest_ends()
+    reasons = {node: _reason(model, node, ends) for node in range(1, model.n + 1)}
     candidates = [node for node, reason in reasons.items() if reason is None]
     exact = len(candidates) <= exact_limit
     if exact:
