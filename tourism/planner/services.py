@@ -81,7 +81,8 @@ PLAN_CACHE_SECONDS = 7 * 24 * 3600
 
 @cache
 def _solver_digest() -> str:
-    return native.digest()
+    """Of the solver's sources: a new solver does not answer from the plans of an older one."""
+    return hashlib.sha256((native.digest() + (native.HERE / "solver.py").read_text()).encode()).hexdigest()
 
 
 def plan_key(problem: Problem) -> str:
