@@ -61,6 +61,12 @@ TIGHT_FIRST: Final = 0.25
 """Share of the rounds that insert the stops with the least opening time first (they have the fewest
 places to go); ``FAR_FIRST`` of them insert first the stops farthest from where the ruin was."""
 FAR_FIRST: Final = 0.25
+MUST_WORK: Final = 12_000
+"""Most steps per must-see stop spent planning the must-see stops alone when a sweep leaves one out."""
+MUST_SEED: Final = 999_983
+"""The random draws of the must-see plan, the same whatever the seed of the main search."""
+SKELETON_SEED: Final = 500
+"""Offset of the draws of the start built around the must-see plan."""
 THRESHOLD: Final = 0.02
 """A round may make the travel this much longer at first; the allowance shrinks to nothing."""
 
@@ -721,16 +727,72 @@ def _start(
     return search
 
 
-def solve_heuristic(model: Model, candidates: list[int], *, seed: int = 0) -> list[int]:
-    """A good visiting order (nodes) of the ``candidates``: most must-see stops, most stops, least travel."""
+def plan_musts(model: Model, musts: list[int]) -> tuple[list[int], int]:
+    """The must-see stops alone: a visiting order with as many of them as the search finds room for,
+    and the steps it took. A greedy sweep first; when it leaves one out, rounds of ruin and recreate
+    (new starts when they stall) until all are in or ``MUST_WORK`` steps per must-see are spent. Its
+    random draws do not depend on the seed of the main search, so neither does its answer."""
+    if not musts:
+        return [], 0
+    order = ranked(model, musts)
+    search = _start(model, musts, order, Draws(random.Random(MUST_SEED)), 0)
+    best_path = search.path[:]
+    budget = search.work + MUST_WORK * len(musts)
+    search.thorough = False
+    current_key, current_path = search.key(), best_path
+    stall, rank = 0, 1
+    while len(best_path) - 2 < len(musts) and search.work < budget:
+        if stall >= STALL:
+            spent = search.work
+            search = _start(model, musts, order, Draws(random.Random(MUST_SEED + rank)), STARTS + rank)
+            search.work += spent
+            search.thorough = False
+            current_key, current_path = search.key(), search.path[:]
+            stall, rank = 0, rank + 1
+        else:
+            search.ruin_and_recreate()
+            search.improve()
+            key = search.key()
+            if key[:2] < current_key[:2] or (key[:2] == current_key[:2] and key[2] <= current_key[2]):
+                stall = 0 if key[:2] < current_key[:2] else stall + 1
+                current_key, current_path = key, search.path[:]
+            else:
+                stall += 1
+                search.restore(current_path)
+        if len(current_path) > len(best_path):
+            best_path = current_path
+    return best_path[1:-1], search.work
+
+
+def solve_heuristic(
+    model: Model, candidates: list[int], *, seed: int = 0, skeleton: list[int] | None = None, spent: int = 0
+) -> list[int]:
+    """A good visiting order (nodes) of the ``candidates``: most must-see stops, most stops, least travel.
+
+    ``skeleton`` (an order of must-see stops that fits, from ``plan_musts``) is one of the starts, with
+    the other stops inserted around it; since no move ever takes out a must-see stop for an optional
+    one and no round is accepted with fewer must-see stops, the answer keeps at least as many must-see
+    stops as it. ``spent``: steps already done for this trip, counted in the budget."""
     order = ranked(model, candidates)
-    work, spent = WORK_PER_STOP * max(len(candidates), WORK_FLOOR), 0
+    work = WORK_PER_STOP * max(len(candidates), WORK_FLOOR)
     starts = []
     for index in range(STARTS):
         search = _start(model, candidates, order, Draws(random.Random(seed * 1000 + index)), index)
         search.work += spent
         spent = search.work
         starts.append((search.key(), index, search.path[:]))
+    if skeleton:
+        rng = Draws(random.Random(seed * 1000 + SKELETON_SEED))
+        search = Search(model, candidates, order, rng)
+        search.restore([0, *skeleton, search.end_node])
+        search.dirty.update(search.path)
+        nodes = [node for node in candidates if not model.must[node]]
+        rng.shuffle(nodes)
+        search.fill(nodes)
+        search.improve()
+        search.work += spent
+        spent = search.work
+        starts.append((search.key(), STARTS, search.path[:]))
     # The rounds of ruin and recreate go to the best starts in turn: half of what is left to the first,
     # the rest to the second, and what a stalled start leaves to the next one; once every start has
     # stalled, to new starts.

@@ -146,6 +146,32 @@ class Model:
                 return Finish(later, self.day_start[later], self.day_start[later] + travel)
         return None
 
+    def earliest_ends(self) -> list[int]:
+        """Per node: the earliest moment (``day * DAY_SPAN + minute``) a visit of it can end in any plan,
+        -1 when no plan reaches it in time. Leaving earlier never makes a visit start later, so the
+        earliest way to a stop never visits another stop twice and is found as a shortest path
+        (Dijkstra's): a stop too far from the start may still be reached from a night near it."""
+        n = self.n
+        best = [-1] * (n + 1)
+        best[0] = self.day_start[0]
+        done = [False] * (n + 1)
+        while True:
+            here = -1
+            for node in range(n + 1):
+                if not done[node] and best[node] >= 0 and (here < 0 or best[node] < best[here]):
+                    here = node
+            if here < 0:
+                return best
+            done[here] = True
+            day, time = best[here] // DAY_SPAN, best[here] % DAY_SPAN
+            row = self.minutes[here]
+            for node in range(1, n + 1):
+                if done[node]:
+                    continue
+                moment = self.start(node, day, time, row[node])
+                if moment >= 0 and (best[node] < 0 or moment + self.visit[node] < best[node]):
+                    best[node] = moment + self.visit[node]
+
     def _last_departure(self, here: int) -> int:
         if not self.returns:
             return (self.day_count - 1) * DAY_SPAN + DAY_SPAN - 1

@@ -3,14 +3,29 @@
 The catalogue gives the places and their hours on the trip's dates, the travel provider the minutes
 and kilometres between them, the pure solver the order and days; this module turns its answer back
 into dates and times in Beijing time and adds the homestays for the nights.
+
+The solver's answer is cached (Django's cache) under its canonical query: the problem it is given, with
+the stops in a fixed order (by kind and id), and the solver's source digest. The problem holds all the
+answer depends on: the travel minutes (start point, stops' coordinates, mode), each stop's visit and
+its windows on the trip's dates (the catalogue's hours and exceptions), the must-sees, the days' start
+and end. The same trip asked in another order is the same problem; an edit of an attraction's hours or
+place changes it, so the plan is computed again without a catalogue version. The homestays are not
+cached: they follow the bookings.
 """
 
+import hashlib
+import json
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.cache import cache as django_cache
+
+from tourism.planner import native
 from tourism.planner.nights import Night, stays_for
-from tourism.planner.solver import Problem, Solution, Stop, solve
+from tourism.planner.solver import Dropped, Finish, Problem, Reason, Solution, Stop, Visit, solve
 from tourism.planner.travel import Matrix, Mode, TravelProvider, travel_provider
 from tourism.planner.trip import (
     PACE_VISIT_FACTOR,
@@ -60,7 +75,68 @@ def _leg(matrix: Matrix, origin: int, destination: int) -> Leg:
     return Leg(km, matrix.minutes[origin][destination])
 
 
-def _days(trip: TripRequest, solution: Solution, matrix: Matrix, hours, dates) -> list[DayPlan]:
+PLAN_CACHE_SECONDS = 7 * 24 * 3600
+"""How long a solver's answer stays cached (``PLANNER_CACHE_SECONDS``); 0 turns the cache off."""
+
+
+@cache
+def _solver_digest() -> str:
+    """Of the solver's sources: a new solver does not answer from the plans of an older one."""
+    return hashlib.sha256((native.digest() + (native.HERE / "solver.py").read_text()).encode()).hexdigest()
+
+
+def plan_key(problem: Problem) -> str:
+    """The cache key of a problem: a digest of everything the solver's answer depends on."""
+    body = json.dumps(
+        [
+            _solver_digest(),
+            problem.minutes,
+            [(stop.visit, stop.windows, stop.must) for stop in problem.stops],
+            problem.days,
+            problem.return_to_start,
+        ],
+        separators=(",", ":"),
+    )
+    return f"planner:plan:{hashlib.sha256(body.encode()).hexdigest()}"
+
+
+def solve_cached(problem: Problem) -> Solution:
+    """``solve``, or its answer for the same problem from the cache."""
+    seconds = getattr(settings, "PLANNER_CACHE_SECONDS", PLAN_CACHE_SECONDS)
+    key = plan_key(problem)
+    kept = django_cache.get(key) if seconds else None
+    if kept is not None:
+        visits, dropped, travel, finish, exact = kept
+        return Solution(
+            tuple(Visit(*visit) for visit in visits),
+            tuple(Dropped(stop, Reason(reason)) for stop, reason in dropped),
+            travel,
+            Finish(*finish),
+            exact,
+        )
+    solution = solve(problem)
+    if seconds:
+        kept = (
+            [(v.stop, v.day, v.arrival, v.start, v.end) for v in solution.visits],
+            [(d.stop, str(d.reason)) for d in solution.dropped],
+            solution.travel,
+            (solution.finish.day, solution.finish.departure, solution.finish.arrival),
+            solution.exact,
+        )
+        django_cache.set(key, kept, seconds)
+    return solution
+
+
+def _identity(stop: TripStop) -> tuple[str, str]:
+    """The canonical order of the stops: attractions by id, then villages by slug."""
+    if stop.is_village:
+        return ("village", str(stop.place.slug))
+    return ("attraction", f"{stop.place.pk:020d}")
+
+
+def _days(
+    trip: TripRequest, stops: list[TripStop], solution: Solution, matrix: Matrix, hours, dates
+) -> list[DayPlan]:
     start_minutes = _minutes(trip.day_start)
     days = [
         DayPlan(
@@ -74,7 +150,7 @@ def _days(trip: TripRequest, solution: Solution, matrix: Matrix, hours, dates) -
     ]
     here, name = 0, str(trip.start.name)
     for visit in solution.visits:
-        node, stop = visit.stop + 1, trip.stops[visit.stop]
+        node, stop = visit.stop + 1, stops[visit.stop]
         day = days[visit.day]
         day.stops.append(
             PlannedStop(
@@ -115,22 +191,21 @@ def trip_plan(*, trip: TripRequest, provider: TravelProvider | None = None) -> T
     within the opening hours of the actual dates and the daily start and end."""
     provider = provider or travel_provider()
     dates = [trip.first_day + timedelta(days=offset) for offset in range(trip.days)]
-    matrix = provider.matrix(
-        [trip.start.coordinates, *(stop.coordinates for stop in trip.stops)], Mode(trip.mode)
-    )
+    stops = sorted(trip.stops, key=_identity)
+    matrix = provider.matrix([trip.start.coordinates, *(stop.coordinates for stop in stops)], Mode(trip.mode))
     day_window = (_minutes(trip.day_start), _minutes(trip.day_end))
-    hours = [_hours(stop, dates) for stop in trip.stops]
+    hours = [_hours(stop, dates) for stop in stops]
     problem = Problem(
         minutes=matrix.minutes,
         stops=[
             Stop(stop.visit_minutes, tuple(_window(h, day_window) for h in stop_hours), stop.must)
-            for stop, stop_hours in zip(trip.stops, hours, strict=True)
+            for stop, stop_hours in zip(stops, hours, strict=True)
         ],
         days=[day_window] * trip.days,
         return_to_start=trip.return_to_start,
     )
-    solution = solve(problem)
-    days = _days(trip, solution, matrix, hours, dates)
+    solution = solve_cached(problem)
+    days = _days(trip, stops, solution, matrix, hours, dates)
     stays = stays_for(_nights(trip, days), guests=trip.guests, rooms=trip.rooms)
     for stay in stays:
         for day in days:
@@ -139,7 +214,7 @@ def trip_plan(*, trip: TripRequest, provider: TravelProvider | None = None) -> T
     return TripPlan(
         request=trip,
         days=days,
-        dropped=[DroppedStop(trip.stops[dropped.stop], dropped.reason) for dropped in solution.dropped],
+        dropped=[DroppedStop(stops[dropped.stop], dropped.reason) for dropped in solution.dropped],
         stays=stays,
         travel_source=matrix.source,
         travel_estimated=matrix.estimated,

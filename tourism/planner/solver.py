@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tourism.planner.exact import solve_exact
-from tourism.planner.heuristic import solve_heuristic
+from tourism.planner.heuristic import plan_musts, solve_heuristic
 from tourism.planner.model import CLOSED, Finish, Model, Problem, Stop, Visit
 
 __all__ = ["EXACT_LIMIT", "Dropped", "Finish", "Problem", "Reason", "Solution", "Stop", "Visit", "solve"]
@@ -27,7 +27,7 @@ class Reason(StrEnum):
     HOURS = "hours"
     """Open, but never long enough for the visit within the day's start and end."""
     TOO_FAR = "too_far"
-    """Even alone, it cannot be reached and visited within a day of the trip."""
+    """No plan reaches it in time on a day it is open: not from the start, nor from any other stop."""
     NO_TIME = "no_time"
     """It would fit alone, but not with the stops that scored more."""
 
@@ -54,28 +54,31 @@ class Solution:
         return days
 
 
-def _reason(model: Model, node: int) -> Reason | None:
-    """Why a stop cannot be part of any plan, or None when it fits on its own."""
+def _reason(model: Model, node: int, ends: list[int]) -> Reason | None:
+    """Why a stop cannot be part of any plan, or None when some plan can visit it (``ends``: the
+    earliest end of a visit of each node, ``Model.earliest_ends``)."""
     stop = model.problem.stops[node - 1]
     if all(window is None for window in stop.windows):
         return Reason.CLOSED
     if all(latest == CLOSED for latest in model.latest[node]):
         return Reason.HOURS
-    if model.timetable([node]) is None:
+    if ends[node] < 0 or ends[node] > model.last_departure[node]:
         return Reason.TOO_FAR
     return None
 
 
 def solve(problem: Problem, *, exact_limit: int = EXACT_LIMIT, seed: int = 0) -> Solution:
     model = Model(problem)
-    reasons = {node: _reason(model, node) for node in range(1, model.n + 1)}
+    ends = model.earliest_ends()
+    reasons = {node: _reason(model, node, ends) for node in range(1, model.n + 1)}
     candidates = [node for node, reason in reasons.items() if reason is None]
     exact = len(candidates) <= exact_limit
     if exact:
         sub = _subproblem(problem, candidates)
         order = [candidates[node - 1] for node in solve_exact(Model(sub))]
     else:
-        order = solve_heuristic(model, candidates, seed=seed)
+        skeleton, spent = _must_skeleton(problem, model, candidates, exact_limit)
+        order = solve_heuristic(model, candidates, seed=seed, skeleton=skeleton, spent=spent)
     visits = model.timetable(order)
     if visits is None:
         raise AssertionError("the search returned a plan that does not fit")
@@ -89,6 +92,21 @@ def solve(problem: Problem, *, exact_limit: int = EXACT_LIMIT, seed: int = 0) ->
         if node not in chosen
     )
     return Solution(tuple(visits), dropped, model.travel(order), finish, exact)
+
+
+def _must_skeleton(
+    problem: Problem, model: Model, candidates: list[int], exact_limit: int
+) -> tuple[list[int], int]:
+    """The must-see stops planned alone (the same for every seed), and the search steps it took. When
+    the search leaves one out and there are at most ``exact_limit`` of them, the exact search decides:
+    then the plan has the most must-see stops any plan can have."""
+    musts = [node for node in candidates if model.must[node]]
+    skeleton, spent = plan_musts(model, musts)
+    if len(skeleton) < len(musts) <= exact_limit:
+        best = [musts[node - 1] for node in solve_exact(Model(_subproblem(problem, musts)))]
+        if len(best) > len(skeleton):
+            skeleton = best
+    return skeleton, spent
 
 
 def _subproblem(problem: Problem, nodes: list[int]) -> Problem:

@@ -169,6 +169,20 @@ def test_a_stop_out_of_reach_within_a_day_is_too_far():
     assert [dropped.reason for dropped in solve(problem).dropped] == [Reason.TOO_FAR]
 
 
+def test_a_stop_too_far_from_the_start_for_its_hours_is_reached_after_a_night_near_it():
+    """The far stop opens only on the second day, 08:00-08:40: an hour from the start, ten minutes from
+    the near stop. Sleeping at the near stop, the second day reaches it at 08:10, the latest start."""
+    problem = line(50, 60, visit=30, windows=[(OPEN, OPEN), (None, (8 * 60, 8 * 60 + 40))], days=2, must={1})
+
+    solution = solve(problem)
+
+    assert [(visit.stop, visit.day, visit.start) for visit in solution.visits] == [
+        (0, 0, 9 * 60),
+        (1, 1, 8 * 60 + 10),
+    ]
+    assert solution.dropped == ()
+
+
 def test_a_trip_back_to_the_start_ends_there_before_the_day_ends():
     problem = Problem([[0, 60], [60, 0]], [Stop(60, (OPEN,))], [DAY], return_to_start=True)
 
