@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +61,7 @@ class Actor:
 
     role: str
     source: str
-    user: AbstractBaseUser | None = None
+    user: User | None = None
 
 
 SCHEDULE = Actor(SYSTEM, Source.SYSTEM)

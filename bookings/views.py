@@ -48,6 +48,7 @@ from bookings.services import request_hold
 from bookings.transitions import GUEST, actions_for
 from common.clock import local_today
 from villages.models import RoomType, Theme, Village
+from villages.roles import SignedInRequest
 
 Status = Booking.Status
 
@@ -139,7 +140,7 @@ def _offer(room_type: RoomType, stay: dict) -> Offer:
 
 
 def _place_booking(
-    request: HttpRequest, room_type: RoomType, stay: dict, details: dict
+    request: SignedInRequest, room_type: RoomType, stay: dict, details: dict
 ) -> tuple[Booking, bool]:
     """The new booking, or the same one made moments ago (``True``): see the module's docstring."""
     outcome = usecases.booking_place(
@@ -164,7 +165,7 @@ def _placed_message(booking: Booking) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def book(request: HttpRequest, room_type_id: int) -> HttpResponse:
+def book(request: SignedInRequest, room_type_id: int) -> HttpResponse:
     room_type = get_object_or_404(_bookable_room_types(), pk=room_type_id)
     today = local_today()
     stay_form = StayForm(
@@ -342,7 +343,7 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_cancel_view(request: SignedInRequest, reference: str) -> HttpResponse:
     booking = _own_booking(request, reference)
     if booking.status == Status.CANCELLED:
         messages.info(request, _("该预订已取消，无需再次取消。"))

@@ -54,10 +54,11 @@ def _credit(condition: Q):
 
 
 @dataclass
-class Row:
-    """One line of a dashboard table: a village, a homestay or a month with its figures."""
+class Row[K]:
+    """One line of a dashboard table: a village (key: slug), a homestay (id) or a month (its first day)
+    with its figures."""
 
-    key: object
+    key: K
     label: str
     figures: Figures
     village: Village | None = None
@@ -67,9 +68,9 @@ class Row:
 class Dashboard:
     period: Period
     total: Figures
-    villages: list[Row]
-    homestays: list[Row]
-    months: list[Row]
+    villages: list[Row[str]]
+    homestays: list[Row[int]]
+    months: list[Row[date]]
 
 
 Key = tuple[int, date]  # (homestay id, first day of the month)
@@ -208,8 +209,8 @@ def dashboard(*, period: Period) -> Dashboard:
     for (homestay_id, month), figures in cells.items():
         by_homestay[homestay_id] += figures
         by_month[month] += figures
-    by_village: dict[int, Row] = {}
-    homestay_rows = []
+    by_village: dict[int, Row[str]] = {}
+    homestay_rows: list[Row[int]] = []
     total = Figures()
     for homestay in homestays.values():
         figures = by_homestay.get(homestay.pk)

@@ -23,7 +23,7 @@ from tourism.group.exports import TABLES, dashboard_csv, statement_csv
 from tourism.group.forms import PayoutForm, PeriodForm, RuleForm
 from tourism.group.tables import cards, period_query, rule_lines, tables
 from villages.models import Village
-from villages.roles import group_staff_required
+from villages.roles import SignedInRequest, group_staff_required
 
 PAYOUT_ERROR_FIELDS = {"amount": "amount", "overpaid": "amount", "paid_on": "paid_on"}
 
@@ -105,7 +105,7 @@ def statement_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @group_staff_required
 @require_POST
-def payout_record(request: HttpRequest, slug: str) -> HttpResponse:
+def payout_record(request: SignedInRequest, slug: str) -> HttpResponse:
     village = get_object_or_404(Village, slug=slug)
     form = PeriodForm(request.GET)
     payout_form = PayoutForm(request.POST)
@@ -124,7 +124,7 @@ def payout_record(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @group_staff_required
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: SignedInRequest) -> HttpResponse:
     form = RuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         commission, collective = form.rates()

@@ -21,7 +21,7 @@ from bookings.owner.selectors import FILTERS, booking_actions, owner_bookings, o
 from bookings.owner.views.access import own_booking
 from bookings.selectors import booking_events, guests_masked
 from bookings.transitions import OWNER
-from villages.roles import owner_required
+from villages.roles import SignedInRequest, owner_required
 
 PAGE_SIZE = 30
 
@@ -118,13 +118,13 @@ ACTIONS: dict[str, Callable] = {
 }
 
 
-def _actor(request: HttpRequest) -> usecases.Actor:
+def _actor(request: SignedInRequest) -> usecases.Actor:
     return usecases.Actor(role=OWNER, source=Source.CONSOLE, user=request.user)
 
 
 @owner_required
 @require_POST
-def booking_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+def booking_action(request: SignedInRequest, reference: str, action: str) -> HttpResponse:
     """One of the console's buttons: the use case does the whole job (state, ledger, activity, notices,
     refunds); the guest hears of it by the notification the use case queued."""
     booking = own_booking(request, reference)
