@@ -408,9 +408,7 @@ def _validated_guests(booking: Booking, guests: list[GuestDetails]) -> list[Gues
 
 
 @transaction.atomic
-def guests_register(
-    *, booking: Booking, guests: list[GuestDetails], by: User | None = None
-) -> list[Guest]:
+def guests_register(*, booking: Booking, guests: list[GuestDetails], by: User | None = None) -> list[Guest]:
     """Register the guests' identity documents at check-in (实名登记), replacing any earlier
     registration of the booking. The first guest is the lead unless one is marked. ``by`` is the user
     (the owner) who registers them; checking that they may is the caller's job."""

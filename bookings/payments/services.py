@@ -455,9 +455,7 @@ def _money(refund: Refund) -> str:
     return f"{refund.amount} {refund.currency.upper()}"
 
 
-def _refund_told(
-    refund: Refund, *, previous: str, reached: bool, source: str, by: User | None
-) -> None:
+def _refund_told(refund: Refund, *, previous: str, reached: bool, source: str, by: User | None) -> None:
     """Record and tell what happened to a refund: on its way (the provider took it; for cash, the owner
     is asked to hand it back), completed, or failed (staff see it flagged). A refund in another currency
     (see ``_payment_mismatched``) is recorded but staff explain it to the guest themselves."""
