@@ -436,10 +436,11 @@ class RouteStop(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.attraction.name if self.attraction_id else self.name
+        return self.attraction.name if self.attraction is not None else self.name
 
     @property
     def coordinates(self) -> tuple[float, float]:
-        if self.attraction_id:
+        if self.attraction is not None:
             return self.attraction.coordinates
+        assert self.latitude is not None and self.longitude is not None  # the check constraint's promise
         return (float(self.latitude), float(self.longitude))

@@ -3,11 +3,15 @@ needs prefetched, so a page costs a constant number of queries whatever the amou
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from common.clock import local_today
 from villages.models import Attraction, Homestay, OpeningException, RoomType, Route, RouteStop, Theme, Village
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 UPCOMING_DAYS = 7
 
@@ -76,7 +80,19 @@ def _route_stops() -> Prefetch:
     return Prefetch("stops", queryset=RouteStop.objects.select_related("attraction").order_by("position"))
 
 
-def village_detail(*, slug: str, start: date | None = None, days: int = UPCOMING_DAYS) -> Village:
+class HomestayPrefetched(TypedDict):
+    active_room_types: list[RoomType]
+
+
+class VillagePrefetched(TypedDict):
+    published_attractions: list[Attraction]
+    published_homestays: list["WithAnnotations[Homestay, HomestayPrefetched]"]
+    published_routes: list[Route]
+
+
+def village_detail(
+    *, slug: str, start: date | None = None, days: int = UPCOMING_DAYS
+) -> "WithAnnotations[Village, VillagePrefetched]":
     """One published village with its honours, attractions (and their hours), homestays and routes.
 
     Raises ``Village.DoesNotExist`` for an unknown or unpublished slug.
