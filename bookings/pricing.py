@@ -117,6 +117,7 @@ class PriceBook:
             for room_type_id, night, price in nights.order_by().values_list(
                 "room_type_id", "night", "price_override"
             )
+            if price is not None
         }
         rules = defaultdict(list)
         for room_type_id, first, last, price in price_rules.order_by("-id").values_list(

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -27,6 +28,9 @@ from bookings.revenue.sql import DaysBetween, DaysSinceLocalDate, Literally, Mon
 from bookings.sync.models import ExternalNight
 from common.money import ZERO, quantize
 from villages.models import Homestay, RoomType, Village
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 Status = Booking.Status
 SOLD = (Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW)
@@ -213,9 +217,9 @@ def dashboard(*, period: Period) -> Dashboard:
     homestay_rows: list[Row[int]] = []
     total = Figures()
     for homestay in homestays.values():
-        figures = by_homestay.get(homestay.pk)
-        if figures is None:
+        if homestay.pk not in by_homestay:
             continue
+        figures = by_homestay[homestay.pk]
         village = homestay.village
         homestay_rows.append(Row(homestay.pk, homestay.name, figures, village))
         if village.pk not in by_village:
@@ -245,7 +249,7 @@ class StatementLine:
     collective: Decimal
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> "str | StrPromise":
         return Status(self.status).label
 
 
