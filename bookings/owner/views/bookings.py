@@ -27,7 +27,7 @@ PAGE_SIZE = 30
 
 
 @owner_required
-def booking_list(request: HttpRequest) -> HttpResponse:
+def booking_list(request: SignedInRequest) -> HttpResponse:
     show = request.GET.get("show", "upcoming")
     if show not in FILTERS:
         show = "upcoming"
@@ -42,7 +42,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 
 
 @owner_required
-def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     booking = own_booking(request, reference)
     return render(
         request,
@@ -149,7 +149,7 @@ def booking_action(request: SignedInRequest, reference: str, action: str) -> Htt
 
 @never_cache
 @owner_required
-def booking_guests(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_guests(request: SignedInRequest, reference: str) -> HttpResponse:
     """Register the guests' documents at check-in (实名登记). Full numbers are shown here only, to the
     owner of the booking, and the page is never cached."""
     booking = own_booking(request, reference)
