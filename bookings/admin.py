@@ -38,7 +38,7 @@ class BookingNightInline(ReadOnlyInline):
 
 class GuestInline(ReadOnlyInline):
     model = Guest
-    fields = ["name", "document_type", "document_masked", "is_lead", "registered_at"]
+    fields: list[str] = ["name", "document_type", "document_masked", "is_lead", "registered_at"]
     readonly_fields = fields
 
     @admin.display(description=_("证件号码 document number"))
@@ -50,7 +50,16 @@ class BookingEventInline(ReadOnlyInline):
     """The booking's activity log: what happened, who did it, through which entry point."""
 
     model = BookingEvent
-    fields = ["created_at", "action", "role", "source", "actor", "from_status", "to_status", "note"]
+    fields: list[str] = [
+        "created_at",
+        "action",
+        "role",
+        "source",
+        "actor",
+        "from_status",
+        "to_status",
+        "note",
+    ]
     readonly_fields = fields
     ordering = ["created_at", "id"]
 
@@ -96,7 +105,7 @@ class HolidayDayAdmin(TabbedTranslationAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class RoomTypeChoiceMixin:
+class RoomTypeChoiceMixin(admin.options.BaseModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "room_type":
             kwargs["queryset"] = RoomType.objects.select_related("homestay")

@@ -320,7 +320,12 @@ def bookings_expire_due() -> int:
     for booking in due.only("pk"):
         with transaction.atomic():
             locked = lock_booking(booking)
-            if locked.status == Status.HELD and locked.hold_expires_at <= now and _expire(locked, now):
+            if (
+                locked.status == Status.HELD
+                and locked.hold_expires_at is not None
+                and locked.hold_expires_at <= now
+                and _expire(locked, now)
+            ):
                 expired += 1
     return expired
 

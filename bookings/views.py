@@ -23,6 +23,7 @@ the dates, before checking the stay, and books nothing.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,6 +50,9 @@ from bookings.transitions import GUEST, actions_for
 from common.clock import local_today
 from villages.models import RoomType, Theme, Village
 from villages.roles import SignedInRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 Status = Booking.Status
 
@@ -243,7 +247,7 @@ class Listed:
     lapsed: bool
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> "str | StrPromise":
         return Status.EXPIRED.label if self.lapsed else self.booking.get_status_display()
 
     @property
@@ -257,7 +261,8 @@ class Listed:
 
 
 def _listed(booking: Booking, now: datetime) -> Listed:
-    return Listed(booking, booking.status == Status.HELD and booking.hold_expires_at <= now)
+    hold_over = booking.hold_expires_at is not None and booking.hold_expires_at <= now
+    return Listed(booking, booking.status == Status.HELD and hold_over)
 
 
 @login_required

@@ -128,7 +128,12 @@ def _payment_open(*, booking: Booking, provider: str | None) -> tuple[Payment, P
         expires_at=expires_at,
         idempotency_key=_new_key(),
     )
-    if booking.status == Status.HELD and expires_at is not None and expires_at > booking.hold_expires_at:
+    if (
+        booking.status == Status.HELD
+        and expires_at is not None
+        and booking.hold_expires_at is not None
+        and expires_at > booking.hold_expires_at
+    ):
         booking.hold_expires_at = expires_at
         booking.save(update_fields=["hold_expires_at", "updated_at"])
     return payment, chosen

@@ -129,9 +129,8 @@ class StripeCheckout(PaymentProvider):
                     },
                 }
             ],
-            # API version 2026-09-30.endive (the one this SDK sends) took payment_method_types away; the
-            # settings hold plain strings, Stripe refuses an unknown method.
-            "allowed_payment_method_types": methods,  # type: ignore[typeddict-item]
+            # API version 2026-09-30.endive (the one this SDK sends) took payment_method_types away.
+            "allowed_payment_method_types": methods,
             "expires_at": int(payment.expires_at.timestamp()),
             "success_url": success_url,
             "cancel_url": cancel_url,
@@ -151,6 +150,7 @@ class StripeCheckout(PaymentProvider):
             )
         except stripe.StripeError as error:
             raise _provider_error(error) from error
+        assert session.url is not None  # a hosted Checkout Session always has its page
         return PaymentStart(redirect_url=session.url, provider_reference=session.id)
 
     def cancel_payment(self, *, payment: Payment) -> None:
@@ -178,7 +178,7 @@ class StripeCheckout(PaymentProvider):
             )
         except stripe.StripeError as error:
             raise _provider_error(error) from error
-        return RefundResult(provider_reference=created.id, status=refund_status(created.status))
+        return RefundResult(provider_reference=created.id, status=refund_status(created.status or ""))
 
     def handle_webhook(self, request: HttpRequest) -> HttpResponse:
         """Verify the signature on the raw body (400 when it is wrong or stale), then handle the event
