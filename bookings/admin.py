@@ -38,8 +38,7 @@ class BookingNightInline(ReadOnlyInline):
 
 class GuestInline(ReadOnlyInline):
     model = Guest
-    fields: list[str] = ["name", "document_type", "document_masked", "is_lead", "registered_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "document_type", "document_masked", "is_lead", "registered_at")
 
     @admin.display(description=_("证件号码 document number"))
     def document_masked(self, guest: Guest) -> str:
@@ -50,7 +49,7 @@ class BookingEventInline(ReadOnlyInline):
     """The booking's activity log: what happened, who did it, through which entry point."""
 
     model = BookingEvent
-    fields: list[str] = [
+    fields = readonly_fields = (
         "created_at",
         "action",
         "role",
@@ -59,8 +58,7 @@ class BookingEventInline(ReadOnlyInline):
         "from_status",
         "to_status",
         "note",
-    ]
-    readonly_fields = fields
+    )
     ordering = ["created_at", "id"]
 
 
