@@ -52,7 +52,12 @@ def routes_published() -> QuerySet[Route]:
     return Route.objects.filter(is_published=True, village__is_published=True).select_related("village")
 
 
-def villages_published(*, theme: str | None = None) -> QuerySet[Village]:
+class VillageCounts(TypedDict):
+    attraction_count: int
+    homestay_count: int
+
+
+def villages_published(*, theme: str | None = None) -> "QuerySet[WithAnnotations[Village, VillageCounts]]":
     villages = (
         Village.objects.filter(is_published=True)
         .prefetch_related("themes")
