@@ -176,7 +176,7 @@ def village_revenue_chart(rows: list[Row[str]]) -> Chart:
         chart.labels.append(Text(_c(left - 8), _c(y + bar_height - 6), row.label, "end"))
         chart.labels.append(
             Text(
-                _c(left + inner_w * max(net, 0) / top + 6),
+                _c(left + inner_w * max(net, Decimal(0)) / top + 6),
                 _c(y + bar_height - 6),
                 shown("money", net),
                 "start",

@@ -101,7 +101,10 @@ def tables(report: Dashboard) -> list[Table]:
             "homestays",
             _("各民宿"),
             _("民宿"),
-            [Line(row.label, cells(row.figures), secondary=row.village.name) for row in report.homestays],
+            [
+                Line(row.label, cells(row.figures), secondary=row.village.name if row.village else "")
+                for row in report.homestays
+            ],
             total,
             _csv_url("homestays", query),
             secondary_header=_("村庄"),

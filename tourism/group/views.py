@@ -29,7 +29,7 @@ PAYOUT_ERROR_FIELDS = {"amount": "amount", "overpaid": "amount", "paid_on": "pai
 
 
 def _bad_period(form: PeriodForm) -> HttpResponse:
-    problems = [message for errors in form.errors.values() for message in errors]
+    problems = [str(message) for errors in form.errors.values() for message in errors]
     return HttpResponse(" ".join(problems), status=400, content_type="text/plain; charset=utf-8")
 
 
@@ -115,7 +115,7 @@ def payout_record(request: SignedInRequest, slug: str) -> HttpResponse:
                 village=village, period=form.period, by=request.user, **payout_form.cleaned_data
             )
         except ValidationError as error:
-            payout_form.add_error(PAYOUT_ERROR_FIELDS.get(error.code), error.messages)
+            payout_form.add_error(PAYOUT_ERROR_FIELDS.get(error.code or ""), error.messages)
         else:
             messages.success(request, _("已登记分红支付 ¥%(amount)s") % {"amount": payout.amount})
             url = reverse("group:statement", kwargs={"slug": village.slug})
