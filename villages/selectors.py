@@ -3,6 +3,7 @@ needs prefetched, so a page costs a constant number of queries whatever the amou
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
@@ -32,7 +33,12 @@ def _published_room_types() -> QuerySet[RoomType]:
     return RoomType.objects.filter(is_active=True).order_by("order", "id")
 
 
-def homestays_published() -> QuerySet[Homestay]:
+class HomestayPrices(TypedDict):
+    price_from: Decimal | None
+    max_capacity: int | None
+
+
+def homestays_published() -> "QuerySet[WithAnnotations[Homestay, HomestayPrices]]":
     active = Q(room_types__is_active=True)
     return (
         Homestay.objects.filter(is_published=True, village__is_published=True)
@@ -85,7 +91,7 @@ def _route_stops() -> Prefetch:
     return Prefetch("stops", queryset=RouteStop.objects.select_related("attraction").order_by("position"))
 
 
-class HomestayPrefetched(TypedDict):
+class HomestayPrefetched(HomestayPrices):
     active_room_types: list[RoomType]
 
 
@@ -137,7 +143,7 @@ def attraction_detail(*, village_slug: str, slug: str, start: date | None = None
     )
 
 
-def homestay_detail(*, village_slug: str, slug: str) -> Homestay:
+def homestay_detail(*, village_slug: str, slug: str) -> "WithAnnotations[Homestay, HomestayPrefetched]":
     return (
         homestays_published()
         .prefetch_related(
@@ -184,7 +190,7 @@ def attraction_detail_by_id(*, pk: int, start: date | None = None, days: int = U
     return _attractions_with_hours(start or local_today(), days).get(pk=pk)
 
 
-def homestay_detail_by_id(*, pk: int) -> Homestay:
+def homestay_detail_by_id(*, pk: int) -> "WithAnnotations[Homestay, HomestayPrefetched]":
     """One published homestay with its bookable room types. Raises ``Homestay.DoesNotExist``."""
     return (
         homestays_published()

@@ -11,6 +11,7 @@ from PIL import Image
 from bookings.models import Booking, RoomNight
 from bookings.owner.photos import MAX_UPLOAD_BYTES
 from tests.bookings.helpers import hold
+from tests.translated import translated
 from villages.models import Homestay, RoomType
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +157,11 @@ def test_owner_adds_a_room_type(owner_client, homestay):
     )
     assert response.status_code == 302
     room = RoomType.objects.get(homestay=homestay)
-    assert (room.name_zh_hans, room.room_count, room.base_price) == ("窑洞大床房", 3, Decimal("238.00"))
+    assert (translated(room, "name", "zh-hans"), room.room_count, room.base_price) == (
+        "窑洞大床房",
+        3,
+        Decimal("238.00"),
+    )
     assert room.holiday_price is None
     assert room.is_demo is False
 
