@@ -99,7 +99,9 @@ def paid_online(room_type, user) -> Booking:
 
 
 def refund_shown(html: str) -> str:
-    return re.search(r'<p class="refund">[^<]*<span class="price">([^<]+)</span>', html).group(1)
+    match = re.search(r'<p class="refund">[^<]*<span class="price">([^<]+)</span>', html)
+    assert match is not None
+    return match.group(1)
 
 
 @pytest.fixture
@@ -599,7 +601,7 @@ class Errors(HTMLParser):
             self._item.append(data)
 
     def handle_endtag(self, tag):
-        if tag == "li" and self._item is not None:
+        if tag == "li" and self._item is not None and self._field is not None:
             self.by_field.setdefault(self._field, []).append("".join(self._item).strip())
             self._item = None
         elif tag == "ul":

@@ -582,6 +582,7 @@ def test_every_choice_label_splits_into_chinese_and_english(choices):
 
     for code in choices.values:
         label = choice_label(choices, code)
+        assert label is not None
         assert re.search(r"[\u4e00-\u9fff]", label["zh"]), label
         assert not re.search(r"[A-Za-z]", label["zh"]), label
         assert re.fullmatch(r"[A-Z][\x20-\x7e]*", label["en"]), label

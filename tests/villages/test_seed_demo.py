@@ -2,8 +2,10 @@
 is rolled back at the end), and each test reads it or re-runs the command inside its own transaction."""
 
 import io
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -88,8 +90,10 @@ def media(seeded, settings):
     return Path(seeded["media"])
 
 
-def snapshot() -> dict[str, list[dict]]:
-    rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in CATALOGUE}
+def snapshot() -> dict[str, list[Mapping[str, Any]]]:
+    rows: dict[str, list[Mapping[str, Any]]] = {
+        model.__name__: list(model.objects.order_by("pk").values()) for model in CATALOGUE
+    }
     rows["users"] = list(
         get_user_model().objects.order_by("pk").values("username", "email", "password", "is_staff")
     )
@@ -177,7 +181,7 @@ def test_everything_invented_is_marked_demo(seeded):
 
 @pytest.mark.parametrize("model", TRANSLATED, ids=lambda model: model.__name__)
 def test_every_text_is_filled_in_chinese_and_english_together(seeded, model):
-    fields = translator.get_options_for_model(model).fields
+    fields = translator.get_options_for_model(model).all_fields
     for row in model.objects.values(*(f"{field}_{lang}" for field in fields for lang in ("zh_hans", "en"))):
         for field in fields:
             assert bool(row[f"{field}_zh_hans"]) == bool(row[f"{field}_en"]), (model.__name__, field, row)
@@ -249,6 +253,7 @@ def test_homestay_photos_are_small_jpegs_on_disk(seeded, media):
 
 def test_a_missing_photo_file_is_drawn_again(seeded, media):
     homestay = Homestay.objects.first()
+    assert homestay is not None
     (media / homestay.photo.name).unlink()
 
     seed()
@@ -258,6 +263,7 @@ def test_a_missing_photo_file_is_drawn_again(seeded, media):
 
 def test_an_owners_own_photo_is_kept(seeded, media):
     homestay = Homestay.objects.first()
+    assert homestay is not None
     (media / "homestays" / "my-own.jpg").write_bytes((media / homestay.photo.name).read_bytes())
     Homestay.objects.filter(pk=homestay.pk).update(photo="homestays/my-own.jpg")
 

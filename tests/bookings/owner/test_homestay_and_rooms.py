@@ -28,7 +28,7 @@ HOMESTAY_FORM = {
 }
 
 
-COLOURS = {"RGB": (161, 63, 39), "RGBA": (161, 63, 39, 128), "1": 1}
+COLOURS: dict[str, int | tuple[int, ...]] = {"RGB": (161, 63, 39), "RGBA": (161, 63, 39, 128), "1": 1}
 
 
 def image_upload(name="photo.jpg", size=(2400, 1200), image_format="JPEG", mode="RGB", **save):
@@ -68,7 +68,9 @@ def test_transparent_png_gets_a_white_background(owner_client, homestay):
     homestay.refresh_from_db()
     with Image.open(homestay.photo.path) as saved:
         assert saved.mode == "RGB"
-        assert saved.getpixel((50, 50))[1] > 63  # the half-transparent red was laid on white
+        pixel = saved.getpixel((50, 50))
+        assert isinstance(pixel, tuple)
+        assert pixel[1] > 63  # the half-transparent red was laid on white
 
 
 def test_photo_location_data_is_removed(owner_client, homestay):
