@@ -31,7 +31,7 @@ def closed(room_type, *nights) -> list[int]:
 
 def synced(*, feed: CalendarFeed) -> CalendarFeed:
     """``calendar_feed_sync``, for a feed that is still there."""
-    result = synced(feed=feed)
+    result = calendar_feed_sync(feed=feed)
     assert result is not None
     return result
 
