@@ -23,7 +23,7 @@ def guest():
 
 
 def email_of(booking: Booking, **kwargs) -> EmailMultiAlternatives:
-    message = email_of(booking, **kwargs)
+    message = booking_email(booking, **kwargs)
     assert message is not None
     return message
 
