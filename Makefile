@@ -10,7 +10,7 @@ PORT ?= 8000
 # The address printed in e-mail links; set it to the address a phone on your network uses.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-postgres lint format bench install lock browser-deps messages clean
+.PHONY: run test test-postgres lint typecheck format bench install lock browser-deps messages clean
 
 # Installs exactly the locked versions, each checked against its hash; nothing is resolved here.
 $(STAMP): $(LOCK)
@@ -66,6 +66,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy with django-stubs over the apps, tests, bench and manage.py; configured in pyproject.toml.
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -81,8 +85,8 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --un
   --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 lock: $(STAMP)
 	$(UV_COMPILE) --extra native -o requirements/prod.txt
-	$(UV_COMPILE) --extra dev --extra native -c requirements/prod.txt -o requirements/dev.txt
-	$(UV_COMPILE) --extra dev --extra native --extra bench -c requirements/dev.txt -o requirements/bench.txt
+	$(UV_COMPILE) --extra dev --extra native --extra types -c requirements/prod.txt -o requirements/dev.txt
+	$(UV_COMPILE) --extra dev --extra native --extra types --extra bench -c requirements/dev.txt -o requirements/bench.txt
 
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: $(STAMP)

@@ -15,6 +15,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 HOMESTAYS_PER_VILLAGE = 10
@@ -140,7 +141,7 @@ def bench(runs: int, rng: random.Random, limit: int | None) -> None:
     timings, queries, found = [], set(), []
     for _ in range(runs):
         check_in = today + timedelta(days=rng.randrange(1, 330))
-        criteria = {
+        criteria: dict[str, Any] = {
             "check_in": check_in,
             "check_out": check_in + timedelta(days=rng.randrange(1, 5)),
             "guests": rng.randrange(1, 5),

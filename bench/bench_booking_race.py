@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from harness import ROOT, machine, setup_django, summary
@@ -238,7 +238,7 @@ def oversold_nights() -> dict[str, int]:
         rooms_total__lt=F("rooms_booked") + F("rooms_held") + F("rooms_closed")
     ).count()
     live = (Booking.Status.HELD, Booking.Status.CONFIRMED)
-    sold = defaultdict(int)
+    sold: defaultdict[tuple[int, date], int] = defaultdict(int)
     for room_type_id, night, rooms in BookingNight.objects.filter(booking__status__in=live).values_list(
         "room_type_id", "night", "rooms"
     ):
@@ -258,7 +258,7 @@ def oversold_nights() -> dict[str, int]:
     }
 
 
-def report_contest(name: str, results: list[tuple[int, float]], seconds: float) -> Counter:
+def report_contest(name: str, results: list[tuple[int, float]], seconds: float) -> Counter[int]:
     statuses = Counter(status for status, _ms in results)
     others = {status: n for status, n in statuses.items() if status not in (201, 409)}
     latency = summary([ms for _status, ms in results])
@@ -280,7 +280,7 @@ def report(outcomes: dict, options, database_url: str, last_room_id: int) -> boo
     print(f"server: gunicorn tourism.wsgi --workers {WORKERS} --threads {THREADS}, DEBUG off")
     print(f"client: {options.concurrency} threads, a new connection per request, loopback")
     print(f"room types: 1 of 1 room (the last room), {options.room_types} of 1-3 rooms (few rooms)")
-    statuses = Counter()
+    statuses: Counter[int] = Counter()
     for name, (results, seconds) in outcomes.items():
         statuses += report_contest(name, results, seconds)
     found = oversells(last_room_id)

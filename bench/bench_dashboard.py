@@ -17,6 +17,7 @@ builds from scratch.
 """
 
 import argparse
+import functools
 import random
 import subprocess
 import sys
@@ -287,7 +288,7 @@ def run(database_url: str | None, booking_count: int, runs: int, keep: bool = Fa
         queries = QueryCounter()
         with connection.execute_wrapper(queries):
             client.get(url)
-        page = summary(timed(lambda url=url: client.get(url), repeat=runs))
+        page = summary(timed(functools.partial(client.get, url), repeat=runs))
         worst = max(worst, page["median"])
         print(
             f"/group/ {label:<17} median {page['median']:7.1f} ms  p95 {page['p95']:7.1f} ms  "

@@ -11,7 +11,7 @@ forgetting the actor when their account is deleted.
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +134,7 @@ def event_record(
     role: str,
     source: str,
     from_status: str,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     note: str = "",
 ) -> BookingEvent:
     return BookingEvent.objects.create(

@@ -38,8 +38,7 @@ class BookingNightInline(ReadOnlyInline):
 
 class GuestInline(ReadOnlyInline):
     model = Guest
-    fields = ["name", "document_type", "document_masked", "is_lead", "registered_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "document_type", "document_masked", "is_lead", "registered_at")
 
     @admin.display(description=_("证件号码 document number"))
     def document_masked(self, guest: Guest) -> str:
@@ -50,8 +49,16 @@ class BookingEventInline(ReadOnlyInline):
     """The booking's activity log: what happened, who did it, through which entry point."""
 
     model = BookingEvent
-    fields = ["created_at", "action", "role", "source", "actor", "from_status", "to_status", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "action",
+        "role",
+        "source",
+        "actor",
+        "from_status",
+        "to_status",
+        "note",
+    )
     ordering = ["created_at", "id"]
 
 
@@ -96,7 +103,7 @@ class HolidayDayAdmin(TabbedTranslationAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class RoomTypeChoiceMixin:
+class RoomTypeChoiceMixin(admin.options.BaseModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "room_type":
             kwargs["queryset"] = RoomType.objects.select_related("homestay")

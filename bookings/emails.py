@@ -41,12 +41,12 @@ def email_kind(booking: Booking) -> str | None:
     if booking.status == Status.HELD:
         return AWAITING_PAYMENT if booking.awaiting_payment else REQUESTED
     return {Status.CONFIRMED: CONFIRMED, Status.CANCELLED: CANCELLED, Status.EXPIRED: EXPIRED}.get(
-        booking.status
+        Status(booking.status)
     )
 
 
 def _recipient(booking: Booking) -> str:
-    return booking.user.email if booking.user_id is not None else ""
+    return booking.user.email if booking.user is not None else ""
 
 
 def booking_email(

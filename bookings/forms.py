@@ -197,8 +197,10 @@ class SearchForm(StayForm):
 
     def __init__(self, *args, villages: list[Village], themes: list[Theme], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("全部村庄")), *((v.slug, v.name) for v in villages)]
-        self.fields["theme"].choices = [("", _("全部主题")), *((t.slug, t.name) for t in themes)]
+        village, theme = self.fields["village"], self.fields["theme"]
+        assert isinstance(village, forms.ChoiceField) and isinstance(theme, forms.ChoiceField)
+        village.choices = [("", _("全部村庄")), *((v.slug, v.name) for v in villages)]
+        theme.choices = [("", _("全部主题")), *((t.slug, t.name) for t in themes)]
 
     def search_arguments(self) -> dict:
         data = self.cleaned_data
@@ -248,6 +250,7 @@ class GuestForm(BookingForm):
         shown (``booking_payments_for``); the provider's name is the choice's label."""
         super().__init__(*args, **kwargs)
         field = self.fields["payment"]
+        assert isinstance(field, forms.ChoiceField)
         field.choices = [(way, provider.name) for way, provider in payments.items()]
         field.initial = next(iter(payments), None)
 

@@ -27,7 +27,7 @@ PROVINCE_CODES = frozenset(
 )
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
-PATTERNS = {
+PATTERNS: dict[str, re.Pattern[str]] = {
     # Chinese passports E/G + 8 digits, or foreign passports: 5 to 17 letters and digits with a digit.
     DocumentType.PASSPORT: re.compile(r"^(?=.*\d)[A-Z0-9]{5,17}$"),
     # 回乡证: H (Hong Kong) or M (Macao) + 8 digits; older cards carry 2 more digits.

@@ -210,6 +210,8 @@ def ledger_post(
         raise ValueError("a posting needs two or more lines on different accounts")
     if sum(amount for _account, amount in lines) != ZERO or any(amount == ZERO for _a, amount in lines):
         raise ValueError("a posting's lines must be non-zero and sum to zero")
+    source = booking or payout
+    assert source is not None  # one of the two, checked above
     keys = [f"{key}/{account}" for account in accounts]
     existing = list(LedgerEntry.objects.filter(idempotency_key__in=keys))
     if existing:
@@ -225,7 +227,7 @@ def ledger_post(
             kind=kind,
             account=account,
             amount=amount,
-            currency=(booking or payout).currency,
+            currency=source.currency,
             provider=provider,
             idempotency_key=entry_key,
         )

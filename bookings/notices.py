@@ -152,8 +152,13 @@ def render(notification: Notification) -> Message | None:
     if notification.event in STATE_OF_EVENT:
         kind = STATE_OF_EVENT[notification.event]
         email = emails.booking_email(booking, kind=kind, url=_guest_url(booking), to=notification.address)
-        html = email.alternatives[0].content if email.alternatives else ""
-        return Message(subject=email.subject, text=email.body, html=html, short=_short(booking, kind))
+        if email is None:  # no address to write to
+            return None
+        # django-stubs types the alternatives as plain tuples; Django 5.2+ gives EmailAlternative.
+        html = email.alternatives[0].content if email.alternatives else ""  # type: ignore[attr-defined]
+        return Message(
+            subject=str(email.subject), text=str(email.body), html=html, short=_short(booking, kind)
+        )
     return _other(notification, booking)
 
 

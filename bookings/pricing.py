@@ -80,10 +80,14 @@ def calendar_reason(night: date, day_kinds: dict[date, str]) -> PriceReason:
 class Priced(Protocol):
     """What pricing reads of a room type: a ``RoomType`` or a lighter row with the same names."""
 
-    pk: int
-    base_price: Decimal
-    weekend_price: Decimal | None
-    holiday_price: Decimal | None
+    @property
+    def pk(self) -> int: ...
+    @property
+    def base_price(self) -> Decimal: ...
+    @property
+    def weekend_price(self) -> Decimal | None: ...
+    @property
+    def holiday_price(self) -> Decimal | None: ...
 
 
 def list_price(room_type: Priced, reason: PriceReason) -> Decimal:
@@ -117,6 +121,7 @@ class PriceBook:
             for room_type_id, night, price in nights.order_by().values_list(
                 "room_type_id", "night", "price_override"
             )
+            if price is not None
         }
         rules = defaultdict(list)
         for room_type_id, first, last, price in price_rules.order_by("-id").values_list(

@@ -115,7 +115,7 @@ def _free_rooms(room_types: dict[int, Rates], nights: list[date], now: datetime)
     expired = _expired_held(start, end, now)
     affected = {room_type_id for room_type_id, _night in expired if room_type_id in room_types}
     if affected:
-        per_night = defaultdict(dict)
+        per_night: defaultdict[int, dict[date, int]] = defaultdict(dict)
         for room_type_id, night, rooms_free in (
             RoomNight.objects.filter(room_type_id__in=affected, night__gte=start, night__lt=end)
             .order_by()

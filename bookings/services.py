@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -140,7 +140,7 @@ def booking_hold(
     check_out: date,
     guests: int,
     rooms: int = 1,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     lead_guest_name: str,
     lead_guest_phone: str,
     payment: str = Booking.Payment.ONLINE,
@@ -320,7 +320,12 @@ def bookings_expire_due() -> int:
     for booking in due.only("pk"):
         with transaction.atomic():
             locked = lock_booking(booking)
-            if locked.status == Status.HELD and locked.hold_expires_at <= now and _expire(locked, now):
+            if (
+                locked.status == Status.HELD
+                and locked.hold_expires_at is not None
+                and locked.hold_expires_at <= now
+                and _expire(locked, now)
+            ):
                 expired += 1
     return expired
 
@@ -408,9 +413,7 @@ def _validated_guests(booking: Booking, guests: list[GuestDetails]) -> list[Gues
 
 
 @transaction.atomic
-def guests_register(
-    *, booking: Booking, guests: list[GuestDetails], by: AbstractBaseUser | None = None
-) -> list[Guest]:
+def guests_register(*, booking: Booking, guests: list[GuestDetails], by: User | None = None) -> list[Guest]:
     """Register the guests' identity documents at check-in (实名登记), replacing any earlier
     registration of the booking. The first guest is the lead unless one is marked. ``by`` is the user
     (the owner) who registers them; checking that they may is the caller's job."""

@@ -79,7 +79,11 @@ def _decline(booking: Booking, moment: Moment) -> str | None:
 def _cancel(booking: Booking, moment: Moment) -> str | None:
     if booking.check_in < moment.today:
         return _("入住日期已过,不能取消 The arrival day has passed; the booking cannot be cancelled")
-    if booking.status == Status.HELD and booking.hold_expires_at <= moment.now:
+    if (
+        booking.status == Status.HELD
+        and booking.hold_expires_at is not None
+        and booking.hold_expires_at <= moment.now
+    ):
         # Lapsed: it counts as expired everywhere (DESIGN invariant 4); the expiry job records it.
         return _("保留时间已过,预订已失效 The hold is over; the booking has lapsed")
     return None
@@ -116,7 +120,7 @@ def _paid(booking: Booking, moment: Moment) -> str | None:
 def _pay(booking: Booking, moment: Moment) -> str | None:
     if not booking.awaiting_payment:
         return _("这个预订现在无需付款 This booking has nothing to pay now")
-    if booking.hold_expires_at <= moment.now:
+    if booking.hold_expires_at is None or booking.hold_expires_at <= moment.now:
         return _("保留时间已过,请重新预订 The hold on these rooms is over; please book again")
     return None
 

@@ -19,9 +19,10 @@ Errors: ``IllegalTransition`` (the transition table says no), ``NightsUnavailabl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ class Actor:
 
     role: str
     source: str
-    user: AbstractBaseUser | None = None
+    user: User | None = None
 
 
 SCHEDULE = Actor(SYSTEM, Source.SYSTEM)
@@ -126,7 +127,7 @@ def booking_place(
     take turns and the later ones find the first one's booking. A guest who really wants a second,
     identical booking books more rooms in one booking or names another lead guest."""
     user = actor.user
-    stay = {"check_in": check_in, "check_out": check_out, "guests": guests, "rooms": rooms}
+    stay: dict[str, Any] = {"check_in": check_in, "check_out": check_out, "guests": guests, "rooms": rooms}
     name, phone = validate_contact(name=lead_guest_name, phone=lead_guest_phone)
     with transaction.atomic():
         if user is not None:

@@ -23,6 +23,7 @@ the dates, before checking the stay, and books nothing.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,6 +49,10 @@ from bookings.services import request_hold
 from bookings.transitions import GUEST, actions_for
 from common.clock import local_today
 from villages.models import RoomType, Theme, Village
+from villages.roles import SignedInRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 Status = Booking.Status
 
@@ -139,7 +144,7 @@ def _offer(room_type: RoomType, stay: dict) -> Offer:
 
 
 def _place_booking(
-    request: HttpRequest, room_type: RoomType, stay: dict, details: dict
+    request: SignedInRequest, room_type: RoomType, stay: dict, details: dict
 ) -> tuple[Booking, bool]:
     """The new booking, or the same one made moments ago (``True``): see the module's docstring."""
     outcome = usecases.booking_place(
@@ -164,7 +169,7 @@ def _placed_message(booking: Booking) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def book(request: HttpRequest, room_type_id: int) -> HttpResponse:
+def book(request: SignedInRequest, room_type_id: int) -> HttpResponse:
     room_type = get_object_or_404(_bookable_room_types(), pk=room_type_id)
     today = local_today()
     stay_form = StayForm(
@@ -242,7 +247,7 @@ class Listed:
     lapsed: bool
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> "str | StrPromise":
         return Status.EXPIRED.label if self.lapsed else self.booking.get_status_display()
 
     @property
@@ -256,7 +261,8 @@ class Listed:
 
 
 def _listed(booking: Booking, now: datetime) -> Listed:
-    return Listed(booking, booking.status == Status.HELD and booking.hold_expires_at <= now)
+    hold_over = booking.hold_expires_at is not None and booking.hold_expires_at <= now
+    return Listed(booking, booking.status == Status.HELD and hold_over)
 
 
 @login_required
@@ -342,7 +348,7 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_cancel_view(request: SignedInRequest, reference: str) -> HttpResponse:
     booking = _own_booking(request, reference)
     if booking.status == Status.CANCELLED:
         messages.info(request, _("该预订已取消，无需再次取消。"))

@@ -100,8 +100,9 @@ def idempotent(view):
         if not KEY_FORMAT.fullmatch(key):
             return Status(422, {"detail": KEY_INVALID, "code": "idempotency_key_invalid"})
         call: _Call = getattr(request, _CALL)
+        assert request.method is not None  # Django sets it on every request it serves
         outcome, held = _claim(
-            user=request.auth,
+            user=request.auth,  # type: ignore[attr-defined]  # set by ninja's auth; not in HttpRequest's stubs
             key=key,
             method=request.method,
             path=request.path,
@@ -113,6 +114,7 @@ def idempotent(view):
             call.in_flight = True
             return Status(409, {"detail": KEY_IN_USE, "code": "idempotency_key_in_use"})
         if outcome is _Outcome.REPLAY:
+            assert held is not None
             return HttpResponse(
                 held.response_body.encode(),
                 status=held.status_code,
@@ -121,7 +123,8 @@ def idempotent(view):
         call.claim = held
         return view(request, *args, **kwargs)
 
-    claim_then_run._ninja_contribute_to_operation = [
+    # ninja's hook for decorators (ninja.utils.contribute_operation_callback), absent from its types.
+    claim_then_run._ninja_contribute_to_operation = [  # type: ignore[attr-defined]
         *getattr(view, "_ninja_contribute_to_operation", []),
         _prepare_operation,
     ]
@@ -232,8 +235,9 @@ def _prepare_operation(operation: Operation) -> None:
     operation.openapi_extra = {**extra, "parameters": [*extra.get("parameters", []), PARAMETER]}
     _also_answers(operation, 409, IdempotencyKeyInUseOut)
     _also_answers(operation, 422, IdempotencyKeyRefusedOut)
-    operation._run_decorators = [*getattr(operation, "_run_decorators", []), _remember_answers]
-    operation.run = _remember_answers(operation.run)
+    # Operation's run hooks, which ninja's types leave out (_run_decorators) or declare as a method (run).
+    operation._run_decorators = [*getattr(operation, "_run_decorators", []), _remember_answers]  # type: ignore[attr-defined]
+    operation.run = _remember_answers(operation.run)  # type: ignore[method-assign]
 
 
 def _also_answers(operation: Operation, status: int, schema: type[Schema]) -> None:

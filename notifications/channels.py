@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
@@ -45,7 +45,7 @@ class ChannelBackend(ABC):
     channel: ClassVar[str]
 
     @abstractmethod
-    def address_for(self, user: AbstractBaseUser) -> str:
+    def address_for(self, user: User) -> str:
         """Where this person is reached on this channel; empty when they cannot be."""
 
     @abstractmethod
@@ -56,7 +56,7 @@ class ChannelBackend(ABC):
 class EmailChannel(ChannelBackend):
     channel = Channel.EMAIL
 
-    def address_for(self, user: AbstractBaseUser) -> str:
+    def address_for(self, user: User) -> str:
         return getattr(user, "email", "") or ""
 
     def send(self, *, address: str, message: Message) -> None:

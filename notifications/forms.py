@@ -15,6 +15,6 @@ class PreferenceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         enabled = channels_enabled()
-        self.fields["channel"].choices = [
-            (value, label) for value, label in Channel.choices if value in enabled
-        ]
+        channel = self.fields["channel"]
+        assert isinstance(channel, forms.ChoiceField)
+        channel.choices = [(value, label) for value, label in Channel.choices if value in enabled]

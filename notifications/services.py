@@ -17,7 +17,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import default_task_backend
@@ -35,19 +35,19 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 UNSENT_GRACE = timedelta(minutes=2)  # a notification queued moments ago is left to its worker
 
 
-def _preference(user: AbstractBaseUser | None) -> ContactPreference | None:
+def _preference(user: User | None) -> ContactPreference | None:
     if user is None:
         return None
     return ContactPreference.objects.filter(user=user).first()
 
 
-def contact_preference_get(*, user: AbstractBaseUser) -> ContactPreference:
+def contact_preference_get(*, user: User) -> ContactPreference:
     """The person's preference, or the default (e-mail, Chinese) when they never chose."""
     return _preference(user) or ContactPreference(user=user)
 
 
 @transaction.atomic
-def contact_preference_set(*, user: AbstractBaseUser, channel: str, language: str) -> ContactPreference:
+def contact_preference_set(*, user: User, channel: str, language: str) -> ContactPreference:
     if channel not in channels_enabled() or language not in dict(settings.LANGUAGES):
         raise ValueError("unknown channel or language")
     preference, _created = ContactPreference.objects.update_or_create(
@@ -56,7 +56,7 @@ def contact_preference_set(*, user: AbstractBaseUser, channel: str, language: st
     return preference
 
 
-def route_for(user: AbstractBaseUser | None, *, language: str | None = None) -> tuple[str, str, str]:
+def route_for(user: User | None, *, language: str | None = None) -> tuple[str, str, str]:
     """``(channel, address, language)`` for a person: their chosen channel when it is enabled and they
     have an address there, else e-mail; ``language`` (e.g. the booking's) wins over their preference."""
     preference = _preference(user)
@@ -77,7 +77,7 @@ def notification_queue(
     event: str,
     subject: str,
     role: str,
-    recipient: AbstractBaseUser | None,
+    recipient: User | None,
     language: str | None = None,
     context: dict | None = None,
 ) -> Notification:

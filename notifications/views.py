@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from notifications.forms import PreferenceForm
 from notifications.services import contact_preference_get, contact_preference_set
+from villages.roles import SignedInRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: SignedInRequest) -> HttpResponse:
     current = contact_preference_get(user=request.user)
     form = PreferenceForm(
         request.POST if request.method == "POST" else None,

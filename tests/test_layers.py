@@ -79,7 +79,8 @@ def _imports_on_load(module: str) -> set[str]:
                     yield from walk(block)
 
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
-    return {_project_module(name) for name in walk(tree.body)} - {None, module}
+    imported = {_project_module(name) for name in walk(tree.body)}
+    return {name for name in imported if name is not None} - {module}
 
 
 def _project_module(name: str) -> str | None:

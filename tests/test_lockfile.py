@@ -16,8 +16,8 @@ PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 # Each lockfile and the optional groups of pyproject.toml it covers, as the Makefile's `lock` writes them.
 LOCKS = {
     "prod.txt": ["native"],
-    "dev.txt": ["dev", "native"],
-    "bench.txt": ["dev", "native", "bench"],
+    "dev.txt": ["dev", "native", "types"],
+    "bench.txt": ["dev", "native", "types", "bench"],
 }
 
 

@@ -48,7 +48,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-api.add_exception_handler(AuthenticationError, unauthorized)
+api.exception_handler(AuthenticationError)(unauthorized)
 booking_errors.install(api)
-api.add_exception_handler(RequestDataTooBig, body_too_large)
-api.add_exception_handler(HttpError, http_error)
+api.exception_handler(RequestDataTooBig)(body_too_large)
+api.exception_handler(HttpError)(http_error)

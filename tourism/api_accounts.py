@@ -1,10 +1,9 @@
 """Who is signed in, for the mini-program (allauth's X-Session-Token) and for pages (the session cookie)."""
 
-from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Router, Schema
 
-from villages.api.auth import SIGNED_IN
+from villages.api.auth import SIGNED_IN, SignedInApiRequest
 from villages.api.fields import ErrorOut
 from villages.roles import is_group_staff, is_owner
 
@@ -32,7 +31,7 @@ class MeOut(Schema):
     summary="当前用户 The signed-in user",
     description="Send the X-Session-Token from /_allauth/app/v1/auth/login, or the browser's session cookie.",
 )
-def me(request: HttpRequest):
+def me(request: SignedInApiRequest):
     user = request.auth
     return {
         "id": user.pk,

@@ -163,8 +163,8 @@ def _both(message, params: dict | None = None) -> dict[str, str]:
     return texts
 
 
-def _form_data(payload: TripIn) -> MultiValueDict:
-    data = MultiValueDict()
+def _form_data(payload: TripIn) -> MultiValueDict[str, str]:
+    data: MultiValueDict[str, str] = MultiValueDict()
     if payload.start.preset:
         data["start"] = payload.start.preset
     else:

@@ -10,6 +10,6 @@ def site(request):
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
         # Callables: the template asks (one query) only for signed-in people, when it draws the menu.
-        "user_is_owner": lambda: is_owner(user),
-        "user_is_group_staff": lambda: is_group_staff(user),
+        "user_is_owner": lambda: user is not None and is_owner(user),
+        "user_is_group_staff": lambda: user is not None and is_group_staff(user),
     }

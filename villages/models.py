@@ -6,6 +6,7 @@ carries ``is_demo=True``; pages show a badge for it.
 
 from datetime import time
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +14,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # villages/translation.py gives the translated models modeltranslation's manager; importing its module
+    # lets django-stubs' mypy plugin resolve `objects` and the reverse managers to it.
+    import modeltranslation.manager  # noqa: F401
 
 LATITUDE_RANGE = Q(latitude__gte=-90) & Q(latitude__lte=90)
 LONGITUDE_RANGE = Q(longitude__gte=-180) & Q(longitude__lte=180)
@@ -430,10 +436,11 @@ class RouteStop(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.attraction.name if self.attraction_id else self.name
+        return self.attraction.name if self.attraction is not None else self.name
 
     @property
     def coordinates(self) -> tuple[float, float]:
-        if self.attraction_id:
+        if self.attraction is not None:
             return self.attraction.coordinates
+        assert self.latitude is not None and self.longitude is not None  # the check constraint's promise
         return (float(self.latitude), float(self.longitude))

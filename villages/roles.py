@@ -7,9 +7,10 @@ Anonymous visitors are sent to the sign-in page; signed-in users without the rol
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -18,9 +19,19 @@ from django.utils.translation import gettext_lazy as _
 
 from villages.models import Homestay
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 GROUP_STAFF = "文旅集团"
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
+
+
+class SignedInRequest(HttpRequest):
+    """The request a view behind ``login_required`` or one of the guards below receives (for the type
+    checker: its user is never anonymous)."""
+
+    user: User
 
 
 def owned_homestays(user: AnyUser) -> QuerySet[Homestay]:
@@ -29,7 +40,7 @@ def owned_homestays(user: AnyUser) -> QuerySet[Homestay]:
     return Homestay.objects.filter(owner=user).select_related("village").order_by("order", "id")
 
 
-def is_tourist(user: AnyUser) -> bool:
+def is_tourist(user: AnyUser) -> TypeGuard[User]:
     return user.is_authenticated and user.is_active
 
 
@@ -41,7 +52,7 @@ def is_group_staff(user: AnyUser) -> bool:
     return is_tourist(user) and user.groups.filter(name=GROUP_STAFF).exists()
 
 
-def _role_required(test: Callable[[AnyUser], bool], message: str) -> Callable:
+def _role_required(test: Callable[[AnyUser], bool], message: "str | StrPromise") -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -64,6 +75,7 @@ group_staff_required = _role_required(is_group_staff, GROUP_STAFF_ONLY)
 
 
 class OwnerRequiredMixin(UserPassesTestMixin):
+    request: HttpRequest
     permission_denied_message = OWNER_ONLY
 
     def test_func(self) -> bool:
@@ -71,6 +83,7 @@ class OwnerRequiredMixin(UserPassesTestMixin):
 
 
 class GroupStaffRequiredMixin(UserPassesTestMixin):
+    request: HttpRequest
     permission_denied_message = GROUP_STAFF_ONLY
 
     def test_func(self) -> bool:

@@ -3,11 +3,16 @@ needs prefetched, so a page costs a constant number of queries whatever the amou
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from common.clock import local_today
 from villages.models import Attraction, Homestay, OpeningException, RoomType, Route, RouteStop, Theme, Village
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 UPCOMING_DAYS = 7
 
@@ -28,7 +33,12 @@ def _published_room_types() -> QuerySet[RoomType]:
     return RoomType.objects.filter(is_active=True).order_by("order", "id")
 
 
-def homestays_published() -> QuerySet[Homestay]:
+class HomestayPrices(TypedDict):
+    price_from: Decimal | None
+    max_capacity: int | None
+
+
+def homestays_published() -> "QuerySet[WithAnnotations[Homestay, HomestayPrices]]":
     active = Q(room_types__is_active=True)
     return (
         Homestay.objects.filter(is_published=True, village__is_published=True)
@@ -48,7 +58,12 @@ def routes_published() -> QuerySet[Route]:
     return Route.objects.filter(is_published=True, village__is_published=True).select_related("village")
 
 
-def villages_published(*, theme: str | None = None) -> QuerySet[Village]:
+class VillageCounts(TypedDict):
+    attraction_count: int
+    homestay_count: int
+
+
+def villages_published(*, theme: str | None = None) -> "QuerySet[WithAnnotations[Village, VillageCounts]]":
     villages = (
         Village.objects.filter(is_published=True)
         .prefetch_related("themes")
@@ -76,7 +91,19 @@ def _route_stops() -> Prefetch:
     return Prefetch("stops", queryset=RouteStop.objects.select_related("attraction").order_by("position"))
 
 
-def village_detail(*, slug: str, start: date | None = None, days: int = UPCOMING_DAYS) -> Village:
+class HomestayPrefetched(HomestayPrices):
+    active_room_types: list[RoomType]
+
+
+class VillagePrefetched(TypedDict):
+    published_attractions: list[Attraction]
+    published_homestays: list["WithAnnotations[Homestay, HomestayPrefetched]"]
+    published_routes: list[Route]
+
+
+def village_detail(
+    *, slug: str, start: date | None = None, days: int = UPCOMING_DAYS
+) -> "WithAnnotations[Village, VillagePrefetched]":
     """One published village with its honours, attractions (and their hours), homestays and routes.
 
     Raises ``Village.DoesNotExist`` for an unknown or unpublished slug.
@@ -116,7 +143,7 @@ def attraction_detail(*, village_slug: str, slug: str, start: date | None = None
     )
 
 
-def homestay_detail(*, village_slug: str, slug: str) -> Homestay:
+def homestay_detail(*, village_slug: str, slug: str) -> "WithAnnotations[Homestay, HomestayPrefetched]":
     return (
         homestays_published()
         .prefetch_related(
@@ -163,7 +190,7 @@ def attraction_detail_by_id(*, pk: int, start: date | None = None, days: int = U
     return _attractions_with_hours(start or local_today(), days).get(pk=pk)
 
 
-def homestay_detail_by_id(*, pk: int) -> Homestay:
+def homestay_detail_by_id(*, pk: int) -> "WithAnnotations[Homestay, HomestayPrefetched]":
     """One published homestay with its bookable room types. Raises ``Homestay.DoesNotExist``."""
     return (
         homestays_published()

@@ -43,7 +43,7 @@ from bookings.ratelimit import booking_attempt_wait, client_address
 from bookings.selectors import booking_detail, bookings_for_user, homestays_available
 from bookings.transitions import GUEST
 from common.idempotency import idempotent
-from villages.api.auth import SIGNED_IN
+from villages.api.auth import SIGNED_IN, SignedInApiRequest
 from villages.api.endpoints import PAGINATION_RULE, CataloguePagination
 from villages.api.fields import ErrorOut, ValidationErrorOut
 from villages.models import RoomType
@@ -80,11 +80,11 @@ def _check_stay_length(check_in: date, check_out: date) -> None:
         )
 
 
-def _actor(request: HttpRequest) -> usecases.Actor:
+def _actor(request: SignedInApiRequest) -> usecases.Actor:
     return usecases.Actor(role=GUEST, source=Source.API, user=request.auth)
 
 
-def _my_booking(request: HttpRequest, reference: str) -> Booking:
+def _my_booking(request: SignedInApiRequest, reference: str) -> Booking:
     try:
         booking = booking_detail(reference=reference)
     except Booking.DoesNotExist:
@@ -160,7 +160,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     "cookie, else Accept-Language, else zh-hans.",
 )
 @idempotent
-def booking_create(request: HttpRequest, payload: BookingIn, response: HttpResponse):
+def booking_create(request: SignedInApiRequest, payload: BookingIn, response: HttpResponse):
     wait = booking_attempt_wait(user_id=request.auth.pk, address=client_address(request))
     if wait:
         response["Retry-After"] = str(wait)
@@ -196,7 +196,7 @@ def booking_create(request: HttpRequest, payload: BookingIn, response: HttpRespo
     description="The signed-in guest's bookings, newest first. " + PAGINATION_RULE,
 )
 @paginate(CataloguePagination)
-def booking_list(request: HttpRequest):
+def booking_list(request: SignedInApiRequest):
     return bookings_for_user(user=request.auth).order_by("-created_at", "-id")
 
 
@@ -208,7 +208,7 @@ def booking_list(request: HttpRequest):
     description="With each night's price, the refund policy and the registered guests (document numbers "
     "masked). Another user's booking or an unknown reference: 404.",
 )
-def booking_get(request: HttpRequest, reference: Reference):
+def booking_get(request: SignedInApiRequest, reference: Reference):
     return _my_booking(request, reference)
 
 
@@ -230,7 +230,7 @@ def booking_get(request: HttpRequest, reference: Reference):
     "day passed, checked in, expired...). Another user's booking: 404.",
 )
 @idempotent
-def booking_cancel_mine(request: HttpRequest, reference: Reference):
+def booking_cancel_mine(request: SignedInApiRequest, reference: Reference):
     booking = _my_booking(request, reference)
     with _in_chinese():
         usecases.booking_cancel(booking=booking, actor=_actor(request))
@@ -260,7 +260,7 @@ def booking_cancel_mine(request: HttpRequest, reference: Reference):
     "again later. Another user's booking: 404.",
 )
 @idempotent
-def booking_pay(request: HttpRequest, reference: Reference):
+def booking_pay(request: SignedInApiRequest, reference: Reference):
     booking = _my_booking(request, reference)
     with _in_chinese():
         if booking.payment != Booking.Payment.ONLINE:

@@ -33,7 +33,7 @@ def install(api: NinjaAPI) -> None:
         code = getattr(error, "code", None) or "invalid"
         return api.create_response(request, {"detail": error.messages[0], "code": code}, status=422)
 
-    api.add_exception_handler(NightsUnavailable, nights_unavailable)
-    api.add_exception_handler(IllegalTransition, illegal_transition)
-    api.add_exception_handler(PaymentUnavailable, payment_unavailable)
-    api.add_exception_handler(ValidationError, invalid)
+    api.exception_handler(NightsUnavailable)(nights_unavailable)
+    api.exception_handler(IllegalTransition)(illegal_transition)
+    api.exception_handler(PaymentUnavailable)(payment_unavailable)
+    api.exception_handler(ValidationError)(invalid)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Field, Path, Schema
 
 from bookings.activity import Action
+from bookings.choices import BookingStatus
 from bookings.models import REFERENCE_LENGTH, Booking, Guest
 from bookings.payments.models import Refund
 from bookings.policies import free_cancellation_until
@@ -109,7 +110,7 @@ class NightsUnavailableOut(Problem):
 
 class IllegalTransitionOut(Problem):
     code: Literal["illegal_transition"]
-    status: Booking.Status = Field(description="预订当前状态 the booking's status now")
+    status: BookingStatus = Field(description="预订当前状态 the booking's status now")
 
 
 class HomestayRef(Named):
@@ -259,8 +260,8 @@ class EventOut(Schema):
     action: str = Field(description="事件 placed, approved, declined, cancelled, expired, paid, ...")
     label: Text
     role: Literal["guest", "owner", "staff", "system"] = Field(description="谁 who did it")
-    from_status: Booking.Status | None
-    to_status: Booking.Status
+    from_status: BookingStatus | None
+    to_status: BookingStatus
     note: str
     created_at: datetime = Field(description="UTC")
 
@@ -279,7 +280,7 @@ class EventOut(Schema):
 
 class BookingSummaryOut(Priced):
     reference: str = Field(description="预订号 booking reference, 8 characters")
-    status: Booking.Status
+    status: BookingStatus
     status_label: Text
     awaiting: Literal["payment", "approval"] | None = Field(
         description="待办 held for the guest's payment or the owner's approval; null otherwise"

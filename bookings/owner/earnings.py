@@ -11,9 +11,11 @@ Bookings and room-nights count the stays sold (confirmed, in house, completed or
 arrive in the month.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -60,7 +62,7 @@ def _money(condition: Q):
 
 def owner_earnings(*, owner) -> Earnings:
     cash = Q(account=Account.CASH_PROVIDER)
-    money = {
+    money: dict[date, Mapping[str, Any]] = {
         row["month"]: row
         for row in LedgerEntry.objects.filter(booking__homestay__owner=owner)
         .annotate(month=TruncMonth("booking__check_in"))
@@ -75,7 +77,7 @@ def owner_earnings(*, owner) -> Earnings:
         )
         .order_by()
     }
-    stays = {
+    stays: dict[date, Mapping[str, Any]] = {
         row["month"]: row
         for row in BookingNight.objects.filter(booking__homestay__owner=owner, booking__status__in=SOLD)
         .annotate(month=TruncMonth("booking__check_in"))

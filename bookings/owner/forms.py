@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from villages.models import Homestay, RoomType
 
 MAX_AMENITIES = 30
 AMENITY_MAX_LENGTH = 30
-MONEY = {"max_digits": 8, "decimal_places": 2, "min_value": Decimal("0.01")}
+MONEY: dict[str, Any] = {"max_digits": 8, "decimal_places": 2, "min_value": Decimal("0.01")}
 
 
 def date_input() -> forms.DateInput:
@@ -157,7 +158,8 @@ class RoomTypeForm(forms.ModelForm):
             self.fields["room_count"].initial = self.instance.room_count
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         low, high = cleaned.get("min_nights"), cleaned.get("max_nights")
         if low is not None and high is not None and low > high:
             self.add_error("max_nights", _("最多入住晚数不能少于最少入住晚数"))
@@ -177,7 +179,8 @@ class NightRangeForm(forms.Form):
     last_night = forms.DateField(label=_("到(最后一晚,含)"), widget=date_input())
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         first, last = cleaned.get("first_night"), cleaned.get("last_night")
         if first and last:
             if last < first:
@@ -236,7 +239,8 @@ class GuestForm(forms.Form):
     is_lead = forms.BooleanField(label=_("主要联系人"), required=False)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if bool(cleaned.get("name")) != bool(cleaned.get("document_number")):
             raise ValidationError(_("请同时填写姓名和证件号码"))
         return cleaned

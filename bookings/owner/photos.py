@@ -19,7 +19,7 @@ JPEG_QUALITY = 82
 
 
 def _open(upload: UploadedFile) -> Image.Image:
-    if upload.size > MAX_UPLOAD_BYTES:
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
         raise ValidationError(_("照片不能超过8MB The photo must be 8 MB or smaller"), code="photo_size")
     try:
         with warnings.catch_warnings():

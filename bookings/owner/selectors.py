@@ -5,6 +5,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -15,6 +16,9 @@ from bookings.sync.selectors import external_closed
 from bookings.transitions import OWNER, actions_for
 from common.clock import local_today
 from villages.models import RoomType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 Status = Booking.Status
 
@@ -35,7 +39,7 @@ class Day:
     closed_by_owner: int
     closed_by_imports: int
     price: Decimal
-    price_reason: str
+    price_reason: "str | StrPromise"
     min_nights: int
     is_past: bool
     is_today: bool

@@ -43,7 +43,7 @@ ROOM_TYPE_FIELDS = (
 )
 
 
-def _delete_file_after_commit(storage, name: str) -> None:
+def _delete_file_after_commit(storage, name: str | None) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 

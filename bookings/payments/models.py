@@ -8,6 +8,8 @@ undoes a later one. Money that could not be matched to a booking is refunded aut
 payment is flagged (``needs_attention``) for staff.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,7 +27,7 @@ class Payment(models.Model):
         FAILED = "failed", _("支付失败 Failed")
         EXPIRED = "expired", _("已过期 Expired")
 
-    STATUS_RANK = {
+    STATUS_RANK: ClassVar[dict[str, int]] = {
         Status.PENDING: 0,
         Status.PROCESSING: 1,
         Status.FAILED: 2,
@@ -115,7 +117,7 @@ class Refund(models.Model):
         DUPLICATE = "duplicate", _("重复付款 Duplicate payment")
         OUTSIDE = "outside", _("在收款渠道后台发起 Made at the provider")
 
-    STATUS_RANK = {Status.PENDING: 0, Status.SUCCEEDED: 1, Status.FAILED: 2}
+    STATUS_RANK: ClassVar[dict[str, int]] = {Status.PENDING: 0, Status.SUCCEEDED: 1, Status.FAILED: 2}
 
     payment = models.ForeignKey(
         Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("付款 payment")

@@ -25,7 +25,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -128,7 +128,12 @@ def _payment_open(*, booking: Booking, provider: str | None) -> tuple[Payment, P
         expires_at=expires_at,
         idempotency_key=_new_key(),
     )
-    if booking.status == Status.HELD and expires_at is not None and expires_at > booking.hold_expires_at:
+    if (
+        booking.status == Status.HELD
+        and expires_at is not None
+        and booking.hold_expires_at is not None
+        and expires_at > booking.hold_expires_at
+    ):
         booking.hold_expires_at = expires_at
         booking.save(update_fields=["hold_expires_at", "updated_at"])
     return payment, chosen
@@ -216,7 +221,7 @@ def _system_event(
     from_status: str,
     source: str,
     note: str = "",
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> None:
     """An event of the money, recorded by the system (or by the owner who handed cash back: ``by``)."""
     role = Role.SYSTEM if by is None else Role.OWNER
@@ -325,7 +330,7 @@ def payment_status_advance(
 
 
 @transaction.atomic
-def payment_mark_paid_at_homestay(*, booking: Booking, by: AbstractBaseUser | None = None) -> Payment:
+def payment_mark_paid_at_homestay(*, booking: Booking, by: User | None = None) -> Payment:
     """The owner took the guest's money at the homestay (at check-in, or any time after confirming).
     ``by`` is the owner; checking that they may is the caller's job. Safe to call twice."""
     booking = lock_booking(booking)
@@ -425,7 +430,7 @@ def refund_status_set(
     status: str,
     provider_reference: str = "",
     source: str = Source.WEBHOOK,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> Refund:
     """Record what the provider says about a refund. Statuses only move forward; the ledger gets the
     refund when it succeeds, and gets it back (flagged for staff) if it fails after succeeding."""
@@ -455,9 +460,7 @@ def _money(refund: Refund) -> str:
     return f"{refund.amount} {refund.currency.upper()}"
 
 
-def _refund_told(
-    refund: Refund, *, previous: str, reached: bool, source: str, by: AbstractBaseUser | None
-) -> None:
+def _refund_told(refund: Refund, *, previous: str, reached: bool, source: str, by: User | None) -> None:
     """Record and tell what happened to a refund: on its way (the provider took it; for cash, the owner
     is asked to hand it back), completed, or failed (staff see it flagged). A refund in another currency
     (see ``_payment_mismatched``) is recorded but staff explain it to the guest themselves."""
@@ -585,7 +588,7 @@ def homestay_providers_set(*, homestay: Homestay, providers: list[str]) -> Homes
 
 
 def refund_cash_handed_back(
-    *, refund: Refund, by: AbstractBaseUser | None = None, source: str = Source.CONSOLE
+    *, refund: Refund, by: User | None = None, source: str = Source.CONSOLE
 ) -> Refund:
     """The owner handed a cash refund back to the guest (paid at the homestay): the refund is done now,
     the ledger posts it and the guest is told. Until then it stays pending (``AtHomestay.refund``)."""

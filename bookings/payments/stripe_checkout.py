@@ -27,6 +27,7 @@ import functools
 import json
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import stripe
 from django.conf import settings
@@ -39,6 +40,10 @@ from bookings.payments.base import PaymentProvider, PaymentProviderError, Paymen
 from bookings.payments.models import Payment, Refund
 from bookings.payments.webhooks import PROVIDER, MalformedEvent, refund_status, stripe_event_handle
 from common.money import to_minor_units
+
+if TYPE_CHECKING:
+    from stripe.params import RefundCreateParams
+    from stripe.params.checkout import SessionCreateParams
 
 logger = logging.getLogger(__name__)
 
@@ -103,11 +108,12 @@ class StripeCheckout(PaymentProvider):
         earliest = now + SESSION_MINIMUM
         return earliest if hold_expires_at is None else max(hold_expires_at, earliest)
 
-    def session_params(self, *, payment: Payment, success_url: str, cancel_url: str) -> dict:
+    def session_params(self, *, payment: Payment, success_url: str, cancel_url: str) -> "SessionCreateParams":
         booking = payment.booking
         methods = self.payment_methods()
+        assert payment.expires_at is not None  # payment_expires_at always gives Stripe payments one
         metadata = {"booking": booking.reference, "payment": str(payment.pk)}
-        params = {
+        params: SessionCreateParams = {
             "mode": "payment",
             "client_reference_id": booking.reference,
             "line_items": [
@@ -123,7 +129,8 @@ class StripeCheckout(PaymentProvider):
                     },
                 }
             ],
-            "payment_method_types": methods,
+            # API version 2026-09-30.endive (the one this SDK sends) took payment_method_types away.
+            "allowed_payment_method_types": methods,
             "expires_at": int(payment.expires_at.timestamp()),
             "success_url": success_url,
             "cancel_url": cancel_url,
@@ -143,6 +150,7 @@ class StripeCheckout(PaymentProvider):
             )
         except stripe.StripeError as error:
             raise _provider_error(error) from error
+        assert session.url is not None  # a hosted Checkout Session always has its page
         return PaymentStart(redirect_url=session.url, provider_reference=session.id)
 
     def cancel_payment(self, *, payment: Payment) -> None:
@@ -158,7 +166,7 @@ class StripeCheckout(PaymentProvider):
 
     def refund(self, *, refund: Refund) -> RefundResult:
         payment = refund.payment
-        params = {
+        params: RefundCreateParams = {
             "payment_intent": payment.provider_payment_reference,
             "amount": to_minor_units(refund.amount),
             "reason": "duplicate" if refund.reason == Refund.Reason.DUPLICATE else "requested_by_customer",
@@ -170,7 +178,7 @@ class StripeCheckout(PaymentProvider):
             )
         except stripe.StripeError as error:
             raise _provider_error(error) from error
-        return RefundResult(provider_reference=created.id, status=refund_status(created.status))
+        return RefundResult(provider_reference=created.id, status=refund_status(created.status or ""))
 
     def handle_webhook(self, request: HttpRequest) -> HttpResponse:
         """Verify the signature on the raw body (400 when it is wrong or stale), then handle the event

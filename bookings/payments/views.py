@@ -103,7 +103,11 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def cancelled(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _booking(request, reference)
-    can_retry = booking.awaiting_payment and booking.hold_expires_at > timezone.now()
+    can_retry = (
+        booking.awaiting_payment
+        and booking.hold_expires_at is not None
+        and booking.hold_expires_at > timezone.now()
+    )
     return _render(
         request,
         "payments/cancelled.html",

@@ -31,6 +31,7 @@ left for our own failures, a database that is down, where Stripe's retry helps):
 import logging
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 
@@ -125,14 +126,24 @@ def _payment_for_session(session: dict) -> Payment | None:
     return payment
 
 
-def _references(session: dict) -> dict[str, str]:
+class _References(TypedDict):
+    provider_reference: str
+    provider_payment_reference: str
+
+
+class _Received(TypedDict):
+    amount: Decimal
+    currency: str
+
+
+def _references(session: dict) -> _References:
     return {
         "provider_reference": _text(session, "id"),
         "provider_payment_reference": _optional_text(session, "payment_intent"),
     }
 
 
-def _received(session: dict) -> dict:
+def _received(session: dict) -> _Received:
     """What Stripe says the guest paid, for ``payment_succeeded`` to compare with the payment."""
     currency = _text(session, "currency", max_length=3)
     return {"amount": stripe_amount(_minor_units(session, "amount_total"), currency), "currency": currency}

@@ -20,7 +20,7 @@ from bookings.revenue.split import split
 from common.money import ZERO, quantize
 
 # Each revenue account with the posting kind that earns it.
-REVENUE_ACCOUNTS = {
+REVENUE_ACCOUNTS: dict[str, Kind] = {
     Account.PLATFORM_COMMISSION: Kind.COMMISSION,
     Account.VILLAGE_COLLECTIVE: Kind.COLLECTIVE_SHARE,
     Account.OWNER_PAYABLE: Kind.OWNER_PAYABLE,

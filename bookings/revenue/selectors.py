@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -27,6 +28,9 @@ from bookings.revenue.sql import DaysBetween, DaysSinceLocalDate, Literally, Mon
 from bookings.sync.models import ExternalNight
 from common.money import ZERO, quantize
 from villages.models import Homestay, RoomType, Village
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 Status = Booking.Status
 SOLD = (Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW)
@@ -54,10 +58,11 @@ def _credit(condition: Q):
 
 
 @dataclass
-class Row:
-    """One line of a dashboard table: a village, a homestay or a month with its figures."""
+class Row[K]:
+    """One line of a dashboard table: a village (key: slug), a homestay (id) or a month (its first day)
+    with its figures."""
 
-    key: object
+    key: K
     label: str
     figures: Figures
     village: Village | None = None
@@ -67,9 +72,9 @@ class Row:
 class Dashboard:
     period: Period
     total: Figures
-    villages: list[Row]
-    homestays: list[Row]
-    months: list[Row]
+    villages: list[Row[str]]
+    homestays: list[Row[int]]
+    months: list[Row[date]]
 
 
 Key = tuple[int, date]  # (homestay id, first day of the month)
@@ -208,13 +213,13 @@ def dashboard(*, period: Period) -> Dashboard:
     for (homestay_id, month), figures in cells.items():
         by_homestay[homestay_id] += figures
         by_month[month] += figures
-    by_village: dict[int, Row] = {}
-    homestay_rows = []
+    by_village: dict[int, Row[str]] = {}
+    homestay_rows: list[Row[int]] = []
     total = Figures()
     for homestay in homestays.values():
-        figures = by_homestay.get(homestay.pk)
-        if figures is None:
+        if homestay.pk not in by_homestay:
             continue
+        figures = by_homestay[homestay.pk]
         village = homestay.village
         homestay_rows.append(Row(homestay.pk, homestay.name, figures, village))
         if village.pk not in by_village:
@@ -244,7 +249,7 @@ class StatementLine:
     collective: Decimal
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> "str | StrPromise":
         return Status(self.status).label
 
 

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ def revenue_rule_create(
     commission_rate: Decimal,
     collective_rate: Decimal,
     note: str = "",
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> RevenueShareRule:
     """A new split for the village's bookings made from ``effective_from`` on. It must start after
     today (Beijing time): bookings already made keep the rule they were made under."""
@@ -118,7 +118,7 @@ def dividend_payout_record(
     paid_on: date,
     reference: str = "",
     note: str = "",
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> DividendPayout:
     """The group paid the village collective ``amount`` for its share of the period's bookings: the
     payout and its ledger posting (village_collective +, cash −). Only for a period that has ended

@@ -24,7 +24,7 @@ PLAIN_VALUE = re.compile(r"[\w-]+")
 class NativeFunc(Func):
     """A function written for SQLite and PostgreSQL only."""
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, *args, **extra):
         raise NotSupportedError(f"{type(self).__name__} runs on SQLite and PostgreSQL only")
 
     def _sql(self, compiler, connection, **extra):
@@ -63,7 +63,7 @@ def _zone_offset() -> timedelta:
     """The offset of ``settings.TIME_ZONE``, which must not change during the year (Asia/Shanghai)."""
     zone = ZoneInfo(settings.TIME_ZONE)
     winter, summer = (datetime(2026, month, 1, tzinfo=zone).utcoffset() for month in (1, 7))
-    if winter != summer:
+    if winter is None or winter != summer:
         raise ValueError(f"{settings.TIME_ZONE} changes its offset during the year")
     return winter
 

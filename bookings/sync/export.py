@@ -48,7 +48,9 @@ def room_type_ical(*, room_type: RoomType) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{room_type.homestay.name_zh_hans} · {room_type.name_zh_hans}")
+    # modeltranslation adds the per-language columns at run time; the Django plugin cannot see them.
+    name = f"{room_type.homestay.name_zh_hans} · {room_type.name_zh_hans}"  # type: ignore[attr-defined]
+    calendar.add("x-wr-calname", name)
     stamp = timezone.now()
     for run in taken_runs(room_type=room_type, start=today, end=today + timedelta(days=MAX_QUOTED_NIGHTS)):
         event = Event()

@@ -43,7 +43,7 @@ def _limits() -> tuple[float, int, bool]:
     )
 
 
-class _PublicPeerOnly:
+class _PublicPeerOnly(http.client.HTTPConnection):
     """Refuse the connection when the address connected to is not a public one."""
 
     allow_private = False
@@ -79,6 +79,7 @@ def _connection(url: str, timeout: float, allow_private: bool) -> tuple[http.cli
     validate_feed_url(url)
     parts = urlsplit(url)
     connection_class = _HTTPSConnection if parts.scheme == "https" else _HTTPConnection
+    assert parts.hostname  # validate_feed_url refuses an address without one
     connection = connection_class(parts.hostname, parts.port, timeout=timeout)
     connection.allow_private = allow_private
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

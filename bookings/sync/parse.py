@@ -80,7 +80,7 @@ def _calendar(body: bytes) -> Calendar:
 
 def feed_events(body: bytes) -> list[FeedEvent]:
     """The blocking events of a feed, in the order they came; raises ``FeedError``."""
-    events = _calendar(body).walk("VEVENT")
+    events = [event for event in _calendar(body).walk("VEVENT") if isinstance(event, Event)]
     max_events = int(getattr(settings, "ICAL_SYNC_MAX_EVENTS", MAX_EVENTS))
     if len(events) > max_events:
         raise FeedError(

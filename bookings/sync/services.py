@@ -113,9 +113,10 @@ def _apply(feed: CalendarFeed, events: list[FeedEvent]) -> CalendarFeed | None:
         room_type = inventory.lock_room_type(feed.room_type_id)
     except RoomType.DoesNotExist:  # removed while the feed was downloading, and its feeds with it
         return None
-    feed = CalendarFeed.objects.select_for_update().filter(pk=feed.pk).first()
-    if feed is None:
+    locked = CalendarFeed.objects.select_for_update().filter(pk=feed.pk).first()
+    if locked is None:
         return None
+    feed = locked
     today = local_today()
     wanted = taken_nights(events, first=today, end=today + timedelta(days=HORIZON_DAYS))
     existing = {(row.uid, row.night): row for row in feed.nights.filter(night__gte=today)}

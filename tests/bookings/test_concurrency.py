@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 from django.db.models import F
 
 from bookings.errors import NightsUnavailable
@@ -28,7 +29,7 @@ ARRIVAL = date(2026, 9, 8)
 
 @pytest.fixture
 def real_database(transactional_db):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and SQLiteCreation.is_in_memory_db(connection.settings_dict["NAME"]):
         pytest.skip(SQLITE_FILE_NEEDED)
 
 

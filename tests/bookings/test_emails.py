@@ -22,16 +22,23 @@ def guest():
     return factories.user(email="guest@example.com")
 
 
+def email_of(booking: Booking, **kwargs) -> EmailMultiAlternatives:
+    message = booking_email(booking, **kwargs)
+    assert message is not None
+    return message
+
+
 def html_of(message: EmailMultiAlternatives) -> str:
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html"
+    assert isinstance(html, str)
     return html
 
 
 def test_confirmed_booking_email_in_chinese_reads_chinese_first(room_type, guest):
     booking = hold(room_type, user=guest, payment=AT_HOMESTAY)
 
-    message = booking_email(booking)
+    message = email_of(booking)
 
     assert message.to == ["guest@example.com"]
     assert message.subject.startswith("[离石乡村旅游] 预订已确认")
@@ -47,7 +54,7 @@ def test_confirmed_booking_email_in_chinese_reads_chinese_first(room_type, guest
 def test_confirmed_booking_email_in_english_uses_english_names_and_dates(room_type, guest):
     booking = hold(room_type, user=guest, payment=AT_HOMESTAY, language="en")
 
-    message = booking_email(booking)
+    message = email_of(booking)
 
     assert message.subject.startswith("[Lishi Rural Tourism]")
     assert "Booking confirmed" in message.subject
@@ -65,7 +72,7 @@ def test_email_language_does_not_follow_the_language_active_when_sending(room_ty
     booking = hold(room_type, user=guest, payment=AT_HOMESTAY, language="zh-hans")
 
     with translation.override("en"):
-        message = booking_email(booking)
+        message = email_of(booking)
         language_after = translation.get_language()
 
     assert "2026年9月8日" in message.body
@@ -75,7 +82,7 @@ def test_email_language_does_not_follow_the_language_active_when_sending(room_ty
 def test_request_email_says_it_was_received_and_until_when_it_is_held(on_request_room_type, guest):
     booking = hold(on_request_room_type, user=guest, payment=AT_HOMESTAY)
 
-    message = booking_email(booking)
+    message = email_of(booking)
 
     assert "预订申请已收到" in message.subject
     assert "Booking request received" in message.subject
@@ -84,14 +91,14 @@ def test_request_email_says_it_was_received_and_until_when_it_is_held(on_request
 
 
 def test_unpaid_online_booking_email_asks_for_payment(room_type, guest):
-    message = booking_email(hold(room_type, user=guest))
+    message = email_of(hold(room_type, user=guest))
 
     assert "房间已为您保留" in message.subject
     assert "2026-09-01 10:15" in message.body
 
 
 def test_confirmed_email_gives_the_free_cancellation_deadline(room_type, guest):
-    message = booking_email(hold(room_type, user=guest, payment=AT_HOMESTAY))
+    message = email_of(hold(room_type, user=guest, payment=AT_HOMESTAY))
 
     assert "2026年9月3日(含)之前取消可全额退款" in message.body
 
@@ -100,7 +107,7 @@ def test_cancelled_email_gives_the_refund_due(room_type, guest):
     paid = booking_confirm(booking=hold(room_type, user=guest))
     cancelled = booking_cancel(booking=paid, by=Booking.Party.GUEST)
 
-    message = booking_email(cancelled)
+    message = email_of(cancelled)
 
     assert "预订已取消" in message.subject
     assert "Booking cancelled" in message.subject
@@ -112,13 +119,13 @@ def test_expired_hold_email_says_it_lapsed(on_request_room_type, guest, clock):
     booking = hold(on_request_room_type, user=guest, payment=AT_HOMESTAY)
     clock.advance(hours=25)
 
-    message = booking_email(booking_expire(booking=booking))
+    message = email_of(booking_expire(booking=booking))
 
     assert "预订已过期" in message.subject
 
 
 def test_email_links_to_the_booking_when_given_its_address(room_type, guest):
-    message = booking_email(
+    message = email_of(
         hold(room_type, user=guest, payment=AT_HOMESTAY), url="https://example.com/bookings/X/"
     )
 
@@ -130,7 +137,7 @@ def test_emails_never_contain_guest_documents_or_the_guests_phone(room_type, gue
     booking = hold(room_type, user=guest, payment=AT_HOMESTAY)
     guests_register(booking=booking, guests=[GuestDetails("张三", "resident_id", RESIDENT_ID)])
 
-    for sent in (booking_email(booking), booking_email(booking_cancel(booking=booking, by="guest"))):
+    for sent in (email_of(booking), email_of(booking_cancel(booking=booking, by="guest"))):
         for text in (sent.subject, sent.body, html_of(sent)):
             assert RESIDENT_ID not in text
             assert RESIDENT_ID[-4:] not in text
@@ -141,7 +148,7 @@ def test_html_email_escapes_names(guest):
     homestay = factories.homestay(name_zh_hans="<b>小院</b>")
     booking = hold(factories.room_type(homestay=homestay), user=guest, payment=AT_HOMESTAY)
 
-    message = booking_email(booking)
+    message = email_of(booking)
 
     assert "&lt;b&gt;小院&lt;/b&gt;" in html_of(message)
     assert "<b>小院</b>" in message.body

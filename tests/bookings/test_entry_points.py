@@ -13,8 +13,10 @@ The clock is frozen at Tuesday 1 September 2026, 10:00 Beijing time (tests/booki
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -29,12 +31,13 @@ from tests import factories
 from tests.bookings.helpers import ARRIVAL, DEPARTURE, hold
 from tests.bookings.payments import fakes
 from tests.bookings.test_api import App, verified_user
+from villages.models import RoomType
 
 # Committed transactions, so notifications are queued after commit and sent, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STAY = {"check_in": ARRIVAL.isoformat(), "check_out": DEPARTURE.isoformat(), "guests": "2", "rooms": "1"}
-LEAD = {"lead_guest_name": "李四", "lead_guest_phone": "139 0013 9000"}
+LEAD: dict[str, Any] = {"lead_guest_name": "李四", "lead_guest_phone": "139 0013 9000"}
 
 
 @pytest.fixture(autouse=True)
@@ -46,9 +49,9 @@ def _online_payment(stripe_api):
 class World:
     """One homestay with its owner, and one guest with a verified e-mail address."""
 
-    owner: object
-    room_type: object
-    guest: object
+    owner: User
+    room_type: RoomType
+    guest: User
 
     @classmethod
     def make(cls, *, instant_book: bool = True) -> "World":

@@ -125,4 +125,4 @@ def test_held_booking_says_what_it_waits_for(booking, on_request_room_type):
     request = hold(on_request_room_type, payment=Booking.Payment.AT_HOMESTAY)
     assert request.awaiting_approval
     assert not request.awaiting_payment
-    assert request.hold_expires_at > timezone.now()
+    assert request.hold_expires_at is not None and request.hold_expires_at > timezone.now()

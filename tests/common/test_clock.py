@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -15,5 +15,5 @@ def test_local_time_is_beijing_time_whatever_time_zone_the_request_runs_in(monke
     monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 9, 1, 23, 0, tzinfo=UTC))
     with timezone.override(ZoneInfo("America/Los_Angeles")):
         now = local_now()
-        assert (now.date(), now.hour, now.utcoffset().total_seconds()) == (date(2026, 9, 2), 7, 8 * 3600)
+        assert (now.date(), now.hour, now.utcoffset()) == (date(2026, 9, 2), 7, timedelta(hours=8))
         assert local_today() == date(2026, 9, 2)

@@ -17,7 +17,7 @@ def test_amounts_round_half_up_to_fen(amount, rounded):
 
 def test_floats_are_refused():
     with pytest.raises(TypeError):
-        quantize(0.1)
+        quantize(0.1)  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 def test_half_of_an_odd_amount_rounds_up():
@@ -31,7 +31,7 @@ def test_minor_units_round_trip():
 
 def test_minor_units_must_be_whole_numbers():
     with pytest.raises(TypeError):
-        from_minor_units(388.5)
+        from_minor_units(388.5)  # type: ignore[arg-type]  # the wrong type on purpose
     with pytest.raises(TypeError):
         from_minor_units(True)
 

@@ -150,7 +150,7 @@ def shot(request) -> Callable:
     folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", request.node.name)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    taken = []
+    taken: list[Path] = []
 
     def take(page, name: str) -> Path:
         path = folder / f"{len(taken) + 1:02d}-{name}.png"
@@ -158,5 +158,4 @@ def shot(request) -> Callable:
         taken.append(path)
         return path
 
-    take.folder = folder
     return take

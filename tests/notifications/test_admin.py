@@ -64,6 +64,7 @@ def test_notifications_cannot_be_added_or_deleted_in_the_admin(staff_client):
 def test_staff_do_not_see_who_the_recipient_is_by_username(staff_client):
     """allauth makes usernames from the e-mail's local part: the page names the person by number only."""
     notification = failed()
+    assert notification.recipient is not None
     notification.recipient.username = "zhao.min88"
     notification.recipient.save()
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
@@ -58,7 +59,8 @@ def test_nothing_is_sent_before_the_transaction_commits(person, django_capture_o
     [email] = mail.outbox
     assert email.to == ["guest@example.com"]
     assert email.subject == "Subject of test.hello:1"
-    assert email.alternatives[0].content == "<p>HTML of test.hello:1</p>"
+    assert isinstance(email, EmailMultiAlternatives)
+    assert list(email.alternatives) == [("<p>HTML of test.hello:1</p>", "text/html")]
     notification = fresh(notification)
     assert (notification.status, notification.attempts, notification.last_error) == (Status.SENT, 1, "")
     assert notification.sent_at is not None and notification.next_attempt_at is None

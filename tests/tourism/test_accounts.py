@@ -432,7 +432,9 @@ def test_account_settings_pages_show_the_account_menu(client):
 
 
 def title_of(page):
-    return " ".join(re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1).split())
+    match = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert match is not None
+    return " ".join(match.group(1).split())
 
 
 @pytest.mark.django_db

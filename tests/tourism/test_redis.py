@@ -46,7 +46,7 @@ def redis_cache(settings):
     caches["default"].clear()
 
 
-def _in_redis(pattern: str) -> dict[bytes, bytes]:
+def _in_redis(pattern: str) -> dict[bytes, bytes | str | None]:
     """What Redis itself holds, read with a client of its own (as another server would)."""
     server = redis.Redis(host=REDIS[0], port=REDIS[1], db=15)
     return {key: server.get(key) for key in server.scan_iter(match=pattern)}

@@ -32,7 +32,7 @@ class _NullOriginPolicies(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = {name.lower(): (value or "").lower() for name, value in attrs}
-        text = self.get_starttag_text()
+        text = self.get_starttag_text() or ""
         if tag == "meta" and attributes.get("name") == "referrer":
             if NO_REFERRER in (policy.strip() for policy in attributes.get("content", "").split(",")):
                 self.found.append(text)

@@ -39,7 +39,8 @@ def po_entries(path: Path) -> list[Entry]:
     """Every entry of a .po file, the header (empty msgid) first; obsolete ``#~`` entries are skipped."""
     entries = []
     for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
-        entry, parts, key = Entry(), {}, ""
+        entry, key = Entry(), ""
+        parts: dict[str, str] = {}
         for line in block.splitlines():
             if line.startswith("#,"):
                 entry.flags |= {flag.strip() for flag in line[2:].split(",")}

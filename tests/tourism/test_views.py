@@ -17,7 +17,9 @@ def hrefs(html: str) -> list[str]:
 
 
 def html_lang(html: str) -> str:
-    return re.search(r'<html lang="([^"]+)"', html).group(1)
+    match = re.search(r'<html lang="([^"]+)"', html)
+    assert match is not None
+    return match.group(1)
 
 
 @pytest.mark.django_db
@@ -49,9 +51,9 @@ def test_home_map_has_a_marker_for_each_published_village(client):
 
     response = client.get("/")
 
-    data = json.loads(
-        re.search(r'id="map-data" type="application/json">(.*?)</script>', response.text).group(1)
-    )
+    match = re.search(r'id="map-data" type="application/json">(.*?)</script>', response.text)
+    assert match is not None
+    data = json.loads(match.group(1))
     assert [marker["url"] for marker in data["markers"]] == [village.get_absolute_url()]
     assert "北纬 37.52000°，东经 111.13000°" in response.text
     assert "js_lib_leaflet/leaflet.js" in response.text
@@ -142,7 +144,9 @@ def test_server_error_page_in_english_links_to_the_english_home_page():
 
 
 def site_css() -> str:
-    with open(finders.find("css/site.css"), encoding="utf-8") as file:
+    path = finders.find("css/site.css")
+    assert path is not None
+    with open(path, encoding="utf-8") as file:
         return re.sub(r"/\*.*?\*/", "", file.read(), flags=re.S)
 
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from common.clock import local_today
 from tests import factories as f
+from tests.translated import translated
 from villages.api.fields import money
 from villages.models import Attraction, Homestay, Honour, OpeningException, Route, RouteStop
 
@@ -428,7 +429,7 @@ def test_route_detail_gives_ordered_stops_with_coordinates_and_the_line_through_
 
     assert body["distance_km"] == 4.5
     assert [(stop["position"], stop["name"]["en"], stop["lat"], stop["lng"]) for stop in body["stops"]] == [
-        (1, temple.name_en, 37.5, 111.1),
+        (1, translated(temple, "name", "en"), 37.5, 111.1),
         (2, "Viewpoint", 37.6, 111.2),
     ]
     assert body["stops"][0]["attraction"] == {"id": temple.id, "url": temple.get_absolute_url()}
@@ -581,6 +582,7 @@ def test_every_choice_label_splits_into_chinese_and_english(choices):
 
     for code in choices.values:
         label = choice_label(choices, code)
+        assert label is not None
         assert re.search(r"[\u4e00-\u9fff]", label["zh"]), label
         assert not re.search(r"[A-Za-z]", label["zh"]), label
         assert re.fullmatch(r"[A-Z][\x20-\x7e]*", label["en"]), label

@@ -2,8 +2,10 @@
 is rolled back at the end), and each test reads it or re-runs the command inside its own transaction."""
 
 import io
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -16,6 +18,7 @@ from django.test import override_settings
 from modeltranslation.translator import translator
 from PIL import Image
 
+from tests.translated import translated
 from villages.demo.accounts import DEFAULT_DEMO_PASSWORD
 from villages.demo.geo import haversine_km
 from villages.models import (
@@ -87,8 +90,10 @@ def media(seeded, settings):
     return Path(seeded["media"])
 
 
-def snapshot() -> dict[str, list[dict]]:
-    rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in CATALOGUE}
+def snapshot() -> dict[str, list[Mapping[str, Any]]]:
+    rows: dict[str, list[Mapping[str, Any]]] = {
+        model.__name__: list(model.objects.order_by("pk").values()) for model in CATALOGUE
+    }
     rows["users"] = list(
         get_user_model().objects.order_by("pk").values("username", "email", "password", "is_staff")
     )
@@ -100,7 +105,7 @@ def snapshot() -> dict[str, list[dict]]:
 def test_the_six_key_villages_are_published_with_their_townships(seeded):
     villages = Village.objects.all()
 
-    assert {v.slug: v.township_zh_hans for v in villages} == TOWNSHIPS
+    assert {v.slug: translated(v, "township", "zh-hans") for v in villages} == TOWNSHIPS
     assert all(v.is_published for v in villages)
 
 
@@ -176,7 +181,7 @@ def test_everything_invented_is_marked_demo(seeded):
 
 @pytest.mark.parametrize("model", TRANSLATED, ids=lambda model: model.__name__)
 def test_every_text_is_filled_in_chinese_and_english_together(seeded, model):
-    fields = translator.get_options_for_model(model).fields
+    fields = translator.get_options_for_model(model).all_fields
     for row in model.objects.values(*(f"{field}_{lang}" for field in fields for lang in ("zh_hans", "en"))):
         for field in fields:
             assert bool(row[f"{field}_zh_hans"]) == bool(row[f"{field}_en"]), (model.__name__, field, row)
@@ -243,11 +248,12 @@ def test_homestay_photos_are_small_jpegs_on_disk(seeded, media):
         assert path.stat().st_size < 60_000, homestay.slug
         with Image.open(path) as image:
             assert (image.format, image.size) == ("JPEG", (800, 500))
-        assert homestay.photo_alt_zh_hans and homestay.photo_alt_en
+        assert translated(homestay, "photo_alt", "zh-hans") and translated(homestay, "photo_alt", "en")
 
 
 def test_a_missing_photo_file_is_drawn_again(seeded, media):
     homestay = Homestay.objects.first()
+    assert homestay is not None
     (media / homestay.photo.name).unlink()
 
     seed()
@@ -257,6 +263,7 @@ def test_a_missing_photo_file_is_drawn_again(seeded, media):
 
 def test_an_owners_own_photo_is_kept(seeded, media):
     homestay = Homestay.objects.first()
+    assert homestay is not None
     (media / "homestays" / "my-own.jpg").write_bytes((media / homestay.photo.name).read_bytes())
     Homestay.objects.filter(pk=homestay.pk).update(photo="homestays/my-own.jpg")
 

@@ -61,6 +61,7 @@ class Page(HTMLParser):
 
 def map_data(response) -> dict:
     match = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', response.text, re.S)
+    assert match is not None
     return json.loads(match.group(1))
 
 
@@ -575,6 +576,7 @@ def test_village_page_with_its_css_and_js_weighs_under_150_kb_gzipped(client):
     total = len(gzip.compress(response.content))
     for asset in assets:
         path = finders.find(asset.removeprefix(settings.STATIC_URL))
+        assert path is not None
         with open(path, "rb") as file:
             total += len(gzip.compress(file.read()))
     assert total < 150 * 1024

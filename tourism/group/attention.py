@@ -14,9 +14,11 @@ e-mail or ID number, and notes pass through ``notifications.privacy.redact``.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.urls import reverse
@@ -34,6 +36,9 @@ from bookings.sync.selectors import OCCUPYING
 from common.clock import local_today
 from notifications.models import Notification
 from notifications.privacy import redact
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 REFUND_OVERDUE = timedelta(days=3)
 SHOWN_PER_KIND = 50
@@ -112,7 +117,12 @@ def _overdue_refunds(now: datetime) -> QuerySet[Refund]:
     )
 
 
-def _conflicted_feeds(today: date) -> QuerySet[CalendarFeed]:
+class FeedConflicts(TypedDict):
+    conflicts: int
+    first_conflict: date
+
+
+def _conflicted_feeds(today: date) -> "QuerySet[WithAnnotations[CalendarFeed, FeedConflicts]]":
     conflict = Q(nights__blocking=False, nights__night__gte=today)
     return (
         CalendarFeed.objects.annotate(
@@ -185,7 +195,7 @@ def _payment_items(payments: QuerySet[Payment]) -> list[Item]:
 def _refund_item(refund: Refund, kind: str) -> Item:
     cash = refund.payment.provider == AtHomestay.identifier
     if kind == REFUND_OVERDUE_KIND:
-        note = _("现金退款:经营户尚未登记已退还客人") if cash else _("收款渠道尚未确认退款")
+        note: str | Promise = _("现金退款:经营户尚未登记已退还客人") if cash else _("收款渠道尚未确认退款")
         when, action = refund.created_at, _("查看退款")
     else:
         note, when, action = redact(refund.attention_note), refund.updated_at, _("处理后取消“需人工处理”")
@@ -210,7 +220,7 @@ def _refund_items(refunds: QuerySet[Refund], kind: str) -> list[Item]:
     return [_refund_item(refund, kind) for refund in rows]
 
 
-def _booked_here(feeds: list[CalendarFeed], today: date) -> dict[int, list[str]]:
+def _booked_here(feeds: Sequence[CalendarFeed], today: date) -> dict[int, list[str]]:
     """The references of the bookings made here on each feed's conflicting nights."""
     nights = defaultdict(set)
     for feed_id, night in ExternalNight.objects.filter(
@@ -252,8 +262,12 @@ def _feed_item(feed: CalendarFeed, kind: str, detail: str, note: str, reference:
     )
 
 
-def _conflict_items(feeds: QuerySet[CalendarFeed], today: date) -> list[Item]:
-    feeds = list(feeds.select_related("room_type__homestay").order_by(*LAST_ATTEMPT_FIRST)[:SHOWN_PER_KIND])
+def _conflict_items(
+    conflicted: "QuerySet[WithAnnotations[CalendarFeed, FeedConflicts]]", today: date
+) -> list[Item]:
+    feeds = list(
+        conflicted.select_related("room_type__homestay").order_by(*LAST_ATTEMPT_FIRST)[:SHOWN_PER_KIND]
+    )
     booked = _booked_here(feeds, today)
     items = []
     for feed in feeds:

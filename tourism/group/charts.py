@@ -3,6 +3,7 @@ the elements, ``group.css`` colours them (the page needs no script). Coordinates
 money they draw, and written with one decimal."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -77,7 +78,7 @@ def _y_axis(chart: Chart, top: Decimal, kind: str) -> None:
         chart.ticks.append((y, Text(_c(LEFT - 6), y, text, "end")))
 
 
-def _columns(chart: Chart, rows: list[Row], stacks, top: Decimal) -> None:
+def _columns(chart: Chart, rows: list[Row[date]], stacks, top: Decimal) -> None:
     """Vertical bars, one slot per row; ``stacks(row)`` gives the (value, css, title) parts, bottom first."""
     inner_w, inner_h = Decimal(WIDTH - LEFT - RIGHT), Decimal(HEIGHT - TOP - BOTTOM)
     slot = inner_w / max(len(rows), 1)
@@ -97,14 +98,14 @@ def _columns(chart: Chart, rows: list[Row], stacks, top: Decimal) -> None:
             )
 
 
-def _month_label(month, index: int) -> str:
+def _month_label(month: date, index: int) -> str:
     """The year on January and on the first bar (unless a December, right before a January): 2026-11,
     12, 2027-01, 02."""
     with_year = month.month == 1 or (index == 0 and month.month != 12)
     return f"{month:%Y-%m}" if with_year else f"{month:%m}"
 
 
-def month_revenue_chart(rows: list[Row]) -> Chart:
+def month_revenue_chart(rows: list[Row[date]]) -> Chart:
     chart = Chart(
         id="chart-month-revenue",
         title=_("每月净收入"),
@@ -118,7 +119,7 @@ def month_revenue_chart(rows: list[Row]) -> Chart:
     top = nice_top(max((row.figures.net_revenue for row in rows), default=Decimal(0)))
     _y_axis(chart, top, "money")
 
-    def stacks(row: Row):
+    def stacks(row: Row[date]):
         month = row.key.strftime("%Y-%m")
         figures = row.figures
         return [
@@ -139,7 +140,7 @@ def month_revenue_chart(rows: list[Row]) -> Chart:
     return chart
 
 
-def month_occupancy_chart(rows: list[Row]) -> Chart:
+def month_occupancy_chart(rows: list[Row[date]]) -> Chart:
     chart = Chart(
         id="chart-month-occupancy", title=_("每月入住率"), description=_("售出间夜占可售间夜的比例")
     )
@@ -147,7 +148,7 @@ def month_occupancy_chart(rows: list[Row]) -> Chart:
     top = max(Decimal(HUNDRED), nice_top(max(values, default=Decimal(0))))
     _y_axis(chart, top, "percent")
 
-    def stacks(row: Row):
+    def stacks(row: Row[date]):
         value = (row.figures.occupancy or Decimal(0)) * HUNDRED
         label = f"{row.key:%Y-%m} {_('入住率')} {shown('percent', row.figures.occupancy)}"
         return [(value, "bar-occupancy", label)]
@@ -156,7 +157,7 @@ def month_occupancy_chart(rows: list[Row]) -> Chart:
     return chart
 
 
-def village_revenue_chart(rows: list[Row]) -> Chart:
+def village_revenue_chart(rows: list[Row[str]]) -> Chart:
     """Horizontal bars: each village's net revenue, its collective share drawn inside it."""
     bar_height, gap = 22, 10
     chart = Chart(
@@ -175,7 +176,7 @@ def village_revenue_chart(rows: list[Row]) -> Chart:
         chart.labels.append(Text(_c(left - 8), _c(y + bar_height - 6), row.label, "end"))
         chart.labels.append(
             Text(
-                _c(left + inner_w * max(net, 0) / top + 6),
+                _c(left + inner_w * max(net, Decimal(0)) / top + 6),
                 _c(y + bar_height - 6),
                 shown("money", net),
                 "start",

@@ -4,12 +4,16 @@ the same figures. Each column reads one value of ``Figures``; ``kind`` says how 
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bookings.revenue.figures import Figures
 from villages.templatetags.catalogue import cny
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 HUNDRED = Decimal(100)
 PERCENT_PLACES = Decimal("0.1")
@@ -18,7 +22,7 @@ PERCENT_PLACES = Decimal("0.1")
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str  # shown on the page, translated
+    label: "str | StrPromise"  # shown on the page, translated
     header: str  # the CSV header: Chinese and English, whatever the language
     kind: str  # count, money, percent, decimal
     value: Callable[[Figures], object]

@@ -4,6 +4,7 @@ personal data is ever exported: bookings appear by reference only."""
 
 import csv
 from collections.abc import Iterable
+from datetime import date
 
 from django.http import HttpResponse
 
@@ -53,8 +54,8 @@ def dashboard_csv(report: Dashboard, table: str) -> HttpResponse:
     return _response(_filename(f"revenue-{table}", report.period), header, rows)
 
 
-def _label(row: Row, table: str) -> str:
-    return row.key.strftime("%Y-%m") if table == "months" else _safe(row.label)
+def _label(row: Row[object], table: str) -> str:
+    return row.key.strftime("%Y-%m") if isinstance(row.key, date) else _safe(row.label)
 
 
 def _filename(stem: str, period: Period) -> str:

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from bookings.revenue.periods import MAX_DAYS, Period, month_after, month_period, year_period
@@ -54,11 +55,14 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=_("从"), required=False, widget=DateInput)
     end = forms.DateField(label=_("到(含)"), required=False, widget=DateInput)
 
-    def __init__(self, data):
+    data: QueryDict  # a mutable copy: clean() writes the period it reports back into it
+
+    def __init__(self, data: QueryDict) -> None:
         super().__init__(data.copy())
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         preset = data.get("preset") or ("custom" if start or end else DEFAULT_PRESET)
         self.data["preset"] = preset  # the form shows what is reported

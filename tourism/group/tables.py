@@ -4,6 +4,7 @@ same ``COLUMNS``)."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -16,17 +17,20 @@ from bookings.revenue.periods import Period
 from bookings.revenue.selectors import Dashboard, Row
 from tourism.group.columns import COLUMNS, HUNDRED, shown
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 @dataclass(frozen=True)
 class Card:
-    label: str
+    label: "str | StrPromise"
     value: str
-    hint: str = ""
+    hint: "str | StrPromise" = ""
 
 
 @dataclass(frozen=True)
 class Line:
-    label: str
+    label: "str | StrPromise"
     cells: list[str]
     url: str = ""
     secondary: str = ""
@@ -35,12 +39,12 @@ class Line:
 @dataclass(frozen=True)
 class Table:
     key: str
-    title: str
-    name_header: str
+    title: "str | StrPromise"
+    name_header: "str | StrPromise"
     lines: list[Line]
     total: list[str]
     csv_url: str
-    secondary_header: str = ""
+    secondary_header: "str | StrPromise" = ""
 
 
 def cells(figures: Figures) -> list[str]:
@@ -80,7 +84,7 @@ def tables(report: Dashboard) -> list[Table]:
     query = period_query(report.period)
     total = cells(report.total)
 
-    def village_line(row: Row) -> Line:
+    def village_line(row: Row[str]) -> Line:
         url = f"{reverse('group:statement', kwargs={'slug': row.key})}?{query}"
         return Line(row.label, cells(row.figures), url=url)
 
@@ -97,7 +101,10 @@ def tables(report: Dashboard) -> list[Table]:
             "homestays",
             _("各民宿"),
             _("民宿"),
-            [Line(row.label, cells(row.figures), secondary=row.village.name) for row in report.homestays],
+            [
+                Line(row.label, cells(row.figures), secondary=row.village.name if row.village else "")
+                for row in report.homestays
+            ],
             total,
             _csv_url("homestays", query),
             secondary_header=_("村庄"),
@@ -120,7 +127,7 @@ class RuleLine:
     collective: str
     owner: str
     state: str  # upcoming, current or past
-    state_label: str
+    state_label: "str | StrPromise"
 
 
 def _rate(rate: Decimal) -> str:

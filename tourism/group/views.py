@@ -23,13 +23,13 @@ from tourism.group.exports import TABLES, dashboard_csv, statement_csv
 from tourism.group.forms import PayoutForm, PeriodForm, RuleForm
 from tourism.group.tables import cards, period_query, rule_lines, tables
 from villages.models import Village
-from villages.roles import group_staff_required
+from villages.roles import SignedInRequest, group_staff_required
 
 PAYOUT_ERROR_FIELDS = {"amount": "amount", "overpaid": "amount", "paid_on": "paid_on"}
 
 
 def _bad_period(form: PeriodForm) -> HttpResponse:
-    problems = [message for errors in form.errors.values() for message in errors]
+    problems = [str(message) for errors in form.errors.values() for message in errors]
     return HttpResponse(" ".join(problems), status=400, content_type="text/plain; charset=utf-8")
 
 
@@ -105,7 +105,7 @@ def statement_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @group_staff_required
 @require_POST
-def payout_record(request: HttpRequest, slug: str) -> HttpResponse:
+def payout_record(request: SignedInRequest, slug: str) -> HttpResponse:
     village = get_object_or_404(Village, slug=slug)
     form = PeriodForm(request.GET)
     payout_form = PayoutForm(request.POST)
@@ -115,7 +115,7 @@ def payout_record(request: HttpRequest, slug: str) -> HttpResponse:
                 village=village, period=form.period, by=request.user, **payout_form.cleaned_data
             )
         except ValidationError as error:
-            payout_form.add_error(PAYOUT_ERROR_FIELDS.get(error.code), error.messages)
+            payout_form.add_error(PAYOUT_ERROR_FIELDS.get(error.code or ""), error.messages)
         else:
             messages.success(request, _("已登记分红支付 ¥%(amount)s") % {"amount": payout.amount})
             url = reverse("group:statement", kwargs={"slug": village.slug})
@@ -124,7 +124,7 @@ def payout_record(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @group_staff_required
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: SignedInRequest) -> HttpResponse:
     form = RuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         commission, collective = form.rates()

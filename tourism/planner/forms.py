@@ -48,7 +48,7 @@ class ListField(forms.Field):
         values = value if isinstance(value, list | tuple) else [value]
         if len(values) > MAX_IDS:
             raise ValidationError(_("选择太多了"), code="too_many")
-        items = set()
+        items: set[str | int] = set()
         for item in values:
             item = str(item).strip()
             if self.slugs and SLUG.match(item):
@@ -106,10 +106,10 @@ class TripForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         limit = max_days()
-        self.fields["days"].max_value = limit
-        self.fields["days"].validators.append(
-            MaxValueValidator(limit, message=_("最多规划%(limit_value)s天"))
-        )
+        days = self.fields["days"]
+        assert isinstance(days, forms.IntegerField)
+        days.max_value = limit
+        days.validators.append(MaxValueValidator(limit, message=_("最多规划%(limit_value)s天")))
         self.fields["days"].widget.attrs["max"] = limit
         self.fields["date"].initial = local_today() + timedelta(days=1)
         self.fields["date"].validators += [
@@ -120,7 +120,8 @@ class TripForm(forms.Form):
         ]
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self._clean_start(data)
         if data.get("day_start") and data.get("day_end") and data["day_start"] >= data["day_end"]:
             self.add_error(
@@ -184,7 +185,7 @@ class TripForm(forms.Form):
             )
 
     def _stops(self, choices: Choices, picked: Picked, pace: str) -> tuple[TripStop, ...] | None:
-        missing = {
+        missing: dict[str, list[int] | list[str]] = {
             "attraction": [pk for pk in choices.attractions if pk not in picked.attractions],
             "must_attraction": [pk for pk in choices.must_attractions if pk not in picked.attractions],
             "village": [slug for slug in choices.villages if slug not in picked.villages],
@@ -194,7 +195,7 @@ class TripForm(forms.Form):
         for field, unknown in missing.items():
             if unknown:
                 message = _("找不到（或尚未发布）：%(items)s")
-                params = {"items": ", ".join(map(str, unknown))}
+                params: dict[str, object] = {"items": ", ".join(map(str, unknown))}
                 self.add_error(field, ValidationError(message, code="unknown", params=params))
         if self.errors:
             return None

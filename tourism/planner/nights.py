@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -76,7 +77,12 @@ def stays_for(nights: list[Night], *, guests: int, rooms: int) -> list[Stay]:
             village=village,
             distance_km=_km(first.point, village.coordinates) if village else None,
         )
-        span = {"check_in": stay.check_in, "check_out": stay.check_out, "guests": guests, "rooms": rooms}
+        span: dict[str, Any] = {
+            "check_in": stay.check_in,
+            "check_out": stay.check_out,
+            "guests": guests,
+            "rooms": rooms,
+        }
         stay.booking_query = urlencode({key: str(value) for key, value in span.items()})
         if village is not None:
             stay.homestays = _available(village=village.slug, **span)[:HOMESTAYS_PER_STAY]

@@ -2,14 +2,23 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
 from villages.models import Attraction, OpeningException, Route, RouteStop, Village
-from villages.selectors import attractions_published, routes_published, villages_published
+from villages.selectors import VillageCounts, attractions_published, routes_published, villages_published
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
-def planner_catalogue() -> QuerySet[Village]:
+class PlannerVillage(VillageCounts):
+    planner_attractions: list[Attraction]
+    planner_routes: list[Route]
+
+
+def planner_catalogue() -> "QuerySet[WithAnnotations[Village, PlannerVillage]]":
     """Published villages, each with its published attractions and routes (with their stops), for the
     planner's form. A fixed number of queries whatever the size of the catalogue."""
     stops = RouteStop.objects.select_related("attraction").order_by("position")

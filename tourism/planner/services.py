@@ -38,6 +38,7 @@ from tourism.planner.trip import (
     TripRequest,
     TripStop,
 )
+from villages.models import Attraction
 from villages.selectors import DayHours, attraction_hours_on
 
 TRIP_TIMEZONE = ZoneInfo("Asia/Shanghai")
@@ -59,13 +60,14 @@ def _moment(day: date, minutes: int) -> datetime:
 
 
 def _hours(stop: TripStop, dates: list[date]) -> list[DayHours | None]:
-    return [None if stop.is_village else attraction_hours_on(stop.place, day) for day in dates]
+    place = stop.place
+    return [attraction_hours_on(place, day) if isinstance(place, Attraction) else None for day in dates]
 
 
 def _window(hours: DayHours | None, day_window: tuple[int, int]) -> tuple[int, int] | None:
     if hours is None:
         return day_window
-    if not hours.is_open:
+    if hours.opens is None or hours.closes is None:  # closed that day
         return None
     return (_minutes(hours.opens), _minutes(hours.closes))
 

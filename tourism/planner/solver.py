@@ -85,6 +85,8 @@ def solve(problem: Problem, *, exact_limit: int = EXACT_LIMIT, seed: int = 0) ->
     last = visits[-1] if visits else None
     here = order[-1] if order else 0
     finish = model.finish(here, last.day if last else 0, last.end if last else model.day_start[0])
+    if finish is None:
+        raise AssertionError("the search returned a plan that cannot get back in time")
     chosen = set(order)
     dropped = tuple(
         Dropped(node - 1, reasons[node] or Reason.NO_TIME)

@@ -51,7 +51,7 @@ class TripStop:
 
     @property
     def village(self) -> Village:
-        return self.place if self.is_village else self.place.village
+        return self.place if isinstance(self.place, Village) else self.place.village
 
     @property
     def coordinates(self) -> tuple[float, float]:

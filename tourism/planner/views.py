@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from tourism.planner.forms import TripForm
@@ -35,7 +36,9 @@ class VillagePicks:
 def _picks(form: TripForm) -> list[VillagePicks]:
     """The catalogue with what the request ticked, to draw the checkboxes."""
     data = form.data
-    chosen = {name: set(data.getlist(name)) if data else set() for name in form.fields}
+    chosen = {
+        name: set(data.getlist(name)) if isinstance(data, MultiValueDict) else set() for name in form.fields
+    }
     rows = []
     for village in planner_catalogue():
         row = VillagePicks(
@@ -50,7 +53,7 @@ def _picks(form: TripForm) -> list[VillagePicks]:
             names = [
                 str(stop.attraction.name)
                 for stop in route.stops.all()
-                if stop.attraction_id and stop.attraction.is_published
+                if stop.attraction is not None and stop.attraction.is_published
             ]
             row.routes.append(Pick(route, str(route.pk) in chosen["route"], names=names))
         rows.append(row)

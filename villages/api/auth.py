@@ -2,6 +2,7 @@
 the site's pages the session cookie and the CSRF token. A request with neither is told to sign in."""
 
 from allauth.headless.contrib.ninja.security import XSessionTokenAuth
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import SessionAuth
@@ -28,6 +29,13 @@ class SessionCookieAuth(SessionAuth):
         if check_csrf(request):
             raise HttpError(403, CSRF_FAILED)
         return request.COOKIES.get(self.param_name)
+
+
+class SignedInApiRequest(HttpRequest):
+    """The request an endpoint with ``auth=SIGNED_IN`` receives (for the type checker): ninja sets ``auth``
+    to the signed-in user."""
+
+    auth: User
 
 
 session_token_auth = SessionTokenAuth()

@@ -55,7 +55,7 @@ def _not_found(zh: str, en: str) -> HttpError:
     return HttpError(404, f"{zh} / {en}")
 
 
-class PageParams(Schema):
+class PageParams(LimitOffsetPagination.Input):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数 items per page")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过条数 items to skip")
 

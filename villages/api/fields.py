@@ -2,10 +2,10 @@
 
 from datetime import time
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from django.conf import settings
-from django.db.models import Choices, Model
+from django.db.models import Choices
 from django.utils import translation
 from ninja import Field, Schema
 from pydantic import WithJsonSchema
@@ -43,7 +43,11 @@ def money(amount: Decimal | None) -> str | None:
     return None if amount is None else str(quantize(amount))
 
 
-def page_url(obj: Model) -> str:
+class HasPage(Protocol):
+    def get_absolute_url(self) -> str: ...
+
+
+def page_url(obj: HasPage) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return obj.get_absolute_url()
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 
 from villages.demo.schema import T
 from villages.roles import GROUP_STAFF
@@ -61,7 +61,7 @@ def demo_password() -> str:
 
 def account_sync(
     seed: AccountSeed, *, password: str, reset_password: bool, group: Group
-) -> tuple[AbstractBaseUser, bool]:
+) -> tuple[User, bool]:
     """Create or update a demo account with a verified email address (allauth signs in by email).
 
     Returns the user and whether its password was set now.

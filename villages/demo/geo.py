@@ -31,7 +31,7 @@ def path_through(stops: list[Point]) -> list[list[float]]:
 
 
 def path_length_km(path: list[list[float]]) -> Decimal:
-    total = sum(haversine_km(tuple(a), tuple(b)) for a, b in itertools.pairwise(path))
+    total = sum(haversine_km((a[0], a[1]), (b[0], b[1])) for a, b in itertools.pairwise(path))
     return max(Decimal("0.1"), Decimal(str(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 

@@ -245,7 +245,7 @@ def _room_row(order: int, room: RoomSeed) -> dict:
 def _photo_ensure(homestay: Homestay, *, generated: bool) -> None:
     """Give the homestay a demo photo unless it has one whose file exists (an owner's upload is kept)."""
     storage = homestay.photo.storage
-    if homestay.photo and storage.exists(homestay.photo.name):
+    if homestay.photo.name and storage.exists(homestay.photo.name):
         return
     variant = zlib.crc32(f"{homestay.village.slug}/{homestay.slug}".encode())
     if generated:
@@ -267,6 +267,7 @@ def _route_sync(seed: RouteSeed, order: int, villages: dict[str, Village], attra
             points.append(attraction.coordinates)
             visited[attraction.pk] = attraction.visit_minutes
         else:
+            assert stop.latitude is not None and stop.longitude is not None
             points.append((float(stop.latitude), float(stop.longitude)))
         stop_rows.append(
             {

@@ -35,7 +35,8 @@ LEAVES: tuple[Colour, ...] = ((88, 130, 70), (108, 146, 78), (74, 116, 64))
 
 
 def _mix(a: Colour, b: Colour, t: float) -> Colour:
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+    red, green, blue = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+    return (red, green, blue)
 
 
 def _sky(draw: ImageDraw.ImageDraw, rng: random.Random, top: Colour, horizon: Colour, sun: Colour) -> None:

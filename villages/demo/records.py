@@ -13,7 +13,7 @@ DEFAULT_LANGUAGE_SUFFIX = "_zh_hans"
 
 
 def record_upsert[M: models.Model](model: type[M], *, lookup: dict[str, Any], values: dict[str, Any]) -> M:
-    obj = model.objects.filter(**lookup).first() or model(**lookup)
+    obj = model._default_manager.filter(**lookup).first() or model(**lookup)
     for field, value in values.items():
         setattr(obj, field, value)
     obj.save()

@@ -21,13 +21,13 @@ from bookings.owner.selectors import FILTERS, booking_actions, owner_bookings, o
 from bookings.owner.views.access import own_booking
 from bookings.selectors import booking_events, guests_masked
 from bookings.transitions import OWNER
-from villages.roles import owner_required
+from villages.roles import SignedInRequest, owner_required
 
 PAGE_SIZE = 30
 
 
 @owner_required
-def booking_list(request: HttpRequest) -> HttpResponse:
+def booking_list(request: SignedInRequest) -> HttpResponse:
     show = request.GET.get("show", "upcoming")
     if show not in FILTERS:
         show = "upcoming"
@@ -42,7 +42,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 
 
 @owner_required
-def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     booking = own_booking(request, reference)
     return render(
         request,
@@ -118,13 +118,13 @@ ACTIONS: dict[str, Callable] = {
 }
 
 
-def _actor(request: HttpRequest) -> usecases.Actor:
+def _actor(request: SignedInRequest) -> usecases.Actor:
     return usecases.Actor(role=OWNER, source=Source.CONSOLE, user=request.user)
 
 
 @owner_required
 @require_POST
-def booking_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+def booking_action(request: SignedInRequest, reference: str, action: str) -> HttpResponse:
     """One of the console's buttons: the use case does the whole job (state, ledger, activity, notices,
     refunds); the guest hears of it by the notification the use case queued."""
     booking = own_booking(request, reference)
@@ -149,7 +149,7 @@ def booking_action(request: HttpRequest, reference: str, action: str) -> HttpRes
 
 @never_cache
 @owner_required
-def booking_guests(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_guests(request: SignedInRequest, reference: str) -> HttpResponse:
     """Register the guests' documents at check-in (实名登记). Full numbers are shown here only, to the
     owner of the booking, and the page is never cached."""
     booking = own_booking(request, reference)

@@ -21,7 +21,7 @@ from bookings.owner.views.access import own_room_type
 from bookings.sync.services import calendar_close_rooms_by_owner
 from common.clock import local_today
 from villages.models import RoomType
-from villages.roles import owner_required
+from villages.roles import SignedInRequest, owner_required
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MONTHS_AROUND = 36  # how far from today the month view goes, either way
@@ -75,7 +75,7 @@ def _initial(request: HttpRequest, today: date) -> dict:
 
 
 @owner_required
-def room_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def room_calendar(request: SignedInRequest, pk: int) -> HttpResponse:
     room_type = own_room_type(request, pk)
     today = local_today()
     first = _month(request.GET.get("month"), today)

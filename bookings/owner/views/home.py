@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from bookings.owner.services import homestay_update, room_type_create, room_type
 from bookings.owner.views.access import own_homestay, own_room_type
 from bookings.sync.selectors import feeds_needing_attention
 from villages.models import RoomType
-from villages.roles import owned_homestays, owner_required
+from villages.roles import SignedInRequest, owned_homestays, owner_required
 
 # Service errors shown next to the field they are about (by ``ValidationError.code``).
 ERROR_FIELDS = {
@@ -28,7 +28,7 @@ ERROR_FIELDS = {
 
 
 @owner_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     homestays = owned_homestays(request.user).prefetch_related(
         Prefetch("room_types", queryset=RoomType.objects.order_by("order", "id"))
     )
@@ -44,12 +44,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _add_service_error(form, error: ValidationError) -> None:
-    field = ERROR_FIELDS.get(getattr(error, "code", None))
+    field = ERROR_FIELDS.get(getattr(error, "code", ""))
     form.add_error(field if field in form.fields else None, error.messages)
 
 
 @owner_required
-def homestay_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def homestay_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     homestay = own_homestay(request, pk)
     form = HomestayForm(request.POST or None, request.FILES or None, instance=homestay)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +71,7 @@ def homestay_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @owner_required
-def room_type_add(request: HttpRequest, homestay_pk: int) -> HttpResponse:
+def room_type_add(request: SignedInRequest, homestay_pk: int) -> HttpResponse:
     homestay = own_homestay(request, homestay_pk)
     form = RoomTypeForm(request.POST or None, instance=RoomType(homestay=homestay))
     if request.method == "POST" and form.is_valid():
@@ -89,7 +89,7 @@ def room_type_add(request: HttpRequest, homestay_pk: int) -> HttpResponse:
 
 
 @owner_required
-def room_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def room_type_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     room_type = own_room_type(request, pk)
     form = RoomTypeForm(request.POST or None, instance=room_type)
     if request.method == "POST" and form.is_valid():
@@ -113,5 +113,5 @@ def room_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @owner_required
-def earnings(request: HttpRequest) -> HttpResponse:
+def earnings(request: SignedInRequest) -> HttpResponse:
     return render(request, "owner/earnings.html", {"earnings": owner_earnings(owner=request.user)})

@@ -17,7 +17,7 @@ from bookings.sync.models import CalendarExport
 from bookings.sync.selectors import conflicts_for_room_type, feeds_for_room_type
 from bookings.sync.services import calendar_export_regenerate, calendar_feed_add, calendar_feed_remove
 from bookings.sync.tasks import calendar_feed_sync_task
-from villages.roles import owner_required
+from villages.roles import SignedInRequest, owner_required
 
 FEED_CACHE_SECONDS = 300
 
@@ -29,7 +29,7 @@ def _export_url(request: HttpRequest, export: CalendarExport | None) -> str:
 
 
 @owner_required
-def room_sync(request: HttpRequest, pk: int) -> HttpResponse:
+def room_sync(request: SignedInRequest, pk: int) -> HttpResponse:
     room_type = own_room_type(request, pk)
     form = FeedForm(request.POST or None)
     status = 200
@@ -61,7 +61,7 @@ def room_sync(request: HttpRequest, pk: int) -> HttpResponse:
 
 @owner_required
 @require_POST
-def export_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+def export_regenerate(request: SignedInRequest, pk: int) -> HttpResponse:
     room_type = own_room_type(request, pk)
     calendar_export_regenerate(room_type=room_type)
     messages.success(request, _("已生成新的日历地址,旧地址已失效;请到其他平台更新"))
@@ -70,7 +70,7 @@ def export_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @owner_required
 @require_POST
-def feed_sync_now(request: HttpRequest, pk: int) -> HttpResponse:
+def feed_sync_now(request: SignedInRequest, pk: int) -> HttpResponse:
     feed = own_feed(request, pk)
     calendar_feed_sync_task.enqueue(feed.pk)
     messages.success(request, _("已开始同步,稍后刷新页面查看结果"))
@@ -79,7 +79,7 @@ def feed_sync_now(request: HttpRequest, pk: int) -> HttpResponse:
 
 @owner_required
 @require_POST
-def feed_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def feed_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     feed = own_feed(request, pk)
     calendar_feed_remove(feed=feed)
     messages.success(request, _("已删除这个日历,它占用的日期已重新开放"))

@@ -117,6 +117,7 @@ def test_pressing_it_when_no_cash_is_owed_says_so_and_changes_nothing(owner_clie
 
 def test_a_guest_without_an_email_is_to_be_phoned_about_the_cash(owner_client, owner, clock):
     booking = build("confirmed_paid_at_homestay", owner=owner, clock=clock)
+    assert booking.user is not None
     booking.user.email = ""
     booking.user.save()
     usecases.booking_cancel(
@@ -131,6 +132,7 @@ def test_a_guest_without_an_email_is_to_be_phoned_about_the_cash(owner_client, o
 def test_the_page_title_is_the_booking_and_the_events_are_listed_once(owner_client, cash_owed):
     html = page(owner_client, cash_owed)
 
-    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
-    assert title.strip() == f"预订 {cash_owed.reference} · 民宿经营户中心 · 离石乡村旅游"
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title is not None
+    assert title.group(1).strip() == f"预订 {cash_owed.reference} · 民宿经营户中心 · 离石乡村旅游"
     assert html.count('id="events-heading"') == 1

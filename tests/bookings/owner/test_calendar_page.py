@@ -43,7 +43,8 @@ def test_each_night_shows_rooms_free_booked_held_closed_and_price(owner_client, 
 def test_month_starting_on_a_tuesday_is_padded_from_monday(room):
     month = room_type_month(room_type=room, first=date(2026, 9, 1))
     assert month.weeks[0][0] is None
-    assert month.weeks[0][1].night == date(2026, 9, 1)
+    first = month.weeks[0][1]
+    assert first is not None and first.night == date(2026, 9, 1)
     last_week = [day.night for day in month.weeks[-1] if day]
     assert last_week == [date(2026, 9, 28), date(2026, 9, 29), date(2026, 9, 30)]
     assert all(len(week) == 7 for week in month.weeks)
@@ -51,7 +52,8 @@ def test_month_starting_on_a_tuesday_is_padded_from_monday(room):
 
 def test_month_starting_on_a_monday_has_no_padding_and_february_ends_on_the_28th(room):
     month = room_type_month(room_type=room, first=date(2027, 2, 1))
-    assert month.weeks[0][0].night == date(2027, 2, 1)
+    first = month.weeks[0][0]
+    assert first is not None and first.night == date(2027, 2, 1)
     assert len(month.weeks) == 4
     assert month.previous == date(2027, 1, 1)
     assert month.next == date(2027, 3, 1)

@@ -95,7 +95,9 @@ def test_feed_is_valid_rfc_5545(client, room_type):
     for event in calendar.walk("VEVENT"):
         for required in ("UID", "DTSTAMP", "DTSTART", "DTEND"):
             assert required in event
-        assert re.fullmatch(r"\d{8}T\d{6}Z", event["DTSTAMP"].to_ical().decode())
+        stamp = event["DTSTAMP"].to_ical()
+        assert isinstance(stamp, bytes)
+        assert re.fullmatch(r"\d{8}T\d{6}Z", stamp.decode())
         uids.add(str(event["UID"]))
     assert len(uids) == 2
 

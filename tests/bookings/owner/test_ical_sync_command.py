@@ -3,7 +3,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.tasks import default_task_backend
+from django.tasks import task_backends
+from django.tasks.backends.dummy import DummyBackend
 
 from bookings.models import RoomNight
 from bookings.sync.models import CalendarFeed
@@ -53,7 +54,9 @@ def test_command_can_sync_one_feed(feeds):
 def test_enqueue_queues_one_job_per_feed_and_syncs_nothing_itself(feeds, settings):
     settings.TASKS = DUMMY_TASKS
     run("--enqueue")
-    assert sorted(result.args[0] for result in default_task_backend.results) == sorted(f.pk for f in feeds)
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    assert sorted(result.args[0] for result in backend.results) == sorted(f.pk for f in feeds)
     assert not CalendarFeed.objects.exclude(status=CalendarFeed.Status.NEW).exists()
 
 

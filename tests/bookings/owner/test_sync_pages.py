@@ -1,7 +1,8 @@
 from datetime import date
 
 import pytest
-from django.tasks import default_task_backend
+from django.tasks import task_backends
+from django.tasks.backends.dummy import DummyBackend
 from django.urls import reverse
 
 from bookings.models import Booking, RoomNight
@@ -36,7 +37,9 @@ def test_adding_a_feed_only_queues_the_download_with_a_real_backend(owner_client
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     owner_client.post(sync_url(room), {"name": "Airbnb", "url": "https://example.com/cal.ics"})
     feed = CalendarFeed.objects.get()
-    assert [result.args for result in default_task_backend.results] == [[feed.pk]]
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    assert [result.args for result in backend.results] == [[feed.pk]]
     assert feed.status == CalendarFeed.Status.NEW
 
 

@@ -29,10 +29,17 @@ def closed(room_type, *nights) -> list[int]:
     return [rows.get(night, 0) for night in nights]
 
 
+def synced(*, feed: CalendarFeed) -> CalendarFeed:
+    """``calendar_feed_sync``, for a feed that is still there."""
+    result = calendar_feed_sync(feed=feed)
+    assert result is not None
+    return result
+
+
 @pytest.fixture
 def feed_for(feed_server):
     """``feed_for(room_type, body)``: a feed of the room type served by the local server."""
-    made = []
+    made: list[str] = []
 
     def make(room_type, body: str, *, name: str = "Airbnb"):
         path = f"/feed-{len(made)}.ics"
@@ -44,7 +51,7 @@ def feed_for(feed_server):
 
 
 def test_sync_closes_the_nights_of_an_event_but_not_its_check_out_day(room, feed_for):
-    feed = calendar_feed_sync(feed=feed_for(room, vcalendar(vevent("a", SEP_8, SEP_10))))
+    feed = synced(feed=feed_for(room, vcalendar(vevent("a", SEP_8, SEP_10))))
     assert feed.status == CalendarFeed.Status.OK
     assert feed.events == 1
     assert closed(room, SEP_8, SEP_9, SEP_10) == [1, 1, 0]
@@ -83,7 +90,7 @@ def test_two_platforms_booking_the_same_night_close_two_rooms(room, feed_for):
 
 def test_night_sold_out_here_is_a_conflict_not_an_oversell(room_type, feed_for):
     booking = hold(room_type, check_in=SEP_8, check_out=SEP_10, payment=Booking.Payment.AT_HOMESTAY)
-    feed = calendar_feed_sync(feed=feed_for(room_type, vcalendar(vevent("a", SEP_9, SEP_11))))
+    feed = synced(feed=feed_for(room_type, vcalendar(vevent("a", SEP_9, SEP_11))))
     assert feed.status == CalendarFeed.Status.OK
     assert counters(room_type, SEP_9) == (1, 0, 0)
     assert closed(room_type, SEP_10) == [1]
@@ -119,7 +126,7 @@ def test_expired_hold_does_not_make_a_conflict(room_type, feed_for, clock):
 
 def test_past_nights_and_nights_beyond_two_years_are_not_imported(room, feed_for):
     body = vcalendar(vevent("old", date(2026, 8, 1), date(2026, 8, 3)), vevent("far", date(2029, 1, 1)))
-    feed = calendar_feed_sync(feed=feed_for(room, body))
+    feed = synced(feed=feed_for(room, body))
     assert feed.events == 2
     assert RoomNight.objects.filter(room_type=room).count() == 0
 
@@ -128,7 +135,7 @@ def test_failed_download_keeps_the_nights_already_closed(room, feed_for, feed_se
     feed = feed_for(room, vcalendar(vevent("a", SEP_8, SEP_9)))
     calendar_feed_sync(feed=feed)
     feed_server.serve("/feed-0.ics", "gone", status=500)
-    feed = calendar_feed_sync(feed=feed)
+    feed = synced(feed=feed)
     assert feed.status == CalendarFeed.Status.FAILED
     assert "500" in feed.message
     assert closed(room, SEP_8) == [1]
@@ -140,8 +147,8 @@ def test_failed_download_keeps_the_nights_already_closed(room, feed_for, feed_se
 def test_malformed_feed_fails_alone_and_the_others_still_sync(room, feed_for):
     bad = feed_for(room, "BEGIN:VCALENDAR\r\nnonsense\r\n")
     good = feed_for(room, vcalendar(vevent("a", SEP_8, SEP_9)), name="Booking.com")
-    assert calendar_feed_sync(feed=bad).status == CalendarFeed.Status.FAILED
-    assert calendar_feed_sync(feed=good).status == CalendarFeed.Status.OK
+    assert synced(feed=bad).status == CalendarFeed.Status.FAILED
+    assert synced(feed=good).status == CalendarFeed.Status.OK
     assert closed(room, SEP_8) == [1]
     bad.refresh_from_db()
     assert "格式错误" in bad.message
@@ -251,8 +258,8 @@ def test_huge_slow_or_missing_feed_fails_alone_and_keeps_its_nights(
     calendar_feed_sync(feed=bad)
     route, message = BROKEN[broken]
     feed_server.routes["/feed-1.ics"] = route
-    bad = calendar_feed_sync(feed=bad)
+    bad = synced(feed=bad)
     assert bad.status == CalendarFeed.Status.FAILED
     assert message in bad.message
     assert closed(room, SEP_8, SEP_9) == [1, 1]
-    assert calendar_feed_sync(feed=good).status == CalendarFeed.Status.OK
+    assert synced(feed=good).status == CalendarFeed.Status.OK

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 
 from bookings.ledger import Kind, LedgerEntry
 from bookings.models import Booking
@@ -22,7 +23,7 @@ RACERS = 4
 
 @pytest.fixture
 def real_database(transactional_db):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and SQLiteCreation.is_in_memory_db(connection.settings_dict["NAME"]):
         pytest.skip("并发测试需要SQLite数据库文件 Concurrency tests need an SQLite file (SQLITE_TEST_NAME)")
 
 

@@ -7,6 +7,7 @@ import pytest
 import requests
 from django.urls import reverse
 from django.utils import timezone
+from stripe.params.checkout import SessionCreateParams
 
 from bookings.models import Booking
 from bookings.payments.models import Payment, Refund
@@ -62,7 +63,7 @@ def test_checkout_session_sends_no_personal_details_of_the_guest(room_type, stri
 def test_card_is_the_only_method_by_default(room_type, stripe_api):
     start_online(room_type)
     [sent] = stripe_api.calls(SESSIONS)
-    methods = [value for key, value in sent.params.items() if key.startswith("payment_method_types")]
+    methods = [value for key, value in sent.params.items() if key.startswith("allowed_payment_method_types")]
     assert methods == ["card"]
     assert "payment_method_options[wechat_pay][client]" not in sent.params
 
@@ -71,10 +72,22 @@ def test_alipay_and_wechat_pay_come_from_settings_with_the_web_client(room_type,
     settings.STRIPE_PAYMENT_METHODS = ["card", "alipay", "wechat_pay"]
     start_online(room_type)
     [sent] = stripe_api.calls(SESSIONS)
-    assert sent.params["payment_method_types[0]"] == "card"
-    assert sent.params["payment_method_types[1]"] == "alipay"
-    assert sent.params["payment_method_types[2]"] == "wechat_pay"
+    assert sent.params["allowed_payment_method_types[0]"] == "card"
+    assert sent.params["allowed_payment_method_types[1]"] == "alipay"
+    assert sent.params["allowed_payment_method_types[2]"] == "wechat_pay"
     assert sent.params["payment_method_options[wechat_pay][client]"] == "web"
+
+
+def test_checkout_session_sends_only_parameters_the_sdks_api_version_takes(room_type, stripe_api, settings):
+    """The SDK sends its own API version (2026-10-28.endive for stripe 16), which no longer takes
+    ``payment_method_types``; its parameter types list what that version takes."""
+    settings.STRIPE_PAYMENT_METHODS = ["card", "alipay", "wechat_pay"]
+    start_online(room_type)
+    [sent] = stripe_api.calls(SESSIONS)
+    sent_names = {name.partition("[")[0] for name in sent.params}
+    taken = SessionCreateParams.__required_keys__ | SessionCreateParams.__optional_keys__
+    assert sent_names <= taken, sent_names - taken
+    assert "allowed_payment_method_types" in sent_names
 
 
 def test_checkout_page_speaks_the_language_of_the_booking(room_type, stripe_api):

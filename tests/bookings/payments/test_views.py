@@ -52,9 +52,10 @@ def returned_to(stripe_api, kind: str) -> str:
 def paid_elsewhere(room_type, stripe_api):
     """A signed-in guest's booking whose payment was started from an app: the browser Stripe sends
     back is not signed in."""
-    booking = hold(room_type, user=factories.user())
+    guest = factories.user()
+    booking = hold(room_type, user=guest)
     owner = Client()
-    owner.force_login(booking.user)
+    owner.force_login(guest)
     owner.post(start_url(booking))
     return booking
 
@@ -69,7 +70,9 @@ def test_the_return_address_opens_the_result_page_without_signing_in(client, pai
 
 def test_the_cancel_return_address_lets_the_guest_try_paying_again(client, paid_elsewhere, stripe_api):
     page = client.get(returned_to(stripe_api, "cancel_url"))
-    retry = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1).replace("&amp;", "&")
+    form = re.search(r'<form method="post" action="([^"]+)"', page.text)
+    assert form is not None
+    retry = form.group(1).replace("&amp;", "&")
 
     response = client.post(retry)
 

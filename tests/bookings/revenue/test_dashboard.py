@@ -117,7 +117,7 @@ def test_villages_homestays_and_months_add_up_to_the_total(september):
 
 def test_bookings_outside_the_period_are_left_out(september):
     total = dashboard(period=Period(date(2026, 8, 1), date(2026, 8, 31))).total
-    assert (total.bookings, total.room_nights, total.net_revenue) == (0, 0, 0)
+    assert (total.bookings, total.room_nights, total.net_revenue) == (0, 0, Decimal(0))
     assert total.available == 62
     assert total.occupancy == 0 and total.adr is None and total.lead_time is None
 

@@ -85,4 +85,4 @@ def test_rates_outside_zero_to_one_are_a_programming_error(commission, collectiv
 
 def test_float_rates_are_refused():
     with pytest.raises(TypeError):
-        split(Decimal("100"), 0.1, Decimal("0.05"))
+        split(Decimal("100"), 0.1, Decimal("0.05"))  # type: ignore[arg-type]  # the wrong type on purpose

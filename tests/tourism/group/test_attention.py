@@ -403,6 +403,7 @@ def test_staff_read_provider_events_and_the_ledger_but_cannot_delete_entries(sta
     payment = _paid_online(room, guest)
     WebhookEvent.objects.create(provider="stripe", event_id="evt_1", event_type="checkout.session.completed")
     entry = LedgerEntry.objects.filter(booking=payment.booking).first()
+    assert entry is not None
 
     events = staff_client.get(reverse("admin:bookings_webhookevent_changelist"))
     ledger = staff_client.get(reverse("admin:bookings_ledgerentry_changelist"))

@@ -85,7 +85,9 @@ def test_large_trips_get_a_plan_that_keeps_every_opening_window(seed):
 
     assert not solution.exact
     for visit in solution.visits:
-        opens, closes = problem.stops[visit.stop].windows[visit.day]
+        window = problem.stops[visit.stop].windows[visit.day]
+        assert window is not None
+        opens, closes = window
         assert max(opens, DAY[0]) <= visit.start
         assert visit.end == visit.start + problem.stops[visit.stop].visit
         assert visit.end <= min(closes, DAY[1])

@@ -49,8 +49,16 @@ def test_geodesic_refuses_impossible_settings(arguments):
         GeodesicTravel(**arguments)
 
 
+class OsrmServer(HTTPServer):
+    paths: list[str]
+    status: int
+    body: dict
+
+
 class FakeOsrm(BaseHTTPRequestHandler):
     """Answers the table service like OSRM; ``status``/``body`` of the server decide the answer."""
+
+    server: OsrmServer
 
     def do_GET(self):
         self.server.paths.append(self.path)
@@ -67,7 +75,7 @@ class FakeOsrm(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def osrm():
-    server = HTTPServer(("127.0.0.1", 0), FakeOsrm)
+    server = OsrmServer(("127.0.0.1", 0), FakeOsrm)
     server.paths, server.status = [], 200
     server.body = {
         "code": "Ok",
