@@ -20,9 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.harness import ROOT, machine
+from harness import ROOT, machine
 
 
 def run_suite(where: Path, jobs: str | None) -> tuple[float, float, str]:

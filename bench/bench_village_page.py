@@ -55,7 +55,7 @@ def main() -> None:
 
     client = Client()
     village_url, minimal_url = "/villages/dujiashan/", "/bench/minimal/"
-    attraction = Attraction.objects.filter(village__slug="dujiashan", is_published=True).first()
+    attraction = Attraction.objects.filter(village__slug="dujiashan", is_published=True).earliest("pk")
 
     def edit(round_: int) -> str:
         attraction.summary = f"{attraction.summary.split(' #')[0]} #{round_}"

@@ -54,9 +54,9 @@ def test_every_dependency_is_pinned_in_its_range_with_hashes(lock):
         assert requirement.specifier.contains(version, prereleases=True), (
             f"requirements/{lock}: {requirement.name}=={version} not in {requirement.specifier}: make lock"
         )
-    for name, (version, hashes) in pins.items():
-        assert hashes, f"{name}=={version} in requirements/{lock} has no hash"
-        assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in hashes), name
+    for pinned, (version, hashes) in pins.items():
+        assert hashes, f"{pinned}=={version} in requirements/{lock} has no hash"
+        assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in hashes), pinned
 
 
 def test_the_locks_agree_on_every_shared_package():

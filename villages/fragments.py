@@ -25,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.template.loader import get_template
+from django.template import Engine
 from django.utils.translation import get_language
 
 GENERATION_KEY = "villages:catalogue-generation"
@@ -74,7 +74,7 @@ def catalogue_changed() -> None:
 @functools.cache
 def _code_digest(base_dir: Path) -> str:
     digest = hashlib.blake2b(digest_size=8)
-    paths = [Path(get_template(name).origin.name) for name in TEMPLATES]
+    paths = [Path(Engine.get_default().get_template(name).origin.name) for name in TEMPLATES]
     paths += [base_dir / source for source in SOURCES]
     for locale_dir in settings.LOCALE_PATHS:
         paths += sorted(Path(locale_dir).glob("*/LC_MESSAGES/django.mo"))

@@ -141,7 +141,7 @@ def map_data_of(client, village) -> dict:
 def test_changed_weekly_hours_show(client):
     village = village_with_everything()
     wednesday = OpeningHours.Weekday.WEDNESDAY  # today, Tuesday, has an exception (full_village)
-    hours = OpeningHours.objects.filter(attraction__village=village, weekday=wednesday).first()
+    hours = OpeningHours.objects.filter(attraction__village=village, weekday=wednesday).earliest("pk")
     pages(client, village)
 
     hours.closes = time(16, 30)
@@ -184,7 +184,7 @@ def test_next_day_shows_that_days_hours_without_any_edit(client, monkeypatch):
 
 def test_owner_price_change_shows_as_the_price_from_and_in_the_room_list(client):
     village = village_with_everything()
-    room = RoomType.objects.filter(homestay__village=village).order_by("base_price").first()
+    room = RoomType.objects.filter(homestay__village=village).earliest("base_price")
     pages(client, village)
 
     room_type_update(room_type=room, room_count=room.room_count, base_price=Decimal("168.00"))
@@ -340,7 +340,7 @@ def test_demo_loader_shows_hours_it_puts_back_with_bulk_update(client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     village = Village.objects.get(slug="dujiashan")
     hours = OpeningHours.objects.filter(attraction__village=village, attraction__is_published=True)
-    original = hours.first()
+    original = hours.earliest("pk")
     pages(client, village)
     OpeningHours.objects.filter(pk=original.pk).update(opens=time(5, 55))
     fragments.catalogue_changed()
