@@ -22,28 +22,33 @@ confirms the booking if the rooms are free (``booking_confirm`` takes them again
 """
 
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import inventory
 from bookings.activity import Action, Source, event_record
 from bookings.contacts import clean_name, validate_contact
+from bookings.errors import NightsUnavailable
 from bookings.guests import GuestDetails, validate_document
-from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest
+from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest, RoomNight
 from bookings.notices import booking_notices_queue
 from bookings.policies import cancellation_refund
-from bookings.pricing import quote, stay_nights
+from bookings.pricing import PriceBook, quote_from, stay_nights
 from bookings.rules import stay_validate
 from bookings.transitions import SYSTEM, transition_check
 from common.clock import local_today
 from common.money import ZERO, quantize
+from notifications.models import ContactPreference
 from villages.models import RoomType
 
 Status = Booking.Status
@@ -60,13 +65,6 @@ def payment_hold() -> timedelta:
 
 def request_hold() -> timedelta:
     return timedelta(hours=getattr(settings, "BOOKING_REQUEST_HOLD_HOURS", REQUEST_HOLD_HOURS))
-
-
-def new_reference() -> str:
-    while True:
-        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(REFERENCE_LENGTH))
-        if not Booking.objects.filter(reference=reference).exists():
-            return reference
 
 
 def lock_booking(booking: Booking) -> Booking:
@@ -132,7 +130,6 @@ def _confirm(booking: Booking, now: datetime) -> None:
     booking.hold_expires_at = None
 
 
-@transaction.atomic
 def booking_hold(
     *,
     room_type: RoomType,
@@ -151,18 +148,124 @@ def booking_hold(
     Raises ``ValidationError`` when a stay rule or the contact details are wrong and
     ``NightsUnavailable`` when a night is full; either way nothing changes.
     """
-    room_type = inventory.lock_room_type(room_type.pk)
+    stay = {"check_in": check_in, "check_out": check_out, "guests": guests, "rooms": rooms}
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return booking_take(
+                    room_type_id=room_type.pk,
+                    user=user,
+                    lead_guest_name=lead_guest_name,
+                    lead_guest_phone=lead_guest_phone,
+                    payment=payment,
+                    language=language,
+                    **stay,
+                )
+        except inventory.StayNotTaken as missed:
+            raise nights_unavailable(missed) from None
+        except ReferenceTaken:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+class ReferenceTaken(Exception):
+    """The random reference of a new booking exists already (about one chance in 10^12 per booking): the
+    transaction is unusable, roll it back and book again."""
+
+
+def nights_unavailable(missed: inventory.StayNotTaken) -> NightsUnavailable:
+    """The refusal of a stay ``booking_take`` could not take, read after its transaction rolled back."""
+    return NightsUnavailable(
+        inventory.full_nights(missed.room_type_id, missed.nights, missed.rooms) or missed.nights
+    )
+
+
+def _locked_for_booking(
+    room_type_id: int, *, check_in: date, check_out: date, now: datetime, guest: AbstractBaseUser | None
+) -> RoomType:
+    """``inventory.lock_room_type``'s lock, and in the same query what a booking reads besides its nights:
+    the homestay (its village, owner and payment choice), the arrival night's minimum stay, whether held
+    bookings past their hold touch the stay, the holidays and price rules of the stay
+    (``PriceBook.columns``), and the contact preferences of the guest and the owner (for the notices)."""
+    stale = Booking.objects.filter(
+        room_type=OuterRef("pk"),
+        status=Status.HELD,
+        hold_expires_at__lte=now,
+        check_in__lt=check_out,
+        check_out__gt=check_in,
+    )
+    arrival = RoomNight.objects.filter(room_type=OuterRef("pk"), night=check_in)
+    columns = {
+        "stale_holds": Exists(stale),
+        "arrival_min_nights": Subquery(arrival.values("min_nights_override")[:1]),
+        **PriceBook.columns(start=check_in, end=check_out),
+    }
+    if guest is not None:
+        preference = ContactPreference.objects.filter(user=guest.pk)
+        columns["guest_channel"] = Subquery(preference.values("channel")[:1])
+        columns["guest_language"] = Subquery(preference.values("language")[:1])
+    room_type = (
+        RoomType.objects.select_for_update(no_key=True, of=("self",))
+        .select_related(
+            "homestay__village", "homestay__owner__contact_preference", "homestay__payment_choice"
+        )
+        .annotate(**columns)
+        .get(pk=room_type_id)
+    )
+    if guest is not None:
+        known = None
+        if room_type.guest_channel is not None:
+            known = ContactPreference(
+                user=guest, channel=room_type.guest_channel, language=room_type.guest_language
+            )
+        ContactPreference.user.field.remote_field.set_cached_value(guest, known)
+    return room_type
+
+
+def booking_take(
+    *,
+    room_type_id: int,
+    check_in: date,
+    check_out: date,
+    guests: int,
+    rooms: int = 1,
+    user: AbstractBaseUser | None = None,
+    lead_guest_name: str,
+    lead_guest_phone: str,
+    payment: str = Booking.Payment.ONLINE,
+    language: str = "zh-hans",
+    unless: QuerySet | None = None,
+    accept: Callable[[RoomType], None] | None = None,
+) -> Booking:
+    """``booking_hold``'s work inside the caller's transaction, in as few queries as it takes (one read
+    with the room type's lock, one statement taking the rooms, the inserts): ``booking_place`` runs it
+    with the activity event and the notices in one transaction of about ten statements.
+
+    Raises ``RoomType.DoesNotExist``; what ``accept`` raises (it sees the locked room type before anything
+    changes); ``ValidationError`` for a stay rule or the contact details; and, with the transaction no
+    longer usable (roll it back), ``inventory.StayNotTaken`` when a night is full or ``unless`` found a row
+    (see ``inventory.take_stay``) and ``ReferenceTaken``. The caller turns ``StayNotTaken`` into
+    ``NightsUnavailable`` after the rollback (``nights_unavailable``)."""
+    now = timezone.now()
+    room_type = _locked_for_booking(room_type_id, check_in=check_in, check_out=check_out, now=now, guest=user)
     homestay = room_type.homestay
     name, phone = validate_contact(name=lead_guest_name, phone=lead_guest_phone)
     if payment not in Booking.Payment.values:
         raise ValueError(f"unknown payment method {payment!r}")
+    if accept is not None:
+        accept(room_type)
     nights = stay_validate(
-        room_type=room_type, check_in=check_in, check_out=check_out, guests=guests, rooms=rooms
+        room_type=room_type,
+        check_in=check_in,
+        check_out=check_out,
+        guests=guests,
+        rooms=rooms,
+        arrival_override=room_type.arrival_min_nights,
+        arrival_override_known=True,
     )
-    priced = quote(room_type=room_type, check_in=check_in, check_out=check_out, rooms=rooms)
-    now = timezone.now()
     booking = Booking(
-        reference=new_reference(),
+        reference=_random_reference(),
         user=user,
         homestay=homestay,
         room_type=room_type,
@@ -170,7 +273,6 @@ def booking_hold(
         check_out=check_out,
         guests=guests,
         rooms=rooms,
-        total=priced.total,
         payment=payment,
         needs_approval=not homestay.instant_book,
         lead_guest_name=name,
@@ -184,17 +286,86 @@ def booking_hold(
         booking.hold_expires_at = now + (
             payment_hold() if payment == Booking.Payment.ONLINE else request_hold()
         )
+    if room_type.stale_holds:
+        holds_expire_stale(room_type_id=room_type.pk, start=check_in, end=check_out, now=now)
+    overrides = inventory.take_stay(
+        room_type=room_type, nights=nights, rooms=rooms, counter=_counter(booking.status), unless=unless
+    )
+    priced = quote_from(
+        PriceBook.from_columns(room_type, overrides), room_type=room_type, nights=nights, rooms=rooms
+    )
+    booking.total = priced.total
     booking.full_clean(
         exclude=["user", "homestay", "room_type"], validate_unique=False, validate_constraints=False
     )
-    holds_expire_stale(room_type_id=room_type.pk, start=check_in, end=check_out, now=now)
-    inventory.take(room_type=room_type, nights=nights, rooms=rooms, counter=_counter(booking.status))
-    booking.save(force_insert=True)
-    BookingNight.objects.bulk_create(
+    night_rows = [
         BookingNight(booking=booking, room_type=room_type, night=night.night, rooms=rooms, price=night.price)
         for night in priced.nights
-    )
+    ]
+    _insert_with_nights(booking, night_rows)
+    known_related(booking, booked_nights=night_rows, registered_guests=[], refunds=[])
     return booking
+
+
+def known_related(booking: Booking, **related: list) -> None:
+    """Record rows of the booking's relations known without reading them (a booking just made has these
+    nights, no guests, no refunds), as ``prefetch_related`` would: ``.all()`` answers them, any other
+    query on the relation reads the database."""
+    cache = booking.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        queryset = getattr(booking, name).all()
+        queryset._result_cache, queryset._prefetch_done = list(rows), True
+        cache[getattr(Booking, name).rel.related_name or name] = queryset
+
+
+def _random_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(REFERENCE_LENGTH))
+
+
+def _insert_with_nights(booking: Booking, nights: list[BookingNight]) -> None:
+    """Insert the booking and its nights: one statement on PostgreSQL (a data-modifying WITH), two
+    elsewhere. ``ReferenceTaken`` when the reference exists."""
+    try:
+        if connection.vendor != "postgresql":
+            booking.save(force_insert=True)
+            BookingNight.objects.bulk_create(nights)
+            return
+        meta = Booking._meta
+        query = InsertQuery(Booking)
+        query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [booking])
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = [meta.pk]
+        ((insert_sql, insert_params),) = compiler.as_sql()
+        quote = connection.ops.quote_name
+        night_table = quote(BookingNight._meta.db_table)
+        columns = ", ".join(map(quote, ["booking_id", "room_type_id", "night", "rooms", "price"]))
+        # Names quoted by the backend, every value a parameter.
+        sql = (
+            f"WITH new_booking AS ({insert_sql}) "  # noqa: S608
+            f"INSERT INTO {night_table} ({columns}) "
+            "SELECT new_booking.id, night.* FROM new_booking, "
+            "unnest(%s::bigint[], %s::date[], %s::integer[], %s::numeric[]) AS night "
+            f"RETURNING {quote('booking_id')}, {quote('id')}"
+        )
+        params = [
+            *insert_params,
+            [night.room_type_id for night in nights],
+            [night.night for night in nights],
+            [night.rooms for night in nights],
+            [night.price for night in nights],
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    except IntegrityError as error:
+        if "reference" in str(error):
+            raise ReferenceTaken from error
+        raise
+    booking.pk = rows[0][0]
+    booking._state.adding, booking._state.db = False, connection.alias
+    for night, (_booking_id, night_id) in zip(nights, rows, strict=True):
+        night.pk, night.booking_id = night_id, booking.pk
+        night._state.adding, night._state.db = False, connection.alias
 
 
 def _retake(booking: Booking, now: datetime, counter: str) -> None:
