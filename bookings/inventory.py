@@ -49,8 +49,9 @@ def ensure_nights(room_type: RoomType, nights: list[date]) -> None:
 
 
 def full_nights(room_type_id: int, nights: list[date], rooms: int) -> list[date]:
-    rows = RoomNight.objects.filter(room_type_id=room_type_id, night__in=nights)
-    return [row.night for row in rows if row.rooms_free < rooms]
+    taken = F(BOOKED) + F(HELD) + F(CLOSED) + rooms
+    rows = RoomNight.objects.filter(room_type_id=room_type_id, night__in=nights, rooms_total__lt=taken)
+    return list(rows.order_by("night").values_list("night", flat=True))
 
 
 def _shift(room_type_id: int, nights: list[date], **deltas: int) -> int:

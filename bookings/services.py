@@ -36,14 +36,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import inventory
-from bookings.activity import Action, Source, event_record
+from bookings.activity import Action, BookingEvent, Source, event_record
 from bookings.contacts import clean_name, validate_contact
 from bookings.errors import NightsUnavailable
 from bookings.guests import GuestDetails, validate_document
 from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest, RoomNight
 from bookings.notices import booking_notices_queue
 from bookings.policies import cancellation_refund
-from bookings.pricing import PriceBook, quote_from, stay_nights
+from bookings.pricing import MAX_QUOTED_NIGHTS, PriceBook, quote_from, stay_nights
 from bookings.rules import stay_validate
 from bookings.transitions import SYSTEM, transition_check
 from common.clock import local_today
@@ -181,6 +181,30 @@ def nights_unavailable(missed: inventory.StayNotTaken) -> NightsUnavailable:
     )
 
 
+def booking_refused_early(
+    *, room_type_id: int, check_in: date, check_out: date, rooms: int, duplicates: QuerySet | None
+) -> NightsUnavailable | None:
+    """The refusal of a stay some night of which is full, read without a lock or a transaction, or None
+    when the stay must go the whole way (``booking_take``): nights free, a hold past its time that may
+    free them, or the same stay sent again (``duplicates`` finds it: answered with that booking). Read
+    in two light queries, so the many attempts on a sold-out night never queue on the room type's lock:
+    a night full in a committed state may be refused, as it would be a moment later under the lock."""
+    nights = stay_nights(check_in, check_out) if 0 < (check_out - check_in).days <= MAX_QUOTED_NIGHTS else []
+    full = inventory.full_nights(room_type_id, nights, rooms) if nights and rooms >= 1 else []
+    if not full:
+        return None
+    lapsed = Booking.objects.filter(
+        room_type_id=room_type_id,
+        status=Status.HELD,
+        hold_expires_at__lte=timezone.now(),
+        check_in__lt=check_out,
+        check_out__gt=check_in,
+    )
+    if (lapsed if duplicates is None else lapsed | duplicates).exists():
+        return None
+    return NightsUnavailable(full)
+
+
 def _locked_for_booking(
     room_type_id: int, *, check_in: date, check_out: date, now: datetime, guest: AbstractBaseUser | None
 ) -> RoomType:
@@ -237,6 +261,7 @@ def booking_take(
     language: str = "zh-hans",
     unless: QuerySet | None = None,
     accept: Callable[[RoomType], None] | None = None,
+    event: Callable[[Booking], BookingEvent] | None = None,
 ) -> Booking:
     """``booking_hold``'s work inside the caller's transaction, in as few queries as it takes (one read
     with the room type's lock, one statement taking the rooms, the inserts): ``booking_place`` runs it
@@ -246,7 +271,9 @@ def booking_take(
     changes); ``ValidationError`` for a stay rule or the contact details; and, with the transaction no
     longer usable (roll it back), ``inventory.StayNotTaken`` when a night is full or ``unless`` found a row
     (see ``inventory.take_stay``) and ``ReferenceTaken``. The caller turns ``StayNotTaken`` into
-    ``NightsUnavailable`` after the rollback (``nights_unavailable``)."""
+    ``NightsUnavailable`` after the rollback (``nights_unavailable``). ``event`` makes the booking's first
+    activity event (``activity.event_new``), inserted with it; the booking comes back with it in
+    ``booking.events.all()``."""
     now = timezone.now()
     room_type = _locked_for_booking(room_type_id, check_in=check_in, check_out=check_out, now=now, guest=user)
     homestay = room_type.homestay
@@ -302,8 +329,11 @@ def booking_take(
         BookingNight(booking=booking, room_type=room_type, night=night.night, rooms=rooms, price=night.price)
         for night in priced.nights
     ]
-    _insert_with_nights(booking, night_rows)
+    first_event = event(booking) if event is not None else None
+    _insert_new(booking, night_rows, first_event)
     known_related(booking, booked_nights=night_rows, registered_guests=[], refunds=[])
+    if first_event is not None:
+        known_related(booking, events=[first_event])
     return booking
 
 
@@ -322,50 +352,83 @@ def _random_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(REFERENCE_LENGTH))
 
 
-def _insert_with_nights(booking: Booking, nights: list[BookingNight]) -> None:
-    """Insert the booking and its nights: one statement on PostgreSQL (a data-modifying WITH), two
-    elsewhere. ``ReferenceTaken`` when the reference exists."""
+def _insert_new(booking: Booking, nights: list[BookingNight], event: BookingEvent | None) -> None:
+    """Insert the booking, its nights and its first event: one statement on PostgreSQL (data-modifying
+    WITH), three elsewhere. ``ReferenceTaken`` when the reference exists."""
     try:
         if connection.vendor != "postgresql":
             booking.save(force_insert=True)
             BookingNight.objects.bulk_create(nights)
+            if event is not None:
+                event.booking = booking
+                event.save(force_insert=True)
             return
-        meta = Booking._meta
-        query = InsertQuery(Booking)
-        query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [booking])
-        compiler = query.get_compiler(connection=connection)
-        compiler.returning_fields = [meta.pk]
-        ((insert_sql, insert_params),) = compiler.as_sql()
-        quote = connection.ops.quote_name
-        night_table = quote(BookingNight._meta.db_table)
-        columns = ", ".join(map(quote, ["booking_id", "room_type_id", "night", "rooms", "price"]))
-        # Names quoted by the backend, every value a parameter.
-        sql = (
-            f"WITH new_booking AS ({insert_sql}) "  # noqa: S608
-            f"INSERT INTO {night_table} ({columns}) "
-            "SELECT new_booking.id, night.* FROM new_booking, "
-            "unnest(%s::bigint[], %s::date[], %s::integer[], %s::numeric[]) AS night "
-            f"RETURNING {quote('booking_id')}, {quote('id')}"
-        )
-        params = [
-            *insert_params,
-            [night.room_type_id for night in nights],
-            [night.night for night in nights],
-            [night.rooms for night in nights],
-            [night.price for night in nights],
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = _insert_together(booking, nights, event)
     except IntegrityError as error:
         if "reference" in str(error):
             raise ReferenceTaken from error
         raise
     booking.pk = rows[0][0]
-    booking._state.adding, booking._state.db = False, connection.alias
-    for night, (_booking_id, night_id) in zip(nights, rows, strict=True):
-        night.pk, night.booking_id = night_id, booking.pk
-        night._state.adding, night._state.db = False, connection.alias
+    _inserted(booking)
+    for night, (_booking_id, night_id, _event_id) in zip(nights, rows, strict=True):
+        night.pk, night.booking = night_id, booking
+        _inserted(night)
+    if event is not None:
+        event.pk, event.booking = rows[0][2], booking
+        _inserted(event)
+
+
+def _inserted(row) -> None:
+    row._state.adding, row._state.db = False, connection.alias
+
+
+def _insert_together(booking: Booking, nights: list[BookingNight], event: BookingEvent | None) -> list[tuple]:
+    """PostgreSQL: ``WITH new_booking AS (INSERT booking), new_event AS (INSERT event) INSERT nights``,
+    answering (booking id, night id, event id) per night. Names are quoted by the backend, every value
+    is a parameter."""
+    quote = connection.ops.quote_name
+    meta = Booking._meta
+    query = InsertQuery(Booking)
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [booking])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    ((booking_sql, params),) = compiler.as_sql()
+    parts = [f"WITH new_booking AS ({booking_sql})"]
+    params = list(params)
+    event_id = "NULL"
+    if event is not None:
+        fields = [
+            f for f in BookingEvent._meta.local_concrete_fields if f is not BookingEvent._meta.auto_field
+        ]
+        values = []
+        for field in fields:
+            if field.attname == "booking_id":
+                values.append("(SELECT id FROM new_booking)")
+            else:
+                values.append("%s")
+                params.append(field.get_db_prep_save(field.pre_save(event, add=True), connection))
+        columns = ", ".join(quote(field.column) for field in fields)
+        parts.append(
+            f", new_event AS (INSERT INTO {quote(BookingEvent._meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({', '.join(values)}) RETURNING id)"
+        )
+        event_id = "(SELECT id FROM new_event)"
+    night_columns = ", ".join(map(quote, ["booking_id", "room_type_id", "night", "rooms", "price"]))
+    parts.append(
+        f" INSERT INTO {quote(BookingNight._meta.db_table)} ({night_columns}) "  # noqa: S608
+        "SELECT new_booking.id, night.* FROM new_booking, "
+        "unnest(%s::bigint[], %s::date[], %s::integer[], %s::numeric[]) AS night "
+        f"RETURNING {quote('booking_id')}, {quote('id')}, {event_id}"
+    )
+    params += [
+        [night.room_type_id for night in nights],
+        [night.night for night in nights],
+        [night.rooms for night in nights],
+        [night.price for night in nights],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("".join(parts), params)
+        return cursor.fetchall()
 
 
 def _retake(booking: Booking, now: datetime, counter: str) -> None:

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import services
-from bookings.activity import Action, BookingEvent, Source, event_record
+from bookings.activity import Action, BookingEvent, Source, event_new, event_record
 from bookings.contacts import validate_contact
 from bookings.guests import GuestDetails
 from bookings.inventory import StayNotTaken
@@ -138,6 +138,22 @@ def booking_place(
         duplicates = _recent_duplicates(
             user=user, room_type_id=room_type_id, stay=stay, name=name, phone=phone
         )
+    refusal = services.booking_refused_early(
+        room_type_id=room_type_id, check_in=check_in, check_out=check_out, rooms=rooms, duplicates=duplicates
+    )
+    if refusal is not None:
+        raise refusal
+
+    def placed(booking: Booking) -> BookingEvent:
+        return event_new(
+            booking=booking,
+            action=Action.PLACED,
+            role=actor.role,
+            source=actor.source,
+            from_status="",
+            actor=actor.user,
+        )
+
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -150,9 +166,10 @@ def booking_place(
                     language=language,
                     unless=duplicates,
                     accept=accept,
+                    event=placed,
                     **stay,
                 )
-                event = _record(booking, before="", action=Action.PLACED, actor=actor)
+                booking_notices_queue(booking, actor_role=actor.role)
             break
         except StayNotTaken as missed:
             duplicate = duplicates.order_by("-created_at").first() if duplicates is not None else None
@@ -162,7 +179,6 @@ def booking_place(
         except services.ReferenceTaken:
             if attempt:
                 raise
-    services.known_related(booking, events=[event])
     return Outcome(booking, changed=True)
 
 
