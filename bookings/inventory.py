@@ -49,9 +49,14 @@ def ensure_nights(room_type: RoomType, nights: list[date]) -> None:
 
 
 def full_nights(room_type_id: int, nights: list[date], rooms: int) -> list[date]:
+    return list(full_nights_query(room_type_id, nights, rooms).values_list("night", flat=True))
+
+
+def full_nights_query(room_type_id: int, nights: list[date], rooms: int) -> QuerySet[RoomNight]:
+    """The nights of ``nights`` without ``rooms`` free rooms, in order."""
     taken = F(BOOKED) + F(HELD) + F(CLOSED) + rooms
     rows = RoomNight.objects.filter(room_type_id=room_type_id, night__in=nights, rooms_total__lt=taken)
-    return list(rows.order_by("night").values_list("night", flat=True))
+    return rows.order_by("night")
 
 
 def _shift(room_type_id: int, nights: list[date], **deltas: int) -> int:

@@ -187,11 +187,10 @@ def booking_refused_early(
     """The refusal of a stay some night of which is full, read without a lock or a transaction, or None
     when the stay must go the whole way (``booking_take``): nights free, a hold past its time that may
     free them, or the same stay sent again (``duplicates`` finds it: answered with that booking). Read
-    in two light queries, so the many attempts on a sold-out night never queue on the room type's lock:
+    in one light query, so the many attempts on a sold-out night never queue on the room type's lock:
     a night full in a committed state may be refused, as it would be a moment later under the lock."""
     nights = stay_nights(check_in, check_out) if 0 < (check_out - check_in).days <= MAX_QUOTED_NIGHTS else []
-    full = inventory.full_nights(room_type_id, nights, rooms) if nights and rooms >= 1 else []
-    if not full:
+    if not nights or rooms < 1:
         return None
     lapsed = Booking.objects.filter(
         room_type_id=room_type_id,
@@ -200,9 +199,11 @@ def booking_refused_early(
         check_in__lt=check_out,
         check_out__gt=check_in,
     )
-    if (lapsed if duplicates is None else lapsed | duplicates).exists():
+    may_free = Exists(lapsed if duplicates is None else lapsed | duplicates)
+    full = inventory.full_nights_query(room_type_id, nights, rooms).values_list("night", may_free)
+    if not full or any(answered for _night, answered in full):
         return None
-    return NightsUnavailable(full)
+    return NightsUnavailable([night for night, _answered in full])
 
 
 def _locked_for_booking(
