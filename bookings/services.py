@@ -30,8 +30,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, StringAgg, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,8 +43,8 @@ from bookings.guests import GuestDetails, validate_document
 from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest, RoomNight
 from bookings.notices import booking_notices_queue
 from bookings.policies import cancellation_refund
-from bookings.pricing import PriceBook, quote_from, stay_nights, validate_stay_dates
-from bookings.rules import stay_validate, validate_party
+from bookings.pricing import MAX_QUOTED_NIGHTS, PriceBook, quote_from, stay_nights
+from bookings.rules import stay_validate
 from bookings.transitions import SYSTEM, transition_check
 from common.clock import local_today
 from common.money import ZERO, quantize
@@ -151,18 +150,17 @@ def booking_hold(
     """
     stay = {"check_in": check_in, "check_out": check_out, "guests": guests, "rooms": rooms}
     for attempt in range(2):
-        booking = booking_prepare(
-            room_type_id=room_type.pk,
-            user=user,
-            lead_guest_name=lead_guest_name,
-            lead_guest_phone=lead_guest_phone,
-            payment=payment,
-            language=language,
-            **stay,
-        )
         try:
             with transaction.atomic():
-                return booking_take(booking)
+                return booking_take(
+                    room_type_id=room_type.pk,
+                    user=user,
+                    lead_guest_name=lead_guest_name,
+                    lead_guest_phone=lead_guest_phone,
+                    payment=payment,
+                    language=language,
+                    **stay,
+                )
         except inventory.StayNotTaken as missed:
             raise nights_unavailable(missed) from None
         except ReferenceTaken:
@@ -178,51 +176,59 @@ class ReferenceTaken(Exception):
 
 def nights_unavailable(missed: inventory.StayNotTaken) -> NightsUnavailable:
     """The refusal of a stay ``booking_take`` could not take, read after its transaction rolled back."""
-    full = inventory.full_nights(missed.room_type_id, missed.nights, missed.rooms)
-    return NightsUnavailable(full or missed.nights)
+    return NightsUnavailable(
+        inventory.full_nights(missed.room_type_id, missed.nights, missed.rooms) or missed.nights
+    )
 
 
-def _text_of(queryset: QuerySet, *names: str) -> Subquery:
-    """One text of the rows' ``names`` (``a|b;a|b``), for an annotation read with the room type."""
-    parts: list = []
-    for name in names:
-        parts += [Cast(name, CharField()), Value("|")]
-    text = StringAgg(Concat(*parts[:-1]) if len(names) > 1 else parts[0], Value(";"))
-    return Subquery(queryset.order_by().values(one=Value(1)).annotate(text=text).values("text")[:1])
-
-
-def _read_for_booking(
-    room_type_id: int,
-    *,
-    nights: list[date],
-    rooms: int,
-    now: datetime,
-    guest: AbstractBaseUser | None,
-    duplicates: QuerySet | None,
-) -> RoomType:
-    """Everything a booking reads before it takes anything, in one query without a lock: the room type
-    with its homestay (village, owner, payment choice), the arrival night's minimum stay, the stay's
-    holidays, price rules and night prices, its full nights and whether a held booking past its time or
-    the same stay sent again (``duplicates``) could change that, and the contact preferences of the guest
-    and the owner (for the notices). Prices and rules read a moment before the lock are as good as a
-    moment after; what must be exact is taken under the lock (``booking_take``)."""
-    check_in, check_out = nights[0], nights[-1] + timedelta(days=1)
-    stay_rows = RoomNight.objects.filter(room_type=OuterRef("pk"), night__gte=check_in, night__lt=check_out)
-    taken = F(inventory.BOOKED) + F(inventory.HELD) + F(inventory.CLOSED) + rooms
+def booking_refused_early(
+    *, room_type_id: int, check_in: date, check_out: date, rooms: int, duplicates: QuerySet | None
+) -> NightsUnavailable | None:
+    """The refusal of a stay some night of which is full, read without a lock or a transaction, or None
+    when the stay must go the whole way (``booking_take``): nights free, a hold past its time that may
+    free them, or the same stay sent again (``duplicates`` finds it: answered with that booking). Read
+    in one light query, so the many attempts on a sold-out night never queue on the room type's lock:
+    a night full in a committed state may be refused, as it would be a moment later under the lock."""
+    nights = stay_nights(check_in, check_out) if 0 < (check_out - check_in).days <= MAX_QUOTED_NIGHTS else []
+    if not nights or rooms < 1:
+        return None
     lapsed = Booking.objects.filter(
+        room_type_id=room_type_id,
+        status=Status.HELD,
+        hold_expires_at__lte=timezone.now(),
+        check_in__lt=check_out,
+        check_out__gt=check_in,
+    )
+    may_free = Exists(lapsed if duplicates is None else lapsed | duplicates)
+    full = inventory.full_nights_query(room_type_id, nights, rooms).values_list("night", may_free)
+    if not full or any(answered for _night, answered in full):
+        return None
+    return NightsUnavailable([night for night, _answered in full])
+
+
+def room_types_locked() -> QuerySet[RoomType]:
+    """Room types read with ``inventory.lock_room_type``'s lock."""
+    return RoomType.objects.select_for_update(no_key=True, of=("self",))
+
+
+def _locked_for_booking(
+    room_type_id: int, *, check_in: date, check_out: date, now: datetime, guest: AbstractBaseUser | None
+) -> RoomType:
+    """``inventory.lock_room_type``'s lock, and in the same query what a booking reads besides its nights:
+    the homestay (its village, owner and payment choice), the arrival night's minimum stay, whether held
+    bookings past their hold touch the stay, the holidays and price rules of the stay
+    (``PriceBook.columns``), and the contact preferences of the guest and the owner (for the notices)."""
+    stale = Booking.objects.filter(
         room_type=OuterRef("pk"),
         status=Status.HELD,
         hold_expires_at__lte=now,
         check_in__lt=check_out,
         check_out__gt=check_in,
     )
+    arrival = RoomNight.objects.filter(room_type=OuterRef("pk"), night=check_in)
     columns = {
-        "arrival_min_nights": Subquery(stay_rows.filter(night=check_in).values("min_nights_override")[:1]),
-        "full_nights": _text_of(stay_rows.filter(rooms_total__lt=taken), "night"),
-        "night_prices": _text_of(stay_rows.filter(price_override__isnull=False), "night", "price_override"),
-        "may_free": Exists(
-            lapsed if duplicates is None else lapsed | duplicates.filter(room_type=OuterRef("pk"))
-        ),
+        "stale_holds": Exists(stale),
+        "arrival_min_nights": Subquery(arrival.values("min_nights_override")[:1]),
         **PriceBook.columns(start=check_in, end=check_out),
     }
     if guest is not None:
@@ -230,7 +236,8 @@ def _read_for_booking(
         columns["guest_channel"] = Subquery(preference.values("channel")[:1])
         columns["guest_language"] = Subquery(preference.values("language")[:1])
     room_type = (
-        RoomType.objects.select_related(
+        room_types_locked()
+        .select_related(
             "homestay__village", "homestay__owner__contact_preference", "homestay__payment_choice"
         )
         .annotate(**columns)
@@ -246,18 +253,7 @@ def _read_for_booking(
     return room_type
 
 
-def _listed(text: str | None) -> list[list[str]]:
-    return [item.split("|") for item in filter(None, (text or "").split(";"))]
-
-
-def nights_seen_full(room_type: RoomType) -> list[date]:
-    """The nights ``_read_for_booking`` saw full, when nothing under the lock could change that."""
-    if room_type.may_free:
-        return []
-    return sorted(date.fromisoformat(night) for (night,) in _listed(room_type.full_nights))
-
-
-def booking_prepare(
+def booking_take(
     *,
     room_type_id: int,
     check_in: date,
@@ -269,30 +265,30 @@ def booking_prepare(
     lead_guest_phone: str,
     payment: str = Booking.Payment.ONLINE,
     language: str = "zh-hans",
-    duplicates: QuerySet | None = None,
+    unless: QuerySet | None = None,
     accept: Callable[[RoomType], None] | None = None,
+    event: Callable[[Booking], BookingEvent] | None = None,
 ) -> Booking:
-    """The new booking, checked and priced, not saved: everything before the room type's lock, in one
-    query (``_read_for_booking``). ``booking_take`` then takes its rooms and saves it.
+    """``booking_hold``'s work inside the caller's transaction, in as few queries as it takes (one read
+    with the room type's lock, one statement taking the rooms, the inserts): ``booking_place`` runs it
+    with the activity event and the notices in one transaction of about ten statements.
 
-    Raises ``RoomType.DoesNotExist``; what ``accept`` raises (it sees the room type first: the API's
-    check that the homestay takes the way of paying); ``ValidationError`` for a stay rule or the contact
-    details; ``NightsUnavailable`` when a night is full, unless a held booking past its time or the same
-    stay sent again (``duplicates``) may change that, which ``booking_take`` settles under the lock. A
-    night seen full in this committed state is refused as it would be a moment later under the lock, so
-    the many attempts on a sold-out night never queue on it."""
+    Raises ``RoomType.DoesNotExist``; what ``accept`` raises (it sees the locked room type before anything
+    changes); ``ValidationError`` for a stay rule or the contact details; and, with the transaction no
+    longer usable (roll it back), ``inventory.StayNotTaken`` when a night is full or ``unless`` found a row
+    (see ``inventory.take_stay``) and ``ReferenceTaken``. The caller turns ``StayNotTaken`` into
+    ``NightsUnavailable`` after the rollback (``nights_unavailable``). ``event`` makes the booking's first
+    activity event (``activity.event_new``), inserted with it; the booking comes back with it in
+    ``booking.events.all()``."""
     now = timezone.now()
+    room_type = _locked_for_booking(room_type_id, check_in=check_in, check_out=check_out, now=now, guest=user)
+    homestay = room_type.homestay
     name, phone = validate_contact(name=lead_guest_name, phone=lead_guest_phone)
     if payment not in Booking.Payment.values:
         raise ValueError(f"unknown payment method {payment!r}")
-    validate_party(guests=guests, rooms=rooms)
-    nights = validate_stay_dates(check_in, check_out)
-    room_type = _read_for_booking(
-        room_type_id, nights=nights, rooms=rooms, now=now, guest=user, duplicates=duplicates
-    )
     if accept is not None:
         accept(room_type)
-    stay_validate(
+    nights = stay_validate(
         room_type=room_type,
         check_in=check_in,
         check_out=check_out,
@@ -301,10 +297,6 @@ def booking_prepare(
         arrival_override=room_type.arrival_min_nights,
         arrival_override_known=True,
     )
-    full = nights_seen_full(room_type)
-    if full:
-        raise NightsUnavailable(full)
-    homestay = room_type.homestay
     booking = Booking(
         reference=_random_reference(),
         user=user,
@@ -327,70 +319,25 @@ def booking_prepare(
         booking.hold_expires_at = now + (
             payment_hold() if payment == Booking.Payment.ONLINE else request_hold()
         )
-    overrides = {
-        date.fromisoformat(night): Decimal(price) for night, price in _listed(room_type.night_prices)
-    }
-    book = PriceBook.from_columns(room_type, overrides)
-    priced = quote_from(book, room_type=room_type, nights=nights, rooms=rooms)
+    if room_type.stale_holds:
+        holds_expire_stale(room_type_id=room_type.pk, start=check_in, end=check_out, now=now)
+    overrides = inventory.take_stay(
+        room_type=room_type, nights=nights, rooms=rooms, counter=_counter(booking.status), unless=unless
+    )
+    priced = quote_from(
+        PriceBook.from_columns(room_type, overrides), room_type=room_type, nights=nights, rooms=rooms
+    )
     booking.total = priced.total
     booking.full_clean(
         exclude=["user", "homestay", "room_type"], validate_unique=False, validate_constraints=False
     )
-    booking.new_nights = [
+    night_rows = [
         BookingNight(booking=booking, room_type=room_type, night=night.night, rooms=rooms, price=night.price)
         for night in priced.nights
     ]
-    return booking
-
-
-def room_type_lock_for_stay(booking: Booking, now: datetime) -> tuple[int, bool]:
-    """``inventory.lock_room_type``'s lock, reading only the room count (fresh, for the nights' rows) and
-    whether held bookings past their hold touch the stay."""
-    lapsed = Booking.objects.filter(
-        room_type=OuterRef("pk"),
-        status=Status.HELD,
-        hold_expires_at__lte=now,
-        check_in__lt=booking.check_out,
-        check_out__gt=booking.check_in,
-    )
-    rows = RoomType.objects.select_for_update(no_key=True).filter(pk=booking.room_type_id)
-    return rows.values_list("room_count", Exists(lapsed)).get()
-
-
-def booking_take(
-    booking: Booking,
-    *,
-    unless: QuerySet | None = None,
-    event: Callable[[Booking], BookingEvent] | None = None,
-) -> Booking:
-    """Take the rooms of a booking from ``booking_prepare`` and save it, inside the caller's transaction,
-    without a savepoint: the room type's lock (a narrow row, with whether held bookings past their hold
-    touch the stay: those are expired first), one statement taking the rooms (``inventory.take_stay``,
-    with the duplicate-stay check ``unless`` read after the lock), one inserting the booking, its nights
-    and ``event`` (its first activity event, from ``activity.event_new``).
-
-    Raises, with the transaction no longer usable (roll it back), ``inventory.StayNotTaken`` when a
-    night is full or ``unless`` found a row, and ``ReferenceTaken``; the caller turns ``StayNotTaken``
-    into ``NightsUnavailable`` after the rollback (``nights_unavailable``). The booking comes back with
-    its nights, its event and no guests or refunds known (``known_related``)."""
-    now = timezone.now()
-    room_count, has_lapsed = room_type_lock_for_stay(booking, now)
-    booking.room_type.room_count = room_count
-    if has_lapsed:
-        holds_expire_stale(
-            room_type_id=booking.room_type_id, start=booking.check_in, end=booking.check_out, now=now
-        )
-    nights = [night.night for night in booking.new_nights]
-    inventory.take_stay(
-        room_type=booking.room_type,
-        nights=nights,
-        rooms=booking.rooms,
-        counter=_counter(booking.status),
-        unless=unless,
-    )
     first_event = event(booking) if event is not None else None
-    _insert_new(booking, booking.new_nights, first_event)
-    known_related(booking, booked_nights=booking.new_nights, registered_guests=[], refunds=[])
+    _insert_new(booking, night_rows, first_event)
+    known_related(booking, booked_nights=night_rows, registered_guests=[], refunds=[])
     if first_event is not None:
         known_related(booking, events=[first_event])
     return booking

@@ -138,6 +138,11 @@ def booking_place(
         duplicates = _recent_duplicates(
             user=user, room_type_id=room_type_id, stay=stay, name=name, phone=phone
         )
+    refusal = services.booking_refused_early(
+        room_type_id=room_type_id, check_in=check_in, check_out=check_out, rooms=rooms, duplicates=duplicates
+    )
+    if refusal is not None:
+        raise refusal
 
     def placed(booking: Booking) -> BookingEvent:
         return event_new(
@@ -150,20 +155,20 @@ def booking_place(
         )
 
     for attempt in range(2):
-        booking = services.booking_prepare(
-            room_type_id=room_type_id,
-            user=user,
-            lead_guest_name=name,
-            lead_guest_phone=phone,
-            payment=payment,
-            language=language,
-            duplicates=duplicates,
-            accept=accept,
-            **stay,
-        )
         try:
             with transaction.atomic():
-                services.booking_take(booking, unless=duplicates, event=placed)
+                booking = services.booking_take(
+                    room_type_id=room_type_id,
+                    user=user,
+                    lead_guest_name=name,
+                    lead_guest_phone=phone,
+                    payment=payment,
+                    language=language,
+                    unless=duplicates,
+                    accept=accept,
+                    event=placed,
+                    **stay,
+                )
                 booking_notices_queue(booking, actor_role=actor.role)
             break
         except StayNotTaken as missed:

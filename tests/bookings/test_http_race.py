@@ -135,7 +135,7 @@ def test_control_over_http_every_tourist_gets_the_last_room_without_the_check_co
     """The race is real: without the database's CHECK constraint the same requests oversell. (The early
     refusal of a night already seen full, read before the lock, is switched off too: it stops most of
     them, but it is a read, not a guarantee.)"""
-    monkeypatch.setattr(services, "nights_seen_full", lambda room_type: [])
+    monkeypatch.setattr(services, "booking_refused_early", lambda **stay: None)
     room_type = without_overbooking_check.room_type
     tokens = signed_in_tourists(server, RACERS)
 
@@ -175,11 +175,7 @@ def test_control_without_the_lock_on_the_room_type_the_same_booking_is_made_seve
     (SQLite runs one write transaction at a time, so it cannot race.)"""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises write transactions: nothing to race")
-
-    def unlocked(booking, now):
-        return (RoomType.objects.get(pk=booking.room_type_id).room_count, False)
-
-    monkeypatch.setattr(services, "room_type_lock_for_stay", unlocked)
+    monkeypatch.setattr(services, "room_types_locked", RoomType.objects.all)
     room_type = factories.room_type(room_count=SAME_TOURIST_RACERS)
     [token] = signed_in_tourists(server, 1)
 
