@@ -1,7 +1,8 @@
 """Booking race through gunicorn on PostgreSQL: hundreds of tourists book the same few rooms at once.
 
 Run: ``.venv/bin/python bench/bench_booking_race.py [--database-url URL] [--last-room-attempts 100]
-[--attempts 400] [--room-types 8] [--concurrency 32]``. It drops and recreates the database (default
+[--attempts 400] [--room-types 8] [--concurrency 32] [--me-requests 1000]``; the 10,000-attempt contest
+is ``--last-room-attempts 10000``. It drops and recreates the database (default
 postgres://postgres@127.0.0.1:5432/lishi_bench_race), seeds the room types, creates the tourists
 and their session tokens, starts ``gunicorn tourism.wsgi --workers 4 --threads 4`` on a free loopback
 port and fires two contests from a bounded pool of client threads: the last room (every attempt for the
@@ -10,6 +11,13 @@ nights over room types of 1-3 rooms). Then it stops gunicorn and prints the outc
 counted from the database twice: counters above the rooms on any night, and the live bookings recounted
 per night against the rooms. Exit status 1 on any oversell, any answer other than 201 or 409, or a
 booking count that differs from the 201 answers.
+
+Beside the contests, at the same client concurrency and through the same server, it measures
+``GET /api/me`` (a signed-in read: session token, user, roles) before and after them, and reports each
+contest's attempts per second as a ratio of that (issue 15's target: at least 0.5). Last, in this
+process, it counts the SQL statements of one ``POST /api/bookings`` that books and of one refused
+because the room is taken (Django's count, BEGIN and COMMIT included, the task queued after commit
+too), through Django's test client against the same database.
 """
 
 import argparse
@@ -19,6 +27,7 @@ import os
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -99,14 +108,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# Online payment switched on so online bookings are taken (held for payment). Stripe is only called when
+# a guest goes to pay, which the benchmark never does, so these keys never leave the machine. Every client
+# thread comes from 127.0.0.1: the per-address booking limit (meant for one phone or one office behind the
+# proxy) would refuse the contest itself, so it is lifted; the per-user one stays. The same settings serve
+# gunicorn and this process (the query count).
+BENCH_ENV = {
+    "STRIPE_SECRET_KEY": "sk_test_bench_unsent",
+    "STRIPE_WEBHOOK_SECRET": "whsec_bench_unused",
+    "BOOKING_CREATE_RATE_PER_ADDRESS_PER_MINUTE": "1000000",
+}
+
+
 def start_gunicorn(database_url: str, port: int, log) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false", "ALLOWED_HOSTS": HOST}
-    # Online payment switched on so online bookings are taken (held for payment). Stripe is only called
-    # when a guest goes to pay, which the benchmark never does, so these keys never leave the machine.
-    env |= {"STRIPE_SECRET_KEY": "sk_test_bench_unsent", "STRIPE_WEBHOOK_SECRET": "whsec_bench_unused"}
-    # Every client thread comes from 127.0.0.1: the per-address booking limit (meant for one phone or one
-    # office behind the proxy) would refuse the contest itself, so it is lifted; the per-user one stays.
-    env |= {"BOOKING_CREATE_RATE_PER_ADDRESS_PER_MINUTE": "1000000"}
+    env = {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url, "DEBUG": "false", "ALLOWED_HOSTS": HOST}
     env.pop("DJANGO_ENV", None)
     command = [sys.executable, "-m", "gunicorn", "tourism.wsgi", "--workers", str(WORKERS)]
     command += ["--threads", str(THREADS), "--bind", f"{HOST}:{port}"]
@@ -214,6 +229,71 @@ def race(port: int, plan: list, concurrency: int) -> tuple[list[tuple[int, float
     return results, time.perf_counter() - started
 
 
+def reads(
+    port: int, tokens: list[str], count: int, concurrency: int
+) -> tuple[list[tuple[int, float]], float]:
+    """``count`` signed-in ``GET /api/me`` from ``concurrency`` client threads, with the tourists' tokens."""
+
+    def one(token: str):
+        started = time.perf_counter()
+        try:
+            status = call(port, "GET", "/api/me", token=token)
+        except OSError:
+            status = 0
+        return status, (time.perf_counter() - started) * 1000
+
+    plan = [tokens[n % len(tokens)] for n in range(count)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(one, plan))
+    return results, time.perf_counter() - started
+
+
+def queries_per_booking(token: str, other_token: str) -> dict[str, int]:
+    """SQL statements of one booking that is made and one refused (the room is taken), counted by Django
+    around its test client: what gunicorn's workers run for the same request."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from common.clock import local_today
+    from villages.models import Homestay, RoomType, Village
+
+    room_type = RoomType.objects.create(
+        homestay=Homestay.objects.create(
+            village=Village.objects.get(slug="race"),
+            slug="counted",
+            name="计数民宿",
+            summary="-",
+            latitude=LATITUDE,
+            longitude=LONGITUDE,
+        ),
+        name="计数房",
+        capacity=2,
+        room_count=1,
+        base_price=Decimal("200.00"),
+    )
+    body = stay_body(room_type.pk, local_today() + timedelta(days=LEAD_DAYS), 2, 0)
+    counts = {}
+    for label, user_token, expected in (
+        ("booked (201)", token, 201),
+        ("refused, room taken (409)", other_token, 409),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().post(
+                "/api/bookings",
+                body,
+                content_type="application/json",
+                headers={"x-session-token": user_token},
+            )
+        if response.status_code != expected:
+            raise SystemExit(
+                f"query count: expected {expected}, got {response.status_code}: {response.content!r}"
+            )
+        counts[label] = len(queries.captured_queries)
+    return counts
+
+
 def oversells(last_room_id: int) -> dict[str, int]:
     """Nights sold beyond the rooms (see ``oversold_nights``), and the last room's nights not sold
     exactly once."""
@@ -272,24 +352,43 @@ def report_contest(name: str, results: list[tuple[int, float]], seconds: float) 
     return statuses
 
 
-def report(outcomes: dict, options, database_url: str, last_room_id: int) -> bool:
+def report_reads(name: str, results: list[tuple[int, float]], seconds: float) -> float:
+    statuses = Counter(status for status, _ms in results)
+    latency = summary([ms for _status, ms in results])
+    rate = len(results) / seconds
+    print(
+        f"{name}: requests {len(results)}  statuses {dict(statuses)}  wall {seconds:.2f} s"
+        f"  requests/s {rate:.0f}  latency p50 {latency['median']:.0f} ms  p95 {latency['p95']:.0f} ms"
+    )
+    return rate
+
+
+def report(outcomes: dict, me: dict, options, database_url: str, last_room_id: int) -> bool:
     from bookings.models import Booking
 
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}, load average {' '.join(f'{n:.1f}' for n in os.getloadavg())} at the end")
     print(f"database: {database_url.split('@')[-1]}")
     print(f"server: gunicorn tourism.wsgi --workers {WORKERS} --threads {THREADS}, DEBUG off")
     print(f"client: {options.concurrency} threads, a new connection per request, loopback")
     print(f"room types: 1 of 1 room (the last room), {options.room_types} of 1-3 rooms (few rooms)")
+    me_rates = [report_reads(f"GET /api/me ({name})", *run) for name, run in me.items()]
+    me_rate = statistics.median(me_rates)
     statuses: Counter[int] = Counter()
     for name, (results, seconds) in outcomes.items():
         statuses += report_contest(name, results, seconds)
+        ratio = len(results) / seconds / me_rate
+        print(
+            f"  attempts/s over GET /api/me requests/s (median of {len(me_rates)} runs): {ratio:.2f}"
+            " (target 0.5)"
+        )
     found = oversells(last_room_id)
     for label, value in found.items():
         print(f"{label}: {value}")
     bookings = Booking.objects.count()
     print(f"bookings in the database: {bookings} (201 answers: {statuses[201]})")
     others = set(statuses) - {201, 409}
-    return not others and bookings == statuses[201] and not any(found.values())
+    me_failed = any(status != 200 for results, _seconds in me.values() for status, _ms in results)
+    return not others and not me_failed and bookings == statuses[201] and not any(found.values())
 
 
 def postgres_reachable(database_url: str) -> bool:
@@ -309,11 +408,15 @@ def main() -> int:
     parser.add_argument("--attempts", type=int, default=400)
     parser.add_argument("--room-types", type=int, default=8)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--me-requests", type=int, default=1000, help="GET /api/me before and after the contests"
+    )
     parser.add_argument("--seed", type=int, default=20261001)
     options = parser.parse_args()
     if options.database_url.startswith("postgres") and not postgres_reachable(options.database_url):
         print(f"skipped: PostgreSQL is not reachable at {options.database_url.split('@')[-1]}")
         return 0
+    os.environ.update(BENCH_ENV)
     database_url = setup_django(options.database_url)
     rng = random.Random(options.seed)
     attempts = options.last_room_attempts + options.attempts
@@ -328,10 +431,14 @@ def main() -> int:
         try:
             wait_until_ready(port, server)
             warm_up(port, tokens, options.concurrency)
+            me = {"before": reads(port, tokens, options.me_requests, options.concurrency)}
             outcomes = {name: race(port, plan, options.concurrency) for name, plan in plans.items()}
+            me["after"] = reads(port, tokens, options.me_requests, options.concurrency)
         finally:
             stop(server)
-    passed = report(outcomes, options, database_url, room_types[0].pk)
+    passed = report(outcomes, me, options, database_url, room_types[0].pk)
+    for label, count in queries_per_booking(tokens[-1], tokens[-2]).items():
+        print(f"SQL statements of one POST /api/bookings, {label}: {count}")
     if not passed:
         print(f"FAILED; gunicorn's log: {log.name}")
     return 0 if passed else 1

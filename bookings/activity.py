@@ -137,7 +137,32 @@ def event_record(
     actor: User | None = None,
     note: str = "",
 ) -> BookingEvent:
-    return BookingEvent.objects.create(
+    event = event_new(
+        booking=booking,
+        action=action,
+        role=role,
+        source=source,
+        from_status=from_status,
+        actor=actor,
+        note=note,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def event_new(
+    *,
+    booking: "Booking",
+    action: str,
+    role: str,
+    source: str,
+    from_status: str,
+    actor: User | None = None,
+    note: str = "",
+) -> BookingEvent:
+    """The event, not saved yet: ``event_record`` saves it; ``bookings.services.booking_take`` inserts a
+    new booking's first event with the booking."""
+    return BookingEvent(
         booking=booking,
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,

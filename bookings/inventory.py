@@ -13,10 +13,12 @@ then room nights. Every writer of a room type's nights goes through ``lock_room_
 of one room type simply take turns. These helpers run inside the services' transactions.
 """
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, QuerySet
 
 from bookings.errors import NightsUnavailable
 from bookings.models import RoomNight
@@ -47,8 +49,14 @@ def ensure_nights(room_type: RoomType, nights: list[date]) -> None:
 
 
 def full_nights(room_type_id: int, nights: list[date], rooms: int) -> list[date]:
-    rows = RoomNight.objects.filter(room_type_id=room_type_id, night__in=nights)
-    return [row.night for row in rows if row.rooms_free < rooms]
+    return list(full_nights_query(room_type_id, nights, rooms).values_list("night", flat=True))
+
+
+def full_nights_query(room_type_id: int, nights: list[date], rooms: int) -> QuerySet[RoomNight]:
+    """The nights of ``nights`` without ``rooms`` free rooms, in order."""
+    taken = F(BOOKED) + F(HELD) + F(CLOSED) + rooms
+    rows = RoomNight.objects.filter(room_type_id=room_type_id, night__in=nights, rooms_total__lt=taken)
+    return rows.order_by("night")
 
 
 def _shift(room_type_id: int, nights: list[date], **deltas: int) -> int:
@@ -67,6 +75,69 @@ def take(*, room_type: RoomType, nights: list[date], rooms: int, counter: str) -
         raise NightsUnavailable(full_nights(room_type.pk, nights, rooms) or nights) from None
     if updated != len(nights):
         raise NightsUnavailable(nights)
+
+
+@dataclass
+class StayNotTaken(Exception):
+    """``take_stay`` took nothing: a night is full, or ``unless`` found a row. The database refused inside
+    the transaction, which is unusable now: let it roll back, then look at the nights (``full_nights``)."""
+
+    room_type_id: int
+    nights: list[date]
+    rooms: int
+
+
+def take_stay(
+    *, room_type: RoomType, nights: list[date], rooms: int, counter: str, unless: QuerySet | None = None
+) -> dict[date, Decimal | None]:
+    """Add ``rooms`` to ``counter`` on every night in one statement, creating the missing rows, and answer
+    each night's price override; or raise ``StayNotTaken``. ``room_type`` must be locked: its rows are
+    created with its ``room_count``, and a query run after the lock sees every earlier booking of it.
+
+    ``unless``: take nothing when it finds a row (the duplicate-stay check of ``booking_place``), read
+    in the same statement. The CHECK constraint refuses an oversell as in ``take``; unlike ``take`` there
+    is no savepoint to roll back to (two statements fewer): the caller's transaction ends with the
+    exception. ``nights`` must be in order, so writers of overlapping stays lock rows in one order.
+    """
+    quote = connection.ops.quote_name
+    table = quote(RoomNight._meta.db_table)
+    columns = ["room_type_id", "night", "rooms_total", BOOKED, HELD, CLOSED, "price_override"]
+    params: list = []
+    for night in nights:
+        params += [room_type.pk, connection.ops.adapt_datefield_value(night), room_type.room_count]
+        params += [rooms if counter == BOOKED else 0, rooms if counter == HELD else 0, 0, None]
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(nights))
+    counter_column = quote(counter)
+    # Names quoted by the backend, every value a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES {placeholders} "  # noqa: S608
+        f"ON CONFLICT ({quote('room_type_id')}, {quote('night')}) DO UPDATE SET "
+        f"{counter_column} = {table}.{counter_column} + EXCLUDED.{counter_column}"
+    )
+    if unless is not None:
+        unless_sql, unless_params = unless.values("pk").query.sql_with_params()
+        sql += f" WHERE NOT EXISTS ({unless_sql})"
+        params += list(unless_params)
+    sql += f" RETURNING {quote('night')}, {quote('price_override')}"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    except IntegrityError:
+        raise StayNotTaken(room_type.pk, nights, rooms) from None
+    if len(rows) != len(nights):
+        raise StayNotTaken(room_type.pk, nights, rooms)
+    return {_date(night): _decimal(price) for night, price in rows}
+
+
+def _date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite answers text
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(Decimal("0.01"))  # SQLite answers a float
 
 
 def release(*, room_type_id: int, nights: list[date], rooms: int, counter: str) -> None:

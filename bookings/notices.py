@@ -24,7 +24,7 @@ from bookings.policies import free_cancellation_until
 from notifications.channels import Message
 from notifications.models import Notification
 from notifications.registry import renderer_register
-from notifications.services import notification_queue, route_for
+from notifications.services import Notice, notifications_queue, route_for
 
 Status = Booking.Status
 GUEST, OWNER = "guest", "owner"
@@ -65,14 +65,16 @@ def subject_of(booking: Booking) -> str:
     return f"booking:{booking.reference}"
 
 
-def _queue(booking: Booking, event: str, role: str, *, suffix: str = "", context: dict | None = None) -> None:
+def _notice(
+    booking: Booking, event: str, role: str, *, suffix: str = "", context: dict | None = None
+) -> Notice | None:
     if role == GUEST:
         recipient, language = booking.user, booking.language
     else:
         recipient, language = booking.homestay.owner, None
     if recipient is None:
-        return
-    notification_queue(
+        return None
+    return Notice(
         key=f"{event}:{booking.reference}{suffix}",
         event=event,
         subject=subject_of(booking),
@@ -81,6 +83,10 @@ def _queue(booking: Booking, event: str, role: str, *, suffix: str = "", context
         language=language,
         context=context,
     )
+
+
+def _queue(booking: Booking, event: str, role: str, *, suffix: str = "", context: dict | None = None) -> None:
+    notifications_queue(list(filter(None, [_notice(booking, event, role, suffix=suffix, context=context)])))
 
 
 def guest_reachable(booking: Booking) -> bool:
@@ -92,14 +98,17 @@ def booking_notices_queue(booking: Booking, *, actor_role: str) -> None:
     """Queue what the booking's current state calls for. ``actor_role`` is who made the change: an
     owner is not told of what they did themselves."""
     kind = emails.email_kind(booking)
-    if kind is not None:
-        _queue(booking, GUEST_STATE[kind], GUEST)
-    if booking.status == Status.CONFIRMED and actor_role != OWNER:
-        _queue(booking, OWNER_NEW, OWNER)
-    if booking.awaiting_approval:
-        _queue(booking, OWNER_REQUEST, OWNER)
-    if booking.status == Status.CANCELLED and booking.cancelled_by != Booking.Party.OWNER:
-        _queue(booking, OWNER_CANCELLED, OWNER)
+    notices = [
+        _notice(booking, GUEST_STATE[kind], GUEST) if kind is not None else None,
+        _notice(booking, OWNER_NEW, OWNER)
+        if booking.status == Status.CONFIRMED and actor_role != OWNER
+        else None,
+        _notice(booking, OWNER_REQUEST, OWNER) if booking.awaiting_approval else None,
+        _notice(booking, OWNER_CANCELLED, OWNER)
+        if booking.status == Status.CANCELLED and booking.cancelled_by != Booking.Party.OWNER
+        else None,
+    ]
+    notifications_queue([notice for notice in notices if notice is not None])
 
 
 def payment_received_queue(booking: Booking, *, payment_id: int, amount: Decimal) -> None:

@@ -22,6 +22,8 @@ from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -130,6 +132,52 @@ class PriceBook:
             rules[room_type_id].append((first, last, price))
         return cls(day_kinds=day_kinds, overrides=overrides, rules=dict(rules))
 
+    @classmethod
+    def columns(cls, *, start: date, end: date) -> dict[str, Subquery]:
+        """Annotations for a ``RoomType`` query that bring what ``from_columns`` needs (the holidays and the
+        room type's rules in ``[start, end)``, each as one text), so a booking reads them with the room
+        type, in the same query, instead of two more."""
+
+        def text(*names: str) -> Concat:
+            parts: list = []
+            for name in names:
+                parts += [Cast(name, CharField()), Value("|")]
+            return Concat(*parts[:-1])
+
+        days = HolidayDay.objects.filter(date__gte=start, date__lt=end).order_by().values(one=Value(1))
+        rules = PriceRule.objects.filter(room_type=OuterRef("pk"), first_night__lt=end, last_night__gte=start)
+        return {
+            "book_days": Subquery(
+                days.annotate(text=StringAgg(text("date", "kind"), Value(";"))).values("text")[:1]
+            ),
+            "book_rules": Subquery(
+                rules.order_by()
+                .values("room_type")
+                .annotate(text=StringAgg(text("id", "first_night", "last_night", "price"), Value(";")))
+                .values("text")[:1]
+            ),
+        }
+
+    @classmethod
+    def from_columns(cls, room_type, overrides: dict[date, Decimal | None]) -> "PriceBook":
+        """The price book of one room type from the annotations of ``columns`` and its nights' overrides."""
+        day_kinds = {}
+        for item in filter(None, (room_type.book_days or "").split(";")):
+            day, kind = item.split("|")
+            day_kinds[date.fromisoformat(day)] = kind
+        rows = [item.split("|") for item in filter(None, (room_type.book_rules or "").split(";"))]
+        rules = [
+            (date.fromisoformat(first), date.fromisoformat(last), quantize(Decimal(price)))
+            for _id, first, last, price in sorted(rows, key=lambda row: -int(row[0]))  # newest first
+        ]
+        return cls(
+            day_kinds=day_kinds,
+            overrides={
+                (room_type.pk, night): price for night, price in overrides.items() if price is not None
+            },
+            rules={room_type.pk: rules} if rules else {},
+        )
+
     def night(self, room_type: Priced, night: date) -> NightPrice:
         override = self.overrides.get((room_type.pk, night))
         if override is not None:
@@ -171,6 +219,12 @@ def quote(*, room_type: RoomType, check_in: date, check_out: date, rooms: int = 
     if rooms < 1:
         raise ValidationError(gettext("至少预订1间房 Book at least one room"), code="rooms")
     book = PriceBook.load(room_type_ids=[room_type.pk], start=check_in, end=check_out)
+    return quote_from(book, room_type=room_type, nights=nights, rooms=rooms)
+
+
+def quote_from(book: PriceBook, *, room_type: Priced, nights: list[date], rooms: int) -> Quote:
+    """The quote of ``nights`` (in order, at least one) for ``rooms`` rooms from a loaded price book."""
+    check_in, check_out = nights[0], nights[-1] + timedelta(days=1)
     priced = tuple(book.stay(room_type, nights))
     per_room = sum((night.price for night in priced), Decimal(0))
     return Quote(

@@ -74,11 +74,19 @@ def arrival_min_nights(room_type: RoomType, check_in: date) -> int:
 
 
 def stay_validate(
-    *, room_type: RoomType, check_in: date, check_out: date, guests: int, rooms: int = 1
+    *,
+    room_type: RoomType,
+    check_in: date,
+    check_out: date,
+    guests: int,
+    rooms: int = 1,
+    arrival_override: int | None = None,
+    arrival_override_known: bool = False,
 ) -> list[date]:
     """Check every rule for booking ``room_type`` for ``[check_in, check_out)``; return the nights.
 
-    ``room_type.homestay`` must be loaded (it is read to see whether the homestay is published).
+    ``room_type.homestay`` must be loaded (it is read to see whether the homestay is published). A caller
+    that read the arrival night's ``min_nights_override`` already passes it (``arrival_override_known``).
     """
     validate_party(guests=guests, rooms=rooms)
     nights = validate_stay_dates(check_in, check_out)
@@ -86,7 +94,11 @@ def stay_validate(
         _refuse(_("该房型暂不可预订 This room type cannot be booked at the moment"), "inactive")
     validate_arrival(room_type=room_type, check_in=check_in, now=local_now())
     validate_length(
-        room_type=room_type, nights=len(nights), min_nights=arrival_min_nights(room_type, check_in)
+        room_type=room_type,
+        nights=len(nights),
+        min_nights=(arrival_override or room_type.min_nights)
+        if arrival_override_known
+        else arrival_min_nights(room_type, check_in),
     )
     validate_occupancy(room_type=room_type, guests=guests, rooms=rooms)
     return nights

@@ -22,29 +22,38 @@ confirms the booking if the rooms are free (``booking_confirm`` takes them again
 """
 
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import inventory
-from bookings.activity import Action, Source, event_record
+from bookings.activity import Action, BookingEvent, Source, event_record
 from bookings.contacts import clean_name, validate_contact
+from bookings.errors import NightsUnavailable
 from bookings.guests import GuestDetails, validate_document
-from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest
+from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking, BookingNight, Guest, RoomNight
 from bookings.notices import booking_notices_queue
 from bookings.policies import cancellation_refund
-from bookings.pricing import quote, stay_nights
+from bookings.pricing import MAX_QUOTED_NIGHTS, PriceBook, quote_from, stay_nights
 from bookings.rules import stay_validate
 from bookings.transitions import SYSTEM, transition_check
 from common.clock import local_today
 from common.money import ZERO, quantize
+from notifications.models import ContactPreference
 from villages.models import RoomType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Status = Booking.Status
 Party = Booking.Party
@@ -60,13 +69,6 @@ def payment_hold() -> timedelta:
 
 def request_hold() -> timedelta:
     return timedelta(hours=getattr(settings, "BOOKING_REQUEST_HOLD_HOURS", REQUEST_HOLD_HOURS))
-
-
-def new_reference() -> str:
-    while True:
-        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(REFERENCE_LENGTH))
-        if not Booking.objects.filter(reference=reference).exists():
-            return reference
 
 
 def lock_booking(booking: Booking) -> Booking:
@@ -132,7 +134,6 @@ def _confirm(booking: Booking, now: datetime) -> None:
     booking.hold_expires_at = None
 
 
-@transaction.atomic
 def booking_hold(
     *,
     room_type: RoomType,
@@ -151,18 +152,167 @@ def booking_hold(
     Raises ``ValidationError`` when a stay rule or the contact details are wrong and
     ``NightsUnavailable`` when a night is full; either way nothing changes.
     """
-    room_type = inventory.lock_room_type(room_type.pk)
+    stay: dict[str, Any] = {"check_in": check_in, "check_out": check_out, "guests": guests, "rooms": rooms}
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return booking_take(
+                    room_type_id=room_type.pk,
+                    user=user,
+                    lead_guest_name=lead_guest_name,
+                    lead_guest_phone=lead_guest_phone,
+                    payment=payment,
+                    language=language,
+                    **stay,
+                )
+        except inventory.StayNotTaken as missed:
+            raise nights_unavailable(missed) from None
+        except ReferenceTaken:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+class ReferenceTaken(Exception):
+    """The random reference of a new booking exists already (about one chance in 10^12 per booking): the
+    transaction is unusable, roll it back and book again."""
+
+
+def nights_unavailable(missed: inventory.StayNotTaken) -> NightsUnavailable:
+    """The refusal of a stay ``booking_take`` could not take, read after its transaction rolled back."""
+    return NightsUnavailable(
+        inventory.full_nights(missed.room_type_id, missed.nights, missed.rooms) or missed.nights
+    )
+
+
+def booking_refused_early(
+    *, room_type_id: int, check_in: date, check_out: date, rooms: int, duplicates: QuerySet | None
+) -> NightsUnavailable | None:
+    """The refusal of a stay some night of which is full, read without a lock or a transaction, or None
+    when the stay must go the whole way (``booking_take``): nights free, a hold past its time that may
+    free them, or the same stay sent again (``duplicates`` finds it: answered with that booking). Read
+    in one light query, so the many attempts on a sold-out night never queue on the room type's lock:
+    a night full in a committed state may be refused, as it would be a moment later under the lock."""
+    nights = stay_nights(check_in, check_out) if 0 < (check_out - check_in).days <= MAX_QUOTED_NIGHTS else []
+    if not nights or rooms < 1:
+        return None
+    lapsed = Booking.objects.filter(
+        room_type_id=room_type_id,
+        status=Status.HELD,
+        hold_expires_at__lte=timezone.now(),
+        check_in__lt=check_out,
+        check_out__gt=check_in,
+    )
+    may_free = Exists(lapsed if duplicates is None else lapsed | duplicates)
+    full = inventory.full_nights_query(room_type_id, nights, rooms).values_list("night", may_free)
+    if not full or any(answered for _night, answered in full):
+        return None
+    return NightsUnavailable([night for night, _answered in full])
+
+
+def room_types_locked() -> QuerySet[RoomType]:
+    """Room types read with ``inventory.lock_room_type``'s lock."""
+    return RoomType.objects.select_for_update(no_key=True, of=("self",))
+
+
+class BookingReads(TypedDict):
+    """What ``_locked_for_booking`` reads beside the room type (the guest's two only with a guest; the
+    price columns are ``PriceBook``'s)."""
+
+    stale_holds: bool
+    arrival_min_nights: int | None
+    guest_channel: str | None
+    guest_language: str | None
+
+
+def _locked_for_booking(
+    room_type_id: int, *, check_in: date, check_out: date, now: datetime, guest: User | None
+) -> "WithAnnotations[RoomType, BookingReads]":
+    """``inventory.lock_room_type``'s lock, and in the same query what a booking reads besides its nights:
+    the homestay (its village, owner and payment choice), the arrival night's minimum stay, whether held
+    bookings past their hold touch the stay, the holidays and price rules of the stay
+    (``PriceBook.columns``), and the contact preferences of the guest and the owner (for the notices)."""
+    stale = Booking.objects.filter(
+        room_type=OuterRef("pk"),
+        status=Status.HELD,
+        hold_expires_at__lte=now,
+        check_in__lt=check_out,
+        check_out__gt=check_in,
+    )
+    arrival = RoomNight.objects.filter(room_type=OuterRef("pk"), night=check_in)
+    columns = {
+        "stale_holds": Exists(stale),
+        "arrival_min_nights": Subquery(arrival.values("min_nights_override")[:1]),
+        **PriceBook.columns(start=check_in, end=check_out),
+    }
+    if guest is not None:
+        preference = ContactPreference.objects.filter(user=guest.pk)
+        columns["guest_channel"] = Subquery(preference.values("channel")[:1])
+        columns["guest_language"] = Subquery(preference.values("language")[:1])
+    room_type = cast(  # the annotations are built in a dict, which the stubs cannot follow
+        "WithAnnotations[RoomType, BookingReads]",
+        room_types_locked()
+        .select_related(
+            "homestay__village", "homestay__owner__contact_preference", "homestay__payment_choice"
+        )
+        .annotate(**columns)
+        .get(pk=room_type_id),
+    )
+    if guest is not None:
+        known = None
+        channel, language = room_type.guest_channel, room_type.guest_language
+        if channel is not None and language is not None:  # both NOT NULL: a row, or neither
+            known = ContactPreference(user=guest, channel=channel, language=language)
+        ContactPreference.user.field.remote_field.set_cached_value(guest, known)
+    return room_type
+
+
+def booking_take(
+    *,
+    room_type_id: int,
+    check_in: date,
+    check_out: date,
+    guests: int,
+    rooms: int = 1,
+    user: User | None = None,
+    lead_guest_name: str,
+    lead_guest_phone: str,
+    payment: str = Booking.Payment.ONLINE,
+    language: str = "zh-hans",
+    unless: QuerySet | None = None,
+    accept: Callable[[RoomType], None] | None = None,
+    event: Callable[[Booking], BookingEvent] | None = None,
+) -> Booking:
+    """``booking_hold``'s work inside the caller's transaction, in as few queries as it takes (one read
+    with the room type's lock, one statement taking the rooms, the inserts): ``booking_place`` runs it
+    with the activity event and the notices in one transaction of about ten statements.
+
+    Raises ``RoomType.DoesNotExist``; what ``accept`` raises (it sees the locked room type before anything
+    changes); ``ValidationError`` for a stay rule or the contact details; and, with the transaction no
+    longer usable (roll it back), ``inventory.StayNotTaken`` when a night is full or ``unless`` found a row
+    (see ``inventory.take_stay``) and ``ReferenceTaken``. The caller turns ``StayNotTaken`` into
+    ``NightsUnavailable`` after the rollback (``nights_unavailable``). ``event`` makes the booking's first
+    activity event (``activity.event_new``), inserted with it; the booking comes back with it in
+    ``booking.events.all()``."""
+    now = timezone.now()
+    room_type = _locked_for_booking(room_type_id, check_in=check_in, check_out=check_out, now=now, guest=user)
     homestay = room_type.homestay
     name, phone = validate_contact(name=lead_guest_name, phone=lead_guest_phone)
     if payment not in Booking.Payment.values:
         raise ValueError(f"unknown payment method {payment!r}")
+    if accept is not None:
+        accept(room_type)
     nights = stay_validate(
-        room_type=room_type, check_in=check_in, check_out=check_out, guests=guests, rooms=rooms
+        room_type=room_type,
+        check_in=check_in,
+        check_out=check_out,
+        guests=guests,
+        rooms=rooms,
+        arrival_override=room_type.arrival_min_nights,
+        arrival_override_known=True,
     )
-    priced = quote(room_type=room_type, check_in=check_in, check_out=check_out, rooms=rooms)
-    now = timezone.now()
     booking = Booking(
-        reference=new_reference(),
+        reference=_random_reference(),
         user=user,
         homestay=homestay,
         room_type=room_type,
@@ -170,7 +320,6 @@ def booking_hold(
         check_out=check_out,
         guests=guests,
         rooms=rooms,
-        total=priced.total,
         payment=payment,
         needs_approval=not homestay.instant_book,
         lead_guest_name=name,
@@ -184,17 +333,122 @@ def booking_hold(
         booking.hold_expires_at = now + (
             payment_hold() if payment == Booking.Payment.ONLINE else request_hold()
         )
+    if room_type.stale_holds:
+        holds_expire_stale(room_type_id=room_type.pk, start=check_in, end=check_out, now=now)
+    overrides = inventory.take_stay(
+        room_type=room_type, nights=nights, rooms=rooms, counter=_counter(booking.status), unless=unless
+    )
+    priced = quote_from(
+        PriceBook.from_columns(room_type, overrides), room_type=room_type, nights=nights, rooms=rooms
+    )
+    booking.total = priced.total
     booking.full_clean(
         exclude=["user", "homestay", "room_type"], validate_unique=False, validate_constraints=False
     )
-    holds_expire_stale(room_type_id=room_type.pk, start=check_in, end=check_out, now=now)
-    inventory.take(room_type=room_type, nights=nights, rooms=rooms, counter=_counter(booking.status))
-    booking.save(force_insert=True)
-    BookingNight.objects.bulk_create(
+    night_rows = [
         BookingNight(booking=booking, room_type=room_type, night=night.night, rooms=rooms, price=night.price)
         for night in priced.nights
-    )
+    ]
+    first_event = event(booking) if event is not None else None
+    _insert_new(booking, night_rows, first_event)
+    known_related(booking, booked_nights=night_rows, registered_guests=[], refunds=[])
+    if first_event is not None:
+        known_related(booking, events=[first_event])
     return booking
+
+
+def known_related(booking: Booking, **related: list) -> None:
+    """Record rows of the booking's relations known without reading them (a booking just made has these
+    nights, no guests, no refunds), as ``prefetch_related`` would: ``.all()`` answers them, any other
+    query on the relation reads the database."""
+    cache = booking.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        queryset = getattr(booking, name).all()
+        queryset._result_cache, queryset._prefetch_done = list(rows), True
+        cache[getattr(Booking, name).rel.related_name or name] = queryset
+
+
+def _random_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(REFERENCE_LENGTH))
+
+
+def _insert_new(booking: Booking, nights: list[BookingNight], event: BookingEvent | None) -> None:
+    """Insert the booking, its nights and its first event: one statement on PostgreSQL (data-modifying
+    WITH), three elsewhere. ``ReferenceTaken`` when the reference exists."""
+    try:
+        if connection.vendor != "postgresql":
+            booking.save(force_insert=True)
+            BookingNight.objects.bulk_create(nights)
+            if event is not None:
+                event.booking = booking
+                event.save(force_insert=True)
+            return
+        rows = _insert_together(booking, nights, event)
+    except IntegrityError as error:
+        if "reference" in str(error):
+            raise ReferenceTaken from error
+        raise
+    booking.pk = rows[0][0]
+    _inserted(booking)
+    for night, (_booking_id, night_id, _event_id) in zip(nights, rows, strict=True):
+        night.pk, night.booking = night_id, booking
+        _inserted(night)
+    if event is not None:
+        event.pk, event.booking = rows[0][2], booking
+        _inserted(event)
+
+
+def _inserted(row) -> None:
+    row._state.adding, row._state.db = False, connection.alias
+
+
+def _insert_together(booking: Booking, nights: list[BookingNight], event: BookingEvent | None) -> list[tuple]:
+    """PostgreSQL: ``WITH new_booking AS (INSERT booking), new_event AS (INSERT event) INSERT nights``,
+    answering (booking id, night id, event id) per night. Names are quoted by the backend, every value
+    is a parameter."""
+    quote = connection.ops.quote_name
+    meta = Booking._meta
+    query = InsertQuery(Booking)
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [booking])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    ((booking_sql, params),) = compiler.as_sql()
+    parts = [f"WITH new_booking AS ({booking_sql})"]
+    params = list(params)
+    event_id = "NULL"
+    if event is not None:
+        fields = [
+            f for f in BookingEvent._meta.local_concrete_fields if f is not BookingEvent._meta.auto_field
+        ]
+        values = []
+        for field in fields:
+            if field.attname == "booking_id":
+                values.append("(SELECT id FROM new_booking)")
+            else:
+                values.append("%s")
+                params.append(field.get_db_prep_save(field.pre_save(event, add=True), connection))
+        columns = ", ".join(quote(cast(str, field.column)) for field in fields)  # concrete: never None
+        parts.append(
+            f", new_event AS (INSERT INTO {quote(BookingEvent._meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({', '.join(values)}) RETURNING id)"
+        )
+        event_id = "(SELECT id FROM new_event)"
+    night_columns = ", ".join(map(quote, ["booking_id", "room_type_id", "night", "rooms", "price"]))
+    parts.append(
+        f" INSERT INTO {quote(BookingNight._meta.db_table)} ({night_columns}) "  # noqa: S608
+        "SELECT new_booking.id, night.* FROM new_booking, "
+        "unnest(%s::bigint[], %s::date[], %s::integer[], %s::numeric[]) AS night "
+        f"RETURNING {quote('booking_id')}, {quote('id')}, {event_id}"
+    )
+    params += [
+        [night.room_type_id for night in nights],
+        [night.night for night in nights],
+        [night.rooms for night in nights],
+        [night.price for night in nights],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("".join(parts), params)
+        return cursor.fetchall()
 
 
 def _retake(booking: Booking, now: datetime, counter: str) -> None:

@@ -21,16 +21,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import services
-from bookings.activity import Action, Source, event_record
+from bookings.activity import Action, BookingEvent, Source, event_new, event_record
 from bookings.contacts import validate_contact
 from bookings.guests import GuestDetails
+from bookings.inventory import StayNotTaken
 from bookings.models import Booking
 from bookings.notices import booking_notices_queue, reminder_queue
 from bookings.payments.base import AT_HOMESTAY
@@ -79,8 +79,8 @@ def _allowed(actor: Actor, action: str) -> None:
         raise ValueError(f"role {actor.role!r} may not {action}")
 
 
-def _record(booking: Booking, *, before: str, action: str, actor: Actor, note: str = "") -> None:
-    event_record(
+def _record(booking: Booking, *, before: str, action: str, actor: Actor, note: str = "") -> BookingEvent:
+    event = event_record(
         booking=booking,
         action=action,
         role=actor.role,
@@ -90,28 +90,25 @@ def _record(booking: Booking, *, before: str, action: str, actor: Actor, note: s
         note=note,
     )
     booking_notices_queue(booking, actor_role=actor.role)
+    return event
 
 
-def _recent_duplicate(*, user, room_type: RoomType, stay: dict, name: str, phone: str) -> Booking | None:
-    return (
-        Booking.objects.filter(
-            user=user,
-            room_type=room_type,
-            lead_guest_name=name,
-            lead_guest_phone=phone,
-            status__in=(Status.HELD, Status.CONFIRMED),
-            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
-            **stay,
-        )
-        .order_by("-created_at")
-        .first()
+def _recent_duplicates(*, user, room_type_id: int, stay: dict, name: str, phone: str):
+    return Booking.objects.filter(
+        user=user,
+        room_type_id=room_type_id,
+        lead_guest_name=name,
+        lead_guest_phone=phone,
+        status__in=(Status.HELD, Status.CONFIRMED),
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        **stay,
     )
 
 
 def booking_place(
     *,
     actor: Actor,
-    room_type: RoomType,
+    room_type: RoomType | int,
     check_in: date,
     check_out: date,
     guests: int,
@@ -120,31 +117,69 @@ def booking_place(
     lead_guest_phone: str,
     payment: str = Booking.Payment.ONLINE,
     language: str = "zh-hans",
+    accept: Callable[[RoomType], None] | None = None,
 ) -> Outcome:
     """Book a stay. The same user sending the same stay again within ``DUPLICATE_WINDOW`` (a double tap,
     a reload, a client retrying without an idempotency key) gets the booking made moments ago
-    (``changed=False``), never a second one: the user's row is locked, so simultaneous submissions
-    take turns and the later ones find the first one's booking. A guest who really wants a second,
-    identical booking books more rooms in one booking or names another lead guest."""
+    (``changed=False``), never a second one: the check is read in the statement that takes the rooms,
+    after the room type's lock, so simultaneous submissions take turns and the later ones find the first
+    one's booking. A guest who really wants a second, identical booking books more rooms in one booking
+    or names another lead guest.
+
+    ``room_type`` may be given by its id; ``RoomType.DoesNotExist`` when there is none. ``accept`` is
+    called with the locked room type before anything changes and may refuse by raising (the API's check
+    that the homestay takes the way of paying). A new booking comes back with its nights and its event,
+    so an answer built from it reads nothing more."""
     user = actor.user
+    room_type_id = room_type if isinstance(room_type, int) else room_type.pk
     stay: dict[str, Any] = {"check_in": check_in, "check_out": check_out, "guests": guests, "rooms": rooms}
     name, phone = validate_contact(name=lead_guest_name, phone=lead_guest_phone)
-    with transaction.atomic():
-        if user is not None:
-            get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=user.pk)
-            duplicate = _recent_duplicate(user=user, room_type=room_type, stay=stay, name=name, phone=phone)
+    duplicates = None
+    if user is not None:
+        duplicates = _recent_duplicates(
+            user=user, room_type_id=room_type_id, stay=stay, name=name, phone=phone
+        )
+    refusal = services.booking_refused_early(
+        room_type_id=room_type_id, check_in=check_in, check_out=check_out, rooms=rooms, duplicates=duplicates
+    )
+    if refusal is not None:
+        raise refusal
+
+    def placed(booking: Booking) -> BookingEvent:
+        return event_new(
+            booking=booking,
+            action=Action.PLACED,
+            role=actor.role,
+            source=actor.source,
+            from_status="",
+            actor=actor.user,
+        )
+
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                booking = services.booking_take(
+                    room_type_id=room_type_id,
+                    user=user,
+                    lead_guest_name=name,
+                    lead_guest_phone=phone,
+                    payment=payment,
+                    language=language,
+                    unless=duplicates,
+                    accept=accept,
+                    event=placed,
+                    **stay,
+                )
+                booking_notices_queue(booking, actor_role=actor.role)
+            break
+        except StayNotTaken as missed:
+            duplicate = duplicates.order_by("-created_at").first() if duplicates is not None else None
             if duplicate is not None:
                 return Outcome(duplicate, changed=False)
-        booking = services.booking_hold(
-            room_type=room_type,
-            user=user,
-            lead_guest_name=name,
-            lead_guest_phone=phone,
-            payment=payment,
-            language=language,
-            **stay,
-        )
-        _record(booking, before="", action=Action.PLACED, actor=actor)
+            raise services.nights_unavailable(missed) from None
+        except services.ReferenceTaken:
+            if attempt:
+                raise
     return Outcome(booking, changed=True)
 
 

@@ -14,12 +14,17 @@ worker's schedule: it sends what is due and was never handed to a worker (a work
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.tasks import default_task_backend
 from django.utils import timezone, translation
 
@@ -35,9 +40,16 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 UNSENT_GRACE = timedelta(minutes=2)  # a notification queued moments ago is left to its worker
 
 
+_PREFERENCE = ContactPreference.user.field.remote_field  # the user's side: ``user.contact_preference``
+
+
 def _preference(user: User | None) -> ContactPreference | None:
+    """The person's row, or None; read from the user object when the caller loaded it with them
+    (``select_related("contact_preference")``, or set as the booking use case does)."""
     if user is None:
         return None
+    if _PREFERENCE.is_cached(user):
+        return cast(ContactPreference | None, _PREFERENCE.get_cached_value(user))
     return ContactPreference.objects.filter(user=user).first()
 
 
@@ -53,6 +65,7 @@ def contact_preference_set(*, user: User, channel: str, language: str) -> Contac
     preference, _created = ContactPreference.objects.update_or_create(
         user=user, defaults={"channel": channel, "language": language}
     )
+    _PREFERENCE.set_cached_value(user, preference)
     return preference
 
 
@@ -71,6 +84,19 @@ def route_for(user: User | None, *, language: str | None = None) -> tuple[str, s
     return Channel.EMAIL, "", language
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notification to record: see ``notification_queue``."""
+
+    key: str
+    event: str
+    subject: str
+    role: str
+    recipient: User | None
+    language: str | None = None
+    context: dict | None = None
+
+
 def notification_queue(
     *,
     key: str,
@@ -82,28 +108,50 @@ def notification_queue(
     context: dict | None = None,
 ) -> Notification:
     """Record the notification (once per ``key``) and send it after the current transaction commits."""
-    channel, address, language = route_for(recipient, language=language)
-    notification, created = Notification.objects.get_or_create(
-        key=key[:200],
-        defaults={
-            "event": event,
-            "subject": subject,
-            "role": role,
-            "recipient": recipient,
-            "channel": channel,
-            "address": address,
-            "language": language,
-            "context": context or {},
-        },
+    notice = Notice(key, event, subject, role, recipient, language, context)
+    notifications_queue([notice])
+    return Notification.objects.get(key=key[:200])
+
+
+def notifications_queue(notices: list[Notice]) -> None:
+    """Record each notification whose key is new, all in one statement (``INSERT ... ON CONFLICT DO
+    NOTHING``: a key recorded before, or listed twice, is left as it is), and send the new ones after the
+    current transaction commits. A person without an address on any channel gets a ``skipped`` row."""
+    rows: dict[str, Notification] = {}
+    for notice in notices:
+        channel, address, language = route_for(notice.recipient, language=notice.language)
+        rows.setdefault(
+            notice.key[:200],
+            Notification(
+                key=notice.key[:200],
+                event=notice.event,
+                subject=notice.subject,
+                role=notice.role,
+                recipient=notice.recipient,
+                channel=channel,
+                address=address,
+                language=language,
+                context=notice.context or {},
+                status=Status.PENDING if address else Status.SKIPPED,
+                last_error="" if address else "no address",
+            ),
+        )
+    if not rows:
+        return
+    meta = Notification._meta
+    query = InsertQuery(Notification, on_conflict=OnConflict.IGNORE)
+    query.insert_values(
+        [f for f in meta.local_concrete_fields if f is not meta.auto_field], list(rows.values())
     )
-    if created:
-        if not address:
-            notification.status = Status.SKIPPED
-            notification.last_error = "no address"
-            notification.save(update_fields=["status", "last_error", "updated_at"])
-        else:
-            transaction.on_commit(lambda: notification_enqueue(notification.pk), robust=True)
-    return notification
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk, meta.get_field("key")]
+    ((sql, params),) = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        created = cursor.fetchall()
+    for notification_id, key in created:
+        if rows[key].status == Status.PENDING:
+            transaction.on_commit(partial(notification_enqueue, notification_id), robust=True)
 
 
 def notification_enqueue(notification_id: int, *, run_after: datetime | None = None) -> None:

@@ -168,6 +168,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[离石乡村旅游 Lishi Tourism] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # The mini-program logs in through allauth's headless API and sends X-Session-Token to /api/.
 HEADLESS_CLIENTS = ("browser", "app")
+# The app's X-Session-Token read in one query, not two (common/sessions.py).
+HEADLESS_TOKEN_STRATEGY = "common.sessions.SessionTokenStrategy"  # noqa: S105 (a class, not a secret)
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # WeChat login turns on only when its keys are configured.
 WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")

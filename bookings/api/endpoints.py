@@ -167,25 +167,40 @@ def booking_create(request: SignedInApiRequest, payload: BookingIn, response: Ht
         return Status(429, {"detail": RATE_LIMITED, "code": "rate_limited"})
     language = payload.lang or translation.get_language_from_request(request)
     with _in_chinese():
-        room_type = RoomType.objects.filter(pk=payload.room_type_id).first()
-        if room_type is None:
-            return Status(422, {"detail": ROOM_TYPE_NOT_FOUND, "code": "room_type_not_found"})
-        if payload.payment not in booking_payments_for(homestay=room_type.homestay):
-            return Status(422, {"detail": PAYMENT_NOT_OFFERED, "code": PaymentUnavailable.code})
         _check_stay_length(payload.check_in, payload.check_out)
-        outcome = usecases.booking_place(
-            actor=_actor(request),
-            room_type=room_type,
-            check_in=payload.check_in,
-            check_out=payload.check_out,
-            guests=payload.guests,
-            rooms=payload.rooms,
-            lead_guest_name=payload.lead_guest_name,
-            lead_guest_phone=payload.lead_guest_phone,
-            payment=payload.payment,
-            language=language,
-        )
-    return Status(201 if outcome.changed else 200, booking_detail(reference=outcome.booking.reference))
+        try:
+            outcome = usecases.booking_place(
+                actor=_actor(request),
+                room_type=payload.room_type_id,
+                check_in=payload.check_in,
+                check_out=payload.check_out,
+                guests=payload.guests,
+                rooms=payload.rooms,
+                lead_guest_name=payload.lead_guest_name,
+                lead_guest_phone=payload.lead_guest_phone,
+                payment=payload.payment,
+                language=language,
+                accept=_payment_offered(payload.payment),
+            )
+        except RoomType.DoesNotExist:
+            return Status(422, {"detail": ROOM_TYPE_NOT_FOUND, "code": "room_type_not_found"})
+        except _PaymentNotOffered:
+            return Status(422, {"detail": PAYMENT_NOT_OFFERED, "code": PaymentUnavailable.code})
+    if outcome.changed:  # the new booking carries its nights and event: nothing to read again
+        return Status(201, outcome.booking)
+    return Status(200, booking_detail(reference=outcome.booking.reference))
+
+
+class _PaymentNotOffered(Exception):
+    pass
+
+
+def _payment_offered(payment: str):
+    def accept(room_type: RoomType) -> None:
+        if payment not in booking_payments_for(homestay=room_type.homestay):
+            raise _PaymentNotOffered
+
+    return accept
 
 
 @router.get(

@@ -390,7 +390,9 @@ class BookingOut(BookingSummaryOut):
 
     @staticmethod
     def resolve_events(obj):
-        return [event for event in booking_events(booking=obj) if event.guest_visible]
+        prefetched = _prefetched(obj, "events")
+        events = booking_events(booking=obj) if prefetched is None else prefetched
+        return [event for event in events if event.guest_visible]
 
     @staticmethod
     def resolve_registered_guests(obj):
@@ -398,4 +400,10 @@ class BookingOut(BookingSummaryOut):
 
     @staticmethod
     def resolve_refunds(obj):
-        return obj.refunds.order_by("id")
+        refunds = _prefetched(obj, "refunds")
+        return obj.refunds.order_by("id") if refunds is None else refunds
+
+
+def _prefetched(booking: Booking, name: str) -> list | None:
+    """What the booking came with (a booking just made carries its events, and no refunds), else None."""
+    return getattr(booking, "_prefetched_objects_cache", {}).get(name)

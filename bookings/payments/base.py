@@ -9,7 +9,7 @@ enabled providers (``HomestayPayment``), all of them by default.
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -108,7 +108,12 @@ def providers_for(*, homestay: Homestay) -> list[PaymentProvider]:
     """The providers a guest can pay this homestay with. If none of its choices is enabled any more
     (e.g. Stripe keys removed), paying at the homestay remains."""
     enabled = providers_enabled()
-    choice = HomestayPayment.objects.filter(homestay=homestay).values_list("providers", flat=True).first()
+    relation = HomestayPayment.homestay.field.remote_field  # ``homestay.payment_choice``
+    if relation.is_cached(homestay):  # loaded with the homestay (select_related)
+        row = cast(HomestayPayment | None, relation.get_cached_value(homestay))
+        choice = row.providers if row is not None else None
+    else:
+        choice = HomestayPayment.objects.filter(homestay=homestay).values_list("providers", flat=True).first()
     if choice is None:
         return list(enabled.values())
     chosen = [provider for identifier, provider in enabled.items() if identifier in choice]

@@ -15,15 +15,18 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from bookings import pricing
 from bookings.guests import GuestDetails
-from bookings.models import Booking
+from bookings.models import Booking, PriceRule, RoomNight
 from bookings.payments.models import Payment, Refund
 from bookings.payments.services import homestay_providers_set, payment_succeeded
 from bookings.services import booking_confirm, guests_register
+from notifications.models import Notification
 from tests import factories
 from tests.bookings.helpers import ARRIVAL, DEPARTURE, counters, hold, table_counts
+from villages.models import RoomType
 
 pytestmark = pytest.mark.django_db
 
@@ -516,6 +519,95 @@ def test_booking_language_is_the_lang_field_else_the_phones_language(
 
     assert response.json()["language"] == language
     assert Booking.objects.get().language == language
+
+
+# What one booking costs the database (issue 15). Counted as Django counts them on a real transaction:
+# BEGIN and COMMIT included, and the notification task queued after the commit (the database task
+# backend the site runs). PostgreSQL inserts a booking, its nights and its event in one statement;
+# SQLite takes three.
+
+
+def _booking_statement_budget() -> int:
+    return 10 if connection.vendor == "postgresql" else 12
+
+
+@pytest.fixture
+def database_task_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("database_task_queue")
+def test_a_booking_through_the_api_runs_at_most_ten_statements(room_type, django_assert_max_num_queries):
+    tourist = App(verified_user())
+
+    with django_assert_max_num_queries(_booking_statement_budget()):
+        response = tourist.book(room_type)
+
+    assert response.status_code == 201
+    assert response.json()["events"][0]["action"] == "placed"
+    assert Notification.objects.filter(recipient=tourist.user).count() == 1
+    assert DBTaskResult.objects.count() == 1  # its notice queued for the worker
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("database_task_queue")
+def test_a_booking_refused_because_the_room_is_taken_runs_three_statements_and_takes_no_lock(
+    room_type, django_assert_max_num_queries
+):
+    App(verified_user()).book(room_type)
+    tourist = App(verified_user())
+
+    with django_assert_max_num_queries(3):  # the sign-in (2), the full nights with no lapsed hold or repeat
+        response = tourist.book(room_type)
+
+    assert (response.status_code, response.json()["nights"]) == (409, ["2026-09-08", "2026-09-09"])
+    assert Booking.objects.count() == 1
+
+
+def test_the_same_tourist_tapping_book_twice_for_the_last_room_gets_the_first_booking(tourist, room_type):
+    first = tourist.book(room_type)
+    again = tourist.book(room_type)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["reference"] == first.json()["reference"]
+    assert Booking.objects.count() == 1
+    assert counters(room_type) == (0, 1, 0)
+
+
+def test_a_booking_is_priced_with_the_rules_and_night_prices_as_they_are_at_that_moment(
+    tourist, other_tourist, room_type
+):
+    rule = PriceRule.objects.create(
+        room_type=room_type, first_night=ARRIVAL, last_night=ARRIVAL, price=Decimal("260.00")
+    )
+    first = tourist.book(room_type, payment="at_homestay").json()
+    rule.price = Decimal("280.00")
+    rule.save()
+    RoomNight.objects.filter(room_type=room_type, night=date(2026, 9, 9)).update(
+        price_override=Decimal("250.50")
+    )
+    RoomType.objects.filter(pk=room_type.pk).update(room_count=2)
+    RoomNight.objects.filter(room_type=room_type).update(rooms_total=2)
+
+    second = other_tourist.book(room_type, payment="at_homestay").json()
+
+    assert [night["price"] for night in first["nights"]] == ["260.00", "200.00"]
+    assert [night["price"] for night in second["nights"]] == ["280.00", "250.50"]
+    assert second["total"] == "530.50"
+
+
+def test_a_hold_past_its_time_is_expired_when_another_tourist_books_its_nights(
+    tourist, other_tourist, room_type, clock
+):
+    lapsed = other_tourist.book(room_type).json()
+    clock.advance(minutes=16)
+
+    response = tourist.book(room_type)
+
+    assert response.status_code == 201
+    assert Booking.objects.get(reference=lapsed["reference"]).status == Booking.Status.EXPIRED
+    assert counters(room_type) == (0, 1, 0)
 
 
 def test_too_many_booking_attempts_are_429_until_the_next_minute(
