@@ -152,21 +152,34 @@ def booking_hold(
     Raises ``ValidationError`` when a stay rule or the contact details are wrong and
     ``NightsUnavailable`` when a night is full; either way nothing changes.
     """
-    stay: dict[str, Any] = {"check_in": check_in, "check_out": check_out, "guests": guests, "rooms": rooms}
+    try:
+        return booking_made(
+            room_type_id=room_type.pk,
+            user=user,
+            lead_guest_name=lead_guest_name,
+            lead_guest_phone=lead_guest_phone,
+            payment=payment,
+            language=language,
+            check_in=check_in,
+            check_out=check_out,
+            guests=guests,
+            rooms=rooms,
+        )
+    except inventory.StayNotTaken as missed:
+        raise nights_unavailable(missed) from None
+
+
+def booking_made(*, then: Callable[[Booking], None] | None = None, **take: Any) -> Booking:
+    """``booking_take(**take)`` in a transaction of its own, and ``then(booking)`` in the same transaction;
+    booked again with a new reference in the rare case the random one exists. ``StayNotTaken`` comes out
+    after the rollback, for the caller to answer (``nights_unavailable``, or the duplicate it found)."""
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return booking_take(
-                    room_type_id=room_type.pk,
-                    user=user,
-                    lead_guest_name=lead_guest_name,
-                    lead_guest_phone=lead_guest_phone,
-                    payment=payment,
-                    language=language,
-                    **stay,
-                )
-        except inventory.StayNotTaken as missed:
-            raise nights_unavailable(missed) from None
+                booking = booking_take(**take)
+                if then is not None:
+                    then(booking)
+                return booking
         except ReferenceTaken:
             if attempt:
                 raise

@@ -155,31 +155,25 @@ def booking_place(
             actor=actor.user,
         )
 
-    for attempt in range(2):
-        try:
-            with transaction.atomic():
-                booking = services.booking_take(
-                    room_type_id=room_type_id,
-                    user=user,
-                    lead_guest_name=name,
-                    lead_guest_phone=phone,
-                    payment=payment,
-                    language=language,
-                    unless=duplicates,
-                    accept=accept,
-                    event=placed,
-                    **stay,
-                )
-                booking_notices_queue(booking, actor_role=actor.role)
-            break
-        except StayNotTaken as missed:
-            duplicate = duplicates.order_by("-created_at").first() if duplicates is not None else None
-            if duplicate is not None:
-                return Outcome(duplicate, changed=False)
-            raise services.nights_unavailable(missed) from None
-        except services.ReferenceTaken:
-            if attempt:
-                raise
+    try:
+        booking = services.booking_made(
+            room_type_id=room_type_id,
+            user=user,
+            lead_guest_name=name,
+            lead_guest_phone=phone,
+            payment=payment,
+            language=language,
+            unless=duplicates,
+            accept=accept,
+            event=placed,
+            then=lambda booking: booking_notices_queue(booking, actor_role=actor.role),
+            **stay,
+        )
+    except StayNotTaken as missed:
+        duplicate = duplicates.order_by("-created_at").first() if duplicates is not None else None
+        if duplicate is not None:
+            return Outcome(duplicate, changed=False)
+        raise services.nights_unavailable(missed) from None
     return Outcome(booking, changed=True)
 
 
