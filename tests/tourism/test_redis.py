@@ -10,6 +10,7 @@ import redis
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
+from django.utils import timezone
 
 from bookings.ratelimit import booking_attempt_wait
 from tests import factories
@@ -43,7 +44,11 @@ def redis_cache(settings):
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     yield caches["default"]
-    caches["default"].clear()
+    # Only this test's keys: clear() would FLUSHDB, wiping the counts of a test running in another worker.
+    server = redis.Redis(host=REDIS[0], port=REDIS[1], db=15)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for key in server.scan_iter(match=f"{prefix}:*"):
+        server.delete(key)
 
 
 def _in_redis(pattern: str) -> dict[bytes, bytes | str | None]:
@@ -59,8 +64,11 @@ def _new_process() -> None:
         del caches[alias]
 
 
-def test_booking_attempts_are_counted_across_processes(redis_cache, settings):
+def test_booking_attempts_are_counted_across_processes(redis_cache, settings, monkeypatch):
     settings.BOOKING_CREATE_RATE_PER_MINUTE = 2
+    # One calendar minute for all three attempts: a minute turning between them would start a new count.
+    moment = timezone.now().replace(second=10)
+    monkeypatch.setattr("bookings.ratelimit.timezone.now", lambda: moment)
     user = factories.user()
 
     assert booking_attempt_wait(user_id=user.pk) == 0
