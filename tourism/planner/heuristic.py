@@ -616,7 +616,10 @@ class Search:
                     self._apply(j, [node], j + 1)
                     if self._insert(out):
                         return True
-                    self._apply(j, [out], j + 1)  # as it was: the same plan
+                    # Back as it was. The plan is the same, so is its version: nothing was worked out
+                    # from the plan in between (``_insert`` failed without a change), and the travel
+                    # sums cached for this version still hold.
+                    self._apply(j, [out], j + 1)
                     self.version = version
                     self.dirty.clear()
                     self.dirty.update(marked)
