@@ -593,6 +593,38 @@ class Search:
                 return True
         return False
 
+    def _eject(self) -> bool:
+        """Add an unvisited stop by moving another: it takes the place of a stop next to one of its
+        near stops, and that stop goes wherever it fits best (an ejection chain of two). This lets a
+        stop with few places to go (a narrow window, few open days) in where one that could go elsewhere
+        was; a single insertion or swap cannot."""
+        must, pos, path = self.model.must, self.pos, self.path
+        for node in self.unvisited():
+            tried: set[int] = set()
+            for near in self.near[node]:
+                k = pos[near]
+                if k < 0:
+                    continue
+                for j in (k - 1, k, k + 1):
+                    out = path[j]
+                    if j < 1 or j > len(path) - 2 or out in tried:
+                        continue
+                    tried.add(out)
+                    if (must[out] and not must[node]) or not self._fits(j, [node], j + 1):
+                        continue
+                    version, marked = self.version, set(self.dirty)
+                    self._apply(j, [node], j + 1)
+                    if self._insert(out):
+                        return True
+                    # Back as it was. The plan is the same, so is its version: nothing was worked out
+                    # from the plan in between (``_insert`` failed without a change), and the travel
+                    # sums cached for this version still hold.
+                    self._apply(j, [out], j + 1)
+                    self.version = version
+                    self.dirty.clear()
+                    self.dirty.update(marked)
+        return False
+
     def improve(self) -> None:
         """Local search until no move pays: first the moves around marked stops, then adding and
         replacing stops, which is only tried again once the plan has changed."""
@@ -615,7 +647,7 @@ class Search:
             if not unvisited:
                 return
             tried = self.version
-            if not (self.fill(unvisited) or self._replace()):
+            if not (self.fill(unvisited) or self._replace() or self._eject()):
                 return
 
     def _strings(self, seed: int, count: int) -> set[int]:

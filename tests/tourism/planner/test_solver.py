@@ -277,6 +277,23 @@ def test_moving_stretches_keeps_the_plan_and_its_fit_checks_exact(seed):
     assert moved > 20
 
 
+def test_a_stop_with_one_place_to_go_takes_it_and_the_stop_there_moves_elsewhere():
+    """A (node 2) can only be visited at 09:00 on day 0, where B (node 1) is; C (node 3, a must-see) only
+    at 09:30 on day 1. No single insertion, move or swap adds A, as B cannot go to day 1 before C; B
+    after C can."""
+    early, late = (9 * 60, 10 * 60), (9 * 60 + 30, 10 * 60 + 30)
+    model = Model(line(10, 12, 100, windows=[(early, OPEN), (early, None), (None, late)], days=2, must=(2,)))
+    nodes = [1, 2, 3]
+    search = Search(model, nodes, ranked(model, nodes), Draws(random.Random(0)))
+    search.restore([0, 1, 3, search.end_node])
+    assert search.unvisited() == [2]
+
+    search.improve()
+
+    assert search.path[1:-1] == [2, 3, 1]
+    assert model.timetable(search.path[1:-1]) is not None
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_the_compiled_draws_are_those_of_random(seed):
     """``Draws`` replaces ``random.Random``'s methods in the search; a plan must not depend on which."""
