@@ -92,8 +92,12 @@ def calendar_reason(night: date, day_kinds: dict[date, str]) -> PriceReason:
 
 
 def calendar_days(start: date, end: date) -> models.QuerySet[HolidayDay]:
-    """The ``HolidayDay`` rows that price the nights ``[start, end)``: those of the days after them."""
-    return HolidayDay.objects.filter(date__gte=start + ONE_DAY, date__lt=end + ONE_DAY)
+    """The ``HolidayDay`` rows that price the nights ``[start, end)``: those of the days after them.
+
+    A plain ``QuerySet``: modeltranslation's (``HolidayDay.objects``) rewrites ``values(one=Value(1))`` into
+    a values() of every field, so ``columns``' aggregate was grouped by row and read only the first day of
+    a stay."""
+    return models.QuerySet(HolidayDay).filter(date__gte=start + ONE_DAY, date__lt=end + ONE_DAY)
 
 
 class Priced(Protocol):
