@@ -17,7 +17,6 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import holidays as holiday_rules
 from chinese_calendar import constants
 from django.db import transaction
 
@@ -63,6 +62,8 @@ def package_calendar(years: list[int] | None = None) -> list[CalendarDay]:
 def rule_calendar(years: list[int]) -> list[CalendarDay]:
     """The statutory days off of ``years`` by rule (``holidays``), each run of them stretched over the
     Saturdays and Sundays next to it: all of kind holiday, none a make-up working day."""
+    import holidays as holiday_rules  # half a second to import: only when a provisional year is loaded
+
     zh = holiday_rules.country_holidays("CN", years=years, language="zh_CN")
     en = holiday_rules.country_holidays("CN", years=years, language="en_US")
     names = {day: (zh.get_list(day)[0], en.get_list(day)[0]) for day in zh}
