@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -13,9 +14,10 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from bookings.activity import BookingEvent
 from bookings.calendar import room_type_set_room_count
 from bookings.guests import mask_document_number
+from bookings.holidays import holiday_year_confirm
 from bookings.models import Booking, BookingNight, Guest, HolidayDay, PriceRule, RoomNight
 from bookings.payments import admin as payments_admin  # noqa: F401  (registers payments, refunds, ledger)
-from bookings.selectors import holiday_years_missing
+from bookings.selectors import holiday_years_missing, holiday_years_provisional
 from villages import admin as villages_admin
 from villages.models import Homestay, RoomType
 
@@ -83,10 +85,31 @@ class BookingAdmin(admin.ModelAdmin):
 
 @admin.register(HolidayDay)
 class HolidayDayAdmin(TabbedTranslationAdmin):
-    list_display = ["date", "kind", "name"]
-    list_filter = ["kind"]
+    """The calendar that prices the nights before its days. Years not yet published by the State Council
+    are provisional (computed by rule); staff confirm a year once they have checked it, or load the
+    official one with ``manage.py load_holidays`` when ``chinesecalendar`` knows it."""
+
+    list_display = ["date", "weekday", "kind", "name", "provisional"]
+    list_filter = ["provisional", "kind"]
     date_hierarchy = "date"
     search_fields = ["name_zh_hans", "name_en"]
+    actions = ["confirm_years"]
+
+    @admin.display(description=_("星期 weekday"))
+    def weekday(self, obj: HolidayDay) -> str:
+        return str(WEEKDAYS[obj.date.weekday()])
+
+    @admin.action(
+        description=_("确认所选日期所在年份的安排 Confirm the calendar of the selected days' years")
+    )
+    def confirm_years(self, request, queryset):
+        years = sorted({day.year for day in queryset.dates("date", "year")})
+        confirmed = sum(holiday_year_confirm(year=year) for year in years)
+        messages.success(
+            request,
+            gettext("已确认%(years)s年的安排(%(n)s天) Confirmed the calendar of %(years)s (%(n)s days)")
+            % {"years": "、".join(map(str, years)), "n": confirmed},
+        )
 
     def changelist_view(self, request, extra_context=None):
         missing = holiday_years_missing()
@@ -99,6 +122,19 @@ class HolidayDayAdmin(TabbedTranslationAdmin):
                     "No holiday calendar for %(years)s yet: those dates price as weekdays and weekends"
                 )
                 % {"years": years},
+            )
+        provisional = holiday_years_provisional()
+        if provisional:
+            messages.info(
+                request,
+                gettext(
+                    "%(years)s年的节假日是按法定假日规则暂定的,没有调休上班日;国务院公布后请核对并确认该年,"
+                    "或运行 load_holidays 载入官方安排 "
+                    "The holidays of %(years)s are provisional, computed from the statutory rule, without "
+                    "make-up working days: once the State Council publishes them, check and confirm the "
+                    "year, or load the official schedule with load_holidays"
+                )
+                % {"years": "、".join(map(str, provisional))},
             )
         return super().changelist_view(request, extra_context)
 

@@ -51,7 +51,13 @@ REFERENCE_LENGTH = 8
 
 
 class HolidayDay(models.Model):
-    """A date of the official holiday calendar: a statutory holiday, or a make-up working day (调休)."""
+    """A date of the official holiday calendar: a day off of a statutory holiday break (weekend days inside
+    the break included), or a make-up working day (调休).
+
+    ``provisional`` days were computed by rule (the ``holidays`` package) for a year the State Council has
+    not published yet: they hold the statutory days off but no bridge days and no make-up working days.
+    Loading the official schedule of the year replaces them; staff can also confirm a year as it stands.
+    """
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("法定节假日 Statutory holiday")
@@ -60,6 +66,15 @@ class HolidayDay(models.Model):
     date = models.DateField(_("日期 date"), unique=True)
     kind = models.CharField(_("类型 kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("名称 name"), max_length=80)
+    provisional = models.BooleanField(
+        _("暂定 provisional"),
+        default=False,
+        help_text=_(
+            "按法定假日规则推算,国务院尚未公布当年的调休安排;公布后载入会替换 "
+            "Computed from the statutory rule before the State Council publishes the year's make-up working "
+            "days; loading the official schedule replaces it"
+        ),
+    )
 
     class Meta:
         ordering = ["date"]

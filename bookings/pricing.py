@@ -4,13 +4,21 @@ For each night (the date the guest goes to sleep), the first of these that appli
 
 1. ``RoomNight.price_override``: a price the owner set for that very night;
 2. a ``PriceRule`` covering the night (the most recently created one where rules overlap);
-3. the holiday price on a statutory holiday (``HolidayDay`` kind holiday); without a holiday price the
-   weekend price, without that the base price;
-4. the base price on a make-up working day (调休 ``HolidayDay`` kind workday), even on a Saturday;
-5. the weekend price on Friday and Saturday nights (base price if the room type has none);
-6. the base price.
+3. by the *day after* the night, as Chinese platforms price (a night costs what the morning after is worth):
+   a. the holiday price when the next day is a day off of a statutory holiday break (``HolidayDay`` kind
+      holiday; the official calendar lists every day off of a break, weekend days inside it included, so
+      the eve of National Day costs the holiday price and the break's last night, before work, does not);
+      without a holiday price the weekend price, without that the base price;
+   b. the base price when the next day is a make-up working day (调休 ``HolidayDay`` kind workday), even
+      when it is a Saturday or a Sunday;
+   c. the weekend price when the next day is a Saturday or a Sunday, i.e. on Friday and Saturday nights
+      (base price if the room type has none);
+   d. the base price.
 
-Years with no ``HolidayDay`` rows (not yet published) price as plain weekdays and weekends.
+So the calendar of the nights ``[start, end)`` is the ``HolidayDay`` rows of the days ``[start+1, end+1)``.
+Years with no ``HolidayDay`` rows price as plain weekdays and weekends; provisional years (computed by rule,
+see ``bookings.holidays``) price their statutory days off but know no bridge or make-up working day.
+Staff override any date by editing its ``HolidayDay`` row, owners any night by its price.
 """
 
 from collections import defaultdict
@@ -31,15 +39,16 @@ from bookings.models import HolidayDay, PriceRule, RoomNight
 from common.money import CURRENCY, quantize
 from villages.models import RoomType
 
-WEEKEND_NIGHTS = {4, 5}  # Friday and Saturday nights
+WEEKEND_DAYS = {5, 6}  # the mornings after Friday and Saturday nights
+ONE_DAY = timedelta(days=1)
 MAX_QUOTED_NIGHTS = 366
 
 
 class PriceReason(models.TextChoices):
     BASE = "base", _("平日价 Weekday price")
-    WEEKEND = "weekend", _("周末价 Weekend price")
-    HOLIDAY = "holiday", _("节假日价 Holiday price")
-    WORKDAY = "workday", _("调休上班日按平日价 Make-up working day, weekday price")
+    WEEKEND = "weekend", _("周末价(次日周末) Weekend price (weekend the next day)")
+    HOLIDAY = "holiday", _("节假日价(次日放假) Holiday price (a holiday the next day)")
+    WORKDAY = "workday", _("平日价(次日调休上班) Weekday price (make-up working day the next day)")
     RULE = "rule", _("时段价格 Date-range price")
     OVERRIDE = "override", _("当晚价格 Price set for this night")
 
@@ -71,12 +80,24 @@ def stay_nights(check_in: date, check_out: date) -> list[date]:
 
 
 def calendar_reason(night: date, day_kinds: dict[date, str]) -> PriceReason:
-    kind = day_kinds.get(night)
+    """Why ``night`` costs what it does by the calendar: the kind of the day after it (``day_kinds`` holds
+    the ``HolidayDay`` rows of the days after the nights, see ``calendar_days``)."""
+    next_day = night + ONE_DAY
+    kind = day_kinds.get(next_day)
     if kind == HolidayDay.Kind.HOLIDAY:
         return PriceReason.HOLIDAY
     if kind == HolidayDay.Kind.WORKDAY:
         return PriceReason.WORKDAY
-    return PriceReason.WEEKEND if night.weekday() in WEEKEND_NIGHTS else PriceReason.BASE
+    return PriceReason.WEEKEND if next_day.weekday() in WEEKEND_DAYS else PriceReason.BASE
+
+
+def calendar_days(start: date, end: date) -> models.QuerySet[HolidayDay]:
+    """The ``HolidayDay`` rows that price the nights ``[start, end)``: those of the days after them.
+
+    A plain ``QuerySet``: modeltranslation's (``HolidayDay.objects``) rewrites ``values(one=Value(1))`` into
+    a values() of every field, so ``columns``' aggregate was grouped by row and read only the first day of
+    a stay."""
+    return models.QuerySet(HolidayDay).filter(date__gte=start + ONE_DAY, date__lt=end + ONE_DAY)
 
 
 class Priced(Protocol):
@@ -102,7 +123,8 @@ def list_price(room_type: Priced, reason: PriceReason) -> Decimal:
 
 @dataclass
 class PriceBook:
-    """What it takes to price any night in ``[start, end)`` for some room types: three queries."""
+    """What it takes to price any night in ``[start, end)`` for some room types: three queries.
+    ``day_kinds`` is the calendar of the days after those nights."""
 
     day_kinds: dict[date, str]
     overrides: dict[tuple[int, date], Decimal] = field(default_factory=dict)
@@ -112,7 +134,7 @@ class PriceBook:
     def load(cls, *, room_type_ids: Iterable[int] | None, start: date, end: date) -> "PriceBook":
         """``room_type_ids=None`` loads every room type's overrides and rules in the range (they are
         few), cheaper than filtering by a long list of ids."""
-        day_kinds = dict(HolidayDay.objects.filter(date__gte=start, date__lt=end).values_list("date", "kind"))
+        day_kinds = dict(calendar_days(start, end).values_list("date", "kind"))
         nights = RoomNight.objects.filter(night__gte=start, night__lt=end, price_override__isnull=False)
         price_rules = PriceRule.objects.filter(first_night__lt=end, last_night__gte=start)
         if room_type_ids is not None:
@@ -134,9 +156,9 @@ class PriceBook:
 
     @classmethod
     def columns(cls, *, start: date, end: date) -> dict[str, Subquery]:
-        """Annotations for a ``RoomType`` query that bring what ``from_columns`` needs (the holidays and the
-        room type's rules in ``[start, end)``, each as one text), so a booking reads them with the room
-        type, in the same query, instead of two more."""
+        """Annotations for a ``RoomType`` query that bring what ``from_columns`` needs (the calendar days
+        after the nights ``[start, end)`` and the room type's rules over those nights, each as one text), so
+        a booking reads them with the room type, in the same query, instead of two more."""
 
         def text(*names: str) -> Concat:
             parts: list = []
@@ -144,7 +166,7 @@ class PriceBook:
                 parts += [Cast(name, CharField()), Value("|")]
             return Concat(*parts[:-1])
 
-        days = HolidayDay.objects.filter(date__gte=start, date__lt=end).order_by().values(one=Value(1))
+        days = calendar_days(start, end).order_by().values(one=Value(1))
         rules = PriceRule.objects.filter(room_type=OuterRef("pk"), first_night__lt=end, last_night__gte=start)
         return {
             "book_days": Subquery(

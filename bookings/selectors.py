@@ -289,6 +289,12 @@ def holiday_years_missing() -> list[int]:
     return [year for year in years if year not in known]
 
 
+def holiday_years_provisional() -> list[int]:
+    """Years whose holiday calendar is still provisional (computed by rule, make-up working days unknown),
+    for staff to check once the State Council publishes them."""
+    return [day.year for day in HolidayDay.objects.filter(provisional=True).dates("date", "year")]
+
+
 def booking_detail(*, reference: str) -> Booking:
     """One booking with its nights and registered guests; raises ``Booking.DoesNotExist``."""
     return (

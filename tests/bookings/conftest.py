@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from bookings.holidays import holidays_load
+from bookings.holidays import holidays_load, holidays_load_provisional
+from bookings.models import HolidayDay
 from tests import factories
 from tests.bookings.helpers import SHANGHAI
 
@@ -36,6 +37,13 @@ def clock(monkeypatch) -> Clock:
 @pytest.fixture
 def holidays_2026(db):
     holidays_load(years=[2026])
+
+
+@pytest.fixture
+def holidays_2027_provisional(db):
+    """2027 by rule, as migration 0008 loads it (chinesecalendar does not know 2027)."""
+    HolidayDay.objects.filter(date__year=2027).delete()
+    holidays_load_provisional(years=[2027])
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -30,15 +32,41 @@ def test_booking_list_cannot_search_by_document_number(admin_client, room_type):
 
 
 def test_holiday_calendar_warns_about_years_not_entered_yet(admin_client, holidays_2026):
+    HolidayDay.objects.filter(date__year=2027).delete()
     page = admin_client.get(reverse("admin:bookings_holidayday_changelist"))
     assert page.status_code == 200
     assert "2027年的节假日安排还没有录入" in page.text
 
 
 def test_holiday_calendar_is_quiet_when_both_years_are_entered(admin_client, holidays_2026):
+    HolidayDay.objects.filter(date__year__gte=2027).delete()
     HolidayDay.objects.create(date="2027-01-01", kind=HolidayDay.Kind.HOLIDAY, name="元旦")
     page = admin_client.get(reverse("admin:bookings_holidayday_changelist"))
     assert "还没有录入" not in page.text
+    assert "规则暂定" not in page.text
+
+
+def test_holiday_calendar_lists_provisional_years_and_days(
+    admin_client, holidays_2026, holidays_2027_provisional
+):
+    page = admin_client.get(reverse("admin:bookings_holidayday_changelist"), {"date__year": "2027"})
+    assert page.context["cl"].result_count == HolidayDay.objects.filter(date__year=2027).count()
+    assert all(day.provisional for day in page.context["cl"].result_list)
+    assert "column-provisional" in page.text
+    years = re.search(r"(\S*)年的节假日是按法定假日规则暂定的", page.text)
+    assert years and "2027" in years[1] and "2026" not in years[1]
+
+
+def test_staff_confirm_a_provisional_year_from_the_list(admin_client, holidays_2027_provisional):
+    one_day = HolidayDay.objects.get(date="2027-01-01")
+    page = admin_client.post(
+        reverse("admin:bookings_holidayday_changelist"),
+        {"action": "confirm_years", "_selected_action": [one_day.pk]},
+        follow=True,
+    )
+    assert "已确认2027年的安排" in page.text
+    assert not HolidayDay.objects.filter(date__year=2027, provisional=True).exists()
+    assert HolidayDay.objects.filter(date__year=2027).count() > 10  # the whole year, not the one day
 
 
 @pytest.mark.parametrize("model", ["pricerule", "roomnight"])

@@ -15,6 +15,7 @@ from bookings.selectors import (
     bookings_for_owner,
     guests_masked,
     holiday_years_missing,
+    holiday_years_provisional,
     homestays_available,
     room_type_calendar,
 )
@@ -49,8 +50,18 @@ def test_free_room_type_is_offered_with_its_total_price(room_type):
 
 
 def test_price_includes_weekends_and_holidays(room_type, holidays_2026):
-    [result] = search(check_in=date(2026, 9, 30), check_out=date(2026, 10, 3))  # Wed, 1 Oct, 2 Oct
-    assert result.price_from == Decimal("1200.00")
+    [result] = search(
+        check_in=date(2026, 9, 29), check_out=date(2026, 10, 2)
+    )  # Tue, National Day's eve, 1 Oct
+    assert result.price_from == Decimal("1200.00")  # 200 + 500 + 500
+
+
+def test_search_prices_the_night_before_a_holiday_as_a_holiday(room_type, holidays_2026):
+    """The search reads the calendar of the days after the nights, as the quote does."""
+    [result] = search(check_in=date(2026, 9, 30), check_out=date(2026, 10, 1))
+    assert result.price_from == Decimal("500.00")
+    [result] = search(check_in=date(2026, 10, 7), check_out=date(2026, 10, 8))  # last night of the break
+    assert result.price_from == Decimal("200.00")
 
 
 def test_room_type_full_on_one_night_is_not_offered(room_type):
@@ -191,21 +202,28 @@ def test_search_costs_the_same_few_queries_however_many_homestays(room_type, clo
 
 
 def test_calendar_shows_free_rooms_and_prices_of_each_night(room_type, holidays_2026, clock):
-    hold(room_type, check_in=date(2026, 9, 30), check_out=date(2026, 10, 1))
-    nights = room_type_calendar(room_type=room_type, start=date(2026, 9, 30), end=date(2026, 10, 2))
+    hold(room_type, check_in=date(2026, 9, 29), check_out=date(2026, 9, 30))
+    nights = room_type_calendar(room_type=room_type, start=date(2026, 9, 29), end=date(2026, 10, 1))
     assert [(n.night, n.rooms_free, n.price.price, n.price.reason) for n in nights] == [
-        (date(2026, 9, 30), 0, Decimal("200.00"), PriceReason.BASE),
-        (date(2026, 10, 1), 1, Decimal("500.00"), PriceReason.HOLIDAY),
+        (date(2026, 9, 29), 0, Decimal("200.00"), PriceReason.BASE),
+        (date(2026, 9, 30), 1, Decimal("500.00"), PriceReason.HOLIDAY),  # National Day's eve
     ]
     clock.advance(minutes=20)
     assert (
-        room_type_calendar(room_type=room_type, start=date(2026, 9, 30), end=date(2026, 10, 1))[0].rooms_free
+        room_type_calendar(room_type=room_type, start=date(2026, 9, 29), end=date(2026, 9, 30))[0].rooms_free
         == 1
     )
 
 
 def test_missing_holiday_years_are_this_year_and_next_without_rows(holidays_2026):
+    HolidayDay.objects.filter(date__year=2027).delete()
     assert holiday_years_missing() == [2027]
+
+
+def test_a_provisional_year_is_not_missing_but_provisional(holidays_2026, holidays_2027_provisional):
+    assert holiday_years_missing() == []
+    assert 2027 in holiday_years_provisional()
+    assert 2026 not in holiday_years_provisional()
 
 
 def test_no_holiday_rows_at_all_means_both_years_missing(clock):

@@ -59,6 +59,25 @@ def test_hold_records_the_price_of_each_night_and_the_total(room_type):
     assert booking.total == Decimal("800.00")
 
 
+def test_hold_prices_holiday_nights_by_the_day_after(room_type, holidays_2026):
+    """The booking reads the calendar with the room type (``PriceBook.columns``): the days after its nights,
+    so National Day's eve is a holiday night and the break's last night, before work, is not."""
+    eve = hold(room_type, check_in=date(2026, 9, 29), check_out=date(2026, 10, 1))
+    assert list(BookingNight.objects.filter(booking=eve).values_list("night", "price")) == [
+        (date(2026, 9, 29), Decimal("200.00")),
+        (date(2026, 9, 30), Decimal("500.00")),
+    ]
+    end_of_break = hold(room_type, check_in=date(2026, 10, 6), check_out=date(2026, 10, 11))
+    assert list(BookingNight.objects.filter(booking=end_of_break).values_list("price", flat=True)) == [
+        Decimal("500.00"),  # 6 October, the 7th is a day off
+        Decimal("200.00"),  # 7 October, work on the 8th
+        Decimal("200.00"),
+        Decimal("200.00"),  # Friday 9 October, work on Saturday the 10th
+        Decimal("300.00"),  # the make-up Saturday, Sunday off
+    ]
+    assert end_of_break.total == Decimal("1400.00")
+
+
 def test_reference_is_eight_unambiguous_characters(room_type):
     reference = hold(room_type).reference
     assert len(reference) == 8

@@ -312,19 +312,23 @@ def test_booking_page_needs_sign_in(client, room_type):
 
 
 def test_booking_page_shows_each_nights_price_and_why(client, tourist, room_type, holidays_2026):
-    response = client.get(book_url(room_type, check_in="2026-09-30", check_out="2026-10-03"))
+    response = client.get(book_url(room_type, check_in="2026-09-29", check_out="2026-10-02"))
 
     assert response.status_code == 200
     text = response.text
-    assert "平日价 Weekday price" in text
-    assert "节假日价 Holiday price" in text
+    assert text.count("平日价 Weekday price") == 1  # 29 September
+    assert (
+        text.count("节假日价(次日放假) Holiday price (a holiday the next day)") == 2
+    )  # National Day's eve, 1 Oct
     assert "¥1,200.00" in text  # 200 + 500 + 500
 
 
 def test_booking_page_tells_weekend_nights_apart(client, tourist, room_type):
     response = client.get(book_url(room_type, check_in="2026-09-10", check_out="2026-09-13"))
 
-    assert response.text.count("周末价 Weekend price") == 2  # Friday and Saturday nights
+    assert (
+        response.text.count("周末价(次日周末) Weekend price (weekend the next day)") == 2
+    )  # Fri and Sat nights
     assert "¥800.00" in response.text
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from bookings.calendar import calendar_close_rooms
+from bookings.holidays import holidays_load
 from bookings.models import Booking, RoomNight
 from bookings.owner.selectors import room_type_month
 from tests.bookings.helpers import counters, hold
@@ -38,6 +39,24 @@ def test_each_night_shows_rooms_free_booked_held_closed_and_price(owner_client, 
     assert day_cell(html, SEP_8) == "8 余1 ¥200 订1"
     assert day_cell(html, SEP_9) == "9 余0 ¥200 留1 关1"
     assert day_cell(html, date(2026, 9, 11)) == "11 余2 ¥300"
+
+
+def test_legend_says_a_night_is_priced_by_the_day_after(owner_client, room):
+    html = owner_client.get(url(room, month="2026-09")).content.decode()
+    assert "每晚的价格看第二天:第二天是法定节假日(含假期中的周末)按节假日价" in html
+    english = owner_client.get("/en" + url(room, month="2026-09")).content.decode()
+    assert "A night is priced by the day after it" in english
+
+
+def test_eve_of_national_day_shows_the_holiday_price_and_why(owner_client, room):
+    holidays_load(years=[2026])
+    room.holiday_price = Decimal("500.00")
+    room.save(update_fields=["holiday_price"])
+    html = owner_client.get(url(room, month="2026-09")).content.decode()
+    assert day_cell(html, date(2026, 9, 30)) == "30 余2 ¥500"
+    assert 'title="节假日价(次日放假) Holiday price (a holiday the next day)"' in html
+    october = owner_client.get(url(room, month="2026-10")).content.decode()
+    assert day_cell(october, date(2026, 10, 7)).startswith("7 余2 ¥200")  # last night of the break
 
 
 def test_month_starting_on_a_tuesday_is_padded_from_monday(room):

@@ -35,13 +35,12 @@ def refund(booking, amount: str) -> None:
 
 def test_months_add_up_bookings_room_nights_and_money_by_month_of_arrival(owner, room):
     paid_stay(room, date(2026, 9, 8), date(2026, 9, 10))  # ¥400, 2 room-nights
-    paid_stay(
-        room, date(2026, 9, 30), date(2026, 10, 2), rooms=2
-    )  # ¥1000 (1 Oct is a holiday, ¥300): 4 room-nights
+    # ¥1200, 4 room-nights: National Day's eve and 1 October are holiday nights (the weekend price, ¥300)
+    paid_stay(room, date(2026, 9, 30), date(2026, 10, 2), rooms=2)
     paid_stay(room, date(2026, 10, 13), date(2026, 10, 14))  # a Tuesday
     october, september = owner_earnings(owner=owner).months
     assert (september.month, september.bookings, september.room_nights) == (SEPTEMBER, 2, 6)
-    assert september.gross == Decimal("1400.00")
+    assert september.gross == Decimal("1600.00")
     assert (october.month, october.bookings, october.room_nights, october.gross) == (
         OCTOBER,
         1,
