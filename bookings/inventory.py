@@ -88,16 +88,22 @@ class StayNotTaken(Exception):
 
 
 def take_stay(
-    *, room_type: RoomType, nights: list[date], rooms: int, counter: str, unless: QuerySet | None = None
+    *,
+    room_type: RoomType,
+    nights: list[date],
+    rooms: int,
+    counter: str,
+    unless: tuple[str, list] | None = None,
 ) -> dict[date, Decimal | None]:
     """Add ``rooms`` to ``counter`` on every night in one statement, creating the missing rows, and answer
     each night's price override; or raise ``StayNotTaken``. ``room_type`` must be locked: its rows are
     created with its ``room_count``, and a query run after the lock sees every earlier booking of it.
 
-    ``unless``: take nothing when it finds a row (the duplicate-stay check of ``booking_place``), read
-    in the same statement. The CHECK constraint refuses an oversell as in ``take``; unlike ``take`` there
-    is no savepoint to roll back to (two statements fewer): the caller's transaction ends with the
-    exception. ``nights`` must be in order, so writers of overlapping stays lock rows in one order.
+    ``unless``: a SELECT (its SQL and parameters); take nothing when it finds a row (the duplicate-stay
+    check of ``booking_place``, ``services.SameStay.select``), read in the same statement. The CHECK
+    constraint refuses an oversell as in ``take``; unlike ``take`` there is no savepoint to roll back to
+    (two statements fewer): the caller's transaction ends with the exception. ``nights`` must be in
+    order, so writers of overlapping stays lock rows in one order.
     """
     quote = connection.ops.quote_name
     table = quote(RoomNight._meta.db_table)
@@ -115,9 +121,9 @@ def take_stay(
         f"{counter_column} = {table}.{counter_column} + EXCLUDED.{counter_column}"
     )
     if unless is not None:
-        unless_sql, unless_params = unless.values("pk").query.sql_with_params()
+        unless_sql, unless_params = unless
         sql += f" WHERE NOT EXISTS ({unless_sql})"
-        params += list(unless_params)
+        params += unless_params
     sql += f" RETURNING {quote('night')}, {quote('price_override')}"
     try:
         with connection.cursor() as cursor:
@@ -127,10 +133,10 @@ def take_stay(
         raise StayNotTaken(room_type.pk, nights, rooms) from None
     if len(rows) != len(nights):
         raise StayNotTaken(room_type.pk, nights, rooms)
-    return {_date(night): _decimal(price) for night, price in rows}
+    return {night_date(night): _decimal(price) for night, price in rows}
 
 
-def _date(value) -> date:
+def night_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite answers text
 
 

@@ -23,6 +23,7 @@ confirms the booking if the rooms are free (``booking_confirm`` takes them again
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, cast
@@ -31,7 +32,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +50,7 @@ from bookings.pricing import MAX_QUOTED_NIGHTS, PriceBook, quote_from, stay_nigh
 from bookings.rules import stay_validate
 from bookings.transitions import SYSTEM, transition_check
 from common.clock import local_today
+from common.compiled import CompiledQuery
 from common.money import ZERO, quantize
 from notifications.models import ContactPreference
 from villages.models import RoomType
@@ -198,29 +201,86 @@ def nights_unavailable(missed: inventory.StayNotTaken) -> NightsUnavailable:
     )
 
 
+@dataclass(frozen=True)
+class SameStay:
+    """The same stay booked by the same user since ``since``: ``booking_place``'s repeat (a double tap, a
+    client retrying without an idempotency key), live (held or confirmed). Written once, as SQL on the
+    booking table, for the statements that read it without building an ORM query each time
+    (``booking_refused_early`` and ``inventory.take_stay``, on every attempt), and the query that
+    fetches the booking found (``bookings``)."""
+
+    user_id: int
+    room_type_id: int
+    check_in: date
+    check_out: date
+    guests: int
+    rooms: int
+    lead_guest_name: str
+    lead_guest_phone: str
+    since: datetime
+
+    def condition(self) -> tuple[str, list]:
+        """The SQL condition on the booking table's row (named by its table name) and its parameters."""
+        table = connection.ops.quote_name(Booking._meta.db_table)
+        columns = ["user_id", "room_type_id", "check_in", "check_out", "guests", "rooms"]
+        columns += ["lead_guest_name", "lead_guest_phone"]
+        equal = [f"{table}.{connection.ops.quote_name(column)} = %s" for column in columns]
+        status, created = (f"{table}.{connection.ops.quote_name(c)}" for c in ("status", "created_at"))
+        sql = " AND ".join([*equal, f"{status} IN (%s, %s)", f"{created} >= %s"])
+        dates = map(connection.ops.adapt_datefield_value, (self.check_in, self.check_out))
+        params = [self.user_id, self.room_type_id, *dates, self.guests, self.rooms]
+        params += [self.lead_guest_name, self.lead_guest_phone, str(Status.HELD), str(Status.CONFIRMED)]
+        return f"({sql})", [*params, connection.ops.adapt_datetimefield_value(self.since)]
+
+    def select(self) -> tuple[str, list]:
+        """A SELECT that finds a row when the stay was booked (``inventory.take_stay``'s ``unless``)."""
+        condition, params = self.condition()
+        table = connection.ops.quote_name(Booking._meta.db_table)
+        return f"SELECT 1 FROM {table} WHERE {condition}", params  # noqa: S608 (names quoted, values bound)
+
+    def bookings(self) -> QuerySet[Booking]:
+        condition, params = self.condition()
+        return Booking.objects.filter(RawSQL(condition, params, output_field=BooleanField()))  # noqa: S611
+
+
 def booking_refused_early(
-    *, room_type_id: int, check_in: date, check_out: date, rooms: int, duplicates: QuerySet | None
+    *, room_type_id: int, check_in: date, check_out: date, rooms: int, same_stay: SameStay | None
 ) -> NightsUnavailable | None:
     """The refusal of a stay some night of which is full, read without a lock or a transaction, or None
     when the stay must go the whole way (``booking_take``): nights free, a hold past its time that may
-    free them, or the same stay sent again (``duplicates`` finds it: answered with that booking). Read
-    in one light query, so the many attempts on a sold-out night never queue on the room type's lock:
-    a night full in a committed state may be refused, as it would be a moment later under the lock."""
+    free them, or the same stay sent again (``same_stay``: answered with that booking). Read in one light
+    statement, so the many attempts on a sold-out night never queue on the room type's lock: a night
+    full in a committed state may be refused, as it would be a moment later under the lock. Written in
+    SQL, as ``inventory.take_stay`` is: every attempt runs it, and building it with the ORM (an EXISTS
+    over two combined querysets) took more time than the database took to answer it."""
     nights = stay_nights(check_in, check_out) if 0 < (check_out - check_in).days <= MAX_QUOTED_NIGHTS else []
     if not nights or rooms < 1:
         return None
-    lapsed = Booking.objects.filter(
-        room_type_id=room_type_id,
-        status=Status.HELD,
-        hold_expires_at__lte=timezone.now(),
-        check_in__lt=check_out,
-        check_out__gt=check_in,
+    quote, ops = connection.ops.quote_name, connection.ops
+    booking, night = quote(Booking._meta.db_table), quote(RoomNight._meta.db_table)
+    b, n = (lambda column: f"{booking}.{quote(column)}"), (lambda column: f"{night}.{quote(column)}")
+    may_free = f"({b('status')} = %s AND {b('hold_expires_at')} <= %s)"
+    may_free_params = [str(Status.HELD), ops.adapt_datetimefield_value(timezone.now())]
+    if same_stay is not None:
+        repeat, repeat_params = same_stay.condition()
+        may_free, may_free_params = f"({may_free} OR {repeat})", may_free_params + repeat_params
+    taken = " + ".join(n(counter) for counter in (inventory.BOOKED, inventory.HELD, inventory.CLOSED))
+    # Names quoted by the backend, every value a parameter.
+    sql = (
+        f"SELECT {n('night')}, EXISTS(SELECT 1 FROM {booking} WHERE {b('room_type_id')} = %s "  # noqa: S608
+        f"AND {b('check_in')} < %s AND {b('check_out')} > %s AND {may_free}) FROM {night} "
+        f"WHERE {n('room_type_id')} = %s AND {n('night')} IN ({', '.join(['%s'] * len(nights))}) "
+        f"AND {n('rooms_total')} < {taken} + %s ORDER BY {n('night')}"
     )
-    may_free = Exists(lapsed if duplicates is None else lapsed | duplicates)
-    full = inventory.full_nights_query(room_type_id, nights, rooms).values_list("night", may_free)
+    stay = [ops.adapt_datefield_value(check_out), ops.adapt_datefield_value(check_in)]
+    params = [room_type_id, *stay, *may_free_params, room_type_id]
+    params += [*map(ops.adapt_datefield_value, nights), rooms]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        full = cursor.fetchall()
     if not full or any(answered for _night, answered in full):
         return None
-    return NightsUnavailable([night for night, _answered in full])
+    return NightsUnavailable([inventory.night_date(night) for night, _answered in full])
 
 
 def room_types_locked() -> QuerySet[RoomType]:
@@ -238,13 +298,10 @@ class BookingReads(TypedDict):
     guest_language: str | None
 
 
-def _locked_for_booking(
-    room_type_id: int, *, check_in: date, check_out: date, now: datetime, guest: User | None
-) -> "WithAnnotations[RoomType, BookingReads]":
-    """``inventory.lock_room_type``'s lock, and in the same query what a booking reads besides its nights:
-    the homestay (its village, owner and payment choice), the arrival night's minimum stay, whether held
-    bookings past their hold touch the stay, the holidays and price rules of the stay
-    (``PriceBook.columns``), and the contact preferences of the guest and the owner (for the notices)."""
+def _booking_reads(
+    *, room_type_id: int, check_in: date, check_out: date, now: datetime, guest_id: int | None
+) -> QuerySet[RoomType]:
+    """``_locked_for_booking``'s query (see there), built by ``LOCKED_FOR_BOOKING`` once per shape."""
     stale = Booking.objects.filter(
         room_type=OuterRef("pk"),
         status=Status.HELD,
@@ -258,18 +315,40 @@ def _locked_for_booking(
         "arrival_min_nights": Subquery(arrival.values("min_nights_override")[:1]),
         **PriceBook.columns(start=check_in, end=check_out),
     }
-    if guest is not None:
-        preference = ContactPreference.objects.filter(user=guest.pk)
+    if guest_id is not None:
+        preference = ContactPreference.objects.filter(user=guest_id)
         columns["guest_channel"] = Subquery(preference.values("channel")[:1])
         columns["guest_language"] = Subquery(preference.values("language")[:1])
-    room_type = cast(  # the annotations are built in a dict, which the stubs cannot follow
-        "WithAnnotations[RoomType, BookingReads]",
+    return (
         room_types_locked()
         .select_related(
             "homestay__village", "homestay__owner__contact_preference", "homestay__payment_choice"
         )
         .annotate(**columns)
-        .get(pk=room_type_id),
+        .filter(pk=room_type_id)
+    )
+
+
+# Built and compiled by the ORM once, not on every booking: that took longer than the database's answer.
+LOCKED_FOR_BOOKING = CompiledQuery(_booking_reads)
+
+
+def _locked_for_booking(
+    room_type_id: int, *, check_in: date, check_out: date, now: datetime, guest: User | None
+) -> "WithAnnotations[RoomType, BookingReads]":
+    """``inventory.lock_room_type``'s lock, and in the same query what a booking reads besides its nights:
+    the homestay (its village, owner and payment choice), the arrival night's minimum stay, whether held
+    bookings past their hold touch the stay, the holidays and price rules of the stay
+    (``PriceBook.columns``), and the contact preferences of the guest and the owner (for the notices)."""
+    room_type = cast(  # the annotations are built in a dict, which the stubs cannot follow
+        "WithAnnotations[RoomType, BookingReads]",
+        LOCKED_FOR_BOOKING.get(
+            room_type_id=room_type_id,
+            check_in=check_in,
+            check_out=check_out,
+            now=now,
+            guest_id=guest.pk if guest is not None else None,
+        ),
     )
     if guest is not None:
         known = None
@@ -292,7 +371,7 @@ def booking_take(
     lead_guest_phone: str,
     payment: str = Booking.Payment.ONLINE,
     language: str = "zh-hans",
-    unless: QuerySet | None = None,
+    unless: SameStay | None = None,
     accept: Callable[[RoomType], None] | None = None,
     event: Callable[[Booking], BookingEvent] | None = None,
 ) -> Booking:
@@ -349,7 +428,11 @@ def booking_take(
     if room_type.stale_holds:
         holds_expire_stale(room_type_id=room_type.pk, start=check_in, end=check_out, now=now)
     overrides = inventory.take_stay(
-        room_type=room_type, nights=nights, rooms=rooms, counter=_counter(booking.status), unless=unless
+        room_type=room_type,
+        nights=nights,
+        rooms=rooms,
+        counter=_counter(booking.status),
+        unless=unless.select() if unless is not None else None,
     )
     priced = quote_from(
         PriceBook.from_columns(room_type, overrides), room_type=room_type, nights=nights, rooms=rooms

@@ -93,18 +93,6 @@ def _record(booking: Booking, *, before: str, action: str, actor: Actor, note: s
     return event
 
 
-def _recent_duplicates(*, user, room_type_id: int, stay: dict, name: str, phone: str):
-    return Booking.objects.filter(
-        user=user,
-        room_type_id=room_type_id,
-        lead_guest_name=name,
-        lead_guest_phone=phone,
-        status__in=(Status.HELD, Status.CONFIRMED),
-        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
-        **stay,
-    )
-
-
 def booking_place(
     *,
     actor: Actor,
@@ -134,13 +122,18 @@ def booking_place(
     room_type_id = room_type if isinstance(room_type, int) else room_type.pk
     stay: dict[str, Any] = {"check_in": check_in, "check_out": check_out, "guests": guests, "rooms": rooms}
     name, phone = validate_contact(name=lead_guest_name, phone=lead_guest_phone)
-    duplicates = None
+    same_stay = None
     if user is not None:
-        duplicates = _recent_duplicates(
-            user=user, room_type_id=room_type_id, stay=stay, name=name, phone=phone
+        same_stay = services.SameStay(
+            user_id=user.pk,
+            room_type_id=room_type_id,
+            lead_guest_name=name,
+            lead_guest_phone=phone,
+            since=timezone.now() - DUPLICATE_WINDOW,
+            **stay,
         )
     refusal = services.booking_refused_early(
-        room_type_id=room_type_id, check_in=check_in, check_out=check_out, rooms=rooms, duplicates=duplicates
+        room_type_id=room_type_id, check_in=check_in, check_out=check_out, rooms=rooms, same_stay=same_stay
     )
     if refusal is not None:
         raise refusal
@@ -163,14 +156,14 @@ def booking_place(
             lead_guest_phone=phone,
             payment=payment,
             language=language,
-            unless=duplicates,
+            unless=same_stay,
             accept=accept,
             event=placed,
             then=lambda booking: booking_notices_queue(booking, actor_role=actor.role),
             **stay,
         )
     except StayNotTaken as missed:
-        duplicate = duplicates.order_by("-created_at").first() if duplicates is not None else None
+        duplicate = same_stay.bookings().order_by("-created_at").first() if same_stay is not None else None
         if duplicate is not None:
             return Outcome(duplicate, changed=False)
         raise services.nights_unavailable(missed) from None

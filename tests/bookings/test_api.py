@@ -575,6 +575,33 @@ def test_the_same_tourist_tapping_book_twice_for_the_last_room_gets_the_first_bo
     assert counters(room_type) == (0, 1, 0)
 
 
+@pytest.mark.parametrize(
+    "again",
+    [
+        {"lead_guest_name": "李四"},
+        {"lead_guest_phone": "139 0013 9000"},
+        {"guests": 1},
+        {"check_out": "2026-09-09"},
+    ],
+)
+def test_the_same_tourist_sending_another_stay_for_the_last_room_is_refused(tourist, room_type, again):
+    """Only the same stay is a repeat (answered with the first booking): another lead guest, party or
+    dates is another booking, refused when the room is taken."""
+    first = tourist.book(room_type)
+    response = tourist.book(room_type, **again)
+
+    assert (first.status_code, response.status_code) == (201, 409)
+    assert Booking.objects.count() == 1
+
+
+def test_the_same_stay_sent_again_after_ten_minutes_is_another_booking(tourist, room_type, clock):
+    tourist.book(room_type)
+    clock.advance(minutes=11)
+
+    assert tourist.book(room_type).status_code == 409
+    assert Booking.objects.count() == 1
+
+
 def test_a_booking_is_priced_with_the_rules_and_night_prices_as_they_are_at_that_moment(
     tourist, other_tourist, room_type
 ):
