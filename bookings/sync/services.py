@@ -5,8 +5,10 @@
 
 and every change keeps that true: a sync takes and gives back rooms relatively, under the room type's
 lock (the lock order of ``bookings.inventory``), and the owner's own closing goes through
-``calendar_close_rooms_by_owner``. A night with no room free here is recorded as a conflict, never sold
-twice: the database's no-overbooking constraint stays the last word.
+``calendar_close_rooms_by_owner``. A night with no room free here when its event first comes is recorded
+as a conflict, never sold twice (the database's no-overbooking constraint stays the last word), and
+stays one until the owner accepts it as a closed room or dismisses it (``external_nights_accept``,
+``external_nights_dismiss``): a sync never turns it into a closed room by itself.
 """
 
 import re

@@ -2,6 +2,8 @@
 replaced) and the other platforms' calendars it imports. The feed itself is public to whoever has the
 secret address: the other platforms fetch it without signing in."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -28,6 +30,7 @@ from bookings.sync.tasks import calendar_feed_sync_task
 from villages.roles import SignedInRequest, owner_required
 
 FEED_CACHE_SECONDS = 300
+ID = re.compile(r"[0-9]{1,18}")  # a row id, ASCII digits within the database's integer range
 
 
 def _export_url(request: HttpRequest, export: CalendarExport | None) -> str:
@@ -99,7 +102,7 @@ def feed_remove(request: SignedInRequest, pk: int) -> HttpResponse:
 def conflicts_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     """The owner's decision on conflicts: ``accept`` closes a room for each, ``dismiss`` drops them."""
     room_type = own_room_type(request, pk)
-    night_ids = [int(value) for value in request.POST.getlist("night") if value.isdigit()]
+    night_ids = [int(value) for value in request.POST.getlist("night") if ID.fullmatch(value)]
     action = request.POST.get("action")
     if action == "accept":
         try:

@@ -154,6 +154,15 @@ def test_unknown_decision_is_refused(owner_client, room_type, owner, feed_server
     assert decide(owner_client, room_type, night, "delete").status_code == 400
 
 
+@pytest.mark.parametrize("value", ["²", "99999999999999999999999", "-1", "1; drop", ""])
+def test_odd_night_ids_change_nothing(owner_client, room_type, owner, feed_server, value):
+    night = conflict_page(owner_client, room_type, owner, feed_server)
+    url = reverse("owner:conflicts_decide", kwargs={"pk": room_type.pk})
+    assert owner_client.post(url, {"night": value, "action": "dismiss"}).status_code == 302
+    night.refresh_from_db()
+    assert not night.dismissed
+
+
 def test_another_owner_cannot_decide_on_the_conflict(client, room_type, owner, feed_server, other_owner):
     client.force_login(owner)
     night = conflict_page(client, room_type, owner, feed_server)
