@@ -197,8 +197,10 @@ class _Reader:
             return
         self.read.events.append(FeedEvent(uid=_fit(identity), start=start, end=end))
 
-    def series(self, uid: str, events: list[Event]) -> None:
-        """A repeating event with its overrides, expanded within the window; all or nothing."""
+    def series(self, uid: str, events: list[Event], position: int) -> None:
+        """A repeating event with its overrides, expanded within the window; all or nothing. Without a
+        UID the event stands alone, known by its content."""
+        identity = uid or self._numbered(f"{NO_UID}{_digest(events[0])}")
         series = Calendar()
         if "X-WR-TIMEZONE" in self.calendar:
             series.add("X-WR-TIMEZONE", self.calendar["X-WR-TIMEZONE"])
@@ -218,12 +220,12 @@ class _Reader:
                 for occurrence in query.between(window, stop):
                     self._count_occurrence()
                     if _is_blocking(occurrence):
-                        identity = _fit(f"{uid}/{_recurrence_key(occurrence)}")
+                        key = _fit(f"{identity}/{_recurrence_key(occurrence)}")
                         start, end = _span(occurrence)
-                        stays[identity] = FeedEvent(uid=identity, start=start, end=end)
+                        stays[key] = FeedEvent(uid=key, start=start, end=end)
                 window = stop
         except (recurring_ical_events.InvalidCalendar, *READ_ERRORS):
-            self.read.bad.append(BadEvent(uid=uid, label=uid[:60]))
+            self.read.bad.append(BadEvent(uid=uid, label=_label(events[0], position)))
             return
         self.read.events += stays.values()
 
@@ -242,11 +244,14 @@ def feed_events(body: bytes, *, first: date, end: date) -> FeedRead:
     reader = _Reader(calendar, first, end)
     for uid, group in by_uid.items():
         if uid and any(name in event for _position, event in group for name in REPEATING):
-            reader.series(uid, [event for _position, event in group])
+            reader.series(uid, [event for _position, event in group], group[0][0])
             continue
         alone = bool(uid) and len(group) == 1
         for position, event in group:
-            reader.plain(event, uid if alone else None, position)
+            if not uid and any(name in event for name in REPEATING):
+                reader.series("", [event], position)
+            else:
+                reader.plain(event, uid if alone else None, position)
     return reader.read
 
 

@@ -195,6 +195,14 @@ def test_cancelled_occurrence_of_a_series_blocks_nothing():
     assert nights(body) == {("w/20260908", date(2026, 9, 8))}
 
 
+def test_repeating_event_without_uid_is_expanded_with_a_stable_identity():
+    body = vcalendar(vevent(None, date(2026, 9, 8), date(2026, 9, 9), rrule="FREQ=WEEKLY;COUNT=2"))
+    taken = sorted(nights(body))
+    assert [night for _uid, night in taken] == [date(2026, 9, 8), date(2026, 9, 15)]
+    assert all(uid.startswith("no-uid-") for uid, _night in taken)
+    assert sorted(nights(body)) == taken
+
+
 def test_broken_repeat_rule_is_one_bad_event_and_the_rest_is_read():
     body = vcalendar(
         vevent("bad-rule", date(2026, 9, 8), date(2026, 9, 9), rrule="FREQ=SOMETIMES"),
