@@ -11,6 +11,7 @@ urlpatterns = [
     path("rooms/<int:pk>/", home.room_type_edit, name="room_type_edit"),
     path("rooms/<int:pk>/calendar/", calendar_page.room_calendar, name="room_calendar"),
     path("rooms/<int:pk>/sync/", sync.room_sync, name="room_sync"),
+    path("rooms/<int:pk>/sync/conflicts/", sync.conflicts_decide, name="conflicts_decide"),
     path("rooms/<int:pk>/sync/export/", sync.export_regenerate, name="export_regenerate"),
     path("feeds/<int:pk>/sync/", sync.feed_sync_now, name="feed_sync_now"),
     path("feeds/<int:pk>/remove/", sync.feed_remove, name="feed_remove"),

@@ -1,6 +1,11 @@
 """A room type's calendar as an iCal feed (RFC 5545) for the other platforms: an all-day event for each run
-of nights with no room left (booked, held for a guest, or closed). It says nothing about guests: no
-names, phones or references, only that the nights are taken."""
+of nights with no room left for what happened here: booked or held for a guest here, or closed by the
+owner. Rooms closed because another platform's calendar says so are left out, as Airbnb, Booking.com
+and VRBO leave out what they import: a platform that re-exports every closed date (Booking.com does)
+would otherwise send our own closing back to us, and the two calendars would keep each other closed.
+So each platform must import the calendars of the others directly, not through this one.
+
+It says nothing about guests: no names, phones or references, only that the nights are taken."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,6 +15,7 @@ from icalendar import Calendar, Event
 
 from bookings.pricing import MAX_QUOTED_NIGHTS
 from bookings.selectors import room_type_calendar
+from bookings.sync.selectors import external_closed
 from common.clock import local_today
 from villages.models import RoomType
 
@@ -26,12 +32,15 @@ class TakenRun:
 
 
 def taken_runs(*, room_type: RoomType, start: date, end: date) -> list[TakenRun]:
-    """Runs of consecutive nights of ``[start, end)`` with no room free, of one kind each."""
+    """Runs of consecutive nights of ``[start, end)`` with no room free for what happened here, of one
+    kind each: ``closed`` when the owner closed every room, else ``booked``."""
+    imported = external_closed(room_type=room_type, start=start, end=end)
     runs: list[TakenRun] = []
     for night in room_type_calendar(room_type=room_type, start=start, end=end):
-        if night.rooms_free > 0:
+        closed_here = night.rooms_closed - imported.get(night.night, 0)
+        if night.rooms_free + imported.get(night.night, 0) > 0:
             continue
-        kind = "closed" if night.rooms_closed >= night.rooms_total else "booked"
+        kind = "closed" if closed_here >= night.rooms_total else "booked"
         last = runs[-1] if runs else None
         if last and last.kind == kind and last.end == night.night:
             runs[-1] = TakenRun(kind, last.start, night.night + timedelta(days=1))

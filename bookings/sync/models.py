@@ -3,9 +3,11 @@
 * ``CalendarExport``: the secret address of a room type's iCal feed, for the other platforms to read.
 * ``CalendarFeed``: the address of another platform's iCal feed of the same rooms, read by ``ical_sync``.
 * ``ExternalNight``: one night an event of a feed covers. A blocking night holds one closed room
-  (``RoomNight.rooms_closed``); a conflicting one could not, because no room was free here, and is shown
-  to the owner instead of overselling. Rows change only through ``bookings.sync.services``, which keeps
-  the counters right: never delete them directly.
+  (``RoomNight.rooms_closed``); a conflicting one could not, because no room was free here when the
+  event first came, and is shown to the owner instead of overselling. A conflict stays one until the
+  owner decides: accepted, it holds a closed room; dismissed, it is kept (so the next sync does not
+  bring it back) but neither shown nor counted. Rows change only through ``bookings.sync.services``,
+  which keeps the counters right: never delete them directly.
 """
 
 from django.db import models
@@ -36,6 +38,7 @@ class CalendarFeed(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("尚未同步 Not synced yet")
         OK = "ok", _("同步正常 Synced")
+        PARTIAL = "partial", _("部分事件无法读取 Some events unreadable")
         FAILED = "failed", _("同步失败 Failed")
 
     room_type = models.ForeignKey(
@@ -57,7 +60,7 @@ class CalendarFeed(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["room_type", "url"], name="calendar_feed_once_per_room_type"),
             models.CheckConstraint(
-                condition=Q(status__in=["new", "ok", "failed"]), name="calendar_feed_status_valid"
+                condition=Q(status__in=["new", "ok", "partial", "failed"]), name="calendar_feed_status_valid"
             ),
         ]
 
@@ -75,6 +78,11 @@ class ExternalNight(models.Model):
         _("已占用一间房 holds a closed room"),
         help_text=_("否:本平台已无空房,与外部预订冲突 No: no room was free here, a conflict"),
     )
+    dismissed = models.BooleanField(
+        _("房东已忽略 dismissed by the owner"),
+        default=False,
+        help_text=_("冲突经房东确认无需关房 A conflict the owner decided needs no closed room"),
+    )
 
     class Meta:
         ordering = ["night", "id"]
@@ -83,6 +91,9 @@ class ExternalNight(models.Model):
         indexes = [models.Index(fields=["feed", "night"], name="external_night_feed_night")]
         constraints = [
             models.UniqueConstraint(fields=["feed", "uid", "night"], name="external_night_once_per_event"),
+            models.CheckConstraint(
+                condition=Q(blocking=False) | Q(dismissed=False), name="external_night_dismissed_not_blocking"
+            ),
         ]
 
     def __str__(self) -> str:

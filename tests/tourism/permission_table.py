@@ -183,6 +183,10 @@ PAGES: dict[str, Page] = {
     ),
     "owner:feed_sync_now": Page(Access.OWNER_OBJECT, get=405, post=302, kwargs=lambda w: {"pk": w.feed.pk}),
     "owner:feed_remove": Page(Access.OWNER_OBJECT, get=405, post=302, kwargs=lambda w: {"pk": w.feed.pk}),
+    # The matrix posts action=close, which is no decision on a conflict: refused with 400.
+    "owner:conflicts_decide": Page(
+        Access.OWNER_OBJECT, get=405, post=400, kwargs=lambda w: {"pk": w.room_type.pk}
+    ),
     "owner:earnings": Page(Access.OWNER, get=200, post=200),
     "owner:booking_list": Page(Access.OWNER, get=200, post=200),
     "owner:booking_detail": Page(Access.OWNER_OBJECT, get=200, post=200, kwargs=_booking),

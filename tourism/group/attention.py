@@ -123,7 +123,7 @@ class FeedConflicts(TypedDict):
 
 
 def _conflicted_feeds(today: date) -> "QuerySet[WithAnnotations[CalendarFeed, FeedConflicts]]":
-    conflict = Q(nights__blocking=False, nights__night__gte=today)
+    conflict = Q(nights__blocking=False, nights__dismissed=False, nights__night__gte=today)
     return (
         CalendarFeed.objects.annotate(
             conflicts=Count("nights", filter=conflict), first_conflict=Min("nights__night", filter=conflict)
@@ -224,7 +224,7 @@ def _booked_here(feeds: Sequence[CalendarFeed], today: date) -> dict[int, list[s
     """The references of the bookings made here on each feed's conflicting nights."""
     nights = defaultdict(set)
     for feed_id, night in ExternalNight.objects.filter(
-        feed__in=feeds, blocking=False, night__gte=today
+        feed__in=feeds, blocking=False, dismissed=False, night__gte=today
     ).values_list("feed_id", "night"):
         nights[feed_id].add(night)
     room_types = {feed.pk: feed.room_type_id for feed in feeds}

@@ -2,24 +2,35 @@
 replaced) and the other platforms' calendars it imports. The feed itself is public to whoever has the
 secret address: the other platforms fetch it without signing in."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from bookings.errors import NightsUnavailable
 from bookings.owner.forms import FeedForm
 from bookings.owner.views.access import own_feed, own_room_type
 from bookings.sync.export import room_type_ical
 from bookings.sync.models import CalendarExport
 from bookings.sync.selectors import conflicts_for_room_type, feeds_for_room_type
-from bookings.sync.services import calendar_export_regenerate, calendar_feed_add, calendar_feed_remove
+from bookings.sync.services import (
+    calendar_export_regenerate,
+    calendar_feed_add,
+    calendar_feed_remove,
+    external_nights_accept,
+    external_nights_dismiss,
+)
 from bookings.sync.tasks import calendar_feed_sync_task
 from villages.roles import SignedInRequest, owner_required
 
 FEED_CACHE_SECONDS = 300
+ID = re.compile(r"[0-9]{1,18}")  # a row id, ASCII digits within the database's integer range
 
 
 def _export_url(request: HttpRequest, export: CalendarExport | None) -> str:
@@ -84,6 +95,29 @@ def feed_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     calendar_feed_remove(feed=feed)
     messages.success(request, _("已删除这个日历,它占用的日期已重新开放"))
     return redirect("owner:room_sync", pk=feed.room_type_id)
+
+
+@owner_required
+@require_POST
+def conflicts_decide(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The owner's decision on conflicts: ``accept`` closes a room for each, ``dismiss`` drops them."""
+    room_type = own_room_type(request, pk)
+    night_ids = [int(value) for value in request.POST.getlist("night") if ID.fullmatch(value)]
+    action = request.POST.get("action")
+    if action == "accept":
+        try:
+            done = external_nights_accept(room_type=room_type, night_ids=night_ids)
+        except NightsUnavailable as error:
+            nights = _("、").join(date_format(night, _("n月j日")) for night in error.nights)
+            messages.error(request, _("这些日期已没有空房,没有关房:%(nights)s") % {"nights": nights})
+        else:
+            messages.success(request, _("已确认 %(n)s 晚,已关房") % {"n": done})
+    elif action == "dismiss":
+        done = external_nights_dismiss(room_type=room_type, night_ids=night_ids)
+        messages.success(request, _("已忽略 %(n)s 晚冲突") % {"n": done})
+    else:
+        return HttpResponseBadRequest(_("无效的操作 Unknown action"))
+    return redirect("owner:room_sync", pk=room_type.pk)
 
 
 @require_GET

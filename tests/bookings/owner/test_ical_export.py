@@ -7,15 +7,16 @@ from icalendar import Calendar
 
 from bookings.calendar import calendar_close_rooms
 from bookings.guests import GuestDetails
-from bookings.models import Booking
+from bookings.models import Booking, RoomNight
 from bookings.services import guests_register
+from bookings.sync.models import CalendarFeed, ExternalNight
 from bookings.sync.parse import feed_events, taken_nights
 from bookings.sync.services import calendar_export_regenerate
 from tests.bookings.helpers import hold
 
 pytestmark = pytest.mark.django_db
 
-SEP_8, SEP_10 = date(2026, 9, 8), date(2026, 9, 10)
+SEP_8, SEP_9, SEP_10 = date(2026, 9, 8), date(2026, 9, 9), date(2026, 9, 10)
 SPECIMEN_ID = "11010519491231002X"
 
 
@@ -48,6 +49,27 @@ def test_closed_nights_are_exported_as_closed(client, room_type):
     (event,) = events(client.get(feed_url(room_type)).content)
     assert "Closed" in str(event["SUMMARY"])
     assert event.decoded("DTEND") == date(2026, 9, 9)
+
+
+def test_nights_closed_only_by_an_imported_calendar_are_not_exported(client, room_type):
+    """Airbnb, Booking.com and VRBO leave imported nights out of their own feeds: so do we, or a platform
+    that re-exports every closed date would send our closing back to us."""
+    feed = CalendarFeed.objects.create(room_type=room_type, name="Airbnb", url="https://example.com/a.ics")
+    ExternalNight.objects.create(feed=feed, uid="a", night=SEP_8, blocking=True)
+    RoomNight.objects.create(room_type=room_type, night=SEP_8, rooms_total=1, rooms_closed=1)
+    assert events(client.get(feed_url(room_type)).content) == []
+
+
+def test_night_closed_by_the_owner_next_to_an_import_is_exported_as_closed(client, room):
+    """Two rooms: one closed by Airbnb's calendar, one by the owner; only the owner's one counts, and one
+    room of two taken here is not a full night."""
+    feed = CalendarFeed.objects.create(room_type=room, name="Airbnb", url="https://example.com/a.ics")
+    ExternalNight.objects.create(feed=feed, uid="a", night=SEP_8, blocking=True)
+    RoomNight.objects.create(room_type=room, night=SEP_8, rooms_total=2, rooms_closed=2)
+    assert events(client.get(feed_url(room)).content) == []
+    calendar_close_rooms(room_type=room, first_night=SEP_9, last_night=SEP_9, rooms_closed=2)
+    (event,) = events(client.get(feed_url(room)).content)
+    assert event.decoded("DTSTART") == SEP_9 and "Closed" in str(event["SUMMARY"])
 
 
 def test_night_with_a_room_still_free_is_not_exported(client, room):
@@ -106,7 +128,8 @@ def test_exported_feed_read_back_blocks_the_same_nights(client, room_type):
     """Our export and our import agree on DTEND: the round trip blocks exactly the nights sold."""
     hold(room_type, check_in=SEP_8, check_out=SEP_10, payment=Booking.Payment.AT_HOMESTAY)
     body = client.get(feed_url(room_type)).content
-    nights = taken_nights(feed_events(body), first=date(2026, 9, 1), end=date(2027, 9, 1))
+    window = {"first": date(2026, 9, 1), "end": date(2027, 9, 1)}
+    nights = taken_nights(feed_events(body, **window).events, **window)
     assert {night for _uid, night in nights} == {SEP_8, date(2026, 9, 9)}
 
 

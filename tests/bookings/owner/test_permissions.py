@@ -55,6 +55,7 @@ def victim(owner, homestay, room, feed_server):
     booking = hold(room, check_in=date(2026, 9, 8), check_out=date(2026, 9, 10), payment="at_homestay")
     feed = CalendarFeed.objects.create(room_type=room, name="Airbnb", url=feed_server.url("/cal.ics"))
     export = calendar_export_regenerate(room_type=room)
+    ExternalNight.objects.create(feed=feed, uid="a", night=date(2026, 9, 20), blocking=False)
     return {
         "dashboard": {},
         "booking_list": {},
@@ -67,6 +68,7 @@ def victim(owner, homestay, room, feed_server):
         "export_regenerate": {"pk": room.pk},
         "feed_sync_now": {"pk": feed.pk},
         "feed_remove": {"pk": feed.pk},
+        "conflicts_decide": {"pk": room.pk},
         "booking_detail": {"reference": booking.reference},
         "booking_guests": {"reference": booking.reference},
         "booking_action": {"reference": booking.reference, "action": "decline"},
@@ -149,7 +151,13 @@ def test_another_owners_booking_cannot_be_reached_by_any_action(client, victim, 
 
 def test_the_owner_reaches_every_page(owner_client, victim):
     for name, url in owner_urls(victim):
-        if name in ("export_regenerate", "feed_sync_now", "feed_remove", "booking_action"):
+        if name in (
+            "export_regenerate",
+            "feed_sync_now",
+            "feed_remove",
+            "conflicts_decide",
+            "booking_action",
+        ):
             assert owner_client.get(url).status_code == 405, name
         else:
             assert owner_client.get(url).status_code == 200, name

@@ -6,7 +6,8 @@ from django.tasks.backends.dummy import DummyBackend
 from django.urls import reverse
 
 from bookings.models import Booking, RoomNight
-from bookings.sync.models import CalendarExport, CalendarFeed
+from bookings.services import booking_cancel
+from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight
 from bookings.sync.services import calendar_export_regenerate
 from tests.bookings.helpers import hold
 from tests.bookings.owner.ical import vcalendar, vevent
@@ -98,3 +99,84 @@ def test_export_address_is_created_and_can_be_replaced(owner_client, room):
 def test_export_address_is_the_same_in_english(owner_client, room):
     token = calendar_export_regenerate(room_type=room).token
     assert owner_client.get(f"/en/owner/ical/{token}.ics").status_code == 200
+
+
+def conflict_page(owner_client, room_type, owner, feed_server):
+    """A Booking.com night on a night booked here, then the booking here cancelled: a conflict with a free
+    room, shown with both buttons."""
+    room_type.homestay.owner = owner
+    room_type.homestay.save()
+    booking = hold(room_type, check_in=SEP_8, check_out=date(2026, 9, 9), payment=Booking.Payment.AT_HOMESTAY)
+    url = feed_server.serve("/booking.ics", vcalendar(vevent("b", SEP_8)))
+    owner_client.post(sync_url(room_type), {"name": "Booking.com", "url": url})
+    booking_cancel(booking=booking, by=Booking.Party.GUEST)
+    return ExternalNight.objects.get()
+
+
+def decide(client, room_type, night, action):
+    return client.post(
+        reverse("owner:conflicts_decide", kwargs={"pk": room_type.pk}), {"night": night.pk, "action": action}
+    )
+
+
+def test_owner_accepts_a_conflict_from_the_page(owner_client, room_type, owner, feed_server):
+    night = conflict_page(owner_client, room_type, owner, feed_server)
+    page = owner_client.get(sync_url(room_type)).content.decode()
+    assert "确认关房" in page and "忽略" in page and "现在有空房" in page
+    assert decide(owner_client, room_type, night, "accept").status_code == 302
+    assert closed_on(room_type) == 1
+    assert "确认关房" not in owner_client.get(sync_url(room_type)).content.decode()
+
+
+def test_owner_dismisses_a_conflict_from_the_page(owner_client, room_type, owner, feed_server):
+    night = conflict_page(owner_client, room_type, owner, feed_server)
+    decide(owner_client, room_type, night, "dismiss")
+    night.refresh_from_db()
+    assert night.dismissed and not night.blocking
+    assert closed_on(room_type) == 0
+    owner_client.get(reverse("owner:dashboard"))  # the flash message is shown once
+    assert "冲突" not in owner_client.get(reverse("owner:dashboard")).content.decode()
+
+
+def test_accepting_a_night_with_no_room_says_so_and_changes_nothing(
+    owner_client, room_type, owner, feed_server
+):
+    night = conflict_page(owner_client, room_type, owner, feed_server)
+    hold(room_type, check_in=SEP_8, check_out=date(2026, 9, 9), payment=Booking.Payment.AT_HOMESTAY)
+    response = decide(owner_client, room_type, night, "accept")
+    assert "没有空房" in owner_client.get(response["Location"]).content.decode()
+    night.refresh_from_db()
+    assert not night.blocking and closed_on(room_type) == 0
+
+
+def test_unknown_decision_is_refused(owner_client, room_type, owner, feed_server):
+    night = conflict_page(owner_client, room_type, owner, feed_server)
+    assert decide(owner_client, room_type, night, "delete").status_code == 400
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999999", "-1", "1; drop", ""])
+def test_odd_night_ids_change_nothing(owner_client, room_type, owner, feed_server, value):
+    night = conflict_page(owner_client, room_type, owner, feed_server)
+    url = reverse("owner:conflicts_decide", kwargs={"pk": room_type.pk})
+    assert owner_client.post(url, {"night": value, "action": "dismiss"}).status_code == 302
+    night.refresh_from_db()
+    assert not night.dismissed
+
+
+def test_another_owner_cannot_decide_on_the_conflict(client, room_type, owner, feed_server, other_owner):
+    client.force_login(owner)
+    night = conflict_page(client, room_type, owner, feed_server)
+    client.force_login(other_owner)
+    other_room = other_owner.homestays.get().room_types.get()
+    assert decide(client, room_type, night, "dismiss").status_code == 404
+    decide(client, other_room, night, "dismiss")
+    night.refresh_from_db()
+    assert not night.dismissed
+
+
+def test_feed_with_an_unreadable_event_is_shown_to_the_owner(owner_client, room, feed_server):
+    body = vcalendar(vevent("ok", SEP_8), vevent("broken@tujia", "garbage"))
+    owner_client.post(sync_url(room), {"name": "Tujia", "url": feed_server.serve("/tujia.ics", body)})
+    assert closed_on(room) == 1
+    for page in (sync_url(room), reverse("owner:dashboard")):
+        assert "broken@tujia" in owner_client.get(page).content.decode()

@@ -15,6 +15,8 @@ from bookings.sync.services import (
     calendar_feed_add,
     calendar_feed_remove,
     calendar_feed_sync,
+    external_nights_accept,
+    external_nights_dismiss,
 )
 from tests.bookings.helpers import counters, hold
 from tests.bookings.owner.ical import vcalendar, vevent
@@ -98,14 +100,113 @@ def test_night_sold_out_here_is_a_conflict_not_an_oversell(room_type, feed_for):
     assert [(c.night, c.references) for c in conflicts] == [(SEP_9, [booking.reference])]
 
 
-def test_conflict_is_resolved_by_the_next_sync_once_the_room_is_free(room_type, feed_for):
+def test_conflict_stays_a_conflict_after_the_room_frees_until_the_owner_decides(room_type, feed_for):
+    """The event may be an echo of our own feed: closing the night by itself could close it for good."""
     booking = hold(room_type, check_in=SEP_8, check_out=SEP_10, payment=Booking.Payment.AT_HOMESTAY)
     feed = feed_for(room_type, vcalendar(vevent("a", SEP_9, SEP_11)))
     calendar_feed_sync(feed=feed)
     booking_cancel(booking=booking, by=Booking.Party.GUEST)
     calendar_feed_sync(feed=feed)
-    assert closed(room_type, SEP_9, SEP_10) == [1, 1]
+    assert closed(room_type, SEP_9, SEP_10) == [0, 1]
+    (conflict,) = conflicts_for_room_type(room_type=room_type)
+    assert (conflict.night, conflict.references, conflict.rooms_free) == (SEP_9, [], 1)
+
+
+def test_owner_accepts_a_conflict_as_a_closed_room_once(room_type, feed_for):
+    booking = hold(room_type, check_in=SEP_9, check_out=SEP_10, payment=Booking.Payment.AT_HOMESTAY)
+    feed = feed_for(room_type, vcalendar(vevent("a", SEP_9, SEP_10)))
+    calendar_feed_sync(feed=feed)
+    (conflict,) = conflicts_for_room_type(room_type=room_type)
+    with pytest.raises(NightsUnavailable) as refused:
+        external_nights_accept(room_type=room_type, night_ids=[conflict.id])
+    assert refused.value.nights == [SEP_9]
+    assert ExternalNight.objects.get().blocking is False
+    booking_cancel(booking=booking, by=Booking.Party.GUEST)
+    assert external_nights_accept(room_type=room_type, night_ids=[conflict.id]) == 1
+    assert external_nights_accept(room_type=room_type, night_ids=[conflict.id]) == 0
+    assert closed(room_type, SEP_9) == [1]
     assert conflicts_for_room_type(room_type=room_type) == []
+    calendar_feed_sync(feed=feed)
+    assert closed(room_type, SEP_9) == [1], "the next sync keeps the accepted night, once"
+
+
+def test_accepting_refuses_all_when_one_night_is_full(room_type, feed_for):
+    booking = hold(room_type, check_in=SEP_8, check_out=SEP_10, payment=Booking.Payment.AT_HOMESTAY)
+    calendar_feed_sync(feed=feed_for(room_type, vcalendar(vevent("a", SEP_8, SEP_10))))
+    booking_cancel(booking=booking, by=Booking.Party.GUEST)
+    hold(room_type, check_in=SEP_8, check_out=SEP_9, payment=Booking.Payment.AT_HOMESTAY)
+    ids = [conflict.id for conflict in conflicts_for_room_type(room_type=room_type)]
+    with pytest.raises(NightsUnavailable) as refused:
+        external_nights_accept(room_type=room_type, night_ids=ids)
+    assert refused.value.nights == [SEP_8]
+    assert closed(room_type, SEP_8, SEP_9) == [0, 0]
+    assert len(conflicts_for_room_type(room_type=room_type)) == 2
+
+
+def test_dismissed_conflict_stays_dismissed_through_later_syncs(room_type, feed_for, feed_server):
+    hold(room_type, check_in=SEP_8, check_out=SEP_9, payment=Booking.Payment.AT_HOMESTAY)
+    feed = feed_for(room_type, vcalendar(vevent("echo", SEP_8, SEP_9)))
+    calendar_feed_sync(feed=feed)
+    (conflict,) = conflicts_for_room_type(room_type=room_type)
+    assert external_nights_dismiss(room_type=room_type, night_ids=[conflict.id]) == 1
+    assert external_nights_dismiss(room_type=room_type, night_ids=[conflict.id]) == 0
+    calendar_feed_sync(feed=feed)
+    assert conflicts_for_room_type(room_type=room_type) == []
+    assert ExternalNight.objects.get().dismissed
+    feed_server.serve("/feed-0.ics", vcalendar())
+    calendar_feed_sync(feed=feed)
+    assert not ExternalNight.objects.exists(), "gone from the feed, gone from here"
+
+
+def test_owner_cannot_decide_on_another_room_types_conflicts(room_type, room, feed_for):
+    hold(room_type, check_in=SEP_8, check_out=SEP_9, payment=Booking.Payment.AT_HOMESTAY)
+    calendar_feed_sync(feed=feed_for(room_type, vcalendar(vevent("a", SEP_8, SEP_9))))
+    (conflict,) = conflicts_for_room_type(room_type=room_type)
+    assert external_nights_dismiss(room_type=room, night_ids=[conflict.id]) == 0
+    assert external_nights_accept(room_type=room, night_ids=[conflict.id]) == 0
+    assert conflicts_for_room_type(room_type=room_type) == [conflict]
+
+
+def test_two_events_without_uid_on_the_same_nights_close_two_rooms_once(room, feed_for):
+    body = vcalendar(vevent(None, SEP_8, SEP_10), vevent(None, SEP_8, SEP_10))
+    feed = feed_for(room, body)
+    calendar_feed_sync(feed=feed)
+    calendar_feed_sync(feed=feed)
+    assert closed(room, SEP_8, SEP_9) == [2, 2]
+    assert ExternalNight.objects.count() == 4
+
+
+def test_overlapping_events_sharing_a_uid_each_close_a_room(room, feed_for, feed_server):
+    feed = feed_for(room, vcalendar(vevent("x", SEP_8, SEP_10), vevent("x", SEP_9, SEP_11)))
+    calendar_feed_sync(feed=feed)
+    calendar_feed_sync(feed=feed)
+    assert closed(room, SEP_8, SEP_9, SEP_10) == [1, 2, 1]
+    feed_server.serve("/feed-0.ics", vcalendar(vevent("x", SEP_9, SEP_11)))
+    calendar_feed_sync(feed=feed)
+    assert closed(room, SEP_8, SEP_9, SEP_10) == [0, 1, 1]
+    assert_counters_match_rows(room)
+
+
+def test_bad_event_is_reported_and_keeps_its_nights_while_the_rest_syncs(room, feed_for, feed_server):
+    feed = feed_for(room, vcalendar(vevent("a", SEP_8, SEP_9), vevent("b", SEP_10)))
+    calendar_feed_sync(feed=feed)
+    feed_server.serve("/feed-0.ics", vcalendar(vevent("a", "garbage"), vevent("b", SEP_11)))
+    feed = synced(feed=feed)
+    assert feed.status == CalendarFeed.Status.PARTIAL
+    assert "“a”" in feed.message and feed.message.index("无法读取") < feed.message.index("could not be read")
+    assert closed(room, SEP_8, SEP_10, SEP_11) == [1, 0, 1], "a's night kept, b moved"
+    feed_server.serve("/feed-0.ics", vcalendar(vevent("b", SEP_11)))
+    feed = synced(feed=feed)
+    assert (feed.status, feed.message) == (CalendarFeed.Status.OK, "")
+    assert closed(room, SEP_8, SEP_11) == [0, 1]
+    assert_counters_match_rows(room)
+
+
+def assert_counters_match_rows(room_type) -> None:
+    """``rooms_closed`` is the owner's closed rooms (none in these tests) plus the blocking rows."""
+    blocking = external_closed(room_type=room_type, start=date(2026, 9, 1), end=date(2028, 9, 1))
+    rows = RoomNight.objects.filter(room_type=room_type)
+    assert {row.night: row.rooms_closed for row in rows if row.rooms_closed} == blocking
 
 
 def test_only_the_rooms_left_are_closed_when_some_are_taken(room, feed_for):

@@ -20,7 +20,7 @@ from bookings.notices import booking_notices_queue
 from bookings.payments.models import Payment, Refund, WebhookEvent
 from bookings.payments.services import payment_succeeded, refund_record_outside, refund_status_set
 from bookings.sync.models import CalendarFeed
-from bookings.sync.services import calendar_feed_sync
+from bookings.sync.services import calendar_feed_sync, external_nights_dismiss
 from bookings.usecases import (
     Actor,
     booking_cancel,
@@ -332,7 +332,7 @@ def test_the_notification_admin_masks_the_address_and_the_error(
     assert "z***@guest.example" in page.text and "SMTPRecipientsRefused" in page.text
 
 
-def test_a_conflict_leaves_the_queue_once_the_night_is_free_again(staff_client, room, guest, feed_server):
+def test_a_conflict_leaves_the_queue_once_the_owner_dismisses_it(staff_client, room, guest, feed_server):
     booking = _place(room, guest)
     feed = CalendarFeed.objects.create(
         room_type=room,
@@ -344,7 +344,9 @@ def test_a_conflict_leaves_the_queue_once_the_night_is_free_again(staff_client, 
 
     booking_cancel(booking=booking, actor=Actor("guest", Source.WEB, guest))
     calendar_feed_sync(feed=feed)
+    assert _kinds(_queue(staff_client)[1]) == [("calendar_conflict", "")], "a free night is no decision"
 
+    external_nights_dismiss(room_type=room, night_ids=list(feed.nights.values_list("pk", flat=True)))
     assert _kinds(_queue(staff_client)[1]) == []
 
 
