@@ -96,8 +96,11 @@ def calendar_days(start: date, end: date) -> models.QuerySet[HolidayDay]:
 
     A plain ``QuerySet``: modeltranslation's (``HolidayDay.objects``) rewrites ``values(one=Value(1))`` into
     a values() of every field, so ``columns``' aggregate was grouped by row and read only the first day of
-    a stay."""
-    return models.QuerySet(HolidayDay).filter(date__gte=start + ONE_DAY, date__lt=end + ONE_DAY)
+    a stay.
+
+    The days ``[start + 1, end + 1)`` written as ``(start, end]``: the query's parameters are then the
+    stay's own dates, which the booking's compiled locked read (``common.compiled``) requires."""
+    return models.QuerySet(HolidayDay).filter(date__gt=start, date__lte=end)
 
 
 class Priced(Protocol):
