@@ -33,7 +33,7 @@ def refund(booking, amount: str) -> None:
     )
 
 
-def test_months_add_up_bookings_room_nights_and_money_by_month_of_arrival(owner, room):
+def test_months_add_up_bookings_room_nights_and_money_by_month_of_arrival(owner, room, holidays_2026):
     paid_stay(room, date(2026, 9, 8), date(2026, 9, 10))  # ¥400, 2 room-nights
     # ¥1200, 4 room-nights: National Day's eve and 1 October are holiday nights (the weekend price, ¥300)
     paid_stay(room, date(2026, 9, 30), date(2026, 10, 2), rooms=2)
