@@ -294,8 +294,8 @@ def test_the_app_signs_in_by_phone_and_code(client):
 
     assert response.status_code == 200
     token = response.json()["meta"]["session_token"]
-    me = client.get("/api/me", headers={"x-session-token": token})
-    assert me.json()["id"] == user.pk
+    me = client.get("/api/me", headers={"x-session-token": token}).json()
+    assert (me["id"], me["email"], me["phone"]) == (user.pk, "", "+86 138****5678")
 
 
 @pytest.mark.django_db
