@@ -35,7 +35,7 @@ class MainlandPhoneField(PhoneField):
                 attrs={"placeholder": _("手机号，如 13812345678"), "autocomplete": "tel", "type": "tel"}
             ),
         )
-        kwargs["label"] = _("手机号 Mobile number")
+        kwargs["label"] = _("手机号")
         super().__init__(*args, **kwargs)
 
 
@@ -89,9 +89,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_stages(self) -> list[str]:
         return [
-            "tourism.adapter.ContactVerificationStage"
-            if stage.endswith(".EmailVerificationStage")
-            else stage
+            "tourism.adapter.ContactVerificationStage" if stage.endswith(".EmailVerificationStage") else stage
             for stage in super().get_login_stages()
         ]
 
