@@ -13,11 +13,15 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import mail_admins, send_mail
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from villages.roles import GROUP_STAFF
 
 logger = logging.getLogger(__name__)
 
+BUDGET_SPENT = _(
+    "今天的短信已发完，请明天再试或用邮箱登录 Today's text messages are used up; try tomorrow or use e-mail"
+)
 DEFAULT_DAILY_BUDGET = 1000
 DEFAULT_WARN_PERCENT = 80
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -51,11 +55,7 @@ def sms_budget_take() -> None:
     if sent >= warn_at and cache.add(f"sms:budget:warned:{_today()}", 1, timeout=2 * 86400):
         _tell_staff(sent=sent, budget=budget)
     if sent > budget:
-        raise SmsThrottled(
-            "今天的短信额度已用完，请明天再试或用邮箱登录 Today's text messages are used up; "
-            "try again tomorrow or sign in by e-mail",
-            code="daily_budget",
-        )
+        raise SmsThrottled(str(BUDGET_SPENT), code="daily_budget")
 
 
 def _tell_staff(*, sent: int, budget: int) -> None:
