@@ -137,7 +137,7 @@ class SignupContactForm(forms.Form):
     """allauth's sign-up form asks for a phone or an e-mail (``ACCOUNT_SIGNUP_FORM_CLASS``): at least one,
     and a phone only while codes may still be sent to it from here, so a refused sign-up changes nothing."""
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         data = super().clean()
         request = context.request
         if not (self.cleaned_data.get("phone") or self.cleaned_data.get("email")) and not self.errors:

@@ -96,7 +96,7 @@ def _handler(provider: FakeProvider, kind: str) -> type[BaseHTTPRequestHandler]:
                 params = dict(parse_qsl(urlsplit(self.path).query))
                 params.update(parse_qsl(body.decode()))
                 ok = aliyun_signature_ok(provider, "POST", self.path, headers, body)
-                refused = (
+                refused: Answer = (
                     400,
                     {
                         "Code": "SignatureDoesNotMatch",
