@@ -9,6 +9,7 @@ from allauth.account.fields import PhoneField
 from allauth.account.stages import EmailVerificationStage
 from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
+from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from common.models import UserPhone
 from common.phones import phone_normalize
 from notifications.sms import VERIFICATION_CODE, SmsError, SmsThrottled, sms_send
-from tourism.phone_limits import sms_budget_spent, sms_code_wait
+from tourism.phone_limits import sms_budget_spent, sms_code_near_limit, sms_code_wait
 
 
 class MainlandPhoneField(PhoneField):
@@ -94,6 +95,7 @@ class AccountAdapter(DefaultAccountAdapter):
         ]
 
 
+CONTACT_NEEDED = _("请填写手机号或邮箱 Enter a mobile number or an e-mail address")
 SMS_THROTTLED = _(
     "这个号码收到的短信太多了，请过一会儿再试 Too many messages to this number; try again later"
 )
@@ -133,17 +135,41 @@ class ContactVerificationStage(EmailVerificationStage):
         return super().handle()
 
 
+def _bound_phone(form: forms.Form) -> str | None:
+    try:
+        return phone_normalize(form.data.get("phone", "")) if form.is_bound else None
+    except ValidationError:
+        return None
+
+
+def add_human_check(form: forms.Form) -> None:
+    """Ask for a picture code on a page (not in the app's API) once the client nears a limit on codes."""
+    request = context.request
+    if hasattr(getattr(request, "allauth", None), "headless"):
+        return
+    if sms_code_near_limit(request, _bound_phone(form)):
+        form.fields["captcha"] = CaptchaField(
+            label=_("图中的算式等于几？"),
+            error_messages={
+                "invalid": _("图中算式的答案不对，请再试一次 Wrong answer to the picture; try again")
+            },
+        )
+
+
 class SignupContactForm(forms.Form):
     """allauth's sign-up form asks for a phone or an e-mail (``ACCOUNT_SIGNUP_FORM_CLASS``): at least one,
-    and a phone only while codes may still be sent to it from here, so a refused sign-up changes nothing."""
+    and a phone only while codes may still be sent to it from here, so a refused sign-up changes nothing;
+    with a picture code once the client nears a limit."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_human_check(self)
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()
         request = context.request
         if not (self.cleaned_data.get("phone") or self.cleaned_data.get("email")) and not self.errors:
-            raise ValidationError(
-                _("请填写手机号或邮箱 Enter a mobile number or an e-mail address"), code="contact"
-            )
+            raise ValidationError(CONTACT_NEEDED, code="contact")
         phone = self.cleaned_data.get("phone")
         if phone:
             if sms_budget_spent():

@@ -7,6 +7,8 @@ client's address (``SMS_CODE_PER_ADDRESS_PER_HOUR``, ``..._PER_DAY``; behind pro
 (``notifications.sms.budget``). allauth's own limits come first (``ACCOUNT_RATE_LIMITS``:
 ``request_login_code``, ``verify_phone``, ``change_phone``, ``signup``), and it allows
 ``ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS`` / ``ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS`` guesses per code.
+Once a client has used ``SMS_HUMAN_CHECK_PERCENT`` of a limit, the sign-up and code pages ask for a
+picture code (django-simple-captcha) too.
 """
 
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
-from common.ratelimit import address_network, attempt_count, client_address
+from common.ratelimit import address_network, attempt_count, attempts_counted, client_address
 from notifications.sms.budget import sms_budget, sms_sent_today
 
 HOUR = 3600
@@ -41,8 +43,8 @@ PER_PHONE = (Limit("SMS_CODE_PER_PHONE_PER_HOUR", HOUR), Limit("SMS_CODE_PER_PHO
 PER_ADDRESS = (Limit("SMS_CODE_PER_ADDRESS_PER_HOUR", HOUR), Limit("SMS_CODE_PER_ADDRESS_PER_DAY", DAY))
 
 
-def _counts(request: HttpRequest, phone: str) -> list[tuple[str, Limit]]:
-    counts = [(f"sms:code:phone:{phone}", limit) for limit in PER_PHONE]
+def _counts(request: HttpRequest, phone: str | None) -> list[tuple[str, Limit]]:
+    counts = [(f"sms:code:phone:{phone}", limit) for limit in PER_PHONE] if phone else []
     address = client_address(request)
     if address:
         counts += [(f"sms:code:address:{address_network(address)}", limit) for limit in PER_ADDRESS]
@@ -59,6 +61,16 @@ def sms_code_wait(request: HttpRequest, phone: str, *, dry_run: bool = False) ->
     for name, limit in counts:
         attempt_count(name, limit.amount, window=limit.window)
     return 0
+
+
+def sms_code_near_limit(request: HttpRequest, phone: str | None) -> bool:
+    """Whether this address (or this number, when known) has used ``SMS_HUMAN_CHECK_PERCENT`` of one of
+    its limits: from then on the pages ask for a picture code (captcha) before sending another."""
+    percent = int(getattr(settings, "SMS_HUMAN_CHECK_PERCENT", 50))
+    return any(
+        attempts_counted(name, window=limit.window) * 100 >= limit.amount * percent
+        for name, limit in _counts(request, phone)
+    )
 
 
 def sms_budget_spent() -> bool:

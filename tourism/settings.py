@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.headless",
+    "captcha",  # django-simple-captcha: the picture code asked once a client nears a limit on SMS codes
     "common",
     "villages",
     "notifications",
@@ -155,6 +156,7 @@ LOGIN_REDIRECT_URL = "home"
 # (tourism.adapter.ContactVerificationStage), so everyone signed in, and so everyone booking, has one.
 ACCOUNT_ADAPTER = "tourism.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "tourism.adapter.SignupContactForm"
+ACCOUNT_FORMS = {"request_login_code": "tourism.account_forms.HumanCheckedRequestLoginCodeForm"}
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
 # Phone or e-mail, either one: the sign-up form requires one of them (account.W001 expects one required).
@@ -315,6 +317,12 @@ SMS_CODE_PER_ADDRESS_PER_HOUR = int(os.environ.get("SMS_CODE_PER_ADDRESS_PER_HOU
 SMS_CODE_PER_ADDRESS_PER_DAY = int(os.environ.get("SMS_CODE_PER_ADDRESS_PER_DAY", "30"))
 SMS_DAILY_BUDGET = int(os.environ.get("SMS_DAILY_BUDGET", "1000"))
 SMS_BUDGET_WARN_PERCENT = int(os.environ.get("SMS_BUDGET_WARN_PERCENT", "80"))
+# ... and a picture code (django-simple-captcha: a sum, readable in any language) once a client has used
+# this share of a limit.
+SMS_HUMAN_CHECK_PERCENT = int(os.environ.get("SMS_HUMAN_CHECK_PERCENT", "50"))
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "x"
+CAPTCHA_TIMEOUT = 5
 # Notifications (notifications/): channel -> backend. E-mail now; SMS and WeChat messages plug in here.
 NOTIFICATION_CHANNELS = {"email": "notifications.channels.EmailChannel"}
 

@@ -1,7 +1,10 @@
 """Signing up and in by mobile number and SMS code, and the limits on codes (tourism/adapter.py,
 tourism/phone_limits.py, notifications/sms/budget.py)."""
 
+import re
+
 import pytest
+from captcha.models import CaptchaStore
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -18,7 +21,10 @@ APP = "/_allauth/app/v1/auth"
 
 
 @pytest.fixture(autouse=True)
-def _fresh():
+def _fresh(settings):
+    """No counts, no texts; and no picture code, except in the tests about it (the limits behind it are
+    tested on their own)."""
+    settings.SMS_HUMAN_CHECK_PERCENT = 1000
     cache.clear()
     console.outbox.clear()
     yield
@@ -331,3 +337,79 @@ def test_the_app_is_told_429_past_the_number_limit(client, settings):
 
     assert response.status_code == 429
     assert response.json()["errors"][0]["code"] == "sms_limit"
+
+
+# The picture code (captcha) once a client nears a limit
+
+
+def captcha_answer(form_html: str) -> dict:
+    """The picture code's key from the page and its answer from the store (what the picture shows)."""
+    match = re.search(r'name="captcha_0" value="(\w+)"', form_html)
+    assert match, form_html
+    key = match.group(1)
+    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
+
+
+@pytest.mark.django_db
+def test_the_code_page_asks_for_a_picture_code_once_the_address_nears_its_limit(client, settings):
+    settings.SMS_HUMAN_CHECK_PERCENT = 50
+    settings.SMS_CODE_PER_ADDRESS_PER_HOUR = 4
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "request_login_code": "100/m/ip,100/m/key",
+    }
+    for n in range(4):
+        phone_user(number=f"+861381234560{n}")
+    assert "captcha" not in client.get("/accounts/login/code/").content.decode()
+    request_code(client, "+8613812345600")
+    request_code(client, "+8613812345601")
+
+    page = client.get("/accounts/login/code/").content.decode()
+    without = Client().post("/accounts/login/code/", {"phone": "+8613812345602"})
+    wrong = Client().post(
+        "/accounts/login/code/", {"phone": "+8613812345602", **captcha_answer(page), "captcha_1": "-1"}
+    )
+    page = client.get("/accounts/login/code/").content.decode()
+    right = Client().post("/accounts/login/code/", {"phone": "+8613812345603", **captcha_answer(page)})
+
+    assert 'class="captcha"' in page
+    assert (without.status_code, wrong.status_code, right.status_code) == (200, 200, 302)
+    assert [sms.phone for sms in console.outbox] == ["+8613812345600", "+8613812345601", "+8613812345603"]
+
+
+@pytest.mark.django_db
+def test_phone_sign_up_asks_for_a_picture_code_once_the_number_nears_its_limit(client, settings):
+    settings.SMS_HUMAN_CHECK_PERCENT = 50
+    settings.SMS_CODE_PER_PHONE_PER_HOUR = 2
+    sign_up(client)
+    UserPhone.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+    refused = sign_up(Client())
+
+    assert refused.status_code == 200 and "captcha" in refused.context["form"].errors
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_app_is_not_asked_for_a_picture_code(client, settings):
+    settings.SMS_HUMAN_CHECK_PERCENT = 50
+    settings.SMS_CODE_PER_PHONE_PER_HOUR = 2
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "request_login_code": "100/m/ip,100/m/key",
+    }
+    phone_user()
+    client.post(f"{APP}/code/request", {"phone": PHONE}, content_type="application/json")
+
+    response = Client().post(f"{APP}/code/request", {"phone": PHONE}, content_type="application/json")
+
+    assert response.status_code == 401 and len(console.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_asking_for_a_code_without_a_number_or_address_is_a_form_error(client):
+    response = client.post("/accounts/login/code/", {})
+
+    assert response.status_code == 200 and "请填写手机号或邮箱" in response.content.decode()
+    assert not console.outbox
