@@ -58,7 +58,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return (record[0], record[1]) if record else None
 
     def set_phone_verified(self, user: Any, phone: str) -> None:
-        UserPhone.objects.filter(user=user, number=phone).update(verified=True)
+        """Also the end of changing one's number: allauth verifies the new number before it is set."""
+        UserPhone.objects.update_or_create(user=user, defaults={"number": phone, "verified": True})
 
     def get_user_by_phone(self, phone: str) -> Any:
         try:

@@ -413,3 +413,45 @@ def test_asking_for_a_code_without_a_number_or_address_is_a_form_error(client):
 
     assert response.status_code == 200 and "请填写手机号或邮箱" in response.content.decode()
     assert not console.outbox
+
+
+# Changing the number
+
+
+@pytest.mark.django_db
+def test_changing_the_number_takes_effect_once_the_new_one_is_verified(client):
+    user = phone_user()
+    client.force_login(user)
+
+    response = client.post("/accounts/phone/change/", {"phone": "139 1234 5678"})
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/phone/verify/"
+    assert console.outbox[-1].phone == "+8613912345678"
+    client.post("/accounts/phone/verify/", {"code": last_code()})
+    user.phone.refresh_from_db()
+    assert (user.phone.number, user.phone.verified) == ("+8613912345678", True)
+
+
+@pytest.mark.django_db
+def test_an_e_mail_account_adds_a_phone_and_then_signs_in_by_code(client):
+    user = factories.user(password=PASSWORD, email="zhao@example.com")
+    client.force_login(user)
+    client.post("/accounts/phone/change/", {"phone": "13812345678"})
+    client.post("/accounts/phone/verify/", {"code": last_code()})
+    client.post("/accounts/logout/")
+
+    request_code(client, "13812345678", fresh=False)
+    client.post("/accounts/login/code/confirm/", {"code": last_code()})
+
+    assert signed_in(client) == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_number_of_another_account_cannot_be_taken(client):
+    phone_user()
+    other = factories.user(password=PASSWORD, email="zhao@example.com")
+    client.force_login(other)
+
+    client.post("/accounts/phone/change/", {"phone": "13812345678"})
+
+    assert not UserPhone.objects.filter(user=other).exists()
