@@ -12,89 +12,24 @@ Behind reverse proxies the address comes from ``X-Forwarded-For``, read as djang
 own limits (``TRUSTED_PROXY_COUNT``, see ``client_address``).
 """
 
-import ipaddress
-import math
-
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest
-from django.http.request import split_domain_port
-from django.utils import timezone
+
+from common.ratelimit import address_network, attempt_count, client_address
+
+__all__ = ["booking_attempt_wait", "client_address"]
 
 DEFAULT_PER_MINUTE = 20
 DEFAULT_PER_ADDRESS_PER_MINUTE = 60
-IPV6_PREFIX = 64  # as allauth's ALLAUTH_RATE_LIMIT_IPV6_PREFIX
-WINDOW_SECONDS = 60
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The address of the client that sent the request.
-
-    Each of the ``TRUSTED_PROXY_COUNT`` proxies in front appends the address it was called from to
-    ``X-Forwarded-For`` (nginx's ``$proxy_add_x_forwarded_for``), so the client is the one that many
-    places from the right; anything to the left of it came from the client and may be made up. With 0
-    (no proxy) the header is ignored and the address is ``REMOTE_ADDR``. This is how allauth picks the
-    address of its login and sign-up limits (``ALLAUTH_TRUSTED_PROXY_COUNT``, the same number), except
-    that a header with fewer addresses than proxies (one of them was bypassed) gives its leftmost address
-    instead of an error. None when no valid address is known.
-    """
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    forwarded = request.headers.get("x-forwarded-for", "")
-    if count > 0 and forwarded:
-        hops = forwarded.split(",")
-        address = _valid(hops[-count] if len(hops) >= count else hops[0])
-        if address:
-            return address
-    return _valid(request.META.get("REMOTE_ADDR", ""))
-
-
-def _valid(text: str) -> str | None:
-    """The IP address written in ``text`` ("203.0.113.5", "203.0.113.5:4711", "[2001:db8::1]:4711"),
-    normalised, or None."""
-    text = text.strip()
-    host, port = split_domain_port(text)
-    if host and port:
-        text = host.removeprefix("[").removesuffix("]")
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return None
 
 
 def booking_attempt_wait(*, user_id: int, address: str | None = None) -> int:
     """Count one booking attempt of the user, from the client address if known: 0 when it is allowed, else
     the seconds to wait."""
     user_limit = getattr(settings, "BOOKING_CREATE_RATE_PER_MINUTE", DEFAULT_PER_MINUTE)
-    waits = [_count(f"bookings:create:{user_id}", user_limit)]
+    waits = [attempt_count(f"bookings:create:{user_id}", user_limit)]
     if address:
         address_limit = getattr(
             settings, "BOOKING_CREATE_RATE_PER_ADDRESS_PER_MINUTE", DEFAULT_PER_ADDRESS_PER_MINUTE
         )
-        waits.append(_count(f"bookings:create:address:{_network(address)}", address_limit))
+        waits.append(attempt_count(f"bookings:create:address:{address_network(address)}", address_limit))
     return max(waits)
-
-
-def _network(address: str) -> str:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False).network_address)
-    return str(ip)
-
-
-def _count(name: str, limit: int) -> int:
-    """Add one to the count of ``name`` in this minute: 0 while within ``limit``, else the seconds left."""
-    now = timezone.now().timestamp()
-    window = int(now // WINDOW_SECONDS)
-    key = f"{name}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # a full LocMemCache evicted the count between add() and incr()
-        cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
-        attempts = 1
-    if attempts <= limit:
-        return 0
-    return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))

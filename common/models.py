@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.phones import phone_mask
+
 
 class IdempotencyKey(models.Model):
     """An API write sent with an ``Idempotency-Key`` header, and its answer to replay on a retry.
@@ -38,3 +40,32 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class UserPhone(models.Model):
+    """A person's mobile number, in E.164: how they sign in by SMS code and how SMS reaches them.
+
+    One per person (the account adapter's ``get_phone``/``set_phone``), and one person per number, so
+    a number signs in to exactly one account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="phone",
+        verbose_name=_("用户 user"),
+    )
+    number = models.CharField(_("手机号 phone number"), max_length=16, unique=True, help_text="E.164")
+    verified = models.BooleanField(_("已验证 verified"), default=False)
+    changed_at = models.DateTimeField(_("修改时间 changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("手机号 phone number")
+        verbose_name_plural = _("手机号 phone numbers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__regex=r"^\+[1-9][0-9]{5,14}$"), name="user_phone_is_e164"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return phone_mask(self.number)

@@ -1,5 +1,7 @@
 """Account settings decisions, kept pure so settings.py stays declarative and the choices are testable."""
 
+from common.phones import phone_mask
+
 WEIXIN_APP = "allauth.socialaccount.providers.weixin"
 
 
@@ -17,5 +19,9 @@ def weixin_login(app_id: str, app_secret: str) -> tuple[list[str], dict[str, dic
 
 
 def user_display(user) -> str:
-    """How allauth names a person in pages and emails: their email, not the generated username."""
-    return user.email or user.get_username()
+    """How allauth names a person in pages and emails: their email, else their masked mobile number, not
+    the generated username."""
+    if user.email:
+        return user.email
+    phone = getattr(user, "phone", None) if user.pk else None
+    return phone_mask(phone.number) if phone else user.get_username()

@@ -3,6 +3,8 @@
 from django.utils import translation
 from ninja import Field, Router, Schema
 
+from common.models import UserPhone
+from common.phones import phone_mask
 from villages.api.auth import SIGNED_IN, SignedInApiRequest
 from villages.api.fields import ErrorOut
 from villages.roles import is_group_staff, is_owner
@@ -18,6 +20,7 @@ class RolesOut(Schema):
 class MeOut(Schema):
     id: int
     email: str
+    phone: str = Field(description="The verified mobile number, masked (+86 138****5678); empty if none.")
     roles: RolesOut
     language: str = Field(
         description="The person's language: the site's language cookie, else Accept-Language, else zh-hans."
@@ -36,6 +39,9 @@ def me(request: SignedInApiRequest):
     return {
         "id": user.pk,
         "email": user.email,
+        "phone": phone_mask(phone.number)
+        if (phone := UserPhone.objects.filter(user=user, verified=True).first())
+        else "",
         "roles": {"owner": is_owner(user), "group_staff": is_group_staff(user)},
         "language": translation.get_language_from_request(request),
     }

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.headless",
+    "captcha",  # django-simple-captcha: the picture code asked once a client nears a limit on SMS codes
     "common",
     "villages",
     "notifications",
@@ -149,20 +150,45 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-# Accounts (django-allauth): email and password, verified email, allauth's own rate limits.
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+# Accounts (django-allauth): a mobile number and SMS code, or an e-mail address, with a password or a
+# one-time code; allauth's own rate limits. An e-mail sign-up confirms its address before signing in
+# (EMAIL_VERIFICATION_WITHOUT_PHONE, from ACCOUNT_EMAIL_VERIFICATION); a phone sign-up confirms its number
+# (tourism.adapter.ContactVerificationStage), so everyone signed in, and so everyone booking, has one.
+ACCOUNT_ADAPTER = "tourism.adapter.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "tourism.adapter.SignupContactForm"
+ACCOUNT_FORMS = {"request_login_code": "tourism.account_forms.HumanCheckedRequestLoginCodeForm"}
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
+# Phone or e-mail, either one: the sign-up form requires one of them (account.W001 expects one required).
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+EMAIL_VERIFICATION_WITHOUT_PHONE = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION = (
+    "optional" if EMAIL_VERIFICATION_WITHOUT_PHONE == "mandatory" else EMAIL_VERIFICATION_WITHOUT_PHONE
+)
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_DISPLAY = "tourism.accounts.user_display"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Guesses per code before it is void, and how long a code lives (seconds).
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 300
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = 2
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = 2
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # SMS codes: one a minute per number, a few per address (tourism/phone_limits.py counts hours and days).
+    "request_login_code": "5/m/ip,1/m/key",
+    "verify_phone": "1/m/key,3/m/ip",
+    "change_phone": "1/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[离石乡村旅游 Lishi Tourism] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
@@ -266,6 +292,37 @@ LOGGING = {
 SITE_NAME = _("离石乡村旅游")
 # The site's public address, for links in notifications the task worker sends (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Text messages (notifications/sms/): the console backend prints them (no keys needed); Aliyun or Tencent
+# Cloud SMS when configured (README "SMS"). Template codes per purpose; the signature (签名) approved by
+# the provider. Every provider call gives up after SMS_PROVIDER_TIMEOUT seconds.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.console.ConsoleSmsBackend")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "离石乡村旅游")
+SMS_TEMPLATES = {
+    "verification_code": os.environ.get("SMS_TEMPLATE_VERIFICATION_CODE", "SMS_VERIFICATION_CODE")
+}
+SMS_PROVIDER_TIMEOUT = int(os.environ.get("SMS_PROVIDER_TIMEOUT", "5"))
+ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+TENCENT_SMS_SECRET_ID = os.environ.get("TENCENT_SMS_SECRET_ID", "")
+TENCENT_SMS_SECRET_KEY = os.environ.get("TENCENT_SMS_SECRET_KEY", "")
+TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID", "")
+TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com")
+# Against SMS pumping (tourism/phone_limits.py): codes per number and per client address, and messages a
+# day for the whole site; staff are e-mailed once a day when SMS_BUDGET_WARN_PERCENT of it is used.
+SMS_CODE_PER_PHONE_PER_HOUR = int(os.environ.get("SMS_CODE_PER_PHONE_PER_HOUR", "5"))
+SMS_CODE_PER_PHONE_PER_DAY = int(os.environ.get("SMS_CODE_PER_PHONE_PER_DAY", "10"))
+SMS_CODE_PER_ADDRESS_PER_HOUR = int(os.environ.get("SMS_CODE_PER_ADDRESS_PER_HOUR", "10"))
+SMS_CODE_PER_ADDRESS_PER_DAY = int(os.environ.get("SMS_CODE_PER_ADDRESS_PER_DAY", "30"))
+SMS_DAILY_BUDGET = int(os.environ.get("SMS_DAILY_BUDGET", "1000"))
+SMS_BUDGET_WARN_PERCENT = int(os.environ.get("SMS_BUDGET_WARN_PERCENT", "80"))
+# ... and a picture code (django-simple-captcha: a sum, readable in any language) once a client has used
+# this share of a limit.
+SMS_HUMAN_CHECK_PERCENT = int(os.environ.get("SMS_HUMAN_CHECK_PERCENT", "50"))
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "x"
+CAPTCHA_TIMEOUT = 5
 # Notifications (notifications/): channel -> backend. E-mail now; SMS and WeChat messages plug in here.
 NOTIFICATION_CHANNELS = {"email": "notifications.channels.EmailChannel"}
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("payments/", include("bookings.payments.urls")),
     path("admin/", admin.site.urls),
+    # The picture codes (django-simple-captcha) of the sign-up and sign-in-code pages.
+    path("captcha/", include("captcha.urls")),
     path("favicon.ico", views.favicon, name="favicon"),
 ]
 

@@ -102,6 +102,12 @@ class Page:
     query: Callable[[World], dict] = lambda world: {}
 
 
+def _captcha_key() -> str:
+    from captcha.models import CaptchaStore
+
+    return CaptchaStore.generate_key()
+
+
 def _booking(world: World) -> dict:
     return {"reference": world.booking.reference}
 
@@ -132,6 +138,11 @@ def _trip(world: World) -> dict:
 PAGES: dict[str, Page] = {
     "favicon": Page(Access.PUBLIC, get=302, post=302),
     "set_language": Page(Access.PUBLIC, get=302, post=302),
+    # The picture codes of the sign-up and sign-in-code pages (django-simple-captcha); no audio without flite.
+    "captcha-image": Page(Access.PUBLIC, get=200, post=200, kwargs=lambda w: {"key": _captcha_key()}),
+    "captcha-image-2x": Page(Access.PUBLIC, get=200, post=200, kwargs=lambda w: {"key": _captcha_key()}),
+    "captcha-audio": Page(Access.PUBLIC, get=404, post=404, kwargs=lambda w: {"key": _captcha_key()}),
+    "captcha-refresh": Page(Access.PUBLIC, get=404, post=404),
     "api:api-root": Page(Access.PUBLIC, get=404, post=404),
     "api:openapi-json": Page(Access.PUBLIC, get=200, post=200),
     "api:openapi-view": Page(Access.PUBLIC, get=200, post=200),

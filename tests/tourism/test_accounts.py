@@ -278,6 +278,7 @@ def test_app_login_returns_a_session_token_that_opens_api_me(client):
     assert response.json() == {
         "id": user.pk,
         "email": "chen@example.com",
+        "phone": "",
         "roles": {"owner": False, "group_staff": False},
         "language": "zh-hans",
     }

@@ -68,7 +68,7 @@ def test_booking_attempts_are_counted_across_processes(redis_cache, settings, mo
     settings.BOOKING_CREATE_RATE_PER_MINUTE = 2
     # One calendar minute for all three attempts: a minute turning between them would start a new count.
     moment = timezone.now().replace(second=10)
-    monkeypatch.setattr("bookings.ratelimit.timezone.now", lambda: moment)
+    monkeypatch.setattr("common.ratelimit.timezone.now", lambda: moment)
     user = factories.user()
 
     assert booking_attempt_wait(user_id=user.pk) == 0
