@@ -15,7 +15,8 @@ surroundings changed are tried ("don't look" marks). The best starts then go thr
 ruin and recreate: take out a few stops (stretches of several near days, near stops, a stretch of the
 path; around a random stop or around the place of one that is left out) and insert again whatever
 fits, then local search; a slightly longer plan is accepted early on. A start that stops improving
-hands its rounds to the next one, and once every start has stalled new starts get the rest. Taking
+hands its rounds to the next one; after the best ``ELITE`` starts, the rest go back to the best plan
+so far, again and again, each time with new draws and a fresh allowance. Taking
 out stretches of several days at once is what moves stops between full days, which single moves
 cannot do without breaking a day first.
 
@@ -32,18 +33,20 @@ from typing import Final
 
 from tourism.planner.model import CLOSED, DAY_SPAN, Model
 
-WORK_PER_STOP: Final = 24_000
-"""Steps (see ``Search.work``) for the whole search, per stop: about 70 ms for a trip on one core of the
-benchmark machine with the compiled solver (``native``), about three times that from the sources."""
+WORK_PER_STOP: Final = 36_000
+"""Steps (see ``Search.work``) for the whole search, per stop: about 110 ms for a trip of 40 stops on one
+core of the benchmark machine with the compiled solver (``native``), about five times that from the
+sources. 24,000 left the plan of some clustered trips to the seed (274 or 257 minutes on one)."""
 WORK_FLOOR: Final = 40
 """Trips with fewer stops get the steps of this many: a small trip can be hard too."""
 STARTS: Final = 6
 """Sweeps built and improved first; the first two are greedy, the others pick among ``CHOICES`` best."""
 CHOICES: Final = 6
 ELITE: Final = 2
-"""The best starts that share the rounds of ruin and recreate (more if one stalls)."""
-STALL: Final = 40
-"""Rounds without a better plan after which a start hands the rest of its rounds to the next one."""
+"""The best starts that share the first rounds of ruin and recreate."""
+STALL: Final = 80
+"""Rounds without a better plan after which a start hands the rest of its rounds on (40 gave up on a
+valley too early on clustered trips)."""
 SEGMENT: Final = 3
 """Longest run of stops the relocate move moves."""
 NEIGHBOURS: Final = 8
@@ -826,20 +829,21 @@ def solve_heuristic(
         spent = search.work
         starts.append((search.key(), STARTS, search.path[:]))
     # The rounds of ruin and recreate go to the best starts in turn: half of what is left to the first,
-    # the rest to the second, and what a stalled start leaves to the next one; once every start has
-    # stalled, to new starts.
+    # the rest to the second; what a stalled start leaves goes back to the best plan so far, again and
+    # again, each time with new draws.
     starts.sort()
     best_key, best_path = starts[0][0], starts[0][2]
     rank = 0
     while spent < work:
         rng = Draws(random.Random(seed * 1000 + STARTS + rank))
-        if rank < len(starts):
+        if rank < ELITE:
             start_key, _index, start_path = starts[rank]
-            search = Search(model, candidates, order, rng)
-            search.restore(start_path)
         else:
-            search = _start(model, candidates, order, rng, STARTS + rank)
-            start_key, start_path = search.key(), search.path[:]
+            # Past the elite starts, the rounds go back to the best plan so far, its allowance for a
+            # longer plan fresh: another way out of its valley is worth more than a weaker start.
+            start_key, start_path = best_key, best_path
+        search = Search(model, candidates, order, rng)
+        search.restore(start_path)
         search.work += spent
         search.thorough = False
         current_key, current_path = start_key, start_path
