@@ -41,6 +41,19 @@ class RefundResult:
     status: str  # a Refund.Status
 
 
+@dataclass(frozen=True)
+class PaymentClient:
+    """Where the guest pays from, for providers whose page differs by device (WeChat Pay: H5 on a
+    phone, a QR code on a desktop). ``ip``: the guest's address, which WeChat Pay's H5 wants."""
+
+    mobile: bool = False
+    in_wechat: bool = False
+    ip: str = ""
+
+
+ANY_CLIENT = PaymentClient()
+
+
 class PaymentProviderError(Exception):
     """The provider refused or could not be reached. ``retryable``: trying again later, with the same
     idempotency key, may work (network trouble, rate limits, the provider's own errors)."""
@@ -64,8 +77,15 @@ class PaymentProvider(ABC):
         return hold_expires_at
 
     @abstractmethod
-    def start_payment(self, *, payment: Payment, success_url: str, cancel_url: str) -> PaymentStart:
+    def start_payment(
+        self, *, payment: Payment, success_url: str, cancel_url: str, client: PaymentClient = ANY_CLIENT
+    ) -> PaymentStart:
         """Open the payment with the provider; called again with the same payment after a failure."""
+
+    def payment_sync(self, *, payment: Payment) -> None:
+        """Ask the provider what became of a payment still open (a notification may be lost) and record
+        it through the same services as a notification; nothing for providers that only notify."""
+        return None
 
     @abstractmethod
     def cancel_payment(self, *, payment: Payment) -> None:

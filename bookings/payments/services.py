@@ -46,6 +46,7 @@ from bookings.notices import (
 )
 from bookings.payments.base import (
     AT_HOMESTAY,
+    PaymentClient,
     PaymentProvider,
     PaymentProviderError,
     PaymentStart,
@@ -159,11 +160,17 @@ def _payment_start_failed(*, payment: Payment, error: PaymentProviderError) -> N
 
 
 def payment_start(
-    *, booking: Booking, success_url: str, cancel_url: str, provider: str | None = None
+    *,
+    booking: Booking,
+    success_url: str,
+    cancel_url: str,
+    provider: str | None = None,
+    client: PaymentClient | None = None,
 ) -> Payment:
     """Open (or reopen) the guest's payment for a booking; send the guest to ``payment.redirect_url``
     when it is set (Stripe Checkout), else there is nothing to pay online. ``provider`` picks one of the
-    homestay's providers for the booking's way of paying (default: the first).
+    homestay's providers for the booking's way of paying (default: the first); ``client`` says where the
+    guest pays from (WeChat Pay opens an H5 page on a phone, a QR code on a desktop).
 
     Raises ``IllegalTransition`` when the booking has nothing to pay or its hold is over, and
     ``PaymentUnavailable`` when no provider can take the payment now.
@@ -172,7 +179,9 @@ def payment_start(
     if payment.provider_reference:
         return payment
     try:
-        started = chosen.start_payment(payment=payment, success_url=success_url, cancel_url=cancel_url)
+        started = chosen.start_payment(
+            payment=payment, success_url=success_url, cancel_url=cancel_url, client=client or PaymentClient()
+        )
     except PaymentProviderError as error:
         logger.warning("Payment %s could not start: %s", payment.pk, error.message)
         _payment_start_failed(payment=payment, error=error)
@@ -595,3 +604,33 @@ def refund_cash_handed_back(
     if refund.payment.provider != AT_HOMESTAY:
         raise ValueError("only cash refunds are handed back")
     return refund_status_set(refund=refund, status=Refund.Status.SUCCEEDED, source=source, by=by)
+
+
+SYNC_AFTER = timedelta(minutes=2)  # a notification usually arrives within seconds
+SYNC_WITHIN = timedelta(days=2)  # older open orders are long closed at the provider
+
+
+def payments_sync_due(*, now=None) -> int:
+    """The safety net for lost notifications, for a scheduled job (``expire_holds`` runs it first, so
+    a payment made but not yet heard of confirms its booking before the hold lapses): ask the provider
+    about every payment still open that was opened more than ``SYNC_AFTER`` ago. Returns how many were
+    asked about; a provider that cannot be reached is asked again next time."""
+    now = now or timezone.now()
+    open_payments = (
+        Payment.objects.filter(status__in=[Payment.Status.PENDING, Payment.Status.PROCESSING])
+        .exclude(provider_reference="")
+        .filter(created_at__lte=now - SYNC_AFTER, created_at__gte=now - SYNC_WITHIN)
+        .select_related("booking")
+        .order_by("id")
+    )
+    asked = 0
+    for payment in open_payments:
+        try:
+            provider_get(payment.provider).payment_sync(payment=payment)
+        except KeyError:
+            continue
+        except PaymentProviderError as error:
+            logger.warning("Payment %s not synced: %s", payment.pk, error.message)
+            continue
+        asked += 1
+    return asked
