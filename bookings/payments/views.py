@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings.errors import IllegalTransition
 from bookings.models import Booking
+from bookings.payments.alipay import PROVIDER as ALIPAY
 from bookings.payments.base import PaymentClient, PaymentProviderError, providers_enabled
 from bookings.payments.models import Payment
 from bookings.payments.services import PaymentUnavailable, payment_start
@@ -193,6 +194,15 @@ def cancelled(request: HttpRequest, reference: str) -> HttpResponse:
             "return_query": urlencode({RETURN_PARAMETER: return_token(booking)}),
         },
     )
+
+
+@csrf_exempt
+@require_POST
+def alipay_notify(request: HttpRequest) -> HttpResponse:
+    provider = providers_enabled().get(ALIPAY)
+    if provider is None:
+        raise Http404("Alipay is not configured")
+    return provider.handle_webhook(request)
 
 
 @csrf_exempt

@@ -86,3 +86,45 @@ def wechat_api(wechat_server, settings):
     wechat_pay._client.cache_clear()
     yield fake
     wechat_pay._client.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def alipay_keys():
+    from tests.bookings.payments.fake_alipay import Keys
+
+    return Keys()
+
+
+@pytest.fixture(scope="session")
+def alipay_server(alipay_keys):
+    from tests.bookings.payments.fake_alipay import FakeAlipay, serve
+
+    fake = FakeAlipay(alipay_keys)
+    server, url = serve(fake)
+    yield fake, url
+    server.shutdown()
+
+
+@pytest.fixture
+def alipay_api(alipay_server, settings):
+    """Alipay on and first among the online providers, its real client talking to the local fake
+    gateway. Returns the fake."""
+    from bookings.payments import alipay
+    from tests.bookings.payments import fake_alipay
+
+    fake, url = alipay_server
+    fake.reset()
+    settings.PAYMENT_PROVIDERS = [
+        "bookings.payments.at_homestay.AtHomestay",
+        "bookings.payments.alipay.Alipay",
+        "bookings.payments.stripe_checkout.StripeCheckout",
+    ]
+    settings.ALIPAY_APP_ID = fake_alipay.APP_ID
+    settings.ALIPAY_APP_PRIVATE_KEY = fake.keys.app_private_pem
+    settings.ALIPAY_PUBLIC_KEY = fake.keys.alipay_public_pem
+    settings.ALIPAY_GATEWAY = url
+    settings.PAYMENT_PROVIDER_CONNECT_TIMEOUT = 0.5
+    settings.PAYMENT_PROVIDER_READ_TIMEOUT = 0.5
+    alipay._client.cache_clear()
+    yield fake
+    alipay._client.cache_clear()
