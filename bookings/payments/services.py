@@ -45,11 +45,13 @@ from bookings.notices import (
     refund_notices_queue,
 )
 from bookings.payments.base import (
+    ANY_CLIENT,
     AT_HOMESTAY,
     PaymentClient,
     PaymentProvider,
     PaymentProviderError,
     PaymentStart,
+    online_choices,
     provider_get,
     providers_for,
     providers_known,
@@ -91,8 +93,14 @@ def _refuse(booking: Booking, message: str) -> IllegalTransition:
     return IllegalTransition(message, status=booking.status, action="pay")
 
 
-def _provider_for(booking: Booking, identifier: str | None) -> PaymentProvider:
-    for provider in providers_for(homestay=booking.homestay):
+def _provider_for(booking: Booking, identifier: str | None, client: PaymentClient) -> PaymentProvider:
+    """The provider named, or the first offered to this guest (``online_choices``' order)."""
+    candidates = (
+        online_choices(homestay=booking.homestay, client=client, language=booking.language)
+        if booking.payment == Booking.Payment.ONLINE
+        else providers_for(homestay=booking.homestay)
+    )
+    for provider in candidates:
         if provider.booking_payment == booking.payment and identifier in (None, provider.identifier):
             return provider
     raise PaymentUnavailable
@@ -106,10 +114,12 @@ def _check_payable(booking: Booking, now) -> None:
 
 
 @transaction.atomic
-def _payment_open(*, booking: Booking, provider: str | None) -> tuple[Payment, PaymentProvider]:
+def _payment_open(
+    *, booking: Booking, provider: str | None, client: PaymentClient
+) -> tuple[Payment, PaymentProvider]:
     """The booking's open payment with the provider, or a new one (the hold extended to its end)."""
     booking = lock_booking(booking)
-    chosen = _provider_for(booking, provider)
+    chosen = _provider_for(booking, provider, client)
     now = timezone.now()
     _check_payable(booking, now)
     open_payment = (
@@ -175,12 +185,13 @@ def payment_start(
     Raises ``IllegalTransition`` when the booking has nothing to pay or its hold is over, and
     ``PaymentUnavailable`` when no provider can take the payment now.
     """
-    payment, chosen = _payment_open(booking=booking, provider=provider)
+    client = client or ANY_CLIENT
+    payment, chosen = _payment_open(booking=booking, provider=provider, client=client)
     if payment.provider_reference:
         return payment
     try:
         started = chosen.start_payment(
-            payment=payment, success_url=success_url, cancel_url=cancel_url, client=client or PaymentClient()
+            payment=payment, success_url=success_url, cancel_url=cancel_url, client=client
         )
     except PaymentProviderError as error:
         logger.warning("Payment %s could not start: %s", payment.pk, error.message)

@@ -90,6 +90,7 @@ class StripeCheckout(PaymentProvider):
     identifier = PROVIDER
     name = _("在线支付 Pay online")
     booking_payment = Booking.Payment.ONLINE
+    button_label = _("银行卡支付(境外客人) Card (guests from abroad)")
     # Tests put a fake stripe.HTTPClient here; None means Stripe's default client.
     http_client: stripe.HTTPClient | None = None
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bookings.errors import IllegalTransition
 from bookings.models import Booking
 from bookings.payments.alipay import PROVIDER as ALIPAY
-from bookings.payments.base import PaymentClient, PaymentProviderError, providers_enabled
+from bookings.payments.base import PaymentProviderError, online_choices, payment_client, providers_enabled
 from bookings.payments.models import Payment
 from bookings.payments.services import PaymentUnavailable, payment_start
 from bookings.payments.webhooks import PROVIDER as STRIPE
@@ -78,20 +78,6 @@ def _render(request: HttpRequest, template: str, context: dict, status: int = 20
 
 def _problem(request: HttpRequest, booking: Booking, message: str, status: int) -> HttpResponse:
     return _render(request, "payments/problem.html", {"booking": booking, "message": message}, status=status)
-
-
-MOBILE_MARKERS = ("Mobile", "Android", "iPhone", "iPad", "HarmonyOS")
-
-
-def payment_client(request: HttpRequest) -> PaymentClient:
-    """Where the guest pays from, read from the browser's user agent (WeChat's browser says
-    MicroMessenger) and the address the request came from."""
-    agent = request.headers.get("User-Agent", "")
-    return PaymentClient(
-        mobile=any(marker in agent for marker in MOBILE_MARKERS),
-        in_wechat="MicroMessenger" in agent,
-        ip=request.META.get("REMOTE_ADDR", ""),
-    )
 
 
 def _page_for(request: HttpRequest, booking: Booking, payment: Payment, done: str) -> str:
@@ -185,12 +171,16 @@ def cancelled(request: HttpRequest, reference: str) -> HttpResponse:
         and booking.hold_expires_at is not None
         and booking.hold_expires_at > timezone.now()
     )
+    client = payment_client(request)
     return _render(
         request,
         "payments/cancelled.html",
         {
             "booking": booking,
             "can_retry": can_retry,
+            "pay_choices": online_choices(
+                homestay=booking.homestay, client=client, language=booking.language
+            ),
             "return_query": urlencode({RETURN_PARAMETER: return_token(booking)}),
         },
     )
