@@ -40,7 +40,7 @@ from bookings.activity import Source
 from bookings.errors import IllegalTransition, NightsUnavailable
 from bookings.forms import CancelForm, GuestForm, SearchForm, StayForm, query_with_defaults
 from bookings.models import Booking
-from bookings.payments.base import booking_payments_for
+from bookings.payments.base import booking_payments_for, online_choices, payment_client
 from bookings.policies import cancellation_refund, free_cancellation_until
 from bookings.pricing import Quote, quote
 from bookings.ratelimit import booking_attempt_wait, client_address
@@ -339,10 +339,16 @@ def _booking_context(booking: Booking) -> dict:
 @login_required
 def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _own_booking(request, reference)
+    client = payment_client(request)
+    pay_choices = online_choices(homestay=booking.homestay, client=client, language=booking.language)
     return render(
         request,
         "bookings/detail.html",
-        {**_booking_context(booking), "guests": selectors.guests_masked(booking=booking)},
+        {
+            **_booking_context(booking),
+            "guests": selectors.guests_masked(booking=booking),
+            "pay_choices": pay_choices,
+        },
     )
 
 

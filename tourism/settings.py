@@ -354,6 +354,23 @@ PAYMENT_PROVIDERS = env_list(
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_PAYMENT_METHODS = env_list("STRIPE_PAYMENT_METHODS", "card")
+# WeChat Pay (API v3), on when listed in PAYMENT_PROVIDERS (bookings.payments.wechat_pay.WeChatPay) and
+# these are set (docs/payments.md): the merchant number, the app id, the merchant API private key (PEM)
+# and its certificate's serial number, the APIv3 key, and WeChat Pay's platform public key with its id
+# (or, for older merchants, a directory of platform certificates). Notifications go to SITE_URL.
+WECHATPAY_MCHID = os.environ.get("WECHATPAY_MCHID", "")
+WECHATPAY_APPID = os.environ.get("WECHATPAY_APPID", "")
+WECHATPAY_PRIVATE_KEY = os.environ.get("WECHATPAY_PRIVATE_KEY", "")
+WECHATPAY_CERT_SERIAL_NO = os.environ.get("WECHATPAY_CERT_SERIAL_NO", "")
+WECHATPAY_APIV3_KEY = os.environ.get("WECHATPAY_APIV3_KEY", "")
+WECHATPAY_PUBLIC_KEY = os.environ.get("WECHATPAY_PUBLIC_KEY", "")
+WECHATPAY_PUBLIC_KEY_ID = os.environ.get("WECHATPAY_PUBLIC_KEY_ID", "")
+WECHATPAY_CERT_DIR = os.environ.get("WECHATPAY_CERT_DIR", "")
+# Alipay, on when listed (bookings.payments.alipay.Alipay) and these are set: the application's id, its
+# private key (RSA2, PEM) and Alipay's public key (PEM) from the Alipay open platform (docs/payments.md).
+ALIPAY_APP_ID = os.environ.get("ALIPAY_APP_ID", "")
+ALIPAY_APP_PRIVATE_KEY = os.environ.get("ALIPAY_APP_PRIVATE_KEY", "")
+ALIPAY_PUBLIC_KEY = os.environ.get("ALIPAY_PUBLIC_KEY", "")
 # Every call to a payment provider gives up well within gunicorn's 30 s worker timeout: seconds to
 # connect, seconds of silence while reading the answer, and further tries after a network failure.
 # Worst case (retries + 1) x (connect + read) plus pauses (0.5 s, 1 s...): 18.5 s with these defaults.

@@ -7,7 +7,7 @@ the guest hear that it is done."""
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
-from bookings.payments.base import PaymentProvider, PaymentStart, RefundResult
+from bookings.payments.base import ANY_CLIENT, PaymentClient, PaymentProvider, PaymentStart, RefundResult
 from bookings.payments.models import Payment, Refund
 
 
@@ -19,7 +19,9 @@ class AtHomestay(PaymentProvider):
     def payment_expires_at(self, *, hold_expires_at, now):
         return None
 
-    def start_payment(self, *, payment: Payment, success_url: str, cancel_url: str) -> PaymentStart:
+    def start_payment(
+        self, *, payment: Payment, success_url: str, cancel_url: str, client: PaymentClient = ANY_CLIENT
+    ) -> PaymentStart:
         return PaymentStart()
 
     def cancel_payment(self, *, payment: Payment) -> None:

@@ -20,6 +20,7 @@ from bookings.payments.models import HomestayPayment, Payment, Refund
 from villages.models import Homestay
 
 AT_HOMESTAY = "at_homestay"
+ONLINE = "online"  # Booking.Payment.ONLINE (bookings.models imports this package's models)
 DEFAULT_PROVIDERS = [
     "bookings.payments.at_homestay.AtHomestay",
     "bookings.payments.stripe_checkout.StripeCheckout",
@@ -41,6 +42,19 @@ class RefundResult:
     status: str  # a Refund.Status
 
 
+@dataclass(frozen=True)
+class PaymentClient:
+    """Where the guest pays from, for providers whose page differs by device (WeChat Pay: H5 on a
+    phone, a QR code on a desktop). ``ip``: the guest's address, which WeChat Pay's H5 wants."""
+
+    mobile: bool = False
+    in_wechat: bool = False
+    ip: str = ""
+
+
+ANY_CLIENT = PaymentClient()
+
+
 class PaymentProviderError(Exception):
     """The provider refused or could not be reached. ``retryable``: trying again later, with the same
     idempotency key, may work (network trouble, rate limits, the provider's own errors)."""
@@ -56,6 +70,11 @@ class PaymentProvider(ABC):
     name: ClassVar[str | Promise]
     booking_payment: ClassVar[str]  # the Booking.Payment way of paying this provider serves
 
+    @property
+    def button_label(self) -> str | Promise:
+        """What the guest's button to pay with this provider says (its name unless told otherwise)."""
+        return self.name
+
     def is_configured(self) -> bool:
         return True
 
@@ -64,8 +83,15 @@ class PaymentProvider(ABC):
         return hold_expires_at
 
     @abstractmethod
-    def start_payment(self, *, payment: Payment, success_url: str, cancel_url: str) -> PaymentStart:
+    def start_payment(
+        self, *, payment: Payment, success_url: str, cancel_url: str, client: PaymentClient = ANY_CLIENT
+    ) -> PaymentStart:
         """Open the payment with the provider; called again with the same payment after a failure."""
+
+    def payment_sync(self, *, payment: Payment) -> None:
+        """Ask the provider what became of a payment still open (a notification may be lost) and record
+        it through the same services as a notification; nothing for providers that only notify."""
+        return None
 
     @abstractmethod
     def cancel_payment(self, *, payment: Payment) -> None:
@@ -118,6 +144,36 @@ def providers_for(*, homestay: Homestay) -> list[PaymentProvider]:
         return list(enabled.values())
     chosen = [provider for identifier, provider in enabled.items() if identifier in choice]
     return chosen or [enabled[AT_HOMESTAY]]
+
+
+# Who comes first where (docs/payments.md): inside WeChat's browser WeChat Pay, and no Alipay (WeChat
+# blocks Alipay's pages); on other phones and desktops WeChat Pay, then Alipay, then card (Stripe),
+# which is what guests from abroad have; a guest who booked in English sees card first.
+WECHAT_PAY, ALIPAY, CARD = "wechat_pay", "alipay", "stripe_checkout"
+ORDER_IN_CHINA = {WECHAT_PAY: 0, ALIPAY: 1, CARD: 2}
+ORDER_FROM_ABROAD = {CARD: 0, WECHAT_PAY: 1, ALIPAY: 2}
+NOT_IN_WECHAT = frozenset({ALIPAY})
+
+
+def payment_client(request: HttpRequest) -> PaymentClient:
+    """Where the guest pays from, read from the browser's user agent (WeChat's browser says
+    MicroMessenger) and the address the request came from."""
+    agent = request.headers.get("User-Agent", "")
+    return PaymentClient(
+        mobile=any(marker in agent for marker in ("Mobile", "Android", "iPhone", "iPad", "HarmonyOS")),
+        in_wechat="MicroMessenger" in agent,
+        ip=request.META.get("REMOTE_ADDR", ""),
+    )
+
+
+def online_choices(*, homestay: Homestay, client: PaymentClient, language: str) -> list[PaymentProvider]:
+    """The online providers the guest can pay this homestay with, in the order offered: only those
+    whose keys are set (``providers_for``), ordered for where the guest is (``ORDER_IN_CHINA``)."""
+    online = [provider for provider in providers_for(homestay=homestay) if provider.booking_payment == ONLINE]
+    if client.in_wechat:
+        online = [provider for provider in online if provider.identifier not in NOT_IN_WECHAT]
+    order = ORDER_FROM_ABROAD if language == "en" else ORDER_IN_CHINA
+    return sorted(online, key=lambda provider: order.get(provider.identifier, len(order)))
 
 
 def booking_payments_for(*, homestay: Homestay) -> dict[str, PaymentProvider]:

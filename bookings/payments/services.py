@@ -45,10 +45,13 @@ from bookings.notices import (
     refund_notices_queue,
 )
 from bookings.payments.base import (
+    ANY_CLIENT,
     AT_HOMESTAY,
+    PaymentClient,
     PaymentProvider,
     PaymentProviderError,
     PaymentStart,
+    online_choices,
     provider_get,
     providers_for,
     providers_known,
@@ -90,8 +93,14 @@ def _refuse(booking: Booking, message: str) -> IllegalTransition:
     return IllegalTransition(message, status=booking.status, action="pay")
 
 
-def _provider_for(booking: Booking, identifier: str | None) -> PaymentProvider:
-    for provider in providers_for(homestay=booking.homestay):
+def _provider_for(booking: Booking, identifier: str | None, client: PaymentClient) -> PaymentProvider:
+    """The provider named, or the first offered to this guest (``online_choices``' order)."""
+    candidates = (
+        online_choices(homestay=booking.homestay, client=client, language=booking.language)
+        if booking.payment == Booking.Payment.ONLINE
+        else providers_for(homestay=booking.homestay)
+    )
+    for provider in candidates:
         if provider.booking_payment == booking.payment and identifier in (None, provider.identifier):
             return provider
     raise PaymentUnavailable
@@ -105,10 +114,12 @@ def _check_payable(booking: Booking, now) -> None:
 
 
 @transaction.atomic
-def _payment_open(*, booking: Booking, provider: str | None) -> tuple[Payment, PaymentProvider]:
+def _payment_open(
+    *, booking: Booking, provider: str | None, client: PaymentClient
+) -> tuple[Payment, PaymentProvider]:
     """The booking's open payment with the provider, or a new one (the hold extended to its end)."""
     booking = lock_booking(booking)
-    chosen = _provider_for(booking, provider)
+    chosen = _provider_for(booking, provider, client)
     now = timezone.now()
     _check_payable(booking, now)
     open_payment = (
@@ -159,20 +170,29 @@ def _payment_start_failed(*, payment: Payment, error: PaymentProviderError) -> N
 
 
 def payment_start(
-    *, booking: Booking, success_url: str, cancel_url: str, provider: str | None = None
+    *,
+    booking: Booking,
+    success_url: str,
+    cancel_url: str,
+    provider: str | None = None,
+    client: PaymentClient | None = None,
 ) -> Payment:
     """Open (or reopen) the guest's payment for a booking; send the guest to ``payment.redirect_url``
     when it is set (Stripe Checkout), else there is nothing to pay online. ``provider`` picks one of the
-    homestay's providers for the booking's way of paying (default: the first).
+    homestay's providers for the booking's way of paying (default: the first); ``client`` says where the
+    guest pays from (WeChat Pay opens an H5 page on a phone, a QR code on a desktop).
 
     Raises ``IllegalTransition`` when the booking has nothing to pay or its hold is over, and
     ``PaymentUnavailable`` when no provider can take the payment now.
     """
-    payment, chosen = _payment_open(booking=booking, provider=provider)
+    client = client or ANY_CLIENT
+    payment, chosen = _payment_open(booking=booking, provider=provider, client=client)
     if payment.provider_reference:
         return payment
     try:
-        started = chosen.start_payment(payment=payment, success_url=success_url, cancel_url=cancel_url)
+        started = chosen.start_payment(
+            payment=payment, success_url=success_url, cancel_url=cancel_url, client=client
+        )
     except PaymentProviderError as error:
         logger.warning("Payment %s could not start: %s", payment.pk, error.message)
         _payment_start_failed(payment=payment, error=error)
@@ -595,3 +615,33 @@ def refund_cash_handed_back(
     if refund.payment.provider != AT_HOMESTAY:
         raise ValueError("only cash refunds are handed back")
     return refund_status_set(refund=refund, status=Refund.Status.SUCCEEDED, source=source, by=by)
+
+
+SYNC_AFTER = timedelta(minutes=2)  # a notification usually arrives within seconds
+SYNC_WITHIN = timedelta(days=2)  # older open orders are long closed at the provider
+
+
+def payments_sync_due(*, now=None) -> int:
+    """The safety net for lost notifications, for a scheduled job (``expire_holds`` runs it first, so
+    a payment made but not yet heard of confirms its booking before the hold lapses): ask the provider
+    about every payment still open that was opened more than ``SYNC_AFTER`` ago. Returns how many were
+    asked about; a provider that cannot be reached is asked again next time."""
+    now = now or timezone.now()
+    open_payments = (
+        Payment.objects.filter(status__in=[Payment.Status.PENDING, Payment.Status.PROCESSING])
+        .exclude(provider_reference="")
+        .filter(created_at__lte=now - SYNC_AFTER, created_at__gte=now - SYNC_WITHIN)
+        .select_related("booking")
+        .order_by("id")
+    )
+    asked = 0
+    for payment in open_payments:
+        try:
+            provider_get(payment.provider).payment_sync(payment=payment)
+        except KeyError:
+            continue
+        except PaymentProviderError as error:
+            logger.warning("Payment %s not synced: %s", payment.pk, error.message)
+            continue
+        asked += 1
+    return asked

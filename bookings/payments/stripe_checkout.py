@@ -36,7 +36,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
-from bookings.payments.base import PaymentProvider, PaymentProviderError, PaymentStart, RefundResult
+from bookings.payments.base import (
+    ANY_CLIENT,
+    PaymentClient,
+    PaymentProvider,
+    PaymentProviderError,
+    PaymentStart,
+    RefundResult,
+)
 from bookings.payments.models import Payment, Refund
 from bookings.payments.webhooks import PROVIDER, MalformedEvent, refund_status, stripe_event_handle
 from common.money import to_minor_units
@@ -83,6 +90,7 @@ class StripeCheckout(PaymentProvider):
     identifier = PROVIDER
     name = _("在线支付 Pay online")
     booking_payment = Booking.Payment.ONLINE
+    button_label = _("银行卡支付(境外客人) Card (guests from abroad)")
     # Tests put a fake stripe.HTTPClient here; None means Stripe's default client.
     http_client: stripe.HTTPClient | None = None
 
@@ -142,7 +150,9 @@ class StripeCheckout(PaymentProvider):
             params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
         return params
 
-    def start_payment(self, *, payment: Payment, success_url: str, cancel_url: str) -> PaymentStart:
+    def start_payment(
+        self, *, payment: Payment, success_url: str, cancel_url: str, client: PaymentClient = ANY_CLIENT
+    ) -> PaymentStart:
         params = self.session_params(payment=payment, success_url=success_url, cancel_url=cancel_url)
         try:
             session = self.client().v1.checkout.sessions.create(

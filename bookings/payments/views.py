@@ -17,13 +17,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings.errors import IllegalTransition
 from bookings.models import Booking
-from bookings.payments.base import providers_enabled
+from bookings.payments.alipay import PROVIDER as ALIPAY
+from bookings.payments.base import PaymentProviderError, online_choices, payment_client, providers_enabled
+from bookings.payments.models import Payment
 from bookings.payments.services import PaymentUnavailable, payment_start
 from bookings.payments.webhooks import PROVIDER as STRIPE
+from bookings.payments.wechat_pay import PROVIDER as WECHAT_PAY
+from common.qr import qr_data_uri
 
 RETURN_SALT = "bookings.payments.return"
 RETURN_MAX_AGE = timedelta(days=1)
@@ -76,6 +80,14 @@ def _problem(request: HttpRequest, booking: Booking, message: str, status: int) 
     return _render(request, "payments/problem.html", {"booking": booking, "message": message}, status=status)
 
 
+def _page_for(request: HttpRequest, booking: Booking, payment: Payment, done: str) -> str:
+    """Where to send the guest for a payment: the provider's page, our QR page for a WeChat Pay Native
+    code (``weixin://``, which a browser cannot open), or the result page when nothing is paid online."""
+    if payment.redirect_url.startswith("weixin://"):
+        return return_url(request, "payments:wechat_code", booking)
+    return payment.redirect_url or done
+
+
 @require_POST
 def start(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _booking(request, reference)
@@ -86,18 +98,69 @@ def start(request: HttpRequest, reference: str) -> HttpResponse:
             success_url=done,
             cancel_url=return_url(request, "payments:cancelled", booking),
             provider=request.POST.get("provider") or None,
+            client=payment_client(request),
         )
     except IllegalTransition as error:
         return _problem(request, booking, error.message, status=409)
     except PaymentUnavailable as error:
         return _problem(request, booking, error.message, status=503)
-    return _see_other(payment.redirect_url or done)
+    return _see_other(_page_for(request, booking, payment, done))
+
+
+def _sync_open_payments(booking: Booking) -> Booking:
+    """Ask the providers about the booking's payments still open (a notification may be late or lost);
+    what they say is recorded through the same services as a notification."""
+    enabled = providers_enabled()
+    open_payments = booking.payments.filter(
+        status__in=[Payment.Status.PENDING, Payment.Status.PROCESSING], provider__in=list(enabled)
+    ).exclude(provider_reference="")
+    synced = False
+    for payment in open_payments:
+        try:
+            enabled[payment.provider].payment_sync(payment=payment)
+        except PaymentProviderError:
+            continue  # the notification, or the next query, tells
+        synced = True
+    return (
+        Booking.objects.select_related("homestay__village", "room_type").get(pk=booking.pk)
+        if synced
+        else booking
+    )
 
 
 @require_GET
 def done(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _booking(request, reference)
+    if booking.awaiting_payment:
+        booking = _sync_open_payments(booking)
     return _render(request, "payments/done.html", {"booking": booking})
+
+
+@require_http_methods(["GET", "POST"])
+def wechat_code(request: HttpRequest, reference: str) -> HttpResponse:
+    """The WeChat Pay Native code of the booking's open payment as a QR code to scan with WeChat. The
+    page reloads itself, and "I have paid" (POST) asks WeChat Pay at once; once paid, off to the result."""
+    booking = _booking(request, reference)
+    done = return_url(request, "payments:done", booking)
+    if request.method == "POST" or booking.awaiting_payment:
+        booking = _sync_open_payments(booking)
+    payment = (
+        booking.payments.filter(
+            provider=WECHAT_PAY, status=Payment.Status.PENDING, redirect_url__startswith="weixin://"
+        )
+        .order_by("-id")
+        .first()
+    )
+    if not booking.awaiting_payment or payment is None:
+        return _see_other(done)
+    context = {
+        "booking": booking,
+        "payment": payment,
+        "qr": qr_data_uri(payment.redirect_url),
+        "return_query": urlencode({RETURN_PARAMETER: return_token(booking)}),
+        "paid_not_seen": request.method == "POST",
+    }
+    return _render(request, "payments/wechat_code.html", context)
 
 
 @require_GET
@@ -108,15 +171,37 @@ def cancelled(request: HttpRequest, reference: str) -> HttpResponse:
         and booking.hold_expires_at is not None
         and booking.hold_expires_at > timezone.now()
     )
+    client = payment_client(request)
     return _render(
         request,
         "payments/cancelled.html",
         {
             "booking": booking,
             "can_retry": can_retry,
+            "pay_choices": online_choices(
+                homestay=booking.homestay, client=client, language=booking.language
+            ),
             "return_query": urlencode({RETURN_PARAMETER: return_token(booking)}),
         },
     )
+
+
+@csrf_exempt
+@require_POST
+def alipay_notify(request: HttpRequest) -> HttpResponse:
+    provider = providers_enabled().get(ALIPAY)
+    if provider is None:
+        raise Http404("Alipay is not configured")
+    return provider.handle_webhook(request)
+
+
+@csrf_exempt
+@require_POST
+def wechat_notify(request: HttpRequest) -> HttpResponse:
+    provider = providers_enabled().get(WECHAT_PAY)
+    if provider is None:
+        raise Http404("WeChat Pay is not configured")
+    return provider.handle_webhook(request)
 
 
 @csrf_exempt

@@ -147,6 +147,11 @@ PAGES: dict[str, Page] = {
     "api:openapi-json": Page(Access.PUBLIC, get=200, post=200),
     "api:openapi-view": Page(Access.PUBLIC, get=200, post=200),
     "payments:stripe_webhook": Page(Access.PUBLIC, get=405, post=400),
+    # WeChat Pay and Alipay are not configured here: their notification addresses do not exist.
+    "payments:wechat_notify": Page(Access.PUBLIC, get=405, post=404),
+    "payments:alipay_notify": Page(Access.PUBLIC, get=405, post=404),
+    # No WeChat Pay code open for the booking: off to the result page.
+    "payments:wechat_code": Page(Access.PAYMENT, get=303, post=303, kwargs=_booking),
     "payments:start": Page(Access.PAYMENT, get=405, post=303, kwargs=_booking),
     "payments:done": Page(Access.PAYMENT, get=200, post=405, kwargs=_booking),
     "payments:cancelled": Page(Access.PAYMENT, get=200, post=405, kwargs=_booking),

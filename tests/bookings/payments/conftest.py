@@ -39,3 +39,92 @@ def start_online(room_type, **fields):
     booking = hold(room_type, **fields)
     payment = payment_start(booking=booking, success_url=SUCCESS_URL, cancel_url=CANCEL_URL)
     return booking, payment
+
+
+@pytest.fixture(scope="session")
+def wechat_keys():
+    from tests.bookings.payments.fake_wechat import Keys
+
+    return Keys()
+
+
+@pytest.fixture(scope="session")
+def wechat_server(wechat_keys):
+    from tests.bookings.payments.fake_wechat import FakeWeChatPay, serve
+
+    fake = FakeWeChatPay(wechat_keys)
+    server, url = serve(fake)
+    yield fake, url
+    server.shutdown()
+
+
+@pytest.fixture
+def wechat_api(wechat_server, settings):
+    """WeChat Pay on (public key mode) and first among the online providers, talking to the local fake
+    through the real ``wechatpayv3`` client. Returns the fake."""
+    from bookings.payments import wechat_pay
+    from tests.bookings.payments import fake_wechat
+
+    fake, url = wechat_server
+    fake.reset()
+    settings.PAYMENT_PROVIDERS = [
+        "bookings.payments.at_homestay.AtHomestay",
+        "bookings.payments.wechat_pay.WeChatPay",
+        "bookings.payments.stripe_checkout.StripeCheckout",
+    ]
+    settings.WECHATPAY_MCHID = fake_wechat.MCHID
+    settings.WECHATPAY_APPID = fake_wechat.APPID
+    settings.WECHATPAY_PRIVATE_KEY = fake.keys.merchant_pem
+    settings.WECHATPAY_CERT_SERIAL_NO = fake_wechat.MERCHANT_SERIAL
+    settings.WECHATPAY_APIV3_KEY = fake_wechat.APIV3_KEY
+    settings.WECHATPAY_PUBLIC_KEY = fake.keys.platform_public_pem
+    settings.WECHATPAY_PUBLIC_KEY_ID = fake_wechat.PUBLIC_KEY_ID
+    settings.WECHATPAY_CERT_DIR = ""
+    settings.WECHATPAY_API_URL = url
+    settings.PAYMENT_PROVIDER_CONNECT_TIMEOUT = 1
+    settings.PAYMENT_PROVIDER_READ_TIMEOUT = 1
+    wechat_pay._client.cache_clear()
+    yield fake
+    wechat_pay._client.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def alipay_keys():
+    from tests.bookings.payments.fake_alipay import Keys
+
+    return Keys()
+
+
+@pytest.fixture(scope="session")
+def alipay_server(alipay_keys):
+    from tests.bookings.payments.fake_alipay import FakeAlipay, serve
+
+    fake = FakeAlipay(alipay_keys)
+    server, url = serve(fake)
+    yield fake, url
+    server.shutdown()
+
+
+@pytest.fixture
+def alipay_api(alipay_server, settings):
+    """Alipay on and first among the online providers, its real client talking to the local fake
+    gateway. Returns the fake."""
+    from bookings.payments import alipay
+    from tests.bookings.payments import fake_alipay
+
+    fake, url = alipay_server
+    fake.reset()
+    settings.PAYMENT_PROVIDERS = [
+        "bookings.payments.at_homestay.AtHomestay",
+        "bookings.payments.alipay.Alipay",
+        "bookings.payments.stripe_checkout.StripeCheckout",
+    ]
+    settings.ALIPAY_APP_ID = fake_alipay.APP_ID
+    settings.ALIPAY_APP_PRIVATE_KEY = fake.keys.app_private_pem
+    settings.ALIPAY_PUBLIC_KEY = fake.keys.alipay_public_pem
+    settings.ALIPAY_GATEWAY = url
+    settings.PAYMENT_PROVIDER_CONNECT_TIMEOUT = 0.5
+    settings.PAYMENT_PROVIDER_READ_TIMEOUT = 0.5
+    alipay._client.cache_clear()
+    yield fake
+    alipay._client.cache_clear()

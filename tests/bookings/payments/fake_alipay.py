@@ -1,0 +1,284 @@
+"""An Alipay open-platform gateway on a local port, for the real ``alipay`` client: it checks the
+application's RSA2 signature on every request, answers like Alipay (``{"<method>_response": {...},
+"sign": ...}`` signed with Alipay's key over the response object's exact text), keeps trades and refunds
+(the same refund request number answers the same), and builds asynchronous notifications signed like
+Alipay's (RSA2 over the sorted parameters without ``sign`` and ``sign_type``). Keys are generated for the
+test run."""
+
+import base64
+import itertools
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+APP_ID = "2021000000000001"
+SELLER_ID = "2088000000000001"
+NOTIFY_URL = "/payments/alipay/notify/"
+CHINA = ZoneInfo("Asia/Shanghai")
+
+_numbers = itertools.count(1)
+
+
+def _sign(key: rsa.RSAPrivateKey, message: str) -> str:
+    return base64.b64encode(key.sign(message.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+
+
+def _content(params: dict, *, leave_out: tuple[str, ...]) -> str:
+    return "&".join(f"{key}={value}" for key, value in sorted(params.items()) if key not in leave_out)
+
+
+class Keys:
+    def __init__(self):
+        self.app = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.alipay = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    @property
+    def app_private_pem(self) -> str:
+        return self.app.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        ).decode()
+
+    @property
+    def alipay_public_pem(self) -> str:
+        return (
+            self.alipay.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
+
+
+def beijing(when: datetime | None = None) -> str:
+    return (when or datetime.now(UTC)).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass
+class FakeAlipay:
+    """``fail``: the next answers, ``(code, sub_code)``; ``delay``: seconds before answering;
+    ``fund_change``: what a refund answers (``"Y"``: the money moved now)."""
+
+    keys: Keys
+    trades: dict[str, dict] = field(default_factory=dict)
+    refunds: dict[str, dict] = field(default_factory=dict)
+    requests: list[tuple[str, dict]] = field(default_factory=list)
+    fail: list[tuple[str, str]] = field(default_factory=list)
+    delay: float = 0.0
+    fund_change: str = "Y"
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        self.trades.clear()
+        self.refunds.clear()
+        self.requests.clear()
+        self.fail.clear()
+        self.delay = 0.0
+        self.fund_change = "Y"
+
+    def calls(self, method: str) -> list[dict]:
+        return [biz for name, biz in self.requests if name == method]
+
+    def check_signature(self, params: dict) -> bool:
+        try:
+            self.keys.app.public_key().verify(
+                base64.b64decode(params["sign"]),
+                _content(params, leave_out=("sign",)).encode(),
+                padding.PKCS1v15(),
+                hashes.SHA256(),
+            )
+        except (InvalidSignature, KeyError, ValueError):
+            return False
+        return params.get("app_id") == APP_ID and params.get("sign_type") == "RSA2"
+
+    def respond(self, method: str, body: dict) -> str:
+        key = method.replace(".", "_") + "_response"
+        inner = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        return f'{{"{key}":{inner},"sign":"{_sign(self.keys.alipay, inner)}"}}'
+
+    def answer(self, method: str, biz: dict) -> dict:
+        if self.fail:
+            code, sub_code = self.fail.pop(0)
+            return {
+                "code": code,
+                "msg": "Business Failed",
+                "sub_code": sub_code,
+                "sub_msg": "refused by the fake",
+            }
+        trade = self.trades.get(biz.get("out_trade_no", ""))
+        if method == "alipay.trade.query":
+            if trade is None:
+                return {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST"}
+            return {"code": "10000", "msg": "Success", **self.trade_fields(trade)}
+        if method == "alipay.trade.close":
+            if trade is None:
+                return {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST"}
+            if trade["trade_status"] != "WAIT_BUYER_PAY":
+                return {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_STATUS_ERROR"}
+            trade["trade_status"] = "TRADE_CLOSED"
+            return {"code": "10000", "msg": "Success", "out_trade_no": trade["out_trade_no"]}
+        if method == "alipay.trade.refund":
+            return self.refund(trade, biz)
+        if method == "alipay.trade.fastpay.refund.query":
+            refund = self.refunds.get(biz["out_request_no"])
+            if refund is None:
+                return {"code": "10000", "msg": "Success"}
+            return {"code": "10000", "msg": "Success", **refund, "refund_status": "REFUND_SUCCESS"}
+        return {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.INVALID_METHOD"}
+
+    def refund(self, trade: dict | None, biz: dict) -> dict:
+        if trade is None or trade["trade_status"] not in ("TRADE_SUCCESS", "TRADE_CLOSED"):
+            return {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST"}
+        number = biz["out_request_no"]
+        with self.lock:
+            if number in self.refunds:
+                return {"code": "10000", "msg": "Success", **self.refunds[number], "fund_change": "N"}
+            refunded = sum(
+                Decimal(refund["refund_amount"])
+                for refund in self.refunds.values()
+                if refund["out_trade_no"] == trade["out_trade_no"]
+            )
+            if refunded + Decimal(biz["refund_amount"]) > Decimal(trade["paid_amount"]):
+                return {
+                    "code": "40004",
+                    "msg": "Business Failed",
+                    "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL",
+                }
+            self.refunds[number] = {
+                "trade_no": trade["trade_no"],
+                "out_trade_no": trade["out_trade_no"],
+                "out_request_no": number,
+                "refund_amount": biz["refund_amount"],
+                "refund_fee": f"{refunded + Decimal(biz['refund_amount']):.2f}",
+                "gmt_refund_pay": beijing(),
+            }
+        return {"code": "10000", "msg": "Success", **self.refunds[number], "fund_change": self.fund_change}
+
+    def trade_fields(self, trade: dict) -> dict:
+        fields = {
+            "out_trade_no": trade["out_trade_no"],
+            "trade_status": trade["trade_status"],
+            "total_amount": trade.get("paid_amount", trade["total_amount"]),
+        }
+        if "trade_no" in trade:
+            fields |= {
+                "trade_no": trade["trade_no"],
+                "buyer_logon_id": "159****5620",
+                "send_pay_date": trade["paid"],
+            }
+        return fields
+
+    # The guest's side: opening Alipay's page (the signed address we built) and paying
+
+    def open_page(self, url: str) -> dict:
+        """What Alipay does when the guest opens our signed address: check it and keep the trade."""
+        params = dict(parse_qsl(urlsplit(url).query))
+        assert self.check_signature(params), "the page address is not signed by the application"
+        biz = json.loads(params["biz_content"])
+        self.trades.setdefault(
+            biz["out_trade_no"], {**biz, "trade_status": "WAIT_BUYER_PAY", "method": params["method"]}
+        )
+        return {**params, "biz_content": biz}
+
+    def pay(self, out_trade_no: str, *, amount: str | None = None) -> dict:
+        trade = self.trades[out_trade_no]
+        trade["trade_status"] = "TRADE_SUCCESS"
+        trade.setdefault("trade_no", f"2026090122001{next(_numbers):015d}")
+        trade["paid_amount"] = amount or trade["total_amount"]
+        trade["paid"] = beijing()
+        return trade
+
+    def notification(
+        self,
+        trade: dict,
+        *,
+        notify_id: str | None = None,
+        notify_time: datetime | None = None,
+        signer: rsa.RSAPrivateKey | None = None,
+        app_id: str = APP_ID,
+        **extra: str,
+    ) -> dict[str, str]:
+        params = {
+            "notify_time": beijing(notify_time),
+            "notify_type": "trade_status_sync",
+            "notify_id": notify_id or uuid.uuid4().hex,
+            "charset": "utf-8",
+            "version": "1.0",
+            "app_id": app_id,
+            "seller_id": SELLER_ID,
+            "out_trade_no": trade["out_trade_no"],
+            "trade_no": trade.get("trade_no", ""),
+            "trade_status": trade["trade_status"],
+            "total_amount": trade.get("paid_amount", trade["total_amount"]),
+            "receipt_amount": trade.get("paid_amount", trade["total_amount"]),
+            "subject": trade["subject"],
+            "gmt_create": beijing(datetime.now(UTC) - timedelta(minutes=1)),
+            **({"gmt_payment": trade["paid"]} if "paid" in trade else {}),
+            **extra,
+        }
+        params["sign"] = _sign(signer or self.keys.alipay, _content(params, leave_out=("sign", "sign_type")))
+        params["sign_type"] = "RSA2"
+        return params
+
+    def refund_notification(self, out_request_no: str, **options) -> dict[str, str]:
+        refund = self.refunds[out_request_no]
+        trade = self.trades[refund["out_trade_no"]]
+        full = Decimal(refund["refund_fee"]) == Decimal(trade["paid_amount"])
+        state = {**trade, "trade_status": "TRADE_CLOSED" if full else "TRADE_SUCCESS"}
+        return self.notification(
+            state, out_biz_no=out_request_no, refund_fee=refund["refund_fee"], gmt_refund=beijing(), **options
+        )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeAlipay
+
+    def log_message(self, format, *args):
+        pass
+
+    def do_GET(self):
+        fake = self.fake
+        if fake.delay:
+            time.sleep(fake.delay)
+        params = dict(parse_qsl(urlsplit(self.path).query))
+        if not fake.check_signature(params):
+            text = json.dumps(
+                {
+                    "error_response": {
+                        "code": "40002",
+                        "msg": "Invalid Arguments",
+                        "sub_code": "isv.invalid-signature",
+                    }
+                }
+            )
+        else:
+            biz = json.loads(params.get("biz_content") or "{}")
+            fake.requests.append((params["method"], biz))
+            text = fake.respond(params["method"], fake.answer(params["method"], biz))
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html;charset=utf-8")
+            self.send_header("Content-Length", str(len(text.encode())))
+            self.end_headers()
+            self.wfile.write(text.encode())
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def serve(fake: FakeAlipay) -> tuple[ThreadingHTTPServer, str]:
+    handler = type("Handler", (_Handler,), {"fake": fake})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/gateway.do"

@@ -1,0 +1,390 @@
+"""A WeChat Pay API v3 on a local port, for the real ``wechatpayv3`` client: it checks the merchant's
+signature on every request, signs every answer with the platform key (RSA-SHA256 over
+``timestamp\\nnonce\\nbody\\n``), keeps orders and refunds like WeChat Pay (the same order or refund
+number answers the same), and builds payment and refund notifications signed and encrypted (AES-256-GCM
+with the APIv3 key) as WeChat Pay sends them. Keys are generated for the test run."""
+
+import base64
+import itertools
+import json
+import os
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.x509.oid import NameOID
+
+MCHID = "1900000109"
+APPID = "wx0123456789abcdef"
+MERCHANT_SERIAL = "3775B6A45ACD588826D15E583A95F5DD2C5A8D17"
+APIV3_KEY = "0123456789abcdef0123456789abcdef"  # 32 bytes
+PUBLIC_KEY_ID = "PUB_KEY_ID_0119000001092025000000000001"
+NOTIFY_URL = "/payments/wechat/notify/"
+
+_numbers = itertools.count(1)
+
+
+def _pem_private(key: rsa.RSAPrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+def _pem_public(key: rsa.RSAPublicKey) -> str:
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+def _sign(key: rsa.RSAPrivateKey, message: str) -> str:
+    return base64.b64encode(key.sign(message.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+
+
+def _certificate(key: rsa.RSAPrivateKey) -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA test")])
+    now = datetime.now(UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+
+
+class Keys:
+    """The merchant's API key and WeChat Pay's platform key (with its self-signed certificate)."""
+
+    def __init__(self):
+        self.merchant = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.platform = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.certificate = _certificate(self.platform)
+
+    @property
+    def merchant_pem(self) -> str:
+        return _pem_private(self.merchant)
+
+    @property
+    def platform_public_pem(self) -> str:
+        return _pem_public(self.platform.public_key())
+
+    @property
+    def certificate_pem(self) -> str:
+        return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+    @property
+    def certificate_serial(self) -> str:
+        return format(self.certificate.serial_number, "X")
+
+
+def encrypt(plaintext: str, associated_data: str = "transaction", key: str = APIV3_KEY) -> dict:
+    nonce = uuid.uuid4().hex[:12]
+    ciphertext = AESGCM(key.encode()).encrypt(nonce.encode(), plaintext.encode(), associated_data.encode())
+    return {
+        "algorithm": "AEAD_AES_256_GCM",
+        "ciphertext": base64.b64encode(ciphertext).decode(),
+        "associated_data": associated_data,
+        "nonce": nonce,
+    }
+
+
+@dataclass
+class Notification:
+    body: str
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeWeChatPay:
+    """The fake's state. ``fail``: the next answers, ``(status, code)``; ``delay``: seconds to wait before
+    answering (a timeout); ``serial``: the platform key id the answers name (public key mode, or the
+    certificate's serial in certificate mode)."""
+
+    keys: Keys
+    serial: str = PUBLIC_KEY_ID
+    orders: dict[str, dict] = field(default_factory=dict)
+    refunds: dict[str, dict] = field(default_factory=dict)
+    requests: list[tuple[str, str, dict]] = field(default_factory=list)
+    fail: list[tuple[int, str]] = field(default_factory=list)
+    refund_status: str = "PROCESSING"
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self, serial: str = PUBLIC_KEY_ID) -> None:
+        self.serial = serial
+        self.orders.clear()
+        self.refunds.clear()
+        self.requests.clear()
+        self.fail.clear()
+        self.refund_status = "PROCESSING"
+        self.delay = 0.0
+
+    def calls(self, path_start: str) -> list[tuple[str, str, dict]]:
+        return [call for call in self.requests if call[1].startswith(path_start)]
+
+    # The merchant's side of the API
+
+    def check_authorization(self, method: str, path: str, body: str, header: str) -> bool:
+        fields = dict(re.findall(r'(\w+)="([^"]*)"', header))
+        if not header.startswith("WECHATPAY2-SHA256-RSA2048 ") or fields.get("mchid") != MCHID:
+            return False
+        if (
+            fields.get("serial_no") != MERCHANT_SERIAL
+            or abs(time.time() - int(fields.get("timestamp", 0))) > 300
+        ):
+            return False
+        message = f"{method}\n{path}\n{fields['timestamp']}\n{fields['nonce_str']}\n{body}\n"
+        try:
+            self.keys.merchant.public_key().verify(
+                base64.b64decode(fields["signature"]), message.encode(), padding.PKCS1v15(), hashes.SHA256()
+            )
+        except (InvalidSignature, KeyError, ValueError):
+            return False
+        return True
+
+    def answer(self, method: str, path: str, body: dict) -> tuple[int, dict | None]:
+        if self.fail:
+            status, code = self.fail.pop(0)
+            return status, {"code": code, "message": "refused by the fake"}
+        url = urlsplit(path)
+        parts = url.path.split("/")
+        if method == "POST" and url.path in ("/v3/pay/transactions/native", "/v3/pay/transactions/h5"):
+            return self.order(body, h5=url.path.endswith("h5"))
+        if method == "POST" and url.path.endswith("/close"):
+            order = self.orders.get(parts[-2])
+            if order is None:
+                return 404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"}
+            if order["trade_state"] == "SUCCESS":
+                return 400, {"code": "ORDERPAID", "message": "订单已支付"}
+            order["trade_state"] = "CLOSED"
+            return 204, None
+        if method == "GET" and url.path.startswith("/v3/pay/transactions/out-trade-no/"):
+            order = self.orders.get(parts[-1])
+            if order is None:
+                return 404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"}
+            return 200, self.transaction(order)
+        if method == "POST" and url.path == "/v3/refund/domestic/refunds":
+            return self.refund(body)
+        if method == "GET" and url.path == "/v3/certificates":
+            return 200, self.certificates()
+        return 404, {"code": "NOT_FOUND", "message": url.path}
+
+    def order(self, body: dict, *, h5: bool) -> tuple[int, dict]:
+        number = body["out_trade_no"]
+        if body.get("mchid") != MCHID or body.get("appid") != APPID or not body.get("notify_url"):
+            return 400, {"code": "PARAM_ERROR", "message": "mchid, appid and notify_url are required"}
+        if h5 and not body.get("scene_info", {}).get("payer_client_ip"):
+            return 400, {"code": "PARAM_ERROR", "message": "scene_info.payer_client_ip is required"}
+        with self.lock:
+            order = self.orders.setdefault(
+                number, {**body, "trade_state": "NOTPAY", "prepay": uuid.uuid4().hex}
+            )
+        if order["amount"] != body["amount"]:
+            return 400, {"code": "INVALID_REQUEST", "message": "201 商户订单号重复"}
+        if h5:
+            return 200, {
+                "h5_url": f"https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id={order['prepay']}"
+            }
+        return 200, {"code_url": f"weixin://wxpay/bizpayurl?pr={order['prepay'][:10]}"}
+
+    def refund(self, body: dict) -> tuple[int, dict]:
+        number = body["out_refund_no"]
+        order = next(
+            (
+                order
+                for order in self.orders.values()
+                if order.get("transaction_id") == body.get("transaction_id")
+                or order["out_trade_no"] == body.get("out_trade_no")
+            ),
+            None,
+        )
+        if order is None or order["trade_state"] not in ("SUCCESS", "REFUND"):
+            return 404, {"code": "RESOURCE_NOT_EXISTS", "message": "订单不存在"}
+        if body["amount"]["total"] != order["paid_total"]:
+            return 400, {"code": "PARAM_ERROR", "message": "订单金额或退款金额与之前请求不一致"}
+        with self.lock:
+            if number not in self.refunds:
+                self.refunds[number] = {
+                    "refund_id": f"50000{next(_numbers):010d}",
+                    "out_refund_no": number,
+                    "transaction_id": order["transaction_id"],
+                    "out_trade_no": order["out_trade_no"],
+                    "status": self.refund_status,
+                    "amount": {**body["amount"], "payer_refund": body["amount"]["refund"]},
+                }
+                order["trade_state"] = "REFUND"
+        return 200, self.refunds[number]
+
+    def certificates(self) -> dict:
+        pem = self.keys.certificate_pem
+        return {
+            "data": [
+                {
+                    "serial_no": self.keys.certificate_serial,
+                    "effective_time": "2020-01-01T00:00:00+08:00",
+                    "expire_time": "2099-01-01T00:00:00+08:00",
+                    "encrypt_certificate": encrypt(pem, "certificate"),
+                }
+            ]
+        }
+
+    def transaction(self, order: dict) -> dict:
+        result = {
+            "appid": APPID,
+            "mchid": MCHID,
+            "out_trade_no": order["out_trade_no"],
+            "trade_state": order["trade_state"],
+            "trade_state_desc": order["trade_state"],
+            "attach": order.get("attach", ""),
+        }
+        if "transaction_id" in order:
+            result |= {
+                "transaction_id": order["transaction_id"],
+                "trade_type": "NATIVE",
+                "bank_type": "OTHERS",
+                "success_time": order["success_time"],
+                "payer": {"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
+                "amount": {
+                    "total": order["paid_total"],
+                    "payer_total": order["paid_total"],
+                    "currency": order["paid_currency"],
+                    "payer_currency": order["paid_currency"],
+                },
+            }
+        return result
+
+    # WeChat Pay's side: the guest pays, WeChat Pay notifies
+
+    def pay(self, out_trade_no: str, *, total: int | None = None, currency: str = "CNY") -> dict:
+        """The guest pays the order (``total`` fen, by default what it asks); returns the transaction."""
+        order = self.orders[out_trade_no]
+        order["trade_state"] = "SUCCESS"
+        order.setdefault("transaction_id", f"42000{next(_numbers):023d}")
+        order["paid_total"] = order["amount"]["total"] if total is None else total
+        order["paid_currency"] = currency
+        order["success_time"] = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+        return self.transaction(order)
+
+    def notification(
+        self,
+        resource: dict,
+        *,
+        event_type: str = "TRANSACTION.SUCCESS",
+        notification_id: str | None = None,
+        timestamp: int | None = None,
+        signer: rsa.RSAPrivateKey | None = None,
+        apiv3_key: str = APIV3_KEY,
+    ) -> Notification:
+        kind = "refund" if event_type.startswith("REFUND.") else "transaction"
+        body = json.dumps(
+            {
+                "id": notification_id or str(uuid.uuid4()),
+                "create_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+                "resource_type": "encrypt-resource",
+                "event_type": event_type,
+                "summary": "支付成功" if kind == "transaction" else "退款状态变更",
+                "resource": {
+                    **encrypt(json.dumps(resource, ensure_ascii=False), kind, apiv3_key),
+                    "original_type": kind,
+                },
+            },
+            ensure_ascii=False,
+        )
+        return Notification(body, self.signed_headers(body, timestamp=timestamp, signer=signer))
+
+    def refund_notification(self, out_refund_no: str, status: str = "SUCCESS", **options) -> Notification:
+        refund = self.refunds[out_refund_no]
+        refund["status"] = status
+        resource = {
+            "mchid": MCHID,
+            "out_trade_no": refund["out_trade_no"],
+            "transaction_id": refund["transaction_id"],
+            "out_refund_no": out_refund_no,
+            "refund_id": refund["refund_id"],
+            "refund_status": status,
+            "amount": refund["amount"],
+        }
+        return self.notification(resource, event_type=f"REFUND.{status}", **options)
+
+    def signed_headers(
+        self, body: str, *, timestamp: int | None = None, signer: rsa.RSAPrivateKey | None = None
+    ) -> dict[str, str]:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        nonce = uuid.uuid4().hex.upper()
+        return {
+            "Wechatpay-Timestamp": stamp,
+            "Wechatpay-Nonce": nonce,
+            "Wechatpay-Serial": self.serial,
+            "Wechatpay-Signature": _sign(signer or self.keys.platform, f"{stamp}\n{nonce}\n{body}\n"),
+            "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+        }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeWeChatPay
+
+    def log_message(self, format, *args):
+        pass
+
+    def _handle(self, method: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode() if length else ""
+        fake = self.fake
+        if fake.delay:
+            time.sleep(fake.delay)
+        answer: dict | None
+        if not fake.check_authorization(method, self.path, raw, self.headers.get("Authorization", "")):
+            status, answer = 401, {"code": "SIGN_ERROR", "message": "签名错误"}
+        else:
+            body = json.loads(raw) if raw else {}
+            fake.requests.append((method, self.path, body))
+            status, answer = fake.answer(method, self.path, body)
+        text = "" if answer is None else json.dumps(answer, ensure_ascii=False)
+        headers = fake.signed_headers(text)
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if answer is not None:
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(text.encode())))
+            self.end_headers()
+            self.wfile.write(text.encode())
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+            pass
+
+    def do_GET(self):
+        self._handle("GET")
+
+    def do_POST(self):
+        self._handle("POST")
+
+
+def serve(fake: FakeWeChatPay) -> tuple[ThreadingHTTPServer, str]:
+    handler = type("Handler", (_Handler,), {"fake": fake})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def certificate_dir(keys: Keys, directory: str) -> str:
+    """A platform certificate directory as WeChat Pay's tool leaves it (``<serial>.pem``)."""
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, f"{keys.certificate_serial}.pem"), "w") as file:
+        file.write(keys.certificate_pem)
+    return directory
