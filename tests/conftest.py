@@ -3,17 +3,6 @@ import pytest
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """The browser tests and the other long ones (marked ``slow``) first, the rest in file order.
-
-    pytest-xdist's worksteal hands each worker a contiguous share of this order and balances the end by
-    taking from the back of the longest queue: with the long tests first, the last tests to run are short
-    ones, so no worker sits idle while the other finishes a 13-second browser journey. One worker then
-    does most browser tests, so one Chromium starts instead of two."""
-    items.sort(key=lambda item: 0 if item.get_closest_marker("e2e") or item.get_closest_marker("slow") else 1)
-
-
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hashing passwords slowly is a production concern; tests only need them to work."""

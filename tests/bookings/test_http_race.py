@@ -32,8 +32,6 @@ from tests.bookings.test_concurrency import (  # noqa: F401
 )
 from villages.models import RoomType
 
-pytestmark = pytest.mark.slow
-
 RACERS = 12
 PASSWORD = "Lishi-zaolin-2024"
 ARRIVAL, DEPARTURE = date(2026, 9, 8), date(2026, 9, 10)

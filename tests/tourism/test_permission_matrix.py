@@ -49,7 +49,7 @@ from tourism.api import api
 from villages.api.auth import SIGN_IN_REQUIRED
 from villages.staff_group import staff_group_sync
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "Lishi-zaolin-2024"
 TABLE = "tests/tourism/permission_table.py"

@@ -41,7 +41,7 @@ from tests.bookings.helpers import hold
 from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL
 from tests.bookings.revenue.helpers import REVENUE, rule
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = pytest.mark.django_db
 D = Decimal
 START = "2026-09-01 10:00"
 CHANGE = date(2026, 9, 3)  # village B's rule changes for bookings made from this day

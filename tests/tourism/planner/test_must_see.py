@@ -4,15 +4,12 @@ first, and the search never scores below that plan."""
 import math
 import random
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tourism.planner.heuristic import plan_musts
 from tourism.planner.model import Model
 from tourism.planner.solver import Problem, Stop, solve
-
-pytestmark = pytest.mark.slow
 
 DAY = (8 * 60, 18 * 60)
 PROFILES = [  # (opens, closes, closed weekdays), as the benchmark's

@@ -16,8 +16,6 @@ from tests.tourism.planner.test_solver import random_problem
 from tourism.planner import native
 from tourism.planner.solver import solve
 
-pytestmark = pytest.mark.slow
-
 ROOT = Path(__file__).resolve().parents[3]
 TRIPS = [(7, 12, 2), (8, 25, 5), (9, 40, 8), (10, 40, 7)]
 """(seed, stops, days) of the trips solved both ways: the exact search and the heuristic."""
