@@ -55,12 +55,15 @@ browser-deps:
 # The whole suite, in parallel: pytest-xdist starts JOBS workers (one per core by default), each with its
 # own test database. `make test JOBS=0` runs it serially in one process. SQLite by default; set
 # DATABASE_URL=postgres://... to run it on PostgreSQL.
+# PYTHONDONTWRITEBYTECODE (set on some machines, this one included) would make every test process rewrite the
+# assertions of all test modules again: about 5 s of each worker's start, and of a serial run's.
 JOBS ?= auto
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 test: install
-	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal
+	$(PYTEST) -n $(JOBS) --dist worksteal
 
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lishi} $(BIN)/python -m pytest -n $(JOBS) --dist worksteal
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lishi} $(PYTEST) -n $(JOBS) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -29,6 +29,7 @@ def run_suite(where: Path, jobs: str | None) -> tuple[float, float, str]:
     if jobs is not None:
         command += ["-n", jobs, "--dist", "worksteal"]  # as `make test` runs it
     env = dict(os.environ, E2E_REQUIRED=os.environ.get("E2E_REQUIRED", "1"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as `make test`: rewritten test modules are cached
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=where, env=env, capture_output=True, text=True, check=False)  # noqa: S603
