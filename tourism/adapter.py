@@ -13,6 +13,7 @@ from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -50,8 +51,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_phone(self, phone: str) -> str:
         return phone_normalize(phone)
 
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """The account and its phone together: if the number turns out to be taken (``set_phone``), nobody
+        is created."""
+        with transaction.atomic():
+            return super().save_user(request, user, form, commit=commit)
+
     def set_phone(self, user: Any, phone: str, verified: bool) -> None:
-        UserPhone.objects.update_or_create(user=user, defaults={"number": phone, "verified": verified})
+        _phone_store(user, phone, verified=verified)
 
     def get_phone(self, user: Any) -> tuple[str, bool] | None:
         record = UserPhone.objects.filter(user=user).values_list("number", "verified").first()
@@ -59,7 +66,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def set_phone_verified(self, user: Any, phone: str) -> None:
         """Also the end of changing one's number: allauth verifies the new number before it is set."""
-        UserPhone.objects.update_or_create(user=user, defaults={"number": phone, "verified": True})
+        _phone_store(user, phone, verified=True)
 
     def get_user_by_phone(self, phone: str) -> Any:
         try:
@@ -110,6 +117,26 @@ def too_many_codes(wait: int) -> str:
     return gettext(
         "验证码发送太多次，请%(minutes)s分钟后再试 Too many codes sent; try again in %(minutes)s minutes"
     ) % {"minutes": minutes}
+
+
+def _phone_store(user: Any, phone: str, *, verified: bool) -> None:
+    """The user's one number. The forms check that nobody else has it, but another account can claim it
+    between that check and this write (two sign-ups at once): the unique constraint then refuses it, and
+    so does this, with a 409 that changed nothing instead of a 500."""
+    try:
+        with transaction.atomic():
+            UserPhone.objects.update_or_create(user=user, defaults={"number": phone, "verified": verified})
+    except IntegrityError:
+        raise ImmediateHttpResponse(
+            refusal(
+                context.request,
+                status=409,
+                code="phone_taken",
+                message=gettext(
+                    "这个手机号已被其他账户使用 This phone number is already used by another account"
+                ),
+            )
+        ) from None
 
 
 def refusal(request: HttpRequest, *, status: int, code: str, message: str) -> HttpResponse:

@@ -110,6 +110,23 @@ def test_one_number_belongs_to_one_account(client):
 
 
 @pytest.mark.django_db
+def test_a_number_claimed_by_another_sign_up_at_the_same_moment_is_refused_and_nobody_is_created(
+    client, monkeypatch
+):
+    """Both sign-ups passed the form's check before either wrote the number: the second meets the unique
+    constraint, and gets a clear refusal instead of a 500, with no account left half made."""
+    phone_user()  # the other sign-up, which wrote first
+    monkeypatch.setattr("tourism.adapter.AccountAdapter.get_user_by_phone", lambda self, phone: None)
+
+    response = sign_up(client, phone="13812345678")
+
+    assert response.status_code == 409
+    assert "这个手机号已被其他账户使用" in response.content.decode()
+    assert get_user_model().objects.count() == 1
+    assert not console.outbox, "no code sent for a number that is not theirs"
+
+
+@pytest.mark.django_db
 def test_signing_in_by_password_with_the_number_as_typed(client):
     user = phone_user()
 
