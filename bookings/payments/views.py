@@ -21,11 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings.errors import IllegalTransition
 from bookings.models import Booking
-from bookings.payments.alipay import PROVIDER as ALIPAY
 from bookings.payments.base import PaymentProviderError, online_choices, payment_client, providers_enabled
 from bookings.payments.models import Payment
 from bookings.payments.services import PaymentUnavailable, payment_start
-from bookings.payments.webhooks import PROVIDER as STRIPE
 from bookings.payments.wechat_pay import PROVIDER as WECHAT_PAY
 from common.qr import qr_data_uri
 
@@ -188,26 +186,10 @@ def cancelled(request: HttpRequest, reference: str) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
-def alipay_notify(request: HttpRequest) -> HttpResponse:
-    provider = providers_enabled().get(ALIPAY)
-    if provider is None:
-        raise Http404("Alipay is not configured")
-    return provider.handle_webhook(request)
-
-
-@csrf_exempt
-@require_POST
-def wechat_notify(request: HttpRequest) -> HttpResponse:
-    provider = providers_enabled().get(WECHAT_PAY)
-    if provider is None:
-        raise Http404("WeChat Pay is not configured")
-    return provider.handle_webhook(request)
-
-
-@csrf_exempt
-@require_POST
-def stripe_webhook(request: HttpRequest) -> HttpResponse:
-    provider = providers_enabled().get(STRIPE)
-    if provider is None:
-        raise Http404("Stripe is not configured")
-    return provider.handle_webhook(request)
+def provider_notify(request: HttpRequest, provider: str) -> HttpResponse:
+    """A payment provider's notification (Stripe's webhook, Alipay's and WeChat Pay's notify addresses),
+    handled by that provider when it is enabled."""
+    enabled = providers_enabled().get(provider)
+    if enabled is None:
+        raise Http404(f"{provider} is not configured")
+    return enabled.handle_webhook(request)
