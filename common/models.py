@@ -69,3 +69,66 @@ class UserPhone(models.Model):
 
     def __str__(self) -> str:
         return phone_mask(self.number)
+
+
+class WeChatIdentity(models.Model):
+    """One person as WeChat knows them: their UnionID, shared by every app of the group's WeChat Open
+    Platform account (the website's QR login, the official account, the mini-program).
+
+    Keyed by the UnionID, never by an openid, so signing in on the website, inside the official account
+    and in the mini-program is one person. A UnionID is empty only while no app bound to the Open
+    Platform account has been seen; such an identity is joined by its openids alone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="wechat",
+        verbose_name=_("用户 user"),
+    )
+    unionid = models.CharField(_("UnionID"), max_length=64, unique=True, null=True, blank=True)
+    nickname = models.CharField(_("微信昵称 WeChat nickname"), max_length=100, blank=True)
+    linked_at = models.DateTimeField(_("绑定时间 linked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("微信身份 WeChat identity")
+        verbose_name_plural = _("微信身份 WeChat identities")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(unionid=""), name="wechat_identity_unionid_null_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nickname or (self.unionid or "")[:8] or str(self.pk)
+
+
+class WeChatOpenId(models.Model):
+    """A person's openid in one WeChat app (appid): what JSAPI payment and subscription messages to
+    that app need. One per person and app, and one person per openid."""
+
+    class Kind(models.TextChoices):
+        WEBSITE = "website", _("网站扫码登录 website QR login")
+        OFFICIAL_ACCOUNT = "official_account", _("公众号网页授权 official account")
+        MINI_PROGRAM = "mini_program", _("小程序 mini-program")
+
+    identity = models.ForeignKey(
+        WeChatIdentity,
+        on_delete=models.CASCADE,
+        related_name="openids",
+        verbose_name=_("微信身份 WeChat identity"),
+    )
+    appid = models.CharField(_("AppID"), max_length=32)
+    kind = models.CharField(_("应用类型 app kind"), max_length=20, choices=Kind.choices)
+    openid = models.CharField(_("OpenID"), max_length=64)
+    seen_at = models.DateTimeField(_("最近登录 last seen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("微信 OpenID")
+        verbose_name_plural = _("微信 OpenID")
+        constraints = [
+            models.UniqueConstraint(fields=["appid", "openid"], name="wechat_openid_unique"),
+            models.UniqueConstraint(fields=["identity", "appid"], name="wechat_openid_one_per_app"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appid}:{self.openid[:6]}…"
