@@ -1,7 +1,9 @@
 """Reads of a person's WeChat identity (``common.models.WeChatIdentity``) for the layers above:
 JSAPI payment and subscription messages need the payer's or recipient's openid in one app."""
 
-from common.models import WeChatOpenId
+from django.db import IntegrityError, transaction
+
+from common.models import WeChatIdentity, WeChatOpenId
 
 
 def openid_for(user, appid: str) -> str | None:
@@ -11,3 +13,61 @@ def openid_for(user, appid: str) -> str | None:
     return (
         WeChatOpenId.objects.filter(identity__user=user, appid=appid).values_list("openid", flat=True).first()
     )
+
+
+class WeChatLinkConflict(Exception):
+    """The WeChat identity already belongs to another person (or this person has another one)."""
+
+
+TAKEN = "此微信已绑定其他账号。 This WeChat is linked to another account."
+
+
+def wechat_user(*, appid: str, openid: str, unionid: str | None = None):
+    """The person already known by this UnionID, else by this openid in this app; None if nobody."""
+    if unionid:
+        identity = WeChatIdentity.objects.select_related("user").filter(unionid=unionid).first()
+        if identity:
+            return identity.user
+    row = WeChatOpenId.objects.select_related("identity__user").filter(appid=appid, openid=openid).first()
+    return row.identity.user if row else None
+
+
+@transaction.atomic
+def wechat_link(
+    user, *, appid: str, kind: str, openid: str, unionid: str | None = None, nickname: str = ""
+) -> WeChatIdentity:
+    """Record that ``user`` is this WeChat person in this app (idempotent: signing in again updates the
+    row). Raises ``WeChatLinkConflict`` when the UnionID or the openid is another person's, or when the
+    person is already linked to a different UnionID: one person per UnionID, never a duplicate."""
+    unionid = unionid or None
+    owner = wechat_user(appid=appid, openid=openid, unionid=unionid)
+    if owner is not None and owner.pk != user.pk:
+        raise WeChatLinkConflict(TAKEN)
+    identity, _ = WeChatIdentity.objects.select_for_update().get_or_create(user=user)
+    if unionid and identity.unionid and identity.unionid != unionid:
+        raise WeChatLinkConflict("此账号已绑定另一个微信。 This account is linked to another WeChat.")
+    changed: list[str] = []
+    if unionid and not identity.unionid:
+        identity.unionid, changed = unionid, [*changed, "unionid"]
+    if nickname and identity.nickname != nickname:
+        identity.nickname, changed = nickname[:100], [*changed, "nickname"]
+    if changed:
+        try:
+            with transaction.atomic():
+                identity.save(update_fields=changed)
+        except IntegrityError as exc:
+            raise WeChatLinkConflict(TAKEN) from exc
+    try:
+        with transaction.atomic():
+            WeChatOpenId.objects.update_or_create(
+                identity=identity, appid=appid, defaults={"openid": openid, "kind": kind}
+            )
+    except IntegrityError as exc:
+        raise WeChatLinkConflict(TAKEN) from exc
+    return identity
+
+
+def wechat_unlink(user) -> bool:
+    """Forget the person's WeChat identity and openids; True if there was one."""
+    deleted, _ = WeChatIdentity.objects.filter(user=user).delete()
+    return bool(deleted)

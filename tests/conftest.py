@@ -110,3 +110,30 @@ def behind_the_documented_proxy(settings, settings_under):
     for name, value in production.items():
         if "PROXY" in name:
             setattr(settings, name, value)
+
+
+WECHAT_TEST_APPS = {
+    "wx0fa0000000000001": "oa-secret-0123456789",
+    "wx0mini000000000002": "mini-secret-0123456",
+}
+
+
+@pytest.fixture
+def fake_wechat(settings):
+    """A local fake of WeChat's server API (tests/common/fake_wechat_api.py) with the group's official
+    account and mini-program configured, and short timeouts."""
+    from django.core.cache import cache
+
+    from tests.common.fake_wechat_api import fake_wechat_server
+
+    (oa, oa_secret), (mini, mini_secret) = WECHAT_TEST_APPS.items()
+    with fake_wechat_server(WECHAT_TEST_APPS) as fake:
+        settings.WECHAT_API_BASE = fake.url
+        settings.WECHAT_APPS = dict(WECHAT_TEST_APPS)
+        settings.WECHAT_OA_APPID, settings.WECHAT_OA_SECRET = oa, oa_secret
+        settings.WECHAT_MINI_APPID, settings.WECHAT_MINI_SECRET = mini, mini_secret
+        settings.WECHAT_API_TIMEOUT = (0.5, 0.5)
+        cache.delete_many(
+            [f"wechat:{kind}:{app}" for app in WECHAT_TEST_APPS for kind in ("access_token", "jsapi_ticket")]
+        )
+        yield fake

@@ -201,6 +201,21 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
 WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "")
 weixin_apps, SOCIALACCOUNT_PROVIDERS = weixin_login(WEIXIN_APP_ID, WEIXIN_APP_SECRET)
+
+# The group's official account (公众号: sign-in inside WeChat's browser, JSAPI payment, share cards,
+# subscription messages) and mini-program (小程序). Each is on only when its AppID and secret are set.
+# common/wechat_api.py calls WeChat's server API with these; WECHAT_API_BASE is overridden only by tests.
+WECHAT_OA_APPID = os.environ.get("WECHAT_OA_APPID", "").strip()
+WECHAT_OA_SECRET = os.environ.get("WECHAT_OA_SECRET", "").strip()
+WECHAT_MINI_APPID = os.environ.get("WECHAT_MINI_APPID", "").strip()
+WECHAT_MINI_SECRET = os.environ.get("WECHAT_MINI_SECRET", "").strip()
+WECHAT_APPS = {
+    appid: secret
+    for appid, secret in [(WECHAT_OA_APPID, WECHAT_OA_SECRET), (WECHAT_MINI_APPID, WECHAT_MINI_SECRET)]
+    if appid and secret
+}
+WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
+WECHAT_API_TIMEOUT = (3, 6)
 INSTALLED_APPS += weixin_apps
 
 LANGUAGE_CODE = "zh-hans"
