@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from tourism.wechat_share import JSSDK_SCRIPT, in_wechat, jssdk_enabled
 from villages.roles import is_group_staff, is_owner
 
 
@@ -12,4 +13,6 @@ def site(request):
         # Callables: the template asks (one query) only for signed-in people, when it draws the menu.
         "user_is_owner": lambda: user is not None and is_owner(user),
         "user_is_group_staff": lambda: user is not None and is_group_staff(user),
+        # WeChat's JS-SDK (share cards, wx.openLocation): only inside WeChat, only with the official account.
+        "WECHAT_JSSDK": JSSDK_SCRIPT if jssdk_enabled() and in_wechat(request) else "",
     }

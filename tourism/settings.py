@@ -268,7 +268,8 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # WeChat's JS-SDK (tourism/wechat_share.py), loaded inside WeChat when the official account is set.
+    "script-src": [CSP.SELF, CSP.NONCE, *(["https://res.wx.qq.com"] if WECHAT_OA_APPID else [])],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:", *MAP_TILE_HOSTS],
     "connect-src": [CSP.SELF],

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from tourism import views
+from tourism import views, wechat_share
 from tourism.api import api
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     # The picture codes (django-simple-captcha) of the sign-up and sign-in-code pages.
     path("captcha/", include("captcha.urls")),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("wechat/jssdk-config", wechat_share.jssdk_config, name="wechat_jssdk_config"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from common.money import quantize
+from villages.navigation import place_navigation
 
 register = template.Library()
 
@@ -55,3 +56,20 @@ def coordinates(point) -> str:
 def demo_badge(obj):
     """The "演示数据" badge when ``obj.is_demo`` is set; nothing otherwise."""
     return {"show": bool(getattr(obj, "is_demo", False))}
+
+
+@register.inclusion_tag("partials/navigate.html")
+def navigate(place):
+    """The 导航 button of a village, attraction or homestay: a list of map apps to open it in, or
+    WeChat's own map (``wx.openLocation``) inside WeChat when the JS-SDK is on."""
+    return {"nav": place_navigation(place)}
+
+
+@register.simple_tag(takes_context=True)
+def absolute_uri(context, location: str = "") -> str:
+    """``location`` (a path or a full URL, such as a photo on object storage) as a full URL, for Open
+    Graph tags and share cards; the page's own address when empty."""
+    request = context.get("request")
+    if location.startswith(("http://", "https://")) or request is None:
+        return location
+    return request.build_absolute_uri(location or request.get_full_path())
