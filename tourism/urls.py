@@ -21,6 +21,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("me/", views.me, name="me"),
     path("villages/", include("villages.urls")),
     path("plan/", include("tourism.urls_planner")),
     path("accounts/", include("allauth.urls")),

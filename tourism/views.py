@@ -1,5 +1,6 @@
-"""Site-wide pages: the home page and the error pages."""
+"""Site-wide pages: the home page, 我的 (a signed-in person's hub on a phone) and the error pages."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -22,6 +23,13 @@ def home(request):
             "map_data": {"markers": [village_marker(village) for village in villages], "lines": []},
         },
     )
+
+
+@login_required
+def me(request):
+    """我的: what a person reaches from the tab bar's fourth tab on a phone: their bookings, account,
+    notification settings, the consoles of their roles, and signing out."""
+    return render(request, "me.html")
 
 
 def favicon(request):

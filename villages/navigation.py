@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import prcoords
 from django.conf import settings
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,12 +82,11 @@ def navigation_for(*, name: str, latitude: float, longitude: float, address: str
 
 def place_navigation(place) -> Navigation:
     """The navigation of a village, attraction or homestay (anything with a name and WGS-84
-    coordinates; places in a village are addressed by their village)."""
-    village = getattr(place, "village", None)
-    parts = ["山西省吕梁市离石区"]
-    if village is not None:
-        parts += [village.township, village.name]
-    elif getattr(place, "township", ""):
-        parts += [place.township]
+    coordinates; places in a village are addressed by their village), in the page's language."""
+    village = getattr(place, "village", None) or place
+    address = gettext("山西省吕梁市离石区%(township)s%(village)s") % {
+        "township": village.township,
+        "village": village.name,
+    }
     latitude, longitude = place.coordinates
-    return navigation_for(name=place.name, latitude=latitude, longitude=longitude, address="".join(parts))
+    return navigation_for(name=place.name, latitude=latitude, longitude=longitude, address=address)

@@ -36,7 +36,7 @@ def test_tourist_discovers_plans_books_and_cancels(phone, shot):
 
     # Plan: two days from 吕梁站, 安国寺 a must.
     first_day = local_today() + timedelta(days=21)
-    page.get_by_role("link", name="行程规划").first.click()
+    page.get_by_role("navigation", name="底部导航").get_by_role("link", name="行程").click()
     page.get_by_label("出发地", exact=True).select_option(label="吕梁站")
     temple = page.locator("li.pick:not(.pick--route)", has_text="安国寺")
     temple.locator("input[name=attraction]").check()
