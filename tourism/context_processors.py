@@ -1,11 +1,16 @@
 from django.conf import settings
 
+from tourism import wechat_login
 from villages.roles import is_group_staff, is_owner
 
 
 def site(request):
     user = getattr(request, "user", None)
+    wechat_app = wechat_login.app_for(request)
     return {
+        # Which WeChat sign-in this browser gets ("official_account" inside WeChat, "website" elsewhere).
+        "WECHAT_LOGIN": wechat_app.kind if wechat_app else "",
+        "WECHAT_ENABLED": bool(wechat_login.official_account() or wechat_login.website()),
         "SITE_NAME": settings.SITE_NAME,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("villages/", include("villages.urls")),
     path("plan/", include("tourism.urls_planner")),
+    path("accounts/wechat/", include("tourism.urls_wechat")),
     path("accounts/", include("allauth.urls")),
     path("owner/", include("bookings.owner.urls")),
     path("group/", include("tourism.group.urls")),
