@@ -93,7 +93,7 @@ def wechat_callback(request: HttpRequest) -> HttpResponse:
             return redirect(
                 wx.authorize_url(request, app, scope=wx.USERINFO, process=LOGIN, next_url=started["next"])
             )
-        user, created = wx.wechat_sign_in(person)
+        user, _created = wx.wechat_sign_in(person)
     except wx.WeChatLoginError as error:
         return _failed(request, error.message, status=error.status)
     except WeChatLinkConflict as conflict:
@@ -101,14 +101,7 @@ def wechat_callback(request: HttpRequest) -> HttpResponse:
     if not user.is_active:
         return _failed(request, wx.INACTIVE, status=403)
     login(request, user, backend=BACKEND)
-    if created:
-        messages.info(
-            request,
-            _(
-                "已用微信登录。预订前请绑定手机号，方便民宿联系您。 "
-                "Signed in with WeChat. Add your phone number before booking so the homestay can reach you."
-            ),
-        )
+    messages.success(request, _("已用微信登录 Signed in with WeChat"))
     return redirect(started["next"])
 
 
