@@ -20,10 +20,12 @@ def has_verified_contact(user) -> bool:
 
 def contact_missing(user) -> bool:
     """A person signed in by WeChat alone, with neither a verified phone nor a verified e-mail: before
-    booking they are asked to add a phone. Everyone else has one since signing in."""
-    return bool(user and user.pk) and (
-        WeChatIdentity.objects.filter(user=user).exists() and not has_verified_contact(user)
-    )
+    booking they are asked to add a phone. Everyone who signed up by phone or e-mail chose a password and
+    verified one before signing in, so a usable password answers without a query (booking counts its
+    statements); an account WeChat made has none."""
+    if not (user and user.pk) or user.has_usable_password():
+        return False
+    return WeChatIdentity.objects.filter(user=user).exists() and not has_verified_contact(user)
 
 
 CONTACT_REQUIRED = _(
