@@ -2,6 +2,7 @@
 WeChat through the official account, the QR code on a computer, one person per UnionID across the
 website, the official account and the mini-program, and linking and unlinking WeChat."""
 
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -252,6 +253,15 @@ def test_a_state_this_browser_did_not_start_is_refused_before_asking_wechat(clie
     assert "已过期或链接无效" in response.content.decode()
     assert exchanges(oauth.api) == 0
     assert signed_in_user(client) is None
+
+
+def test_a_sign_in_left_for_more_than_ten_minutes_is_refused(client, oauth, monkeypatch):
+    back = oauth.authorize(leave(client, START)["Location"])
+    later = wechat_login.time.time() + wechat_login.STATE_TTL + 1
+    monkeypatch.setattr(wechat_login, "time", SimpleNamespace(time=lambda: later))
+
+    assert leave(client, back).status_code == 400
+    assert exchanges(oauth.api) == 0
 
 
 def test_a_callback_from_another_browser_is_refused(client, oauth):
