@@ -28,6 +28,8 @@ def contact_missing(user) -> bool:
     return WeChatIdentity.objects.filter(user=user).exists() and not has_verified_contact(user)
 
 
+# The session key of the page (a path of this site) to go back to once a phone is verified.
+CONTACT_NEXT = "contact_next"
 CONTACT_REQUIRED = _(
     "预订前请先绑定并验证手机号，方便民宿联系您。 "
     "Add and verify your phone number before booking, so the homestay can reach you."

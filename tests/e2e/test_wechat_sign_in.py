@@ -70,7 +70,7 @@ def test_tourist_inside_wechat_signs_in_without_a_qr_code_and_adds_a_phone_to_bo
     expect(page.locator("#id_code")).to_have_count(0)
     assert UserPhone.objects.get(user=identity.user).verified
 
-    page.goto(f"/stays/{room.pk}/book/?{stay}")
+    page.get_by_role("link", name="继续预订").click()
     expect(page.get_by_label("联系人姓名")).to_be_visible()
     assert_fits_phone(page)
     shot(page, "book")
