@@ -48,6 +48,7 @@ from bookings.rules import stay_validate
 from bookings.services import request_hold
 from bookings.transitions import GUEST, actions_for
 from common.clock import local_today
+from common.contact import CONTACT_NEXT, CONTACT_REQUIRED, contact_missing
 from villages.models import RoomType, Theme, Village
 from villages.roles import SignedInRequest
 
@@ -171,6 +172,12 @@ def _placed_message(booking: Booking) -> str:
 @require_http_methods(["GET", "POST"])
 def book(request: SignedInRequest, room_type_id: int) -> HttpResponse:
     room_type = get_object_or_404(_bookable_room_types(), pk=room_type_id)
+    if contact_missing(request.user):
+        messages.info(request, CONTACT_REQUIRED)
+        # The phone page offers the way back here once the number is verified.
+        request.session[CONTACT_NEXT] = request.get_full_path()
+        return redirect("account_change_phone")
+    request.session.pop(CONTACT_NEXT, None)
     today = local_today()
     stay_form = StayForm(
         query_with_defaults(request.GET, today=today, guests=min(2, room_type.capacity)), today=today

@@ -1,12 +1,17 @@
 from django.conf import settings
 
-from tourism.wechat_share import JSSDK_SCRIPT, in_wechat, jssdk_enabled
+from tourism import wechat_login
+from tourism.wechat_share import JSSDK_SCRIPT, jssdk_enabled
 from villages.roles import is_group_staff, is_owner
 
 
 def site(request):
     user = getattr(request, "user", None)
+    wechat_app = wechat_login.app_for(request)
     return {
+        # Which WeChat sign-in this browser gets ("official_account" inside WeChat, "website" elsewhere).
+        "WECHAT_LOGIN": wechat_app.kind if wechat_app else "",
+        "WECHAT_ENABLED": bool(wechat_login.official_account() or wechat_login.website()),
         "SITE_NAME": settings.SITE_NAME,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
@@ -14,5 +19,5 @@ def site(request):
         "user_is_owner": lambda: user is not None and is_owner(user),
         "user_is_group_staff": lambda: user is not None and is_group_staff(user),
         # WeChat's JS-SDK (share cards, wx.openLocation): only inside WeChat, only with the official account.
-        "WECHAT_JSSDK": JSSDK_SCRIPT if jssdk_enabled() and in_wechat(request) else "",
+        "WECHAT_JSSDK": JSSDK_SCRIPT if jssdk_enabled() and wechat_login.in_wechat(request) else "",
     }

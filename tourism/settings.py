@@ -10,8 +10,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from tourism.accounts import weixin_login
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -197,10 +195,13 @@ HEADLESS_CLIENTS = ("browser", "app")
 # The app's X-Session-Token read in one query, not two (common/sessions.py).
 HEADLESS_TOKEN_STRATEGY = "common.sessions.SessionTokenStrategy"  # noqa: S105 (a class, not a secret)
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-# WeChat login turns on only when its keys are configured.
-WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
-WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "")
-weixin_apps, SOCIALACCOUNT_PROVIDERS = weixin_login(WEIXIN_APP_ID, WEIXIN_APP_SECRET)
+# WeChat sign-in (tourism/wechat_login.py): the Open Platform's website app (网站应用) shows its QR code on
+# computers; inside WeChat's browser the official account below signs people in instead. Each is on only
+# when its AppID and secret are set.
+WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "").strip()
+WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "").strip()
+# WeChat's authorisation pages (open.weixin.qq.com); overridden only by tests.
+WECHAT_OPEN_BASE = os.environ.get("WECHAT_OPEN_BASE", "https://open.weixin.qq.com")
 
 # The group's official account (公众号: sign-in inside WeChat's browser, JSAPI payment, share cards,
 # subscription messages) and mini-program (小程序). Each is on only when its AppID and secret are set.
@@ -216,7 +217,6 @@ WECHAT_APPS = {
 }
 WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
 WECHAT_API_TIMEOUT = (3, 6)
-INSTALLED_APPS += weixin_apps
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

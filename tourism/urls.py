@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("me/", views.me, name="me"),
     path("villages/", include("villages.urls")),
     path("plan/", include("tourism.urls_planner")),
+    path("accounts/wechat/", include("tourism.urls_wechat")),
     path("accounts/", include("allauth.urls")),
     path("owner/", include("bookings.owner.urls")),
     path("group/", include("tourism.group.urls")),

@@ -31,10 +31,6 @@ def jssdk_enabled() -> bool:
     return bool(appid and appid in getattr(settings, "WECHAT_APPS", {}))
 
 
-def in_wechat(request: HttpRequest) -> bool:
-    return "MicroMessenger" in request.headers.get("User-Agent", "")
-
-
 def jssdk_signature(*, ticket: str, nonce: str, timestamp: int, url: str) -> str:
     text = f"jsapi_ticket={ticket}&noncestr={nonce}&timestamp={timestamp}&url={url}"
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()  # WeChat's algorithm

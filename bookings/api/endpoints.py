@@ -42,6 +42,7 @@ from bookings.pricing import MAX_QUOTED_NIGHTS
 from bookings.ratelimit import booking_attempt_wait, client_address
 from bookings.selectors import booking_detail, bookings_for_user, homestays_available
 from bookings.transitions import GUEST
+from common.contact import CONTACT_REQUIRED, contact_missing
 from common.idempotency import idempotent
 from villages.api.auth import SIGNED_IN, SignedInApiRequest
 from villages.api.endpoints import PAGINATION_RULE, CataloguePagination
@@ -151,7 +152,8 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     "full, `nights` lists them. 422 `{detail, code}`: the booking rules refuse it (codes `past`, "
     "`dates_order`, `too_long`, `booking_window`, `same_day_cutoff`, `min_nights`, `max_nights`, `guests`, "
     "`rooms`, `capacity`, `inactive`, `name`, `phone`, `room_type_not_found` for an unknown "
-    "room_type_id, and `payment_unavailable` for a way of paying the homestay does not take now: "
+    "room_type_id, `contact_required` for someone signed in with WeChat alone who has not verified a phone "
+    "number or e-mail yet, and `payment_unavailable` for a way of paying the homestay does not take now: "
     "`online` while online payment (Stripe) is not configured, or a homestay that takes only one way). "
     "A booking held for online payment has a `pay_url`: POST it to get the checkout address. "
     "429 `rate_limited` with Retry-After: more than "
@@ -165,6 +167,8 @@ def booking_create(request: SignedInApiRequest, payload: BookingIn, response: Ht
     if wait:
         response["Retry-After"] = str(wait)
         return Status(429, {"detail": RATE_LIMITED, "code": "rate_limited"})
+    if contact_missing(request.auth):
+        return Status(422, {"detail": str(CONTACT_REQUIRED), "code": "contact_required"})
     language = payload.lang or translation.get_language_from_request(request)
     with _in_chinese():
         _check_stay_length(payload.check_in, payload.check_out)

@@ -143,6 +143,11 @@ PAGES: dict[str, Page] = {
     "captcha-image-2x": Page(Access.PUBLIC, get=200, post=200, kwargs=lambda w: {"key": _captcha_key()}),
     "captcha-audio": Page(Access.PUBLIC, get=404, post=404, kwargs=lambda w: {"key": _captcha_key()}),
     "captcha-refresh": Page(Access.PUBLIC, get=404, post=404),
+    # WeChat sign-in: off (404 for everyone) without its keys, as here; test_wechat_login.py checks it on.
+    "wechat_start": Page(Access.PUBLIC, get=404, post=404),
+    "wechat_callback": Page(Access.PUBLIC, get=404, post=404),
+    "wechat_account": Page(Access.PUBLIC, get=404, post=404),
+    "wechat_unlink": Page(Access.PUBLIC, get=404, post=404),
     "api:api-root": Page(Access.PUBLIC, get=404, post=404),
     "api:openapi-json": Page(Access.PUBLIC, get=200, post=200),
     "api:openapi-view": Page(Access.PUBLIC, get=200, post=200),

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests import factories
-from tourism.accounts import WEIXIN_APP, weixin_login
 from villages.roles import GROUP_STAFF
 
 PASSWORD = "Lishi-zaolin-2024"
@@ -373,49 +372,6 @@ def test_openapi_document_tells_clients_to_send_the_x_session_token_header(clien
     schemes = client.get("/api/openapi.json").json()["components"]["securitySchemes"]
 
     assert schemes["SessionTokenAuth"] == {"type": "apiKey", "in": "header", "name": "X-Session-Token"}
-
-
-# WeChat login
-
-
-def test_wechat_login_is_off_without_both_keys():
-    assert weixin_login("", "") == ([], {})
-    assert weixin_login("wx123", "") == ([], {})
-    assert weixin_login("  ", "secret") == ([], {})
-
-
-def test_wechat_login_is_on_with_both_keys():
-    apps, providers = weixin_login(" wx123 ", "s3cret")
-
-    assert apps == [WEIXIN_APP]
-    assert providers["weixin"]["APP"] == {"client_id": "wx123", "secret": "s3cret"}
-
-
-no_wechat_keys = pytest.mark.skipif(
-    bool(settings.WEIXIN_APP_ID and settings.WEIXIN_APP_SECRET), reason="WeChat keys are configured"
-)
-
-
-@no_wechat_keys
-@pytest.mark.django_db
-def test_sign_in_page_shows_no_wechat_button_without_keys(client):
-    page = client.get("/accounts/login/").content.decode()
-
-    assert "weixin" not in page
-    assert "微信" not in page
-
-
-@no_wechat_keys
-@pytest.mark.django_db
-def test_wechat_login_url_does_not_exist_without_keys(client):
-    assert client.get("/accounts/weixin/login/").status_code == 404
-
-
-def test_settings_install_wechat_exactly_as_weixin_login_decides():
-    apps, providers = weixin_login(settings.WEIXIN_APP_ID, settings.WEIXIN_APP_SECRET)
-
-    assert (WEIXIN_APP in settings.INSTALLED_APPS) == bool(apps)
-    assert providers == settings.SOCIALACCOUNT_PROVIDERS
 
 
 # Pages look like the site, in both languages
