@@ -58,7 +58,7 @@ def balance_transactions(day: date) -> Bill:
         for transaction in (
             StripeCheckout().client().v1.balance_transactions.list(params=params).auto_paging_iter()
         ):
-            line = _line(transaction)
+            line = _line(transaction.to_dict())
             if line is None:
                 bill.ignored += 1
             else:

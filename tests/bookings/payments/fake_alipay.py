@@ -73,6 +73,13 @@ def beijing(when: datetime | None = None) -> str:
     return (when or datetime.now(UTC)).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
+class _GbkName(zipfile.ZipInfo):
+    """Alipay's zips name their files in GBK and do not say so (zip's UTF-8 flag unset)."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits
+
+
 @dataclass
 class FakeAlipay:
     """``fail``: the next answers, ``(code, sub_code)``; ``delay``: seconds before answering;
@@ -258,9 +265,7 @@ class FakeAlipay:
                 (f"{SELLER_ID}0156_{compact}_业务明细.csv", text),
                 (f"{SELLER_ID}0156_{compact}_业务明细(汇总).csv", "#支付宝业务汇总查询\r\n"),
             ):
-                # Alipay's zips name their files in GBK and do not say so (the UTF-8 flag unset).
-                info = zipfile.ZipInfo(name.encode("gbk").decode("cp437"))
-                archive.writestr(info, content.encode("gbk"))
+                archive.writestr(_GbkName(name), content.encode("gbk"))
         token = uuid.uuid4().hex
         self.files[token] = buffer.getvalue()
         return {"code": "10000", "msg": "Success", "bill_download_url": f"{self.base_url}/bills/{token}.zip"}
