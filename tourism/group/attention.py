@@ -35,6 +35,7 @@ from bookings.payments.base import provider_choices
 from bookings.payments.models import Payment, Refund
 from bookings.payments.reconciliation.models import Mismatch, ReconciliationRun
 from bookings.payments.reconciliation.selectors import mismatches_open, runs_failed
+from bookings.payments.reconciliation.services import provider_name
 from bookings.sync.models import CalendarFeed, ExternalNight
 from bookings.sync.selectors import OCCUPYING
 from common.clock import local_today
@@ -342,8 +343,8 @@ def _mismatch_items(mismatches: QuerySet[Mismatch]) -> list[Item]:
             when=row.created_at,
             reference=row.booking_reference,
             homestay="",
-            detail=f"{_provider(row.run.provider)} {row.run.day.isoformat()} · {row.get_line_display()} · "
-            f"{row.get_kind_display()} · {row.reference}",
+            detail=f"{provider_name(row.run.provider)} {row.run.day.isoformat()} · "
+            f"{row.get_line_display()} · {row.get_kind_display()} · {row.reference}",
             note="",
             admin_url=reverse("group:reconciliation_run", args=[row.run_id]) + f"#mismatch-{row.pk}",
             action=_("核实后标记为已处理 Look into it and mark it resolved"),
@@ -361,7 +362,7 @@ def _failed_run_items(runs: QuerySet[ReconciliationRun]) -> list[Item]:
             when=run.finished_at,
             reference="",
             homestay="",
-            detail=f"{_provider(run.provider)} {run.day.isoformat()}",
+            detail=f"{provider_name(run.provider)} {run.day.isoformat()}",
             note=redact(run.message),
             admin_url=reverse("group:reconciliation_run", args=[run.pk]),
             action=_("稍后再运行 manage.py reconcile Run manage.py reconcile again later"),

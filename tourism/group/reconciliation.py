@@ -10,17 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bookings.payments.base import provider_choices
 from bookings.payments.reconciliation.models import Mismatch, ReconciliationRun
 from bookings.payments.reconciliation.selectors import reconciliation_runs, run_mismatches
-from bookings.payments.reconciliation.services import SOURCES, ResolveRefused, mismatch_resolve
+from bookings.payments.reconciliation.services import SOURCES, ResolveRefused, mismatch_resolve, provider_name
 from tourism.group.forms import ResolveForm
 from villages.roles import SignedInRequest, group_staff_required
 
 
 def _providers() -> dict[str, str]:
-    names = {identifier: str(name) for identifier, name in provider_choices()}
-    return {identifier: names.get(identifier, identifier) for identifier in SOURCES}
+    return {identifier: provider_name(identifier) for identifier in SOURCES}
 
 
 @group_staff_required

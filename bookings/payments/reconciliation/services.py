@@ -47,6 +47,15 @@ SOURCES: dict[str, Callable[[date], Bill]] = {
 }
 
 
+def provider_name(identifier: str) -> str:
+    """How staff know each provider with bills (whether or not it is enabled here)."""
+    from bookings.payments.alipay import Alipay
+    from bookings.payments.wechat_pay import WeChatPay
+
+    names = {WECHAT_PAY: str(WeChatPay.name), ALIPAY: str(Alipay.name), STRIPE: "Stripe"}
+    return names.get(identifier, identifier)
+
+
 def _kinds(provider: str) -> list[str]:
     return [PAYMENT, REFUND, SPLIT] if _splits_on(provider) else [PAYMENT, REFUND]
 
