@@ -27,7 +27,6 @@ from bookings.payments.base import PaymentProviderError
 from bookings.payments.reconciliation.bills import PAYMENT, REFUND, Bill, BillLine, BillUnavailable, money
 
 METHOD = "alipay.data.dataservice.bill.downloadurl.query"
-NOT_READY = "bill_not_exist"
 WHAT = "Alipay statement"
 TOTAL = re.compile(
     r"#(交易|退款)合计[：:]\s*(\d+)\s*笔\s*[，,]\s*商家实收(?:退款)?共[：:]\s*(-?[\d.,]+)\s*元"
@@ -111,7 +110,3 @@ def statement(day: date) -> Bill:
     if response_.status_code != 200:
         raise BillUnavailable(f"{WHAT} download: {response_.status_code}")
     return statement_read(_details(response_.content))
-
-
-def not_ready(error: BillUnavailable) -> bool:
-    return NOT_READY in error.message
