@@ -248,8 +248,8 @@ PAGES: dict[str, Page] = {
     "group:reconciliation_run": Page(
         Access.STAFF, get=200, post=405, kwargs=lambda w: {"pk": _mismatch().run_id}
     ),
-    # The matrix posts no note: refused with 400, nothing resolved.
-    "group:mismatch_resolve": Page(Access.STAFF, get=405, post=400, kwargs=lambda w: {"pk": _mismatch().pk}),
+    # POST_DATA has a note: staff resolve the mismatch.
+    "group:mismatch_resolve": Page(Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _mismatch().pk}),
     "bookings:search": Page(Access.PUBLIC, get=200, post=200),
     "bookings:book": Page(
         Access.SIGNED_IN,
