@@ -249,3 +249,22 @@ def test_the_profit_sharing_bill_reader_refuses_totals_that_disagree(splits_on, 
     assert wechat.split_bill_read(text).total("split") == Decimal("30.00")
     with pytest.raises(BillUnavailable, match="summary"):
         wechat.split_bill_read(text.replace("`1,`30.00", "`1,`31.00"))
+
+
+def test_a_resolved_mismatch_stays_resolved_on_a_rerun_and_opens_again_when_its_facts_change(
+    wechat_paid, wechat_api, django_user_model
+):
+    from bookings.payments.reconciliation.services import mismatch_resolve
+
+    payment = wechat_paid(0)
+    wechat_api.orders[payment.idempotency_key]["paid_total"] = 19900
+    run = reconciliation_run(provider="wechat_pay", day=TODAY)
+    staff = django_user_model.objects.create_user("staff-member")
+    mismatch_resolve(mismatch=run.mismatch_lines.get(), by=staff, note="渠道少结 1 元,已申诉")
+    reconciliation_run(provider="wechat_pay", day=TODAY)
+    kept = Mismatch.objects.get()
+    assert kept.resolved and kept.resolution_note == "渠道少结 1 元,已申诉"
+    wechat_api.orders[payment.idempotency_key]["paid_total"] = 19800  # another amount: a new finding
+    reconciliation_run(provider="wechat_pay", day=TODAY)
+    reopened = Mismatch.objects.get()
+    assert not reopened.resolved and reopened.bill_amount == Decimal("198.00")
