@@ -268,3 +268,26 @@ def test_a_resolved_mismatch_stays_resolved_on_a_rerun_and_opens_again_when_its_
     reconciliation_run(provider="wechat_pay", day=TODAY)
     reopened = Mismatch.objects.get()
     assert not reopened.resolved and reopened.bill_amount == Decimal("198.00")
+
+
+def test_a_download_that_is_not_gzip_or_is_gone_fails_the_run(wechat_paid, wechat_api, monkeypatch):
+    wechat_paid(0)
+    original = wechat_api.bill_apply
+
+    def broken(path, query):
+        status, body = original(path, query)
+        token = body["download_url"].rsplit("=", 1)[1]
+        wechat_api.files[token] = b"<html>not a bill</html>"
+        return status, body
+
+    monkeypatch.setattr(wechat_api, "bill_apply", broken)
+    assert "gzip" in reconciliation_run(provider="wechat_pay", day=TODAY).message
+
+    def gone(path, query):
+        status, body = original(path, query)
+        wechat_api.files.clear()
+        return status, body
+
+    monkeypatch.setattr(wechat_api, "bill_apply", gone)
+    run = reconciliation_run(provider="wechat_pay", day=TODAY)
+    assert run.state == State.FAILED and "404" in run.message
