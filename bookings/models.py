@@ -17,6 +17,7 @@ from bookings.activity import BookingEvent
 from bookings.choices import BookingStatus
 from bookings.ledger import LedgerEntry
 from bookings.payments.models import HomestayPayment, Payment, Refund, WebhookEvent
+from bookings.payments.reconciliation.models import Mismatch, ReconciliationRun
 from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.sql import MonthStart
 from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight
@@ -38,8 +39,10 @@ __all__ = [
     "HolidayDay",
     "HomestayPayment",
     "LedgerEntry",
+    "Mismatch",
     "Payment",
     "PriceRule",
+    "ReconciliationRun",
     "Refund",
     "RevenueShareRule",
     "RoomNight",

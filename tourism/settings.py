@@ -393,6 +393,9 @@ ALIPAY_PUBLIC_KEY = os.environ.get("ALIPAY_PUBLIC_KEY", "")
 PAYMENT_PROVIDER_CONNECT_TIMEOUT = float(os.environ.get("PAYMENT_PROVIDER_CONNECT_TIMEOUT", "3"))
 PAYMENT_PROVIDER_READ_TIMEOUT = float(os.environ.get("PAYMENT_PROVIDER_READ_TIMEOUT", "6"))
 PAYMENT_PROVIDER_RETRIES = int(os.environ.get("PAYMENT_PROVIDER_RETRIES", "1"))
+# Where daily reconciliation reads our profit-sharing records (a dotted path set by the profit-sharing
+# code, not by the environment; docs/payments.md, "对账"): empty, splits are not reconciled.
+RECONCILIATION_SPLIT_RECORDS = ""
 
 # Booking attempts per signed-in person per minute through the API (shared across workers with REDIS_URL).
 BOOKING_CREATE_RATE_PER_MINUTE = int(os.environ.get("BOOKING_CREATE_RATE_PER_MINUTE", "20"))

@@ -108,6 +108,24 @@ def _captcha_key() -> str:
     return CaptchaStore.generate_key()
 
 
+def _mismatch():
+    """A reconciliation mismatch (made once, on first use: the World has none of its own)."""
+    from django.utils import timezone
+
+    from bookings.payments.reconciliation.models import Mismatch, ReconciliationRun
+
+    now = timezone.now()
+    run, _created = ReconciliationRun.objects.get_or_create(
+        provider="wechat_pay",
+        day=date(2026, 8, 31),
+        defaults={"state": "mismatched", "mismatches": 1, "started_at": now, "finished_at": now},
+    )
+    mismatch, _created = Mismatch.objects.get_or_create(
+        run=run, line="payment", reference="order-1", defaults={"kind": "missing_here"}
+    )
+    return mismatch
+
+
 def _booking(world: World) -> dict:
     return {"reference": world.booking.reference}
 
@@ -231,6 +249,12 @@ PAGES: dict[str, Page] = {
     "group:payout_record": Page(Access.STAFF, get=405, post=400, kwargs=lambda w: {"slug": w.village.slug}),
     "group:rules": Page(Access.STAFF, get=200, post=302),
     "group:rule_delete": Page(Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": w.rule.pk}),
+    "group:reconciliation": Page(Access.STAFF, get=200, post=405),
+    "group:reconciliation_run": Page(
+        Access.STAFF, get=200, post=405, kwargs=lambda w: {"pk": _mismatch().run_id}
+    ),
+    # POST_DATA has a note: staff resolve the mismatch.
+    "group:mismatch_resolve": Page(Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _mismatch().pk}),
     "bookings:search": Page(Access.PUBLIC, get=200, post=200),
     "bookings:book": Page(
         Access.SIGNED_IN,

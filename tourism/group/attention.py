@@ -5,7 +5,9 @@
 * refunds still pending after ``REFUND_OVERDUE`` (a cash refund the owner has not recorded handing back);
 * calendar feeds with nights in conflict (another platform sold a night no room was free for here) and
   feeds whose last sync failed;
-* notifications that could not be sent after every retry.
+* notifications that could not be sent after every retry;
+* reconciliation mismatches staff have not resolved, and days whose bill could not be downloaded
+  (``manage.py reconcile``): these link to the group's reconciliation page, not the admin.
 
 Each item says what it is, the booking and homestay, the amount where money is concerned, the note, when,
 and the admin page where staff act on it (clear the flag, send the notification again; for a calendar,
@@ -31,6 +33,9 @@ from bookings.models import Booking, BookingNight
 from bookings.payments.at_homestay import AtHomestay
 from bookings.payments.base import provider_choices
 from bookings.payments.models import Payment, Refund
+from bookings.payments.reconciliation.models import Mismatch, ReconciliationRun
+from bookings.payments.reconciliation.selectors import mismatches_open, runs_failed
+from bookings.payments.reconciliation.services import provider_name
 from bookings.sync.models import CalendarFeed, ExternalNight
 from bookings.sync.selectors import OCCUPYING
 from common.clock import local_today
@@ -50,6 +55,8 @@ REFUND_OVERDUE_KIND = "refund_overdue"
 CALENDAR_CONFLICT = "calendar_conflict"
 CALENDAR_FAILED = "calendar_failed"
 NOTIFICATION = "notification"
+MISMATCH = "reconciliation_mismatch"
+RECONCILIATION_FAILED = "reconciliation_failed"
 
 KINDS: dict[str, Promise] = {
     PAYMENT: _("付款需人工处理"),
@@ -58,6 +65,8 @@ KINDS: dict[str, Promise] = {
     CALENDAR_CONFLICT: _("日历冲突"),
     CALENDAR_FAILED: _("日历同步失败"),
     NOTIFICATION: _("通知发送失败"),
+    MISMATCH: _("对账差异 Reconciliation mismatch"),
+    RECONCILIATION_FAILED: _("对账未完成 Bill not downloaded"),
 }
 
 
@@ -149,6 +158,8 @@ def _querysets(now: datetime, today: date) -> dict[str, QuerySet]:
         CALENDAR_CONFLICT: _conflicted_feeds(today),
         CALENDAR_FAILED: _failed_feeds(),
         NOTIFICATION: _failed_notifications(),
+        MISMATCH: mismatches_open(),
+        RECONCILIATION_FAILED: runs_failed(),
     }
 
 
@@ -324,6 +335,42 @@ def _notification_items(notifications: QuerySet[Notification]) -> list[Item]:
     return items
 
 
+def _mismatch_items(mismatches: QuerySet[Mismatch]) -> list[Item]:
+    rows = mismatches.select_related("run").order_by("-created_at", "-id")[:SHOWN_PER_KIND]
+    return [
+        Item(
+            kind=MISMATCH,
+            when=row.created_at,
+            reference=row.booking_reference,
+            homestay="",
+            detail=f"{provider_name(row.run.provider)} {row.run.day.isoformat()} · "
+            f"{row.get_line_display()} · {row.get_kind_display()} · {row.reference}",
+            note="",
+            admin_url=reverse("group:reconciliation_run", args=[row.run_id]) + f"#mismatch-{row.pk}",
+            action=_("核实后标记为已处理 Look into it and mark it resolved"),
+            amount=row.bill_amount if row.bill_amount is not None else row.our_amount,
+            currency=row.currency,
+        )
+        for row in rows
+    ]
+
+
+def _failed_run_items(runs: QuerySet[ReconciliationRun]) -> list[Item]:
+    return [
+        Item(
+            kind=RECONCILIATION_FAILED,
+            when=run.finished_at,
+            reference="",
+            homestay="",
+            detail=f"{provider_name(run.provider)} {run.day.isoformat()}",
+            note=redact(run.message),
+            admin_url=reverse("group:reconciliation_run", args=[run.pk]),
+            action=_("稍后再运行 manage.py reconcile Run manage.py reconcile again later"),
+        )
+        for run in runs.order_by("-day", "provider")[:SHOWN_PER_KIND]
+    ]
+
+
 def attention_queue() -> Queue:
     now, today = timezone.now(), local_today()
     querysets = _querysets(now, today)
@@ -334,6 +381,8 @@ def attention_queue() -> Queue:
         *_conflict_items(querysets[CALENDAR_CONFLICT], today),
         *_failed_feed_items(querysets[CALENDAR_FAILED]),
         *_notification_items(querysets[NOTIFICATION]),
+        *_mismatch_items(querysets[MISMATCH]),
+        *_failed_run_items(querysets[RECONCILIATION_FAILED]),
     ]
     items.sort(key=lambda item: item.when, reverse=True)
     counts = [KindCount(kind, queryset.count()) for kind, queryset in querysets.items()]

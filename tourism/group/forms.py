@@ -107,3 +107,16 @@ class RuleForm(forms.Form):
     def rates(self) -> tuple[Decimal, Decimal]:
         data = self.cleaned_data
         return data["commission_percent"] / HUNDRED, data["collective_percent"] / HUNDRED
+
+
+class ResolveForm(forms.Form):
+    """Staff say what they did about a reconciliation mismatch."""
+
+    note = forms.CharField(
+        label=_("处理说明 What was done"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "例如:已在商户平台核实,渠道次日补单 e.g. checked at the merchant platform, settled the next day"
+        ),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tourism.group import views
+from tourism.group import reconciliation, views
 
 app_name = "group"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("villages/<slug:slug>/payouts/", views.payout_record, name="payout_record"),
     path("rules/", views.rules, name="rules"),
     path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
+    path("reconciliation/", reconciliation.runs, name="reconciliation"),
+    path("reconciliation/<int:pk>/", reconciliation.run, name="reconciliation_run"),
+    path(
+        "reconciliation/mismatches/<int:pk>/resolve/",
+        reconciliation.mismatch_resolve_view,
+        name="mismatch_resolve",
+    ),
 ]

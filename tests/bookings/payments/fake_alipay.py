@@ -6,11 +6,13 @@ Alipay's (RSA2 over the sorted parameters without ``sign`` and ``sign_type``). K
 test run."""
 
 import base64
+import io
 import itertools
 import json
 import threading
 import time
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -26,6 +28,12 @@ APP_ID = "2021000000000001"
 SELLER_ID = "2088000000000001"
 NOTIFY_URL = "/payments/alipay/notify/"
 CHINA = ZoneInfo("Asia/Shanghai")
+
+STATEMENT_HEADER = (
+    "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,"
+    "商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,"
+    "商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注"
+)
 
 _numbers = itertools.count(1)
 
@@ -65,6 +73,13 @@ def beijing(when: datetime | None = None) -> str:
     return (when or datetime.now(UTC)).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
+class _GbkName(zipfile.ZipInfo):
+    """Alipay's zips name their files in GBK and do not say so (zip's UTF-8 flag unset)."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits
+
+
 @dataclass
 class FakeAlipay:
     """``fail``: the next answers, ``(code, sub_code)``; ``delay``: seconds before answering;
@@ -78,8 +93,17 @@ class FakeAlipay:
     delay: float = 0.0
     fund_change: str = "Y"
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The statements, built from the trades and refunds above on their Beijing day. ``bill_ready``:
+    # False answers isp.bill_not_exist; ``bill_tamper``: a function over the details file's text.
+    base_url: str = ""
+    bill_ready: bool = True
+    bill_tamper: object = None
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def reset(self) -> None:
+        self.bill_ready = True
+        self.bill_tamper = None
+        self.files.clear()
         self.trades.clear()
         self.refunds.clear()
         self.requests.clear()
@@ -135,7 +159,116 @@ class FakeAlipay:
             if refund is None:
                 return {"code": "10000", "msg": "Success"}
             return {"code": "10000", "msg": "Success", **refund, "refund_status": "REFUND_SUCCESS"}
+        if method == "alipay.data.dataservice.bill.downloadurl.query":
+            return self.bill(biz)
         return {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.INVALID_METHOD"}
+
+    # The statements
+
+    def statement(self, day: str) -> str:
+        """The day's details file as Alipay writes it: ``#`` lines, the header, tab-padded lines, totals."""
+        rows, paid, refunded = [], [], []
+        for trade in self.trades.values():
+            if trade.get("paid", "").startswith(day):
+                amount = trade["paid_amount"]
+                paid.append(Decimal(amount))
+                rows.append(
+                    [
+                        trade["trade_no"],
+                        trade["out_trade_no"],
+                        "交易",
+                        trade["subject"],
+                        trade["paid"],
+                        trade["paid"],
+                        "",
+                        "",
+                        "",
+                        "",
+                        "159****5620",
+                        amount,
+                        amount,
+                        *["0.00"] * 4,
+                        "0.00",
+                        "",
+                        "0.00",
+                        "0.00",
+                        "",
+                        "0.00",
+                        "0.00",
+                        "",
+                    ]
+                )
+        for refund in self.refunds.values():
+            if refund["gmt_refund_pay"].startswith(day):
+                trade = self.trades[refund["out_trade_no"]]
+                amount = Decimal(refund["refund_amount"])
+                refunded.append(-amount)
+                rows.append(
+                    [
+                        trade["trade_no"],
+                        trade["out_trade_no"],
+                        "退款",
+                        trade["subject"],
+                        refund["gmt_refund_pay"],
+                        refund["gmt_refund_pay"],
+                        "",
+                        "",
+                        "",
+                        "",
+                        "159****5620",
+                        f"{-amount:.2f}",
+                        f"{-amount:.2f}",
+                        *["0.00"] * 4,
+                        "0.00",
+                        "",
+                        "0.00",
+                        "0.00",
+                        refund["out_request_no"],
+                        "0.00",
+                        "0.00",
+                        "",
+                    ]
+                )
+        lines = [
+            "#支付宝业务明细查询",
+            f"#账号：[{SELLER_ID}]",
+            f"#起始日期：[{day} 00:00:00]   终止日期：[{day} 23:59:59]",
+            "#-----------------------------------------业务明细列表----------------------------------------",
+            STATEMENT_HEADER,
+            *(",".join(f"{cell}\t" for cell in row) for row in rows),
+            "#-----------------------------------------业务明细列表结束------------------------------------",
+            f"#交易合计：{len(paid)}笔，商家实收共：{sum(paid, Decimal(0)):.2f}元，商家优惠共：0.00元",
+            f"#退款合计：{len(refunded)}笔，商家实收退款共：{sum(refunded, Decimal(0)):.2f}元，"
+            "商家优惠退款共：0.00元",
+            f"#导出时间：[{beijing()}]",
+        ]
+        return "\r\n".join(lines) + "\r\n"
+
+    def bill(self, biz: dict) -> dict:
+        if not self.bill_ready:
+            return {
+                "code": "40004",
+                "msg": "Business Failed",
+                "sub_code": "isp.bill_not_exist",
+                "sub_msg": "账单不存在",
+            }
+        if biz.get("bill_type") != "trade" or not biz.get("bill_date"):
+            return {"code": "40004", "msg": "Business Failed", "sub_code": "isv.invalid-bill-type"}
+        day = biz["bill_date"]
+        text = self.statement(day)
+        if self.bill_tamper is not None:
+            text = self.bill_tamper(text)
+        compact = day.replace("-", "")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, content in (
+                (f"{SELLER_ID}0156_{compact}_业务明细.csv", text),
+                (f"{SELLER_ID}0156_{compact}_业务明细(汇总).csv", "#支付宝业务汇总查询\r\n"),
+            ):
+                archive.writestr(_GbkName(name), content.encode("gbk"))
+        token = uuid.uuid4().hex
+        self.files[token] = buffer.getvalue()
+        return {"code": "10000", "msg": "Success", "bill_download_url": f"{self.base_url}/bills/{token}.zip"}
 
     def refund(self, trade: dict | None, biz: dict) -> dict:
         if trade is None or trade["trade_status"] not in ("TRADE_SUCCESS", "TRADE_CLOSED"):
@@ -251,6 +384,14 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         if fake.delay:
             time.sleep(fake.delay)
+        if self.path.startswith("/bills/"):  # the statement's file: a plain download, not signed
+            content = fake.files.get(self.path.removeprefix("/bills/").removesuffix(".zip"))
+            self.send_response(200 if content else 404)
+            self.send_header("Content-Type", "application/oct-stream")
+            self.send_header("Content-Length", str(len(content or b"")))
+            self.end_headers()
+            self.wfile.write(content or b"")
+            return
         params = dict(parse_qsl(urlsplit(self.path).query))
         if not fake.check_signature(params):
             text = json.dumps(
@@ -281,4 +422,5 @@ def serve(fake: FakeAlipay) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/gateway.do"
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    return server, f"{fake.base_url}/gateway.do"

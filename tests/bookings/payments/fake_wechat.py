@@ -5,6 +5,8 @@ number answers the same), and builds payment and refund notifications signed and
 with the APIv3 key) as WeChat Pay sends them. Keys are generated for the test run."""
 
 import base64
+import gzip
+import hashlib
 import itertools
 import json
 import os
@@ -15,7 +17,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -31,7 +34,39 @@ APIV3_KEY = "0123456789abcdef0123456789abcdef"  # 32 bytes
 PUBLIC_KEY_ID = "PUB_KEY_ID_0119000001092025000000000001"
 NOTIFY_URL = "/payments/wechat/notify/"
 
+CHINA = ZoneInfo("Asia/Shanghai")
+TRADE_BILL_HEADER = (
+    "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,"
+    "应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,"
+    "手续费,费率,订单金额,申请退款金额,费率备注"
+)
+TRADE_BILL_SUMMARY = (
+    "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额"
+)
+SPLIT_BILL_HEADER = (
+    "分账发起时间,分账方商户号,分账出资商户号,微信订单号,微信分账/回退单号,资金流水单号,商户分账/回退单号,"
+    "分账接收方类型,分账接收方,动账金额,业务类型,处理状态,动账描述,备注"
+)
+SPLIT_BILL_SUMMARY = "总条数,分账成功出资金,分账失败出资金,解冻金额,分账回退金额"
+
 _numbers = itertools.count(1)
+
+
+def _yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def _cells(values) -> str:
+    return ",".join(f"`{value}" for value in values)
+
+
+def _beijing_day(stamp: str) -> str:
+    return datetime.fromisoformat(stamp).astimezone(CHINA).date().isoformat()
+
+
+def _beijing(stamp: str) -> str:
+    return datetime.fromisoformat(stamp).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _pem_private(key: rsa.RSAPrivateKey) -> str:
@@ -123,8 +158,20 @@ class FakeWeChatPay:
     refund_status: str = "PROCESSING"
     delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The bills: built from the orders and refunds above on their Beijing day. ``bill_error``: what the
+    # bill endpoints answer instead, ``(status, code)``; ``splits``: the profit-sharing bill's lines;
+    # ``bill_tamper``: a function over the bill's file text (a file that disagrees with its summary).
+    base_url: str = ""
+    bill_error: tuple[int, str] | None = None
+    splits: list[dict] = field(default_factory=list)
+    bill_tamper: object = None
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def reset(self, serial: str = PUBLIC_KEY_ID) -> None:
+        self.bill_error = None
+        self.splits.clear()
+        self.bill_tamper = None
+        self.files.clear()
         self.serial = serial
         self.orders.clear()
         self.refunds.clear()
@@ -181,6 +228,8 @@ class FakeWeChatPay:
             return self.refund(body)
         if method == "GET" and url.path == "/v3/certificates":
             return 200, self.certificates()
+        if method == "GET" and url.path in ("/v3/bill/tradebill", "/v3/profitsharing/bills"):
+            return self.bill_apply(url.path, {key: values[0] for key, values in parse_qs(url.query).items()})
         return 404, {"code": "NOT_FOUND", "message": url.path}
 
     def order(self, body: dict, *, h5: bool) -> tuple[int, dict]:
@@ -226,8 +275,130 @@ class FakeWeChatPay:
                     "status": self.refund_status,
                     "amount": {**body["amount"], "payer_refund": body["amount"]["refund"]},
                 }
+                if self.refund_status == "SUCCESS":
+                    self.refunds[number]["success_time"] = (
+                        datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+                    )
                 order["trade_state"] = "REFUND"
         return 200, self.refunds[number]
+
+    # The bills
+
+    def trade_bill(self, day: str) -> str:
+        """The day's trade bill (bill_type ALL) as WeChat Pay writes it: backtick-prefixed fields, then the
+        summary. A payment's line on the day it succeeded, a refund's on the day it did."""
+        rows = []
+        for order in self.orders.values():
+            if "success_time" in order and _beijing_day(order["success_time"]) == day:
+                rows.append(self._bill_row(order, order["success_time"], "SUCCESS", None))
+        for refund in self.refunds.values():
+            if refund.get("success_time") and _beijing_day(refund["success_time"]) == day:
+                order = self.orders[refund["out_trade_no"]]
+                rows.append(self._bill_row(order, refund["success_time"], "REFUND", refund))
+        orders_total = sum(row[1] for row in rows)
+        refunds_total = sum(row[2] for row in rows)
+        settled = sum(row[3] for row in rows)
+        lines = [TRADE_BILL_HEADER, *(row[0] for row in rows), TRADE_BILL_SUMMARY]
+        lines.append(
+            _cells(
+                [
+                    len(rows),
+                    _yuan(settled),
+                    _yuan(refunds_total),
+                    "0.00",
+                    "0.00000",
+                    _yuan(orders_total),
+                    _yuan(refunds_total),
+                ]
+            )
+        )
+        return "\r\n".join(lines) + "\r\n"
+
+    def _bill_row(self, order: dict, when: str, state: str, refund: dict | None) -> tuple[str, int, int, int]:
+        paid = order["paid_total"] if refund is None else 0
+        refunded = refund["amount"]["refund"] if refund else 0
+        values = [
+            _beijing(when),
+            APPID,
+            MCHID,
+            "0",
+            "",
+            order["transaction_id"],
+            order["out_trade_no"],
+            "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+            "NATIVE",
+            state,
+            "OTHERS",
+            order["paid_currency"],
+            _yuan(paid),
+            "0.00",
+            refund["refund_id"] if refund else "0",
+            refund["out_refund_no"] if refund else "0",
+            _yuan(refunded),
+            "0.00",
+            "ORIGINAL" if refund else "",
+            refund["status"] if refund else "",
+            order["description"],
+            order.get("attach", ""),
+            _yuan(paid * 6 // 1000) + "000",
+            "0.60%",
+            _yuan(paid),
+            _yuan(refunded),
+            "",
+        ]
+        return _cells(values), paid, refunded, paid
+
+    def split_bill(self, day: str) -> str:
+        rows = [split for split in self.splits if split["day"] == day]
+        done = sum(
+            split["amount"] for split in rows if split["status"] == "分账成功" and split["type"] == "分账"
+        )
+        failed = sum(
+            split["amount"] for split in rows if split["status"] != "分账成功" and split["type"] == "分账"
+        )
+        lines = [SPLIT_BILL_HEADER]
+        for split in rows:
+            lines.append(
+                _cells(
+                    [
+                        f"{day} 12:00:00",
+                        MCHID,
+                        split.get("sub_mchid", MCHID),
+                        split["transaction_id"],
+                        split["order_id"],
+                        f"FL{next(_numbers):010d}",
+                        split["out_order_no"],
+                        split.get("receiver_type", "MERCHANT_ID"),
+                        split["receiver"],
+                        _yuan(split["amount"]),
+                        split["type"],
+                        split["status"],
+                        "分给商户",
+                        "",
+                    ]
+                )
+            )
+        lines += [SPLIT_BILL_SUMMARY, _cells([len(rows), _yuan(done), _yuan(failed), "0.00", "0.00"])]
+        return "\r\n".join(lines) + "\r\n"
+
+    def bill_apply(self, path: str, query: dict) -> tuple[int, dict]:
+        if self.bill_error is not None:
+            status, code = self.bill_error
+            return status, {"code": code, "message": "refused by the fake"}
+        if query.get("tar_type") != "GZIP" or not query.get("bill_date"):
+            return 400, {"code": "PARAM_ERROR", "message": "bill_date and tar_type"}
+        day = query["bill_date"]
+        text = self.trade_bill(day) if path.endswith("tradebill") else self.split_bill(day)
+        if self.bill_tamper is not None:
+            text = self.bill_tamper(text)
+        raw = text.encode("utf-8")
+        token = uuid.uuid4().hex
+        self.files[token] = gzip.compress(raw)
+        return 200, {
+            "hash_type": "SHA1",
+            "hash_value": hashlib.sha1(raw, usedforsecurity=False).hexdigest(),
+            "download_url": f"{self.base_url}/v3/billdownload/file?token={token}",
+        }
 
     def certificates(self) -> dict:
         pem = self.keys.certificate_pem
@@ -309,6 +480,8 @@ class FakeWeChatPay:
     def refund_notification(self, out_refund_no: str, status: str = "SUCCESS", **options) -> Notification:
         refund = self.refunds[out_refund_no]
         refund["status"] = status
+        if status == "SUCCESS":
+            refund.setdefault("success_time", datetime.now(UTC).astimezone().isoformat(timespec="seconds"))
         resource = {
             "mchid": MCHID,
             "out_trade_no": refund["out_trade_no"],
@@ -349,6 +522,11 @@ class _Handler(BaseHTTPRequestHandler):
         answer: dict | None
         if not fake.check_authorization(method, self.path, raw, self.headers.get("Authorization", "")):
             status, answer = 401, {"code": "SIGN_ERROR", "message": "签名错误"}
+        elif urlsplit(self.path).path == "/v3/billdownload/file":  # the file itself: not signed, gzip
+            token = parse_qs(urlsplit(self.path).query).get("token", [""])[0]
+            fake.requests.append((method, self.path, {}))
+            self._file(fake.files.get(token))
+            return
         else:
             body = json.loads(raw) if raw else {}
             fake.requests.append((method, self.path, body))
@@ -367,6 +545,21 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
             pass
 
+    def _file(self, content: bytes | None) -> None:
+        try:
+            if content is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def do_GET(self):
         self._handle("GET")
 
@@ -379,7 +572,8 @@ def serve(fake: FakeWeChatPay) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    return server, fake.base_url
 
 
 def certificate_dir(keys: Keys, directory: str) -> str:

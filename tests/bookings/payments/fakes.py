@@ -37,17 +37,61 @@ class FakeStripe(stripe.HTTPClient):
         self.fail: list[tuple[int, str]] = []
         self.refund_status = "pending"
         self.offline = False
+        self.balance_transactions: list[dict] = []  # what balance_transactions.list pages through
+        self.timeout = False  # every call times out (the network, not Stripe)
 
     def request(self, method, url, headers, post_data=None, *, _usage=None):
         if self.offline:
             raise stripe.APIConnectionError("network unreachable", should_retry=False)
-        path = urlsplit(url).path
-        self.sent.append(Sent(method, path, dict(headers or {}), dict(parse_qsl(post_data or ""))))
+        if self.timeout:
+            raise stripe.APIConnectionError("Request timed out", should_retry=True)
+        path, query = urlsplit(url).path, dict(parse_qsl(urlsplit(url).query))
+        self.sent.append(Sent(method, path, dict(headers or {}), query or dict(parse_qsl(post_data or ""))))
         if self.fail:
             status, kind = self.fail.pop(0)
             body = {"error": {"type": kind, "message": "refused by the fake"}}
             return json.dumps(body), status, {"stripe-should-retry": "false"}
+        if path == "/v1/balance_transactions":
+            return json.dumps(self.balance_page(query)), 200, {}
         return json.dumps(self.answer(path)), 200, {}
+
+    def balance_page(self, query: dict) -> dict:
+        """A page of balance transactions created in ``created[gte]`` <= created < ``created[lt]``,
+        newest first, after ``starting_after``, ``limit`` long, sources expanded when asked."""
+        low, high = int(query.get("created[gte]", 0)), int(query.get("created[lt]", 2**40))
+        rows = sorted(
+            (row for row in self.balance_transactions if low <= row["created"] < high),
+            key=lambda row: row["created"],
+            reverse=True,
+        )
+        if "starting_after" in query:
+            ids = [row["id"] for row in rows]
+            rows = rows[ids.index(query["starting_after"]) + 1 :]
+        limit = int(query.get("limit", 10))
+        expand = query.get("expand[0]") == "data.source"
+        data = [row if expand else {**row, "source": row["source"]["id"]} for row in rows[:limit]]
+        return {
+            "object": "list",
+            "url": "/v1/balance_transactions",
+            "has_more": len(rows) > limit,
+            "data": data,
+        }
+
+    def balance_transaction(self, kind: str, source: dict, created: int, settled: str = "hkd") -> dict:
+        """Add a balance transaction (``charge``, ``refund``, ``payout``...) for a source, settled in
+        another currency than the guest paid, as a Hong Kong account would be."""
+        row = {
+            "id": f"txn_test_{next(_ids)}",
+            "object": "balance_transaction",
+            "type": kind,
+            "created": created,
+            "currency": settled,
+            "amount": round(source.get("amount", 0) * 1.08) * (-1 if "refund" in kind else 1),
+            "status": "available",
+            "source": source,
+        }
+        self.balance_transactions.append(row)
+        return row
 
     def answer(self, path: str) -> dict:
         number = next(_ids)
