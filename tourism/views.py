@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import Resolver404
+from django.views.decorators.http import require_GET
 
 from villages import selectors
 from villages.views import village_marker
@@ -26,6 +27,7 @@ def home(request):
 
 
 @login_required
+@require_GET
 def me(request):
     """我的: what a person reaches from the tab bar's fourth tab on a phone: their bookings, account,
     notification settings, the consoles of their roles, and signing out."""

@@ -166,6 +166,9 @@ PAGES: dict[str, Page] = {
     "wechat_callback": Page(Access.PUBLIC, get=404, post=404),
     "wechat_account": Page(Access.PUBLIC, get=404, post=404),
     "wechat_unlink": Page(Access.PUBLIC, get=404, post=404),
+    # The JS-SDK signature for share cards: 404 without the official account (test_wechat_share.py: on).
+    "wechat_jssdk_config": Page(Access.PUBLIC, get=404, post=405),
+    "me": Page(Access.SIGNED_IN, get=200, post=405),
     "api:api-root": Page(Access.PUBLIC, get=404, post=404),
     "api:openapi-json": Page(Access.PUBLIC, get=200, post=200),
     "api:openapi-view": Page(Access.PUBLIC, get=200, post=200),
