@@ -287,7 +287,8 @@ def test_in_wechat_without_an_openid_signing_in_through_wechat_is_offered_first(
     assert "长按下面的二维码".encode() in qr.content
 
 
-def test_in_wechat_without_sign_in_through_wechat_the_qr_code_says_how(room_type, jsapi):
+def test_in_wechat_without_sign_in_through_wechat_the_qr_code_says_how(room_type, jsapi, settings):
+    settings.WECHAT_OA_APPID = ""  # no official account: no sign-in through WeChat, no JSAPI
     user = factories.user()
     booking = hold(room_type, user=user)
     browser = Client(headers={"User-Agent": IN_WECHAT})
