@@ -408,3 +408,22 @@ def test_the_mini_program_payment_is_in_the_openapi_document(client):
     operation = document["paths"]["/api/bookings/{reference}/wechat-pay"]["post"]
     assert "wx.requestPayment" in operation["description"]
     assert {"200", "401", "404", "409", "503"} <= set(operation["responses"])
+
+
+def test_a_jsapi_payment_after_the_nights_went_to_someone_else_is_refunded(
+    client, room_type, jsapi, clock, django_capture_on_commit_callbacks
+):
+    booking, payment = start(room_type, JSAPI_CLIENT)
+    clock.advance(minutes=40)
+    hold(room_type, payment=Booking.Payment.AT_HOMESTAY)  # the only room goes to someone else
+    sent = jsapi.notification(jsapi.pay(payment.idempotency_key))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            fake_wechat.NOTIFY_URL, data=sent.body, content_type="application/json", headers=sent.headers
+        )
+    assert answer.status_code == 204
+    [refund] = Refund.objects.all()
+    assert (refund.amount, refund.reason) == (Decimal("400.00"), Refund.Reason.BOOKING_UNAVAILABLE)
+    [(_method, _path, refunded)] = jsapi.calls("/v3/refund/")
+    assert refunded["transaction_id"] == fresh(payment).provider_payment_reference
+    assert fresh(booking).status == Status.EXPIRED and fresh(payment).needs_attention
