@@ -12,6 +12,7 @@ from ninja import Field, Schema, Status
 from bookings.api.endpoints import (
     NOT_FOUND,
     PAID_AT_HOMESTAY,
+    PAYMENT_NOT_OFFERED,
     SIGNED_IN_ERRORS,
     _in_chinese,
     _my_booking,
@@ -20,7 +21,7 @@ from bookings.api.endpoints import (
 from bookings.api.schemas import IllegalTransitionOut, Problem, Reference, utc
 from bookings.errors import IllegalTransition
 from bookings.models import Booking
-from bookings.payments.base import PaymentClient, PaymentProviderError, providers_enabled
+from bookings.payments.base import PaymentClient, PaymentProviderError, providers_for
 from bookings.payments.services import PaymentUnavailable, payment_start
 from bookings.payments.views import return_url
 from bookings.payments.wechat_pay import PROVIDER as WECHAT_PAY
@@ -59,7 +60,7 @@ class WeChatPayParamsOut(Schema):
         **SIGNED_IN_ERRORS,
         **NOT_FOUND,
         409: IllegalTransitionOut | Problem,
-        422: ValidationErrorOut,
+        422: Problem | ValidationErrorOut,
         503: Problem,
     },
     summary="小程序微信支付 Pay one of my bookings by WeChat Pay in the mini-program",
@@ -70,17 +71,21 @@ class WeChatPayParamsOut(Schema):
     "booking becomes `confirmed` only once WeChat Pay reports the payment: read the booking again. 409 "
     f"`{SIGN_IN_NEEDED}`: the guest has not signed in with WeChat in the mini-program (no openid). 409 "
     "`illegal_transition`: nothing to pay online (paid, paid at the homestay, cancelled, hold over). "
-    "503 `payment_unavailable`: WeChat Pay or the mini-program is not configured, or WeChat Pay cannot "
-    "be reached; try again later. Another user's booking: 404.",
+    "422 `payment_unavailable`: WeChat Pay or the mini-program is not configured, or the homestay does "
+    "not take WeChat Pay. 503 `payment_unavailable`: WeChat Pay cannot be reached; try again later. "
+    "Another user's booking: 404.",
 )
 @idempotent
 def booking_wechat_pay(request: SignedInApiRequest, reference: Reference):
     booking = _my_booking(request, reference)
     appid = getattr(settings, "WECHAT_MINI_APPID", "")
-    provider = providers_enabled().get(WECHAT_PAY)
+    provider = next(
+        (offered for offered in providers_for(homestay=booking.homestay) if offered.identifier == WECHAT_PAY),
+        None,
+    )
     with _in_chinese():
         if not appid or not isinstance(provider, WeChatPay):
-            raise PaymentUnavailable
+            return Status(422, {"detail": PAYMENT_NOT_OFFERED, "code": PaymentUnavailable.code})
         if booking.payment != Booking.Payment.ONLINE:
             raise IllegalTransition(PAID_AT_HOMESTAY, status=booking.status, action="pay")
         openid = openid_for(request.auth, appid)

@@ -338,9 +338,9 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/bookings": Operation(Access.SIGNED_IN, 201, body=_booking_body),
     "GET /api/bookings/{reference}": Operation(Access.GUEST, 200, path=_booking),
     "POST /api/bookings/{reference}/pay": Operation(Access.GUEST, 200, path=_booking, body=lambda w: {}),
-    # WeChat Pay is not configured here: the mini-program's payment answers 503 payment_unavailable.
+    # WeChat Pay is not configured here: the mini-program's payment answers 422 payment_unavailable.
     "POST /api/bookings/{reference}/wechat-pay": Operation(
-        Access.GUEST, 503, path=_booking, body=lambda w: {}
+        Access.GUEST, 422, path=_booking, body=lambda w: {}
     ),
     "POST /api/bookings/{reference}/cancel": Operation(Access.GUEST, 200, path=_booking, body=lambda w: {}),
 }

@@ -20,7 +20,7 @@ from bookings.models import Booking
 from bookings.payments import wechat_pay
 from bookings.payments.base import PaymentClient, payment_client
 from bookings.payments.models import Payment, Refund
-from bookings.payments.services import payment_start
+from bookings.payments.services import homestay_providers_set, payment_start
 from common.models import WeChatOpenId
 from common.wechat_ids import wechat_link
 from tests import factories
@@ -387,10 +387,31 @@ def test_the_mini_program_without_a_wechat_sign_in_is_told_to_sign_in(room_type,
     assert not Payment.objects.exists() and not jsapi.requests
 
 
-def test_the_mini_program_payment_is_503_without_wechat_pay(mini, mini_guest, room_type, settings):
+def test_the_mini_program_payment_is_refused_without_wechat_pay(mini, mini_guest, room_type, settings):
+    booking = hold(room_type, user=mini_guest)
+    response = mini_pay(mini, booking)
+    assert (response.status_code, response.json()["code"]) == (422, "payment_unavailable")
+    assert not Payment.objects.exists()
+
+
+def test_the_mini_program_payment_is_refused_where_the_homestay_does_not_take_wechat_pay(
+    mini, mini_guest, room_type, jsapi
+):
+    homestay_providers_set(homestay=room_type.homestay, providers=["at_homestay", "stripe_checkout"])
+    booking = hold(room_type, user=mini_guest)
+    response = mini_pay(mini, booking)
+    assert (response.status_code, response.json()["code"]) == (422, "payment_unavailable")
+    assert not jsapi.requests
+
+
+def test_the_mini_program_is_asked_to_try_again_when_wechat_pay_cannot_be_reached(
+    mini, mini_guest, room_type, jsapi
+):
+    jsapi.fail = [(500, "SYSTEM_ERROR")] * 2
     booking = hold(room_type, user=mini_guest)
     response = mini_pay(mini, booking)
     assert (response.status_code, response.json()["code"]) == (503, "payment_unavailable")
+    assert fresh(booking).status == Status.HELD
 
 
 def test_the_mini_program_cannot_pay_a_booking_paid_at_the_homestay_or_anothers(
