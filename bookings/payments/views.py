@@ -1,5 +1,6 @@
 """The guest's side of paying: start a payment (POST, then off to the provider's page), the page the
-provider sends the guest back to, and the page for a payment given up. Also the Stripe webhook.
+provider sends the guest back to, and the page for a payment given up; WeChat Pay's own pages (the QR
+code of a Native order, the JSAPI page inside WeChat). Also the providers' notifications.
 
 A booking made by a signed-in guest is only shown to that guest; an anonymous booking to whoever has
 its reference. The addresses the provider sends the guest back to carry a signed token for the booking
