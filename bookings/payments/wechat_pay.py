@@ -365,7 +365,8 @@ class WeChatPay(PaymentProvider):
     def jsapi_params(self, *, payment: Payment) -> dict[str, str]:
         """What ``WeixinJSBridge.invoke('getBrandWCPayRequest', ...)`` and ``wx.requestPayment`` take for
         a JSAPI payment, signed as WeChat Pay documents it: RSA-SHA256 with the merchant's API key over
-        ``appId\ntimeStamp\nnonceStr\npackage\n``. The prepay stays valid for two hours, past any hold."""
+        ``appId\\ntimeStamp\\nnonceStr\\npackage\\n``, afresh each time. A prepay lasts two hours at WeChat
+        Pay; a payment's window is the booking's hold, shorter by default (15 minutes)."""
         prepay = jsapi_prepay(payment)
         if prepay is None:
             raise ValueError(f"payment {payment.pk} is not a JSAPI payment")
