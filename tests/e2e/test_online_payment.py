@@ -57,7 +57,10 @@ window.WeixinJSBridge = {
     if (!/^prepay_id=/.test(params.package)) { problems.push("package " + params.package); }
     if (params.signType !== "RSA") { problems.push("signType " + params.signType); }
     window.__wxpay.calls.push({name: name, params: params, problems: problems});
-    window.__wxpay.answer = function (message) { callback({err_msg: message}); };
+    // WeChat answers later, on its own turn (the test's evaluate() returns before the page navigates).
+    window.__wxpay.answer = function (message) {
+      setTimeout(function () { callback({err_msg: message}); }, 0);
+    };
   }
 };
 """
