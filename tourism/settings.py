@@ -274,8 +274,14 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *MAP_TILE_HOSTS],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    # The pay form posts here and is redirected to Stripe Checkout; browsers check form-action on that hop.
-    "form-action": [CSP.SELF, "https://checkout.stripe.com"],
+    # The pay form posts here and is redirected to the provider's page (Stripe Checkout, Alipay's
+    # gateway, WeChat Pay's H5 page); browsers check form-action on that hop.
+    "form-action": [
+        CSP.SELF,
+        "https://checkout.stripe.com",
+        "https://openapi.alipay.com",
+        "https://wx.tenpay.com",
+    ],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }

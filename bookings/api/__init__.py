@@ -6,6 +6,8 @@
   what is due through the payment provider at once.
 * ``POST /api/bookings/{reference}/pay``: open the online payment (Stripe Checkout) of a booking held
   for it and answer the address of the page where the guest pays (the booking's ``pay_url``).
+* ``POST /api/bookings/{reference}/wechat-pay``: in the mini-program, WeChat Pay's ``wx.requestPayment``
+  parameters for the booking (``bookings.api.mini_program``).
 
 Conventions of the catalogue API (``villages.api``): stable English field names, text a person reads as
 {"zh", "en"}, money as a decimal string with two places plus "currency": "CNY". Refusals come as
@@ -13,6 +15,7 @@ Conventions of the catalogue API (``villages.api``): stable English field names,
 parameter of the wrong shape is 422 with ninja's list of problems, as in the catalogue.
 """
 
+from bookings.api import mini_program  # noqa: F401 (its operation joins the router)
 from bookings.api.endpoints import router
 
 __all__ = ["router"]

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from bookings.payments.models import HomestayPayment, Payment, Refund
+from common.wechat_ids import openid_for
 from villages.models import Homestay
 
 AT_HOMESTAY = "at_homestay"
@@ -45,11 +46,15 @@ class RefundResult:
 @dataclass(frozen=True)
 class PaymentClient:
     """Where the guest pays from, for providers whose page differs by device (WeChat Pay: H5 on a
-    phone, a QR code on a desktop). ``ip``: the guest's address, which WeChat Pay's H5 wants."""
+    phone, a QR code on a desktop). ``ip``: the guest's address, which WeChat Pay's H5 wants.
+    ``openid`` and ``appid``: the payer's openid in a WeChat app (the official account inside WeChat's
+    browser, or the mini-program), which WeChat Pay's JSAPI needs; empty when unknown."""
 
     mobile: bool = False
     in_wechat: bool = False
     ip: str = ""
+    openid: str = ""
+    appid: str = ""
 
 
 ANY_CLIENT = PaymentClient()
@@ -87,6 +92,12 @@ class PaymentProvider(ABC):
         self, *, payment: Payment, success_url: str, cancel_url: str, client: PaymentClient = ANY_CLIENT
     ) -> PaymentStart:
         """Open the payment with the provider; called again with the same payment after a failure."""
+
+    def payment_fits(self, *, payment: Payment, client: PaymentClient) -> bool:
+        """Whether a payment already opened can be paid from where the guest is now. When not,
+        ``payment_start`` closes it and opens another (WeChat Pay: a QR code opened before the guest
+        signed in through WeChat, now payable inside WeChat itself)."""
+        return True
 
     def payment_sync(self, *, payment: Payment) -> None:
         """Ask the provider what became of a payment still open (a notification may be lost) and record
@@ -157,13 +168,23 @@ NOT_IN_WECHAT = frozenset({ALIPAY})
 
 def payment_client(request: HttpRequest) -> PaymentClient:
     """Where the guest pays from, read from the browser's user agent (WeChat's browser says
-    MicroMessenger) and the address the request came from."""
+    MicroMessenger) and the address the request came from; inside WeChat, the payer's openid in the
+    official account when they signed in through it (for JSAPI)."""
     agent = request.headers.get("User-Agent", "")
+    in_wechat = "MicroMessenger" in agent
     return PaymentClient(
         mobile=any(marker in agent for marker in ("Mobile", "Android", "iPhone", "iPad", "HarmonyOS")),
-        in_wechat="MicroMessenger" in agent,
+        in_wechat=in_wechat,
         ip=request.META.get("REMOTE_ADDR", ""),
+        **(wechat_payer(request, settings.WECHAT_OA_APPID) if in_wechat else {}),
     )
+
+
+def wechat_payer(request: HttpRequest, appid: str) -> dict[str, str]:
+    """The signed-in person's openid in the WeChat app ``appid`` (recorded when they signed in through
+    it), as ``PaymentClient`` fields; nothing when they have none there."""
+    openid = openid_for(getattr(request, "user", None), appid)
+    return {"openid": openid, "appid": appid} if openid else {}
 
 
 def online_choices(*, homestay: Homestay, client: PaymentClient, language: str) -> list[PaymentProvider]:

@@ -169,6 +169,27 @@ def _payment_start_failed(*, payment: Payment, error: PaymentProviderError) -> N
     payment.save(update_fields=["attention_note", "status", "updated_at"])
 
 
+def _payment_replace(
+    *, booking: Booking, payment: Payment, provider: PaymentProvider, client: PaymentClient
+) -> Payment:
+    """The open payment cannot be paid from where the guest is now (``payment_fits``): ask the provider
+    about it first (paid meanwhile: the booking is paid and nothing new opens), close it, and open
+    another. Network calls outside any transaction, like every provider call."""
+    try:
+        provider.payment_sync(payment=payment)
+        payment = Payment.objects.get(pk=payment.pk)
+        if payment.status == Payment.Status.PENDING:
+            provider.cancel_payment(payment=payment)
+    except PaymentProviderError as error:
+        logger.warning("Payment %s could not be replaced: %s", payment.pk, error.message)
+        raise PaymentUnavailable from error
+    payment_status_advance(payment=payment, status=Payment.Status.EXPIRED)
+    replacement, _chosen = _payment_open(
+        booking=Booking.objects.get(pk=booking.pk), provider=provider.identifier, client=client
+    )
+    return replacement
+
+
 def payment_start(
     *,
     booking: Booking,
@@ -187,6 +208,8 @@ def payment_start(
     """
     client = client or ANY_CLIENT
     payment, chosen = _payment_open(booking=booking, provider=provider, client=client)
+    if payment.provider_reference and not chosen.payment_fits(payment=payment, client=client):
+        payment = _payment_replace(booking=booking, payment=payment, provider=chosen, client=client)
     if payment.provider_reference:
         return payment
     try:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("alipay/notify/", views.provider_notify, {"provider": ALIPAY}, name="alipay_notify"),
     path("wechat/notify/", views.provider_notify, {"provider": WECHAT_PAY}, name="wechat_notify"),
     path("<str:reference>/wechat/", views.wechat_code, name="wechat_code"),
+    path("<str:reference>/wechat/jsapi/", views.wechat_jsapi, name="wechat_jsapi"),
     path("<str:reference>/start/", views.start, name="start"),
     path("<str:reference>/done/", views.done, name="done"),
     path("<str:reference>/cancelled/", views.cancelled, name="cancelled"),

@@ -1,5 +1,6 @@
 """The guest's side of paying: start a payment (POST, then off to the provider's page), the page the
-provider sends the guest back to, and the page for a payment given up. Also the Stripe webhook.
+provider sends the guest back to, and the page for a payment given up; WeChat Pay's own pages (the QR
+code of a Native order, the JSAPI page inside WeChat). Also the providers' notifications.
 
 A booking made by a signed-in guest is only shown to that guest; an anonymous booking to whoever has
 its reference. The addresses the provider sends the guest back to carry a signed token for the booking
@@ -11,10 +12,12 @@ state, never the guest's personal details.
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,12 +27,17 @@ from bookings.models import Booking
 from bookings.payments.base import PaymentProviderError, online_choices, payment_client, providers_enabled
 from bookings.payments.models import Payment
 from bookings.payments.services import PaymentUnavailable, payment_start
+from bookings.payments.wechat_pay import JSAPI_MARK, WeChatPay, jsapi_prepay
 from bookings.payments.wechat_pay import PROVIDER as WECHAT_PAY
 from common.qr import qr_data_uri
 
 RETURN_SALT = "bookings.payments.return"
 RETURN_MAX_AGE = timedelta(days=1)
 RETURN_PARAMETER = "t"
+# Signing in through the official account inside WeChat (issue 17's WeChat sign-in names its page so).
+WECHAT_SIGN_IN_URL_NAME = "wechat_start"  # tourism/urls_wechat.py
+WITHOUT_SIGN_IN = "without_wechat_sign_in"
+JSAPI_RESULTS = {"ok", "cancel", "fail"}
 
 
 def return_token(booking: Booking) -> str:
@@ -80,16 +88,61 @@ def _problem(request: HttpRequest, booking: Booking, message: str, status: int) 
 
 def _page_for(request: HttpRequest, booking: Booking, payment: Payment, done: str) -> str:
     """Where to send the guest for a payment: the provider's page, our QR page for a WeChat Pay Native
-    code (``weixin://``, which a browser cannot open), or the result page when nothing is paid online."""
+    code (``weixin://``, which a browser cannot open), our JSAPI page inside WeChat, or the result page
+    when nothing is paid online."""
     if payment.redirect_url.startswith("weixin://"):
         return return_url(request, "payments:wechat_code", booking)
+    if jsapi_prepay(payment) is not None:
+        return return_url(request, "payments:wechat_jsapi", booking)
     return payment.redirect_url or done
+
+
+def wechat_sign_in_url(next_path: str) -> str | None:
+    """The address of linking WeChat through the official account (网页授权) inside WeChat, coming back
+    to ``next_path``; None when the official account is not configured."""
+    if not getattr(settings, "WECHAT_OA_APPID", ""):
+        return None
+    try:
+        path = reverse(WECHAT_SIGN_IN_URL_NAME)
+    except NoReverseMatch:
+        return None
+    # The payer is signed in (booking needs it): linking WeChat to their account records the openid.
+    return f"{path}?{urlencode({'process': 'link', REDIRECT_FIELD_NAME: next_path})}"
+
+
+def _wechat_sign_in_first(
+    request: HttpRequest, booking: Booking, provider: str | None
+) -> HttpResponse | None:
+    """Inside WeChat, paying by WeChat Pay without the payer's openid: JSAPI cannot be used, so offer
+    signing in through WeChat first (when it exists), and paying by QR code instead."""
+    client = payment_client(request)
+    if not client.in_wechat or client.openid or request.POST.get(WITHOUT_SIGN_IN):
+        return None
+    if not booking.awaiting_payment:
+        return None  # payment_start says why there is nothing to pay
+    choices = online_choices(homestay=booking.homestay, client=client, language=booking.language)
+    first = choices[0].identifier if choices else None
+    if (provider or first) != WECHAT_PAY or WECHAT_PAY not in {choice.identifier for choice in choices}:
+        return None
+    sign_in = wechat_sign_in_url(reverse("bookings:detail", args=[booking.reference]))
+    if sign_in is None:
+        return None
+    context = {
+        "booking": booking,
+        "sign_in_url": sign_in,
+        "return_query": urlencode({RETURN_PARAMETER: return_token(booking)}),
+        "without_sign_in": WITHOUT_SIGN_IN,
+    }
+    return _render(request, "payments/wechat_sign_in.html", context)
 
 
 @require_POST
 def start(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _booking(request, reference)
     done = return_url(request, "payments:done", booking)
+    sign_in_first = _wechat_sign_in_first(request, booking, request.POST.get("provider") or None)
+    if sign_in_first is not None:
+        return sign_in_first
     try:
         payment = payment_start(
             booking=booking,
@@ -157,8 +210,59 @@ def wechat_code(request: HttpRequest, reference: str) -> HttpResponse:
         "qr": qr_data_uri(payment.redirect_url),
         "return_query": urlencode({RETURN_PARAMETER: return_token(booking)}),
         "paid_not_seen": request.method == "POST",
+        "in_wechat": payment_client(request).in_wechat,
     }
     return _render(request, "payments/wechat_code.html", context)
+
+
+@require_GET
+def wechat_jsapi(request: HttpRequest, reference: str) -> HttpResponse:
+    """Inside WeChat: hands the booking's JSAPI prepay, signed, to ``WeixinJSBridge`` (WeChat's pay
+    sheet). The bridge's answer comes back as ``?result=ok|cancel|fail``, which only chooses the words:
+    what happened is asked of WeChat Pay (ok goes to the result page, which asks too)."""
+    booking = _booking(request, reference)
+    result = request.GET.get("result", "")
+    if result not in JSAPI_RESULTS:
+        result = ""
+    if result and booking.awaiting_payment:
+        booking = _sync_open_payments(booking)
+    done = return_url(request, "payments:done", booking)
+    payment = (
+        booking.payments.filter(
+            provider=WECHAT_PAY, status=Payment.Status.PENDING, redirect_url__startswith=JSAPI_MARK
+        )
+        .order_by("-id")
+        .first()
+    )
+    if not booking.awaiting_payment or payment is None or result == "ok":
+        return _see_other(done)
+    provider = providers_enabled().get(WECHAT_PAY)
+    if not isinstance(provider, WeChatPay):
+        return _see_other(done)
+    try:
+        params = provider.jsapi_params(payment=payment)
+    except PaymentProviderError:
+        return _problem(request, booking, str(PaymentUnavailable().message), status=503)
+    others = [
+        choice
+        for choice in online_choices(
+            homestay=booking.homestay, client=payment_client(request), language=booking.language
+        )
+        if choice.identifier != WECHAT_PAY
+    ]
+    context = {
+        "booking": booking,
+        "payment": payment,
+        "bridge": {
+            "params": params,
+            "result_url": return_url(request, "payments:wechat_jsapi", booking),
+            "invoke_now": not result,
+        },
+        "result": result,
+        "other_choices": others,
+        "return_query": urlencode({RETURN_PARAMETER: return_token(booking)}),
+    }
+    return _render(request, "payments/wechat_jsapi.html", context)
 
 
 @require_GET

@@ -2,9 +2,13 @@
 
 Where the guest pays: H5 (WeChat Pay's page opened from a phone browser other than WeChat's: the guest
 is sent to ``h5_url``) or Native (a desktop: our page shows ``code_url`` as a QR code to scan with
-WeChat, ``views.wechat_code``). JSAPI, inside WeChat's own browser, needs the payer's openid, which
-sign-in does not give yet (WeChat login is a later piece of issue 17), so it is not offered: a guest in
-WeChat's browser gets the QR page, which WeChat lets them long-press to pay.
+WeChat, ``views.wechat_code``), or JSAPI inside WeChat: in its browser, for a guest who signed in through
+the official account (their openid there, ``PaymentClient.openid``), our page hands the signed prepay to
+``WeixinJSBridge`` (``views.wechat_jsapi``); in the mini-program the API answers the parameters of
+``wx.requestPayment``. A JSAPI payment keeps ``jsapi_mark(appid, prepay_id)`` as its ``redirect_url``
+(as a Native one keeps its ``weixin://`` code), so a payment opened for another app or kind is closed
+and replaced when the guest pays from elsewhere (``payment_fits``). A guest in WeChat's browser who did
+not sign in through WeChat gets the QR page, which WeChat lets them long-press to pay.
 
 Ids and idempotency: our order number (``out_trade_no``) is the payment's idempotency key and our
 refund number (``out_refund_no``) the refund's, so a call repeated after a timeout opens no second order
@@ -32,6 +36,7 @@ import functools
 import json
 import logging
 import time
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -84,6 +89,21 @@ REFUND_STATUSES = {
     "PROCESSING": Refund.Status.PENDING,
 }
 CLOSED_STATES = {"CLOSED": Payment.Status.EXPIRED, "REVOKED": Payment.Status.EXPIRED}
+
+
+JSAPI_MARK = "wechat-jsapi:"  # a JSAPI payment's redirect_url: wechat-jsapi:<appid>:prepay_id=<prepay_id>
+
+
+def jsapi_mark(appid: str, prepay_id: str) -> str:
+    return f"{JSAPI_MARK}{appid}:prepay_id={prepay_id}"
+
+
+def jsapi_prepay(payment: Payment) -> tuple[str, str] | None:
+    """``(appid, package)`` of a JSAPI payment (``package`` is ``prepay_id=...``); None for another."""
+    if not payment.redirect_url.startswith(JSAPI_MARK):
+        return None
+    appid, _, package = payment.redirect_url.removeprefix(JSAPI_MARK).partition(":")
+    return appid, package
 
 
 class MalformedNotification(Exception):
@@ -307,7 +327,8 @@ class WeChatPay(PaymentProvider):
         self, *, payment: Payment, success_url: str, cancel_url: str, client: PaymentClient = ANY_CLIENT
     ) -> PaymentStart:
         assert payment.expires_at is not None  # payment_expires_at always gives one
-        h5 = client.mobile and not client.in_wechat
+        jsapi = bool(client.openid and client.appid)
+        h5 = client.mobile and not client.in_wechat and not jsapi
         params: dict[str, Any] = {
             "description": _description(payment.booking),
             "out_trade_no": payment.idempotency_key,
@@ -317,14 +338,54 @@ class WeChatPay(PaymentProvider):
         }
         if h5:
             params["scene_info"] = {"payer_client_ip": client.ip or "127.0.0.1", "h5_info": {"type": "Wap"}}
-        pay_type = WeChatPayType.H5 if h5 else WeChatPayType.NATIVE
+        if jsapi:  # the official account's or the mini-program's AppID, bound to the merchant
+            params |= {"appid": client.appid, "payer": {"openid": client.openid}}
+        pay_type = WeChatPayType.JSAPI if jsapi else WeChatPayType.H5 if h5 else WeChatPayType.NATIVE
         _code, body = self._call("order", lambda api: api.pay(pay_type=pay_type, **params))
+        if jsapi:
+            prepay_id = body.get("prepay_id")
+            if not isinstance(prepay_id, str) or not prepay_id or len(prepay_id) > 64:
+                raise PaymentProviderError("WeChat Pay order: the answer has no prepay_id", retryable=True)
+            return PaymentStart(
+                redirect_url=jsapi_mark(client.appid, prepay_id), provider_reference=payment.idempotency_key
+            )
         url = body.get("h5_url" if h5 else "code_url")
         if not isinstance(url, str) or not url:
             raise PaymentProviderError("WeChat Pay order: the answer has no payment address", retryable=True)
         if h5:  # WeChat Pay sends the guest back here once they paid (or gave up)
             url = f"{url}&redirect_url={quote(success_url, safe='')}"
         return PaymentStart(redirect_url=url, provider_reference=payment.idempotency_key)
+
+    def payment_fits(self, *, payment: Payment, client: PaymentClient) -> bool:
+        """A JSAPI payment is paid only in its app by its payer; an H5 or Native one anywhere else."""
+        prepay = jsapi_prepay(payment)
+        wanted = client.appid if client.openid else None
+        return (prepay[0] if prepay else None) == wanted
+
+    def jsapi_params(self, *, payment: Payment) -> dict[str, str]:
+        """What ``WeixinJSBridge.invoke('getBrandWCPayRequest', ...)`` and ``wx.requestPayment`` take for
+        a JSAPI payment, signed as WeChat Pay documents it: RSA-SHA256 with the merchant's API key over
+        ``appId\\ntimeStamp\\nnonceStr\\npackage\\n``, afresh each time. A prepay lasts two hours at WeChat
+        Pay; a payment's window is the booking's hold, shorter by default (15 minutes)."""
+        prepay = jsapi_prepay(payment)
+        if prepay is None:
+            raise ValueError(f"payment {payment.pk} is not a JSAPI payment")
+        appid, package = prepay
+        timestamp, nonce = str(int(time.time())), uuid.uuid4().hex
+        try:
+            signature = self.client().sign([appid, timestamp, nonce, package])
+        except PaymentProviderError:
+            raise
+        except Exception as error:  # the SDK's, for a key it cannot use
+            raise PaymentProviderError(f"WeChat Pay sign: {error}", retryable=True) from error
+        return {
+            "appId": appid,
+            "timeStamp": timestamp,
+            "nonceStr": nonce,
+            "package": package,
+            "signType": "RSA",
+            "paySign": signature,
+        }
 
     def cancel_payment(self, *, payment: Payment) -> None:
         if not payment.provider_reference:

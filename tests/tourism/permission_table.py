@@ -178,6 +178,7 @@ PAGES: dict[str, Page] = {
     "payments:alipay_notify": Page(Access.PUBLIC, get=405, post=404),
     # No WeChat Pay code open for the booking: off to the result page.
     "payments:wechat_code": Page(Access.PAYMENT, get=303, post=303, kwargs=_booking),
+    "payments:wechat_jsapi": Page(Access.PAYMENT, get=303, post=405, kwargs=_booking),
     "payments:start": Page(Access.PAYMENT, get=405, post=303, kwargs=_booking),
     "payments:done": Page(Access.PAYMENT, get=200, post=405, kwargs=_booking),
     "payments:cancelled": Page(Access.PAYMENT, get=200, post=405, kwargs=_booking),
@@ -369,6 +370,10 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/bookings": Operation(Access.SIGNED_IN, 201, body=_booking_body),
     "GET /api/bookings/{reference}": Operation(Access.GUEST, 200, path=_booking),
     "POST /api/bookings/{reference}/pay": Operation(Access.GUEST, 200, path=_booking, body=lambda w: {}),
+    # WeChat Pay is not configured here: the mini-program's payment answers 422 payment_unavailable.
+    "POST /api/bookings/{reference}/wechat-pay": Operation(
+        Access.GUEST, 422, path=_booking, body=lambda w: {}
+    ),
     "POST /api/bookings/{reference}/cancel": Operation(Access.GUEST, 200, path=_booking, body=lambda w: {}),
 }
 

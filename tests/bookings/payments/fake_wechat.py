@@ -29,6 +29,9 @@ from cryptography.x509.oid import NameOID
 
 MCHID = "1900000109"
 APPID = "wx0123456789abcdef"
+OA_APPID = "wx0fa0000000000001"  # the official account (JSAPI inside WeChat's browser), as tests/conftest.py
+MINI_APPID = "wx0mini000000000002"  # the mini-program, as tests/conftest.py
+BOUND_APPIDS = {APPID, OA_APPID, MINI_APPID}  # the AppIDs bound to the merchant number
 MERCHANT_SERIAL = "3775B6A45ACD588826D15E583A95F5DD2C5A8D17"
 APIV3_KEY = "0123456789abcdef0123456789abcdef"  # 32 bytes
 PUBLIC_KEY_ID = "PUB_KEY_ID_0119000001092025000000000001"
@@ -154,6 +157,7 @@ class FakeWeChatPay:
     orders: dict[str, dict] = field(default_factory=dict)
     refunds: dict[str, dict] = field(default_factory=dict)
     requests: list[tuple[str, str, dict]] = field(default_factory=list)
+    openids: dict[str, str] = field(default_factory=dict)  # openid -> the AppID it belongs to
     fail: list[tuple[int, str]] = field(default_factory=list)
     refund_status: str = "PROCESSING"
     delay: float = 0.0
@@ -176,6 +180,7 @@ class FakeWeChatPay:
         self.orders.clear()
         self.refunds.clear()
         self.requests.clear()
+        self.openids.clear()
         self.fail.clear()
         self.refund_status = "PROCESSING"
         self.delay = 0.0
@@ -211,6 +216,8 @@ class FakeWeChatPay:
         parts = url.path.split("/")
         if method == "POST" and url.path in ("/v3/pay/transactions/native", "/v3/pay/transactions/h5"):
             return self.order(body, h5=url.path.endswith("h5"))
+        if method == "POST" and url.path == "/v3/pay/transactions/jsapi":
+            return self.order(body, jsapi=True)
         if method == "POST" and url.path.endswith("/close"):
             order = self.orders.get(parts[-2])
             if order is None:
@@ -232,18 +239,30 @@ class FakeWeChatPay:
             return self.bill_apply(url.path, {key: values[0] for key, values in parse_qs(url.query).items()})
         return 404, {"code": "NOT_FOUND", "message": url.path}
 
-    def order(self, body: dict, *, h5: bool) -> tuple[int, dict]:
+    def order(self, body: dict, *, h5: bool = False, jsapi: bool = False) -> tuple[int, dict]:
         number = body["out_trade_no"]
-        if body.get("mchid") != MCHID or body.get("appid") != APPID or not body.get("notify_url"):
+        if body.get("mchid") != MCHID or body.get("appid") not in BOUND_APPIDS or not body.get("notify_url"):
             return 400, {"code": "PARAM_ERROR", "message": "mchid, appid and notify_url are required"}
         if h5 and not body.get("scene_info", {}).get("payer_client_ip"):
             return 400, {"code": "PARAM_ERROR", "message": "scene_info.payer_client_ip is required"}
+        openid = body.get("payer", {}).get("openid")
+        if jsapi and not openid:
+            return 400, {"code": "PARAM_ERROR", "message": "payer.openid is required"}
+        if jsapi and self.openids.get(openid, body["appid"]) != body["appid"]:
+            return 400, {"code": "PARAM_ERROR", "message": "appid和openid不匹配"}
+        kind = "JSAPI" if jsapi else "MWEB" if h5 else "NATIVE"
         with self.lock:
             order = self.orders.setdefault(
-                number, {**body, "trade_state": "NOTPAY", "prepay": uuid.uuid4().hex}
+                number, {**body, "trade_state": "NOTPAY", "prepay": uuid.uuid4().hex, "trade_type": kind}
             )
-        if order["amount"] != body["amount"]:
+        if (
+            order["amount"] != body["amount"]
+            or order["trade_type"] != kind
+            or order["appid"] != body["appid"]
+        ):
             return 400, {"code": "INVALID_REQUEST", "message": "201 商户订单号重复"}
+        if jsapi:
+            return 200, {"prepay_id": f"wx{order['prepay']}"}
         if h5:
             return 200, {
                 "h5_url": f"https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id={order['prepay']}"
@@ -415,7 +434,7 @@ class FakeWeChatPay:
 
     def transaction(self, order: dict) -> dict:
         result = {
-            "appid": APPID,
+            "appid": order.get("appid", APPID),
             "mchid": MCHID,
             "out_trade_no": order["out_trade_no"],
             "trade_state": order["trade_state"],
@@ -425,10 +444,10 @@ class FakeWeChatPay:
         if "transaction_id" in order:
             result |= {
                 "transaction_id": order["transaction_id"],
-                "trade_type": "NATIVE",
+                "trade_type": order["trade_type"],
                 "bank_type": "OTHERS",
                 "success_time": order["success_time"],
-                "payer": {"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
+                "payer": {"openid": order.get("payer", {}).get("openid", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")},
                 "amount": {
                     "total": order["paid_total"],
                     "payer_total": order["paid_total"],
@@ -437,6 +456,35 @@ class FakeWeChatPay:
                 },
             }
         return result
+
+    # WeChat's side of JSAPI: the pay sheet checks what the page hands it
+
+    def order_for_package(self, params: dict) -> dict | None:
+        """The order a ``getBrandWCPayRequest`` / ``wx.requestPayment`` call would pay, as WeChat checks
+        it: every field present, ``signType`` RSA, ``paySign`` the merchant's RSA-SHA256 signature over
+        ``appId\ntimeStamp\nnonceStr\npackage\n``, a fresh timestamp and a prepay of this app."""
+        fields = ("appId", "timeStamp", "nonceStr", "package", "signType", "paySign")
+        if not all(isinstance(params.get(name), str) and params[name] for name in fields):
+            return None
+        if params["signType"] != "RSA" or abs(time.time() - int(params["timeStamp"])) > 300:
+            return None
+        message = "".join(f"{params[name]}\n" for name in fields[:4])
+        try:
+            self.keys.merchant.public_key().verify(
+                base64.b64decode(params["paySign"]), message.encode(), padding.PKCS1v15(), hashes.SHA256()
+            )
+        except (InvalidSignature, ValueError):
+            return None
+        return next(
+            (
+                order
+                for order in self.orders.values()
+                if order["trade_type"] == "JSAPI"
+                and params["package"] == f"prepay_id=wx{order['prepay']}"
+                and order["appid"] == params["appId"]
+            ),
+            None,
+        )
 
     # WeChat Pay's side: the guest pays, WeChat Pay notifies
 
