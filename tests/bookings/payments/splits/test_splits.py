@@ -8,71 +8,27 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Sum
 from django.utils import timezone
 
 from bookings.ledger import Kind, LedgerEntry, ledger_balances
 from bookings.models import Booking
-from bookings.payments import wechat_pay
 from bookings.payments.models import OwnerPayout, PaymentPayee, Refund, Split, SplitAccount, SplitReturn
-from bookings.payments.services import payment_start, refund_for_cancellation, refund_send
+from bookings.payments.services import refund_for_cancellation, refund_send
 from bookings.payments.splits import owner_payout_record_paid, split_create, split_retry, splits_run
 from bookings.services import booking_cancel
-from tests.bookings.helpers import DEPARTURE, hold
-from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL
+from tests.bookings.helpers import DEPARTURE
+from tests.bookings.payments.splits.helpers import (
+    COLLECTIVE_MCH,
+    DAY_AFTER,
+    GROUP_SUB,
+    OWNER_SUB,
+    PLATFORM_MCH,
+    booking_sum,
+    paid,
+)
 from tests.bookings.revenue.helpers import rule
 
 pytestmark = pytest.mark.django_db
-OWNER_SUB = "1900000301"
-GROUP_SUB = "1900000200"
-PLATFORM_MCH = "1900000109"
-COLLECTIVE_MCH = "1900000402"
-DAY_AFTER = DEPARTURE + timedelta(days=1)
-
-
-@pytest.fixture
-def partner(wechat_api, settings):
-    """WeChat Pay in service-provider mode with the group's own sub-merchant for what it collects."""
-    settings.WECHATPAY_PARTNER_MODE = "true"
-    settings.WECHATPAY_GROUP_SUB_MCHID = GROUP_SUB
-    settings.PROFIT_SHARING_RETRY_BASE = 60
-    wechat_pay._client.cache_clear()
-    return wechat_api
-
-
-@pytest.fixture
-def accounts(room_type):
-    """Rates of 10% commission and 5% for the collective; every receiver account in place."""
-    homestay = room_type.homestay
-    rule(homestay.village, "0.1000", "0.0500")
-    return {
-        "owner": SplitAccount.objects.create(
-            party="owner", homestay=homestay, name="李四民宿", wechat_mchid=OWNER_SUB, verified=True
-        ),
-        "platform": SplitAccount.objects.create(
-            party="platform", name="吕梁市离石区文旅集团", wechat_mchid=PLATFORM_MCH, verified=True
-        ),
-        "collective": SplitAccount.objects.create(
-            party="collective",
-            village=homestay.village,
-            name="彩家庄村股份经济合作社",
-            wechat_mchid=COLLECTIVE_MCH,
-            verified=True,
-        ),
-    }
-
-
-def paid(room_type, fake):
-    booking = hold(room_type)
-    payment = payment_start(booking=booking, success_url=SUCCESS_URL, cancel_url=CANCEL_URL)
-    wechat_pay.transaction_apply(fake.pay(payment.idempotency_key))
-    booking.refresh_from_db()
-    payment.refresh_from_db()
-    return booking, payment
-
-
-def booking_sum(booking) -> Decimal:
-    return LedgerEntry.objects.filter(booking=booking).aggregate(total=Sum("amount"))["total"]
 
 
 def test_an_owner_with_a_sub_merchant_is_the_orders_payee_and_the_order_is_frozen_for_splitting(
