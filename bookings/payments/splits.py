@@ -114,11 +114,17 @@ def _owner_account(booking: Booking) -> SplitAccount | None:
 
 def _payee_decide(payment: Payment) -> tuple[str, str, str]:
     """``(mode, sub_mchid, reason)`` for a new payment."""
-    if payment.provider != WECHAT_PAY or not partner_mode():
+    if payment.provider != WECHAT_PAY:
         return (
             PaymentPayee.Mode.GROUP,
             "",
             _("该收款渠道不支持分账给经营户 This provider does not split to owners"),
+        )
+    if not partner_mode():
+        return (
+            PaymentPayee.Mode.GROUP,
+            "",
+            _("微信支付未开通服务商模式 WeChat Pay is not in service-provider mode"),
         )
     group = _group_sub_mchid()
     account = _owner_account(payment.booking)
@@ -138,12 +144,22 @@ def _payee_decide(payment: Payment) -> tuple[str, str, str]:
     return PaymentPayee.Mode.SUB_MERCHANT, account.wechat_mchid, ""
 
 
-def payee_for(*, payment: Payment) -> PaymentPayee:
-    """The payment's payee, decided once (a payment opened again keeps it)."""
+def payee_for(*, payment: Payment, opening: bool = True) -> PaymentPayee:
+    """The payment's payee, decided once, when it is opened (a payment opened again keeps it). A
+    payment that reaches its split without one (another provider, or opened before profit sharing was
+    set up) was collected by the group, whatever the settings say now."""
     existing = PaymentPayee.objects.filter(payment=payment).first()
     if existing is not None:
         return existing
-    mode, sub_mchid, reason = _payee_decide(payment)
+    if opening:
+        mode, sub_mchid, reason = _payee_decide(payment)
+    else:
+        mode, sub_mchid = PaymentPayee.Mode.GROUP, ""
+        reason = (
+            _("付款时未按分账开单 The payment was not opened for profit sharing")
+            if payment.provider == WECHAT_PAY
+            else _("该收款渠道不支持分账给经营户 This provider does not split to owners")
+        )
     try:
         with transaction.atomic():
             return PaymentPayee.objects.create(payment=payment, mode=mode, sub_mchid=sub_mchid, reason=reason)
@@ -165,8 +181,9 @@ def wechat_sub_mchid(*, payment: Payment) -> dict[str, str]:
 def wechat_order_extra(*, payment: Payment) -> dict:
     """Extra parameters of a new WeChat Pay order: its sub-merchant, and ``profit_sharing`` (the funds
     stay frozen until split) when the money settles to the owner."""
+    payee = payee_for(payment=payment)  # decided now, in direct mode too
     extra: dict = wechat_sub_mchid(payment=payment)
-    if extra and payee_for(payment=payment).mode == PaymentPayee.Mode.SUB_MERCHANT:
+    if extra and payee.mode == PaymentPayee.Mode.SUB_MERCHANT:
         extra["settle_info"] = {"profit_sharing": True}
     return extra
 
@@ -279,7 +296,7 @@ def split_create(*, payment: Payment) -> Split:
     if existing is not None:
         return existing
     earned = _earned(booking)
-    payee = payee_for(payment=payment)
+    payee = payee_for(payment=payment, opening=False)
     sub_merchant = payee.mode == PaymentPayee.Mode.SUB_MERCHANT
     to_send = sub_merchant and sum(earned.values(), ZERO) > ZERO
     split = Split.objects.create(

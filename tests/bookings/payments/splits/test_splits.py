@@ -13,10 +13,11 @@ from django.utils import timezone
 from bookings.ledger import Kind, LedgerEntry, ledger_balances
 from bookings.models import Booking
 from bookings.payments.models import OwnerPayout, PaymentPayee, Refund, Split, SplitAccount, SplitReturn
-from bookings.payments.services import refund_for_cancellation, refund_send
+from bookings.payments.services import payment_start, refund_for_cancellation, refund_send
 from bookings.payments.splits import owner_payout_record_paid, split_create, split_retry, splits_run
 from bookings.services import booking_cancel
-from tests.bookings.helpers import DEPARTURE
+from tests.bookings.helpers import DEPARTURE, hold
+from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL
 from tests.bookings.payments.splits.helpers import (
     COLLECTIVE_MCH,
     DAY_AFTER,
@@ -216,10 +217,15 @@ def test_without_a_sub_merchant_the_group_owes_the_owner_a_payout_staff_record_o
     assert booking_sum(booking) == 0
 
 
-def test_direct_mode_payments_are_collected_by_the_group(room_type, wechat_api, accounts):
+def test_direct_mode_payments_are_collected_by_the_group_even_if_partner_mode_comes_later(
+    room_type, wechat_api, accounts, settings
+):
     paid(room_type, wechat_api)
+    settings.WECHATPAY_PARTNER_MODE = "true"  # switched on after the payment: it changes nothing for it
     splits_run(today=DAY_AFTER)
     assert Split.objects.get().mode == "group" and OwnerPayout.objects.count() == 1
+    assert "服务商模式" in OwnerPayout.objects.get().reason
+    assert not wechat_api.calls("/v3/profitsharing/")
 
 
 def test_a_refund_after_a_split_takes_the_receivers_part_back_first(room_type, partner, accounts):
@@ -273,3 +279,21 @@ def test_a_cancelled_booking_is_split_only_once_its_refund_is_settled(room_type,
     split = Split.objects.get()
     assert split.amount == 0 and split.status == Split.Status.SUCCEEDED  # nothing kept, nothing to split
     assert not partner.calls("/v3/profitsharing/")
+
+
+def test_an_alipay_payment_is_collected_by_the_group_and_owed_to_the_owner(
+    room_type, alipay_api, accounts, client, django_capture_on_commit_callbacks
+):
+    booking = hold(room_type)
+    payment = payment_start(booking=booking, success_url=SUCCESS_URL, cancel_url=CANCEL_URL)
+    alipay_api.open_page(payment.redirect_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/payments/alipay/notify/", data=alipay_api.notification(alipay_api.pay(payment.idempotency_key))
+        )
+    splits_run(today=DAY_AFTER)
+    split = Split.objects.get(payment=payment)
+    assert split.mode == "group" and PaymentPayee.objects.get(payment=payment).mode == "group"
+    payout = OwnerPayout.objects.get()
+    assert payout.amount == Decimal("340.00") and "不支持" in payout.reason
+    assert booking_sum(booking) == 0
