@@ -175,6 +175,8 @@ def test_the_queue_lists_everything_that_needs_staff_newest_first(
         "calendar_conflict": 1,
         "calendar_failed": 0,
         "notification": 1,
+        "split": 0,
+        "owner_payout": 0,
     }
     page = response.text
     assert "付款需人工处理" in page and "¥400.00" in page and payment.attention_note in page
