@@ -382,6 +382,8 @@ PAYMENT_PROVIDER_RETRIES = int(os.environ.get("PAYMENT_PROVIDER_RETRIES", "1"))
 # the days after check-out before a split, and the retries (first wait in seconds, tries before staff).
 WECHATPAY_PARTNER_MODE = os.environ.get("WECHATPAY_PARTNER_MODE", "")
 WECHATPAY_GROUP_SUB_MCHID = os.environ.get("WECHATPAY_GROUP_SUB_MCHID", "")
+# Alipay royalty for owners who authorised the group's application (their app_auth_token in the admin).
+ALIPAY_ROYALTY = os.environ.get("ALIPAY_ROYALTY", "")
 PROFIT_SHARING_MAX_RATIO = os.environ.get("PROFIT_SHARING_MAX_RATIO", "0.30")
 PROFIT_SHARING_DELAY_DAYS = int(os.environ.get("PROFIT_SHARING_DELAY_DAYS", "1"))
 PROFIT_SHARING_RETRY_BASE = float(os.environ.get("PROFIT_SHARING_RETRY_BASE", "300"))

@@ -252,6 +252,15 @@ class SplitAccount(models.Model):
         blank=True,
         help_text=_("接收分账的支付宝用户号 The Alipay user id (2088...) that receives royalties"),
     )
+    alipay_app_auth_token = models.CharField(
+        _("支付宝商家授权令牌 Alipay app_auth_token"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "经营户授权集团的第三方应用代其收款和分账后得到 Given when the owner authorises the group's "
+            "application to take payments and royalties for them"
+        ),
+    )
     verified = models.BooleanField(
         _("已核实 verified"),
         default=False,

@@ -59,8 +59,12 @@ logger = logging.getLogger(__name__)
 NOTE_LENGTH = 300
 BANK_TRANSFER = "bank_transfer"
 WECHAT_PAY = "wechat_pay"
+ALIPAY = "alipay"
 # The providers that can split, each with its splitter (the provider calls).
-SPLITTERS = {WECHAT_PAY: "bookings.payments.wechat_split.WeChatSplitter"}
+SPLITTERS = {
+    WECHAT_PAY: "bookings.payments.wechat_split.WeChatSplitter",
+    ALIPAY: "bookings.payments.alipay_split.AlipaySplitter",
+}
 SPLIT_STATUSES = (
     Booking.Status.CONFIRMED,
     Booking.Status.CHECKED_IN,
@@ -93,6 +97,11 @@ def partner_mode() -> bool:
     return str(getattr(settings, "WECHATPAY_PARTNER_MODE", "") or "").lower() in ("1", "true", "yes", "on")
 
 
+def alipay_royalty() -> bool:
+    """Alipay's royalty (分账) through the owners' authorisation of the group's application."""
+    return str(getattr(settings, "ALIPAY_ROYALTY", "") or "").lower() in ("1", "true", "yes", "on")
+
+
 def _group_sub_mchid() -> str:
     return str(getattr(settings, "WECHATPAY_GROUP_SUB_MCHID", "") or "")
 
@@ -112,8 +121,30 @@ def _owner_account(booking: Booking) -> SplitAccount | None:
     return account if account is not None and account.usable else None
 
 
+def _alipay_payee(payment: Payment) -> tuple[str, str, str]:
+    if not alipay_royalty():
+        return PaymentPayee.Mode.GROUP, "", _("支付宝分账未开通 Alipay royalty is not switched on")
+    account = _owner_account(payment.booking)
+    if account is None or not account.alipay_account or not account.alipay_app_auth_token:
+        return (
+            PaymentPayee.Mode.GROUP,
+            "",
+            _("经营户没有支付宝商家授权 The owner has not authorised us at Alipay"),
+        )
+    rates = rates_for(payment.booking)
+    if rates.commission + rates.collective > max_ratio():
+        return (
+            PaymentPayee.Mode.GROUP,
+            "",
+            _("佣金和村集体分成超过分账上限 Commission and collective share exceed the split cap"),
+        )
+    return PaymentPayee.Mode.SUB_MERCHANT, account.alipay_account, ""
+
+
 def _payee_decide(payment: Payment) -> tuple[str, str, str]:
     """``(mode, sub_mchid, reason)`` for a new payment."""
+    if payment.provider == ALIPAY:
+        return _alipay_payee(payment)
     if payment.provider != WECHAT_PAY:
         return (
             PaymentPayee.Mode.GROUP,
@@ -157,7 +188,7 @@ def payee_for(*, payment: Payment, opening: bool = True) -> PaymentPayee:
         mode, sub_mchid = PaymentPayee.Mode.GROUP, ""
         reason = (
             _("付款时未按分账开单 The payment was not opened for profit sharing")
-            if payment.provider == WECHAT_PAY
+            if payment.provider in SPLITTERS
             else _("该收款渠道不支持分账给经营户 This provider does not split to owners")
         )
     try:
@@ -186,6 +217,26 @@ def wechat_order_extra(*, payment: Payment) -> dict:
     if extra and payee.mode == PaymentPayee.Mode.SUB_MERCHANT:
         extra["settle_info"] = {"profit_sharing": True}
     return extra
+
+
+def alipay_auth_token(*, payment: Payment, opening: bool = False) -> str:
+    """The owner's ``app_auth_token`` when the payment is the owner's trade at Alipay, else ``""``
+    (decided when the payment is opened: ``opening``)."""
+    payee = payee_for(payment=payment, opening=opening)
+    if payee.mode != PaymentPayee.Mode.SUB_MERCHANT:
+        return ""
+    account = _owner_account(payment.booking)
+    token = account.alipay_app_auth_token if account is not None else ""
+    if not token:
+        raise PaymentProviderError("Alipay: the owner's authorisation is gone", retryable=False)
+    return token
+
+
+def alipay_order_extra(*, payment: Payment) -> dict:
+    """Extra business parameters of a new Alipay trade: frozen for royalty when it is the owner's."""
+    if payee_for(payment=payment).mode == PaymentPayee.Mode.SUB_MERCHANT:
+        return {"extend_params": {"royalty_freeze": "true"}}
+    return {}
 
 
 # --- the provider side ------------------------------------------------------------------------------
@@ -276,14 +327,15 @@ def _receivers(split: Split, booking: Booking) -> tuple[list[Receiver], str]:
         if not amount:
             continue
         account = SplitAccount.objects.filter(where).first()
-        if account is None or not account.usable or not account.wechat_mchid:
+        number = ""
+        if account is not None:
+            number = account.alipay_account if split.payment.provider == ALIPAY else account.wechat_mchid
+        if account is None or not account.usable or not number:
             label = SplitAccount.Party(party).label
             return [], _("%(party)s没有可用的分账账户 %(party)s has no usable receiver account") % {
                 "party": label
             }
-        receivers.append(
-            Receiver(party, account.wechat_mchid, account.name, amount, f"{what} {booking.reference}")
-        )
+        receivers.append(Receiver(party, number, account.name, amount, f"{what} {booking.reference}"))
     return receivers, ""
 
 
@@ -480,7 +532,14 @@ def split_return_for_refund(*, refund: Refund) -> list[SplitReturn]:
     for split_return in returns:
         if split_return.status == SplitReturn.Status.SUCCEEDED:
             continue
-        status = splitter.give_back(split_return=split_return)
+        try:
+            status = splitter.give_back(split_return=split_return)
+        except PaymentProviderError as error:
+            if not error.retryable:
+                _return_status_set(
+                    split_return=split_return, status=SplitReturn.Status.FAILED, note=error.message
+                )
+            raise
         _return_status_set(split_return=split_return, status=status)
         if status != SplitReturn.Status.SUCCEEDED:
             raise PaymentProviderError(
@@ -517,7 +576,7 @@ def _returns_record(*, split: Split, refund: Refund) -> list[SplitReturn]:
 
 
 @transaction.atomic
-def _return_status_set(*, split_return: SplitReturn, status: str) -> SplitReturn:
+def _return_status_set(*, split_return: SplitReturn, status: str, note: str = "") -> SplitReturn:
     split_return = (
         SplitReturn.objects.select_for_update()
         .select_related("split__booking", "split__payment")
@@ -543,7 +602,8 @@ def _return_status_set(*, split_return: SplitReturn, status: str) -> SplitReturn
         )
     elif status == SplitReturn.Status.FAILED:
         split = Split.objects.select_for_update().get(pk=split.pk)
-        _flag(split, _("分账回退失败,退款未发出 A split return failed; the refund was not sent"))
+        failed = _("分账回退失败,退款未发出 A split return failed; the refund was not sent")
+        _flag(split, f"{failed}: {note}" if note else failed)
         split.save(update_fields=["needs_attention", "attention_note", "updated_at"])
     return split_return
 

@@ -295,5 +295,5 @@ def test_an_alipay_payment_is_collected_by_the_group_and_owed_to_the_owner(
     split = Split.objects.get(payment=payment)
     assert split.mode == "group" and PaymentPayee.objects.get(payment=payment).mode == "group"
     payout = OwnerPayout.objects.get()
-    assert payout.amount == Decimal("340.00") and "不支持" in payout.reason
+    assert payout.amount == Decimal("340.00") and "未开通" in payout.reason
     assert booking_sum(booking) == 0
