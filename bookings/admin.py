@@ -17,6 +17,7 @@ from bookings.guests import mask_document_number
 from bookings.holidays import holiday_year_confirm
 from bookings.models import Booking, BookingNight, Guest, HolidayDay, PriceRule, RoomNight
 from bookings.payments import admin as payments_admin  # noqa: F401  (registers payments, refunds, ledger)
+from bookings.payments import splits_admin  # noqa: F401  (registers profit sharing)
 from bookings.selectors import holiday_years_missing, holiday_years_provisional
 from villages import admin as villages_admin
 from villages.models import Homestay, RoomType

@@ -25,6 +25,13 @@ Postings (``kind``) and their lines:
   (``bookings.revenue``, which documents when revenue is recognised). A cancellation posts them again
   with the signs reversed, then ``cancellation_fee`` (guest + against the three revenue accounts −)
   for what the homestay keeps.
+* Profit sharing (分账, ``bookings.payments.splits``) and payouts by hand settle what was earned:
+  ``commission_split`` cash_platform +, cash_provider − (the commission moved from the owner's
+  sub-merchant to the platform's own account); ``collective_split`` village_collective +, cash_provider −;
+  ``owner_settled`` owner_payable +, cash_provider − (the rest released to the owner);
+  ``split_return`` the reverse of the first two when a refund takes a split back; ``owner_payout``
+  owner_payable +, cash_provider − (the group collected and paid the owner by hand, provider
+  ``bank_transfer``). These are ``SETTLEMENT_KINDS``: the revenue reports leave them out (``EARNED``).
 * ``collective_payout``: the group paid a village collective its dividend, village_collective +,
   cash_provider − (provider ``bank_transfer``). It belongs to a ``DividendPayout``, not to a booking:
   every entry has exactly one of ``booking`` and ``payout``, and sums to zero per booking and per payout.
@@ -80,6 +87,11 @@ class Kind(models.TextChoices):
     OWNER_PAYABLE = "owner_payable", _("应付经营户 Owner payable")
     CANCELLATION_FEE = "cancellation_fee", _("取消费 Cancellation fee")
     COLLECTIVE_PAYOUT = "collective_payout", _("村集体分红支付 Dividend paid to the collective")
+    COMMISSION_SPLIT = "commission_split", _("分账给平台 Commission split to the platform")
+    COLLECTIVE_SPLIT = "collective_split", _("分账给村集体 Share split to the collective")
+    OWNER_SETTLED = "owner_settled", _("解冻给经营户 Remainder released to the owner")
+    SPLIT_RETURN = "split_return", _("分账回退 Split returned")
+    OWNER_PAYOUT = "owner_payout", _("集团代收后付经营户 Paid to the owner by the group")
 
 
 class Account(models.TextChoices):
@@ -88,12 +100,23 @@ class Account(models.TextChoices):
     PLATFORM_COMMISSION = "platform_commission", _("平台佣金收入 Platform commission")
     VILLAGE_COLLECTIVE = "village_collective", _("村集体分红 Village collective")
     OWNER_PAYABLE = "owner_payable", _("应付经营户 Owner payable")
+    CASH_PLATFORM = "cash_platform", _("平台收款账户 Platform's own account")
 
 
 REFUND_KINDS = (Kind.REFUND, Kind.REFUND_FAILED)
 REVENUE_ACCOUNTS = (Account.PLATFORM_COMMISSION, Account.VILLAGE_COLLECTIVE, Account.OWNER_PAYABLE)
+# Money handed to the parties after it was earned (profit sharing, payouts by hand): these settle the
+# revenue accounts, they earn nothing, so the revenue reports leave them out.
+SETTLEMENT_KINDS = (
+    Kind.COMMISSION_SPLIT,
+    Kind.COLLECTIVE_SPLIT,
+    Kind.OWNER_SETTLED,
+    Kind.SPLIT_RETURN,
+    Kind.OWNER_PAYOUT,
+)
+EARNED = Q(account__in=REVENUE_ACCOUNTS) & ~Q(kind__in=SETTLEMENT_KINDS)
 # The entries the revenue reports add up (about half of them): what each party earned, and the refunds.
-REPORTED = Q(account__in=REVENUE_ACCOUNTS) | Q(account=Account.CASH_PROVIDER, kind__in=REFUND_KINDS)
+REPORTED = EARNED | Q(account=Account.CASH_PROVIDER, kind__in=REFUND_KINDS)
 
 
 class LedgerEntry(models.Model):

@@ -402,6 +402,17 @@ PAYMENT_PROVIDER_RETRIES = int(os.environ.get("PAYMENT_PROVIDER_RETRIES", "1"))
 # Where daily reconciliation reads our profit-sharing records (a dotted path set by the profit-sharing
 # code, not by the environment; docs/payments.md, "对账"): empty, splits are not reconciled.
 RECONCILIATION_SPLIT_RECORDS = ""
+# Profit sharing (分账, docs/payments.md): WeChat Pay in service-provider mode (the WECHATPAY_* above are
+# then the service provider's) with the group's own sub-merchant for what it collects; the split cap,
+# the days after check-out before a split, and the retries (first wait in seconds, tries before staff).
+WECHATPAY_PARTNER_MODE = os.environ.get("WECHATPAY_PARTNER_MODE", "")
+WECHATPAY_GROUP_SUB_MCHID = os.environ.get("WECHATPAY_GROUP_SUB_MCHID", "")
+# Alipay royalty for owners who authorised the group's application (their app_auth_token in the admin).
+ALIPAY_ROYALTY = os.environ.get("ALIPAY_ROYALTY", "")
+PROFIT_SHARING_MAX_RATIO = os.environ.get("PROFIT_SHARING_MAX_RATIO", "0.30")
+PROFIT_SHARING_DELAY_DAYS = int(os.environ.get("PROFIT_SHARING_DELAY_DAYS", "1"))
+PROFIT_SHARING_RETRY_BASE = float(os.environ.get("PROFIT_SHARING_RETRY_BASE", "300"))
+PROFIT_SHARING_MAX_ATTEMPTS = int(os.environ.get("PROFIT_SHARING_MAX_ATTEMPTS", "6"))
 
 # Booking attempts per signed-in person per minute through the API (shared across workers with REDIS_URL).
 BOOKING_CREATE_RATE_PER_MINUTE = int(os.environ.get("BOOKING_CREATE_RATE_PER_MINUTE", "20"))

@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from bookings.ledger import Account, Kind, LedgerEntry
+from bookings.ledger import EARNED, Account, Kind, LedgerEntry
 from bookings.models import Booking, BookingNight
 from common.money import ZERO, quantize
 
@@ -71,9 +71,9 @@ def owner_earnings(*, owner) -> Earnings:
             gross=_money(cash & Q(kind=Kind.PAYMENT_RECEIVED)),
             # Refunds and the revenue accounts are credits (negative amounts): shown as positive.
             refunds=_money(cash & Q(kind__in=(Kind.REFUND, Kind.REFUND_FAILED))),
-            commission=_money(Q(account=Account.PLATFORM_COMMISSION)),
-            collective=_money(Q(account=Account.VILLAGE_COLLECTIVE)),
-            payout=_money(Q(account=Account.OWNER_PAYABLE)),
+            commission=_money(EARNED & Q(account=Account.PLATFORM_COMMISSION)),
+            collective=_money(EARNED & Q(account=Account.VILLAGE_COLLECTIVE)),
+            payout=_money(EARNED & Q(account=Account.OWNER_PAYABLE)),
         )
         .order_by()
     }

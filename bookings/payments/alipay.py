@@ -17,11 +17,16 @@ query on the guest's return (``payment_sync``) and ``payments_sync_due`` use too
 the same services as Stripe's webhooks. The answer ``success`` stops Alipay's retries; anything else
 (``fail``, 400) makes it send again.
 
+Profit sharing (``bookings.payments.splits``, ``alipay_split``): a trade of an owner who authorised our
+application is made in their name (``app_auth_token`` on every request about it, ``_Client.acting_for``)
+and frozen for royalty (``extend_params.royalty_freeze``).
+
 Timeouts: the SDK's calls go through ``urlopen`` with one timeout, here
 ``PAYMENT_PROVIDER_CONNECT_TIMEOUT`` + ``PAYMENT_PROVIDER_READ_TIMEOUT``, tried
 ``PAYMENT_PROVIDER_RETRIES`` more times after a network failure.
 """
 
+import copy
 import functools
 import logging
 import time
@@ -58,6 +63,7 @@ from bookings.payments.services import (
     refund_record_outside,
     refund_status_set,
 )
+from bookings.payments.splits import alipay_auth_token, alipay_order_extra
 from common.money import quantize
 
 logger = logging.getLogger(__name__)
@@ -110,10 +116,22 @@ class _Client(AliPayClient):
     """The SDK's client with its timestamp in Beijing time (it uses the server's local time, and
     Alipay refuses requests whose timestamp is far from its own)."""
 
+    _app_auth_token = ""
+
     def build_body(self, method, biz_content=None, **kwargs):
         data = super().build_body(method, biz_content, **kwargs)
         data["timestamp"] = datetime.now(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+        if self._app_auth_token:  # acting for an owner who authorised our application (分账)
+            data["app_auth_token"] = self._app_auth_token
         return data
+
+    def acting_for(self, app_auth_token: str) -> "_Client":
+        """This client, its requests made for the owner whose ``app_auth_token`` it is."""
+        if not app_auth_token:
+            return self
+        clone = copy.copy(self)
+        clone._app_auth_token = app_auth_token
+        return clone
 
 
 @functools.cache
@@ -216,7 +234,7 @@ class Alipay(PaymentProvider):
             logger.error("Alipay client not ready: %s", error)
             raise PaymentProviderError(f"Alipay: keys do not load ({error})", retryable=True) from error
 
-    def _call(self, what: str, call) -> dict:
+    def _call(self, what: str, call, token: str = "") -> dict:
         """Call Alipay, trying again after a network failure; the answer's signature is checked by the
         SDK. Returns the answer when its code is 10000; raises ``PaymentProviderError`` otherwise (with
         ``code`` and ``sub_code`` in the message)."""
@@ -224,7 +242,7 @@ class Alipay(PaymentProvider):
         failure = PaymentProviderError(f"Alipay {what}: not tried", retryable=True)
         for attempt in range(tries):
             try:
-                answer = call(self.client())
+                answer = call(self.client().acting_for(token))
             except (URLError, TimeoutError, OSError) as error:
                 retryable = not isinstance(error, HTTPError) or error.code >= 500
                 failure = PaymentProviderError(
@@ -264,7 +282,7 @@ class Alipay(PaymentProvider):
         """The signed address of Alipay's page (built here, nothing is sent): mobile web pay on a phone,
         page pay elsewhere. The order itself ends at the payment's end (``time_expire``)."""
         assert payment.expires_at is not None  # payment_expires_at always gives one
-        api = self.client()
+        api = self.client().acting_for(alipay_auth_token(payment=payment, opening=True))
         params: dict[str, Any] = {
             "subject": _subject(payment.booking),
             "out_trade_no": payment.idempotency_key,
@@ -272,6 +290,7 @@ class Alipay(PaymentProvider):
             "return_url": success_url,
             "time_expire": payment.expires_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
             "passback_params": payment.booking.reference,
+            **alipay_order_extra(payment=payment),
         }
         if client.mobile:
             signed = api.api_alipay_trade_wap_pay(quit_url=cancel_url, **params)
@@ -285,7 +304,11 @@ class Alipay(PaymentProvider):
         if not payment.provider_reference:
             return
         try:
-            self._call("close", lambda api: api.api_alipay_trade_close(out_trade_no=payment.idempotency_key))
+            self._call(
+                "close",
+                lambda api: api.api_alipay_trade_close(out_trade_no=payment.idempotency_key),
+                alipay_auth_token(payment=payment),
+            )
         except PaymentProviderError as error:
             if error.retryable:
                 raise
@@ -297,7 +320,9 @@ class Alipay(PaymentProvider):
             return
         try:
             answer = self._call(
-                "query", lambda api: api.api_alipay_trade_query(out_trade_no=payment.idempotency_key)
+                "query",
+                lambda api: api.api_alipay_trade_query(out_trade_no=payment.idempotency_key),
+                alipay_auth_token(payment=payment),
             )
         except PaymentProviderError as error:
             if "TRADE_NOT_EXIST" in error.message:
@@ -319,6 +344,7 @@ class Alipay(PaymentProvider):
                 out_request_no=number,
                 refund_reason=str(refund.get_reason_display())[:80],
             ),
+            alipay_auth_token(payment=payment),
         )
         if answer.get("fund_change") == "Y":
             return RefundResult(provider_reference=number, status=Refund.Status.SUCCEEDED)
@@ -328,6 +354,7 @@ class Alipay(PaymentProvider):
             lambda api: api.api_alipay_trade_fastpay_refund_query(
                 out_request_no=number, out_trade_no=payment.idempotency_key
             ),
+            alipay_auth_token(payment=payment),
         )
         done = found.get("refund_status") == "REFUND_SUCCESS"
         return RefundResult(

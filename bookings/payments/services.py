@@ -57,6 +57,7 @@ from bookings.payments.base import (
     providers_known,
 )
 from bookings.payments.models import HomestayPayment, Payment, Refund
+from bookings.payments.splits import split_return_for_refund
 from bookings.revenue.postings import revenue_record_cancellation, revenue_record_payment
 from bookings.services import booking_confirm, lock_booking
 from bookings.transitions import Moment, transition_check
@@ -565,8 +566,10 @@ def _refund_send_failed(*, refund: Refund, error: PaymentProviderError) -> Refun
 
 def refund_send(*, refund: Refund) -> Refund:
     """Send one refund to its provider (again, with the same idempotency key, if an earlier try failed
-    on the way)."""
+    on the way). A payment already split first takes the receivers' part back
+    (``splits.split_return_for_refund``); the refund waits until that has worked."""
     try:
+        split_return_for_refund(refund=refund)
         result = provider_get(refund.payment.provider).refund(refund=refund)
     except KeyError:
         error = PaymentProviderError(f"provider {refund.payment.provider} is not enabled", retryable=True)

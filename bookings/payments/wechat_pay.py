@@ -70,6 +70,7 @@ from bookings.payments.services import (
     refund_record_outside,
     refund_status_set,
 )
+from bookings.payments.splits import partner_mode, wechat_order_extra, wechat_sub_mchid
 from common.money import from_minor_units, quantize, to_minor_units
 
 logger = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ def _client(
     api_url: str,
     notify_url: str,
     timeout: tuple[float, float],
+    partner: bool = False,
 ) -> WeChatPayClient:
     """One client per configuration: building one loads the keys (and, in certificate mode without
     certificates in ``cert_dir`` yet, downloads them from WeChat Pay)."""
@@ -149,6 +151,7 @@ def _client(
         timeout=timeout,
         public_key=public_key or None,
         public_key_id=public_key_id or None,
+        partner_mode=partner,  # service-provider mode, for profit sharing (bookings.payments.splits)
     )
     # The SDK has no option for its host; tests point it at a local fake of WeChat Pay.
     client._core._gate_way = api_url.rstrip("/")
@@ -277,6 +280,7 @@ class WeChatPay(PaymentProvider):
                     float(settings.PAYMENT_PROVIDER_CONNECT_TIMEOUT),
                     float(settings.PAYMENT_PROVIDER_READ_TIMEOUT),
                 ),
+                partner_mode(),
             )
         except Exception as error:  # the SDK raises bare Exception for keys it cannot load
             logger.error("WeChat Pay client not ready: %s", error)
@@ -335,6 +339,7 @@ class WeChatPay(PaymentProvider):
             "amount": {"total": fen(payment.amount), "currency": payment.currency.upper()},
             "time_expire": payment.expires_at.astimezone(CHINA).isoformat(timespec="seconds"),
             "attach": payment.booking.reference,
+            **wechat_order_extra(payment=payment),
         }
         if h5:
             params["scene_info"] = {"payer_client_ip": client.ip or "127.0.0.1", "h5_info": {"type": "Wap"}}
@@ -391,7 +396,8 @@ class WeChatPay(PaymentProvider):
         if not payment.provider_reference:
             return
         try:
-            self._call("close", lambda api: api.close(out_trade_no=payment.idempotency_key))
+            sub = wechat_sub_mchid(payment=payment)
+            self._call("close", lambda api: api.close(out_trade_no=payment.idempotency_key, **sub))
         except PaymentProviderError as error:
             if error.retryable:
                 raise
@@ -401,7 +407,8 @@ class WeChatPay(PaymentProvider):
     def payment_sync(self, *, payment: Payment) -> None:
         if not payment.provider_reference:
             return
-        _code, body = self._call("query", lambda api: api.query(out_trade_no=payment.idempotency_key))
+        sub = wechat_sub_mchid(payment=payment)
+        _code, body = self._call("query", lambda api: api.query(out_trade_no=payment.idempotency_key, **sub))
         try:
             transaction_apply(body, source=Source.SYSTEM)
         except MalformedNotification as error:
@@ -419,6 +426,7 @@ class WeChatPay(PaymentProvider):
             "transaction_id": payment.provider_payment_reference or None,
             "out_trade_no": payment.idempotency_key,
             "reason": str(refund.get_reason_display())[:80],
+            **wechat_sub_mchid(payment=payment),
         }
         _code, body = self._call("refund", lambda api: api.refund(**params))
         refund_id = body.get("refund_id")

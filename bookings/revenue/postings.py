@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from bookings.ledger import Account, Kind, LedgerEntry, ledger_post
+from bookings.ledger import EARNED, Account, Kind, LedgerEntry, ledger_post
 from bookings.models import Booking
 from bookings.payments.models import Payment
 from bookings.revenue.rules import rates_for
@@ -65,7 +65,7 @@ def revenue_record_cancellation(*, booking: Booking) -> list[LedgerEntry]:
     if done:
         return done
     balances = dict(
-        LedgerEntry.objects.filter(booking=booking, account__in=REVENUE_ACCOUNTS)
+        LedgerEntry.objects.filter(EARNED, booking=booking)
         .values("account")
         .annotate(balance=Sum("amount"))
         .order_by()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from bookings.ledger import REPORTED, REVENUE_ACCOUNTS, Account, Kind, LedgerEntry
+from bookings.ledger import EARNED, REPORTED, Account, Kind, LedgerEntry
 from bookings.models import Booking, BookingNight, RoomNight
 from bookings.revenue.figures import Figures
 from bookings.revenue.models import DividendPayout, RevenueShareRule
@@ -295,8 +295,20 @@ def _payouts_paid(village: Village, condition: Q) -> Decimal:
     return quantize(total)
 
 
+def _split_paid(village: Village, condition: Q) -> Decimal:
+    """Paid to the collective straight by profit sharing (分账), less what refunds took back."""
+    total = LedgerEntry.objects.filter(
+        condition,
+        kind__in=(Kind.COLLECTIVE_SPLIT, Kind.SPLIT_RETURN),
+        account=Account.VILLAGE_COLLECTIVE,
+        booking__homestay__village=village,
+    ).aggregate(paid=_money_sum("amount"))["paid"]
+    return quantize(total)
+
+
 def collective_owed(*, village: Village, period: Period) -> Decimal:
     total = LedgerEntry.objects.filter(
+        EARNED,
         account=Account.VILLAGE_COLLECTIVE,
         booking__homestay__village=village,
         booking__check_in__range=(period.start, period.end),
@@ -305,17 +317,18 @@ def collective_owed(*, village: Village, period: Period) -> Decimal:
 
 
 def collective_paid(*, village: Village, period: Period) -> Decimal:
-    """Paid out for payouts that settle (part of) the period."""
+    """Paid out for payouts that settle (part of) the period, and split to the collective for the
+    period's arrivals."""
     return _payouts_paid(
         village, Q(payout__period_start__gte=period.start, payout__period_end__lte=period.end)
-    )
+    ) + _split_paid(village, Q(booking__check_in__range=(period.start, period.end)))
 
 
 def dividend_statement(*, village: Village, period: Period) -> Statement:
     names = {homestay.pk: homestay.name for homestay in village.homestays.all()}
     rows = (
         LedgerEntry.objects.filter(
-            account__in=REVENUE_ACCOUNTS,
+            EARNED,
             booking__homestay__village=village,
             booking__check_in__range=(period.start, period.end),
         )
@@ -352,6 +365,7 @@ def dividend_statement(*, village: Village, period: Period) -> Statement:
         ).order_by("paid_on", "id")
     )
     owed_to_date = LedgerEntry.objects.filter(
+        EARNED,
         account=Account.VILLAGE_COLLECTIVE,
         booking__homestay__village=village,
         booking__check_in__lte=period.end,
@@ -364,7 +378,8 @@ def dividend_statement(*, village: Village, period: Period) -> Statement:
         owed=sum((line.collective for line in lines), ZERO),
         paid=collective_paid(village=village, period=period),
         owed_to_date=quantize(owed_to_date),
-        paid_to_date=_payouts_paid(village, Q(payout__period_end__lte=period.end)),
+        paid_to_date=_payouts_paid(village, Q(payout__period_end__lte=period.end))
+        + _split_paid(village, Q(booking__check_in__lte=period.end)),
         rules=revenue_rules(village=village),
     )
 

@@ -32,7 +32,7 @@ from bookings.activity import Role
 from bookings.models import Booking, BookingNight
 from bookings.payments.at_homestay import AtHomestay
 from bookings.payments.base import provider_choices
-from bookings.payments.models import Payment, Refund
+from bookings.payments.models import OwnerPayout, Payment, Refund, Split
 from bookings.payments.reconciliation.models import Mismatch, ReconciliationRun
 from bookings.payments.reconciliation.selectors import mismatches_open, runs_failed
 from bookings.payments.reconciliation.services import provider_name
@@ -57,6 +57,8 @@ CALENDAR_FAILED = "calendar_failed"
 NOTIFICATION = "notification"
 MISMATCH = "reconciliation_mismatch"
 RECONCILIATION_FAILED = "reconciliation_failed"
+SPLIT = "split"
+OWNER_PAYOUT = "owner_payout"
 
 KINDS: dict[str, Promise] = {
     PAYMENT: _("付款需人工处理"),
@@ -67,6 +69,8 @@ KINDS: dict[str, Promise] = {
     NOTIFICATION: _("通知发送失败"),
     MISMATCH: _("对账差异 Reconciliation mismatch"),
     RECONCILIATION_FAILED: _("对账未完成 Bill not downloaded"),
+    SPLIT: _("分账需人工处理"),
+    OWNER_PAYOUT: _("集团代收待付经营户"),
 }
 
 
@@ -150,6 +154,14 @@ def _failed_notifications() -> QuerySet[Notification]:
     return Notification.objects.filter(status=Notification.Status.FAILED)
 
 
+def _flagged_splits() -> QuerySet[Split]:
+    return Split.objects.filter(needs_attention=True)
+
+
+def _owed_payouts() -> QuerySet[OwnerPayout]:
+    return OwnerPayout.objects.filter(status=OwnerPayout.Status.OWED)
+
+
 def _querysets(now: datetime, today: date) -> dict[str, QuerySet]:
     return {
         PAYMENT: _flagged_payments(),
@@ -160,6 +172,8 @@ def _querysets(now: datetime, today: date) -> dict[str, QuerySet]:
         NOTIFICATION: _failed_notifications(),
         MISMATCH: mismatches_open(),
         RECONCILIATION_FAILED: runs_failed(),
+        SPLIT: _flagged_splits(),
+        OWNER_PAYOUT: _owed_payouts(),
     }
 
 
@@ -371,6 +385,44 @@ def _failed_run_items(runs: QuerySet[ReconciliationRun]) -> list[Item]:
     ]
 
 
+def _split_items(splits: QuerySet[Split]) -> list[Item]:
+    rows = splits.select_related("booking__homestay", "payment").order_by("-updated_at", "-id")
+    return [
+        Item(
+            kind=SPLIT,
+            when=split.updated_at,
+            reference=split.booking.reference,
+            homestay=split.booking.homestay.name,
+            detail=f"{_provider(split.payment.provider)} · {split.get_status_display()}",
+            note=redact(split.attention_note),
+            admin_url=_admin("bookings_split", split.pk),
+            action=_("处理后重新分账或取消“需人工处理”"),
+            amount=split.commission + split.collective,
+            currency=split.currency,
+        )
+        for split in rows[:SHOWN_PER_KIND]
+    ]
+
+
+def _payout_items(payouts: QuerySet[OwnerPayout]) -> list[Item]:
+    rows = payouts.select_related("booking", "homestay").order_by("created_at", "id")
+    return [
+        Item(
+            kind=OWNER_PAYOUT,
+            when=payout.created_at,
+            reference=payout.booking.reference,
+            homestay=payout.homestay.name,
+            detail=str(payout.get_status_display()),
+            note=redact(payout.reason),
+            admin_url=_admin("bookings_ownerpayout", payout.pk),
+            action=_("转账后登记付款日期"),
+            amount=payout.amount,
+            currency=payout.currency,
+        )
+        for payout in rows[:SHOWN_PER_KIND]
+    ]
+
+
 def attention_queue() -> Queue:
     now, today = timezone.now(), local_today()
     querysets = _querysets(now, today)
@@ -383,6 +435,8 @@ def attention_queue() -> Queue:
         *_notification_items(querysets[NOTIFICATION]),
         *_mismatch_items(querysets[MISMATCH]),
         *_failed_run_items(querysets[RECONCILIATION_FAILED]),
+        *_split_items(querysets[SPLIT]),
+        *_payout_items(querysets[OWNER_PAYOUT]),
     ]
     items.sort(key=lambda item: item.when, reverse=True)
     counts = [KindCount(kind, queryset.count()) for kind, queryset in querysets.items()]

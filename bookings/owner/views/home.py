@@ -12,11 +12,14 @@ from bookings.owner.forms import HomestayForm, RoomTypeForm
 from bookings.owner.selectors import owner_today
 from bookings.owner.services import homestay_update, room_type_create, room_type_update
 from bookings.owner.views.access import own_homestay, own_room_type
+from bookings.payments.splits import split_accounts_for_owner, splits_for_owner
 from bookings.sync.selectors import feeds_needing_attention
 from villages.models import RoomType
 from villages.roles import SignedInRequest, owned_homestays, owner_required
 
 # Service errors shown next to the field they are about (by ``ValidationError.code``).
+SPLITS_SHOWN = 50
+
 ERROR_FIELDS = {
     "photo_size": "new_photo",
     "photo_format": "new_photo",
@@ -114,4 +117,9 @@ def room_type_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @owner_required
 def earnings(request: SignedInRequest) -> HttpResponse:
-    return render(request, "owner/earnings.html", {"earnings": owner_earnings(owner=request.user)})
+    context = {
+        "earnings": owner_earnings(owner=request.user),
+        "split_accounts": split_accounts_for_owner(owner=request.user),
+        "splits": splits_for_owner(owner=request.user)[:SPLITS_SHOWN],
+    }
+    return render(request, "owner/earnings.html", context)

@@ -92,6 +92,11 @@ class FakeAlipay:
     fail: list[tuple[str, str]] = field(default_factory=list)
     delay: float = 0.0
     fund_change: str = "Y"
+    # Royalty (分账) for trades made with an owner's app_auth_token: receivers bound per token, and
+    # settlements by our out_request_no; refused above ``max_ratio_percent`` of the trade.
+    bound: dict[tuple[str, str], str] = field(default_factory=dict)
+    settles: dict[str, dict] = field(default_factory=dict)
+    max_ratio_percent: int = 30
     lock: threading.Lock = field(default_factory=threading.Lock)
     # The statements, built from the trades and refunds above on their Beijing day. ``bill_ready``:
     # False answers isp.bill_not_exist; ``bill_tamper``: a function over the details file's text.
@@ -110,6 +115,9 @@ class FakeAlipay:
         self.fail.clear()
         self.delay = 0.0
         self.fund_change = "Y"
+        self.bound.clear()
+        self.settles.clear()
+        self.max_ratio_percent = 30
 
     def calls(self, method: str) -> list[dict]:
         return [biz for name, biz in self.requests if name == method]
@@ -131,7 +139,7 @@ class FakeAlipay:
         inner = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         return f'{{"{key}":{inner},"sign":"{_sign(self.keys.alipay, inner)}"}}'
 
-    def answer(self, method: str, biz: dict) -> dict:
+    def answer(self, method: str, biz: dict, token: str = "") -> dict:
         if self.fail:
             code, sub_code = self.fail.pop(0)
             return {
@@ -141,6 +149,10 @@ class FakeAlipay:
                 "sub_msg": "refused by the fake",
             }
         trade = self.trades.get(biz.get("out_trade_no", ""))
+        if trade is not None and trade.get("app_auth_token", "") != token:
+            trade = None  # another merchant's trade: invisible without its owner's authorisation
+        if method.startswith(("alipay.trade.royalty.", "alipay.trade.order.settle")):
+            return self.royalty(method, biz, token)
         if method == "alipay.trade.query":
             if trade is None:
                 return {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST"}
@@ -270,6 +282,48 @@ class FakeAlipay:
         self.files[token] = buffer.getvalue()
         return {"code": "10000", "msg": "Success", "bill_download_url": f"{self.base_url}/bills/{token}.zip"}
 
+    def royalty(self, method: str, biz: dict, token: str) -> dict:
+        refused = {"code": "40004", "msg": "Business Failed"}
+        if not token:
+            return {**refused, "sub_code": "isv.invalid-app-auth-token"}
+        if method == "alipay.trade.royalty.relation.bind":
+            for receiver in biz["receiver_list"]:
+                self.bound[token, receiver["account"]] = receiver["name"]
+            return {"code": "10000", "msg": "Success", "result_code": "SUCCESS"}
+        if method == "alipay.trade.order.settle.query":
+            settle = self.settles.get(biz.get("out_request_no", ""))
+            if settle is None:
+                return {**refused, "sub_code": "ACQ.TRADE_SETTLE_NOT_EXIST"}
+            return {"code": "10000", "msg": "Success", **settle}
+        if method != "alipay.trade.order.settle":
+            return {**refused, "sub_code": "ACQ.INVALID_METHOD"}
+        with self.lock:
+            number = biz["out_request_no"]
+            if number in self.settles:
+                return {"code": "10000", "msg": "Success", **self.settles[number]}
+            trade = next((t for t in self.trades.values() if t.get("trade_no") == biz["trade_no"]), None)
+            if trade is None or trade.get("app_auth_token", "") != token:
+                return {**refused, "sub_code": "ACQ.TRADE_NOT_EXIST"}
+            if trade.get("extend_params", {}).get("royalty_freeze") != "true":
+                return {**refused, "sub_code": "ACQ.TRADE_NOT_ALLOW_SETTLE"}
+            lines = biz["royalty_parameters"]
+            if any((token, line["trans_in"]) not in self.bound for line in lines):
+                return {**refused, "sub_code": "ACQ.TRANS_IN_NOT_BIND"}
+            total = sum((Decimal(line["amount"]) for line in lines), Decimal(0))
+            if total * 100 > Decimal(trade["paid_amount"]) * self.max_ratio_percent:
+                return {**refused, "sub_code": "ACQ.ALLOC_AMOUNT_VALIDATE_ERROR"}
+            self.settles[number] = {
+                "trade_no": trade["trade_no"],
+                "settle_no": f"2026{next(_numbers):020d}",
+                "out_request_no": number,
+                "royalty_finish": biz.get("extend_params", {}).get("royalty_finish", "false"),
+                "royalty_detail_list": [
+                    {"trans_in": line["trans_in"], "amount": line["amount"], "state": "SUCCESS"}
+                    for line in lines
+                ],
+            }
+            return {"code": "10000", "msg": "Success", **self.settles[number]}
+
     def refund(self, trade: dict | None, biz: dict) -> dict:
         if trade is None or trade["trade_status"] not in ("TRADE_SUCCESS", "TRADE_CLOSED"):
             return {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST"}
@@ -320,7 +374,13 @@ class FakeAlipay:
         assert self.check_signature(params), "the page address is not signed by the application"
         biz = json.loads(params["biz_content"])
         self.trades.setdefault(
-            biz["out_trade_no"], {**biz, "trade_status": "WAIT_BUYER_PAY", "method": params["method"]}
+            biz["out_trade_no"],
+            {
+                **biz,
+                "trade_status": "WAIT_BUYER_PAY",
+                "method": params["method"],
+                "app_auth_token": params.get("app_auth_token", ""),
+            },
         )
         return {**params, "biz_content": biz}
 
@@ -406,7 +466,8 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             biz = json.loads(params.get("biz_content") or "{}")
             fake.requests.append((params["method"], biz))
-            text = fake.respond(params["method"], fake.answer(params["method"], biz))
+            answer = fake.answer(params["method"], biz, params.get("app_auth_token", ""))
+            text = fake.respond(params["method"], answer)
         try:
             self.send_response(200)
             self.send_header("Content-Type", "text/html;charset=utf-8")

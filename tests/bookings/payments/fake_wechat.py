@@ -36,6 +36,7 @@ MERCHANT_SERIAL = "3775B6A45ACD588826D15E583A95F5DD2C5A8D17"
 APIV3_KEY = "0123456789abcdef0123456789abcdef"  # 32 bytes
 PUBLIC_KEY_ID = "PUB_KEY_ID_0119000001092025000000000001"
 NOTIFY_URL = "/payments/wechat/notify/"
+PARTNER_ORDERS = ("/v3/pay/partner/transactions/native", "/v3/pay/partner/transactions/h5")
 
 CHINA = ZoneInfo("Asia/Shanghai")
 TRADE_BILL_HEADER = (
@@ -161,6 +162,15 @@ class FakeWeChatPay:
     fail: list[tuple[int, str]] = field(default_factory=list)
     refund_status: str = "PROCESSING"
     delay: float = 0.0
+    # Profit sharing (service-provider mode): receivers added per sub-merchant, split and return orders
+    # by our numbers, the state a new split answers and each receiver's result.
+    receivers: dict[tuple[str, str], str] = field(default_factory=dict)
+    splits: dict[str, dict] = field(default_factory=dict)
+    returns: dict[str, dict] = field(default_factory=dict)
+    split_state: str = "FINISHED"
+    receiver_result: str = "SUCCESS"
+    return_result: str = "SUCCESS"
+    max_ratio_percent: int = 30
     lock: threading.Lock = field(default_factory=threading.Lock)
     # The bills: built from the orders and refunds above on their Beijing day. ``bill_error``: what the
     # bill endpoints answer instead, ``(status, code)``; ``splits``: the profit-sharing bill's lines;
@@ -184,6 +194,13 @@ class FakeWeChatPay:
         self.fail.clear()
         self.refund_status = "PROCESSING"
         self.delay = 0.0
+        self.receivers.clear()
+        self.splits.clear()
+        self.returns.clear()
+        self.split_state = "FINISHED"
+        self.receiver_result = "SUCCESS"
+        self.return_result = "SUCCESS"
+        self.max_ratio_percent = 30
 
     def calls(self, path_start: str) -> list[tuple[str, str, dict]]:
         return [call for call in self.requests if call[1].startswith(path_start)]
@@ -218,6 +235,10 @@ class FakeWeChatPay:
             return self.order(body, h5=url.path.endswith("h5"))
         if method == "POST" and url.path == "/v3/pay/transactions/jsapi":
             return self.order(body, jsapi=True)
+        if method == "POST" and url.path in PARTNER_ORDERS:
+            return self.partner_order(body, h5=url.path.endswith("h5"))
+        if url.path.startswith("/v3/profitsharing/"):
+            return self.profit_sharing(method, url.path, parse_qs(url.query), body)
         if method == "POST" and url.path.endswith("/close"):
             order = self.orders.get(parts[-2])
             if order is None:
@@ -226,10 +247,14 @@ class FakeWeChatPay:
                 return 400, {"code": "ORDERPAID", "message": "订单已支付"}
             order["trade_state"] = "CLOSED"
             return 204, None
-        if method == "GET" and url.path.startswith("/v3/pay/transactions/out-trade-no/"):
+        if method == "GET" and url.path.startswith(
+            ("/v3/pay/transactions/out-trade-no/", "/v3/pay/partner/transactions/out-trade-no/")
+        ):
             order = self.orders.get(parts[-1])
             if order is None:
                 return 404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"}
+            if order.get("sub_mchid") != (parse_qs(url.query).get("sub_mchid") or [None])[0]:
+                return 404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在(子商户不符)"}
             return 200, self.transaction(order)
         if method == "POST" and url.path == "/v3/refund/domestic/refunds":
             return self.refund(body)
@@ -269,6 +294,165 @@ class FakeWeChatPay:
             }
         return 200, {"code_url": f"weixin://wxpay/bizpayurl?pr={order['prepay'][:10]}"}
 
+    def partner_order(self, body: dict, *, h5: bool) -> tuple[int, dict]:
+        """An order of the service provider for a sub-merchant; frozen for profit sharing when
+        ``settle_info.profit_sharing`` says so."""
+        if body.get("sp_mchid") != MCHID or body.get("sp_appid") != APPID or not body.get("sub_mchid"):
+            return 400, {"code": "PARAM_ERROR", "message": "sp_mchid, sp_appid and sub_mchid are required"}
+        direct = {key: value for key, value in body.items() if key not in ("sp_mchid", "sp_appid")}
+        status, answer = self.order({**direct, "mchid": MCHID, "appid": APPID}, h5=h5)
+        order = self.orders.get(body["out_trade_no"])
+        if order is not None and order.get("sub_mchid") != body["sub_mchid"]:
+            return 400, {"code": "INVALID_REQUEST", "message": "201 商户订单号重复"}
+        return status, answer
+
+    def profit_sharing(self, method: str, path: str, query: dict, body: dict) -> tuple[int, dict]:
+        if method == "POST" and path == "/v3/profitsharing/receivers/add":
+            if not body.get("sub_mchid") or body.get("type") != "MERCHANT_ID" or not body.get("name"):
+                return 400, {"code": "PARAM_ERROR", "message": "sub_mchid, type and name are required"}
+            name = self.decrypt_name(body["name"])
+            if name is None:
+                return 400, {"code": "PARAM_ERROR", "message": "name 解密失败"}
+            self.receivers[body["sub_mchid"], body["account"]] = name
+            return 200, {"sub_mchid": body["sub_mchid"], "type": body["type"], "account": body["account"]}
+        if method == "POST" and path == "/v3/profitsharing/orders":
+            return self.split_order(body)
+        if method == "POST" and path == "/v3/profitsharing/orders/unfreeze":
+            return self.unfreeze(body)
+        if method == "GET" and path.startswith("/v3/profitsharing/orders/"):
+            split = self.splits.get(path.rsplit("/", 1)[-1])
+            if split is None or split["sub_mchid"] != (query.get("sub_mchid") or [None])[0]:
+                return 404, {"code": "RESOURCE_NOT_EXISTS", "message": "记录不存在"}
+            return 200, split
+        if method == "POST" and path == "/v3/profitsharing/return-orders":
+            return self.split_return(body)
+        return 404, {"code": "NOT_FOUND", "message": path}
+
+    def decrypt_name(self, ciphertext: str) -> str | None:
+        try:
+            return self.keys.platform.decrypt(
+                base64.b64decode(ciphertext),
+                # WeChat Pay's own choice for sensitive fields: RSA-OAEP with SHA-1
+                padding.OAEP(
+                    mgf=padding.MGF1(algorithm=hashes.SHA1()),  # noqa: S303
+                    algorithm=hashes.SHA1(),  # noqa: S303
+                    label=None,
+                ),
+            ).decode()
+        except ValueError:
+            return None
+
+    def _frozen_order(self, body: dict) -> tuple[dict | None, tuple[int, dict] | None]:
+        order = next(
+            (o for o in self.orders.values() if o.get("transaction_id") == body.get("transaction_id")), None
+        )
+        if order is None or order.get("sub_mchid") != body.get("sub_mchid"):
+            return None, (404, {"code": "RESOURCE_NOT_EXISTS", "message": "订单不存在"})
+        if not order.get("settle_info", {}).get("profit_sharing"):
+            return None, (403, {"code": "NO_AUTH", "message": "该订单不需要分账"})
+        return order, None
+
+    def split_order(self, body: dict) -> tuple[int, dict]:
+        with self.lock:
+            number = body["out_order_no"]
+            if number in self.splits:  # the same number answers the same order
+                return 200, self.splits[number]
+            order, refused = self._frozen_order(body)
+            if refused:
+                return refused
+            assert order is not None
+            if any(split["transaction_id"] == order["transaction_id"] for split in self.splits.values()):
+                return 400, {"code": "INVALID_REQUEST", "message": "订单已分账完成(已解冻)"}
+            lines = body["receivers"]
+            for line in lines:
+                name = self.decrypt_name(line.get("name", ""))
+                if (body["sub_mchid"], line["account"]) not in self.receivers:
+                    return 400, {"code": "RECEIVER_INVALID", "message": "分账接收方未添加"}
+                if name != self.receivers[body["sub_mchid"], line["account"]]:
+                    return 400, {"code": "PARAM_ERROR", "message": "分账接收方全称不匹配"}
+            total = sum(line["amount"] for line in lines)
+            if total * 100 > order["paid_total"] * self.max_ratio_percent:
+                return 400, {"code": "INVALID_REQUEST", "message": "分账金额超出最大分账比例"}
+            closed = self.receiver_result == "CLOSED"
+            self.splits[number] = {
+                "sub_mchid": body["sub_mchid"],
+                "transaction_id": body["transaction_id"],
+                "out_order_no": number,
+                "order_id": f"30000{next(_numbers):023d}",
+                "state": "FINISHED" if closed else self.split_state,
+                "receivers": [
+                    {
+                        "amount": line["amount"],
+                        "description": line["description"],
+                        "type": line["type"],
+                        "account": line["account"],
+                        "result": self.receiver_result
+                        if self.split_state == "FINISHED" or closed
+                        else "PENDING",
+                        "fail_reason": "ACCOUNT_ABNORMAL" if closed else "",
+                        "detail_id": f"36011{next(_numbers):023d}",
+                        "create_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+                    }
+                    for line in lines
+                ],
+                "unfreeze_unsplit": body["unfreeze_unsplit"],
+            }
+            return 200, self.splits[number]
+
+    def finish_splits(self) -> None:
+        """WeChat Pay finishes the splits still processing."""
+        for split in self.splits.values():
+            split["state"] = "FINISHED"
+            for receiver in split["receivers"]:
+                receiver["result"] = "SUCCESS"
+
+    def unfreeze(self, body: dict) -> tuple[int, dict]:
+        with self.lock:
+            number = body["out_order_no"]
+            if number not in self.splits:
+                _order, refused = self._frozen_order(body)
+                if refused:
+                    return refused
+                self.splits[number] = {
+                    "sub_mchid": body["sub_mchid"],
+                    "transaction_id": body["transaction_id"],
+                    "out_order_no": number,
+                    "order_id": f"30000{next(_numbers):023d}",
+                    "state": "FINISHED",
+                    "receivers": [],
+                }
+            return 200, self.splits[number]
+
+    def split_return(self, body: dict) -> tuple[int, dict]:
+        with self.lock:
+            number = body["out_return_no"]
+            if number in self.returns:
+                return 200, self.returns[number]
+            split = self.splits.get(body.get("out_order_no", ""))
+            if split is None or split["sub_mchid"] != body.get("sub_mchid"):
+                return 404, {"code": "RESOURCE_NOT_EXISTS", "message": "分账单不存在"}
+            receiver = next((r for r in split["receivers"] if r["account"] == body["return_mchid"]), None)
+            returned = sum(
+                r["amount"]
+                for r in self.returns.values()
+                if r["out_order_no"] == split["out_order_no"] and r["return_mchid"] == body["return_mchid"]
+            )
+            if receiver is None or body["amount"] + returned > receiver["amount"]:
+                return 400, {"code": "INVALID_REQUEST", "message": "回退金额超过分账金额"}
+            self.returns[number] = {
+                "sub_mchid": body["sub_mchid"],
+                "order_id": split["order_id"],
+                "out_order_no": split["out_order_no"],
+                "out_return_no": number,
+                "return_id": f"40000{next(_numbers):023d}",
+                "return_mchid": body["return_mchid"],
+                "amount": body["amount"],
+                "description": body["description"],
+                "result": self.return_result,
+                "fail_reason": "ACCOUNT_ABNORMAL" if self.return_result == "FAILED" else "",
+            }
+            return 200, self.returns[number]
+
     def refund(self, body: dict) -> tuple[int, dict]:
         number = body["out_refund_no"]
         order = next(
@@ -282,6 +466,8 @@ class FakeWeChatPay:
         )
         if order is None or order["trade_state"] not in ("SUCCESS", "REFUND"):
             return 404, {"code": "RESOURCE_NOT_EXISTS", "message": "订单不存在"}
+        if order.get("sub_mchid") != body.get("sub_mchid"):
+            return 404, {"code": "RESOURCE_NOT_EXISTS", "message": "订单不存在(子商户不符)"}
         if body["amount"]["total"] != order["paid_total"]:
             return 400, {"code": "PARAM_ERROR", "message": "订单金额或退款金额与之前请求不一致"}
         with self.lock:

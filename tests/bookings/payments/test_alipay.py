@@ -266,10 +266,10 @@ def test_a_refund_not_yet_moved_is_completed_by_its_notification(deliver, starte
     alipay_api.fund_change = "N"
     original = alipay_api.answer
 
-    def refund_query_finds_nothing(method, biz):
+    def refund_query_finds_nothing(method, biz, token=""):
         if method == "alipay.trade.fastpay.refund.query":
             return {"code": "10000", "msg": "Success"}
-        return original(method, biz)
+        return original(method, biz, token)
 
     alipay_api.answer = refund_query_finds_nothing
     try:

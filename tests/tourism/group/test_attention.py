@@ -177,6 +177,8 @@ def test_the_queue_lists_everything_that_needs_staff_newest_first(
         "notification": 1,
         "reconciliation_mismatch": 0,
         "reconciliation_failed": 0,
+        "split": 0,
+        "owner_payout": 0,
     }
     page = response.text
     assert "付款需人工处理" in page and "¥400.00" in page and payment.attention_note in page
