@@ -400,8 +400,8 @@ PAYMENT_PROVIDER_CONNECT_TIMEOUT = float(os.environ.get("PAYMENT_PROVIDER_CONNEC
 PAYMENT_PROVIDER_READ_TIMEOUT = float(os.environ.get("PAYMENT_PROVIDER_READ_TIMEOUT", "6"))
 PAYMENT_PROVIDER_RETRIES = int(os.environ.get("PAYMENT_PROVIDER_RETRIES", "1"))
 # Where daily reconciliation reads our profit-sharing records (a dotted path set by the profit-sharing
-# code, not by the environment; docs/payments.md, "对账"): empty, splits are not reconciled.
-RECONCILIATION_SPLIT_RECORDS = ""
+# code, not by the environment; docs/payments.md, "对账"); empty: splits are not reconciled.
+RECONCILIATION_SPLIT_RECORDS = "bookings.payments.splits.reconciliation_records"
 # Profit sharing (分账, docs/payments.md): WeChat Pay in service-provider mode (the WECHATPAY_* above are
 # then the service provider's) with the group's own sub-merchant for what it collects; the split cap,
 # the days after check-out before a split, and the retries (first wait in seconds, tries before staff).

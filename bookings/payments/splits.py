@@ -24,10 +24,11 @@ back (``split_return_for_refund``), in proportion to the refund.
 """
 
 import logging
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -36,6 +37,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from bookings.payments.reconciliation.splits import SplitRecord
 
 from bookings.ledger import EARNED, Account, Kind, LedgerEntry, ledger_post
 from bookings.models import Booking
@@ -654,3 +658,36 @@ def split_accounts_for_owner(*, owner: User) -> QuerySet[SplitAccount]:
     return SplitAccount.objects.filter(party=SplitAccount.Party.OWNER, homestay__owner=owner).select_related(
         "homestay"
     )
+
+
+def reconciliation_records(
+    *, provider: str, start: datetime, end: datetime, references: Collection[str]
+) -> Iterator["SplitRecord"]:
+    """Our split receiver lines for daily reconciliation (``RECONCILIATION_SPLIT_RECORDS``): those of
+    splits that finished in ``[start, end)`` and those the bill names (``references``, keys
+    ``<out_order_no>/<receiver>``). Splits in group mode call no provider and have no lines."""
+    from bookings.payments.reconciliation.splits import SplitRecord
+
+    wanted = set(references)
+    orders = {key.split("/", 1)[0] for key in wanted}
+    splits = (
+        Split.objects.filter(payment__provider=provider)
+        .filter(Q(finished_at__gte=start, finished_at__lt=end) | Q(out_order_no__in=orders))
+        .select_related("booking")
+        .order_by("id")
+    )
+    for split in splits:
+        in_day = split.finished_at is not None and start <= split.finished_at < end
+        for line in split.receivers:
+            record = SplitRecord(
+                out_order_no=split.out_order_no,
+                receiver=line.get("account", ""),
+                amount=Decimal(line.get("amount") or 0),
+                succeeded=line.get("result") == "SUCCESS",
+                in_day=in_day,
+                provider_reference=split.provider_order_id,
+                booking_reference=split.booking.reference,
+                currency=split.currency,
+            )
+            if in_day or record.reference in wanted:
+                yield record

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,7 +37,9 @@ WECHAT_PAY, ALIPAY, STRIPE = "wechat_pay", "alipay", "stripe_checkout"
 
 
 def _splits_on(provider: str) -> bool:
-    return provider == WECHAT_PAY and split_hook() is not None
+    """WeChat Pay's profit-sharing bill exists only for a service provider (``WECHATPAY_PARTNER_MODE``),
+    the only mode in which we split through WeChat Pay."""
+    return provider == WECHAT_PAY and split_hook() is not None and bool(settings.WECHATPAY_PARTNER_MODE)
 
 
 # How each provider's day is downloaded; the providers reconciled are those enabled among these.

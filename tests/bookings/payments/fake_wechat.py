@@ -173,17 +173,17 @@ class FakeWeChatPay:
     max_ratio_percent: int = 30
     lock: threading.Lock = field(default_factory=threading.Lock)
     # The bills: built from the orders and refunds above on their Beijing day. ``bill_error``: what the
-    # bill endpoints answer instead, ``(status, code)``; ``splits``: the profit-sharing bill's lines;
+    # bill endpoints answer instead, ``(status, code)``; ``split_lines``: the profit-sharing bill's lines;
     # ``bill_tamper``: a function over the bill's file text (a file that disagrees with its summary).
     base_url: str = ""
     bill_error: tuple[int, str] | None = None
-    splits: list[dict] = field(default_factory=list)
+    split_lines: list[dict] = field(default_factory=list)
     bill_tamper: object = None
     files: dict[str, bytes] = field(default_factory=dict)
 
     def reset(self, serial: str = PUBLIC_KEY_ID) -> None:
         self.bill_error = None
-        self.splits.clear()
+        self.split_lines.clear()
         self.bill_tamper = None
         self.files.clear()
         self.serial = serial
@@ -237,6 +237,8 @@ class FakeWeChatPay:
             return self.order(body, jsapi=True)
         if method == "POST" and url.path in PARTNER_ORDERS:
             return self.partner_order(body, h5=url.path.endswith("h5"))
+        if method == "GET" and url.path in ("/v3/bill/tradebill", "/v3/profitsharing/bills"):
+            return self.bill_apply(url.path, {key: values[0] for key, values in parse_qs(url.query).items()})
         if url.path.startswith("/v3/profitsharing/"):
             return self.profit_sharing(method, url.path, parse_qs(url.query), body)
         if method == "POST" and url.path.endswith("/close"):
@@ -260,8 +262,6 @@ class FakeWeChatPay:
             return self.refund(body)
         if method == "GET" and url.path == "/v3/certificates":
             return 200, self.certificates()
-        if method == "GET" and url.path in ("/v3/bill/tradebill", "/v3/profitsharing/bills"):
-            return self.bill_apply(url.path, {key: values[0] for key, values in parse_qs(url.query).items()})
         return 404, {"code": "NOT_FOUND", "message": url.path}
 
     def order(self, body: dict, *, h5: bool = False, jsapi: bool = False) -> tuple[int, dict]:
@@ -554,7 +554,7 @@ class FakeWeChatPay:
         return _cells(values), paid, refunded, paid
 
     def split_bill(self, day: str) -> str:
-        rows = [split for split in self.splits if split["day"] == day]
+        rows = [split for split in self.split_lines if split["day"] == day]
         done = sum(
             split["amount"] for split in rows if split["status"] == "分账成功" and split["type"] == "分账"
         )

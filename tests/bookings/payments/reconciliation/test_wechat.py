@@ -197,13 +197,14 @@ def split_records(*, provider, start, end, references):
 @pytest.fixture
 def splits_on(settings, wechat_api):
     settings.RECONCILIATION_SPLIT_RECORDS = f"{__name__}.split_records"
+    settings.WECHATPAY_PARTNER_MODE = "true"  # the profit-sharing bill is a service provider's
     SPLITS.clear()
     yield SPLITS
     SPLITS.clear()
 
 
 def bill_split(fake, out_order_no, receiver, fen, status="分账成功"):
-    fake.splits.append(
+    fake.split_lines.append(
         {
             "day": "2026-09-01",
             "transaction_id": "4200000000000000000000000001",
