@@ -21,7 +21,7 @@ def test_the_page_shows_the_defaults_before_anything_was_chosen(client):
     page = client.get(URL)
 
     assert page.status_code == 200
-    assert re.search(r'<input[^>]*name="channel"[^>]*value="email"[^>]*checked', page.text)
+    assert re.search(r'<input[^>]*name="channel"[^>]*value=""[^>]*checked', page.text)
     assert re.search(r'<input[^>]*name="language"[^>]*value="zh-hans"[^>]*checked', page.text)
 
 
@@ -40,7 +40,8 @@ def test_choosing_english_is_saved_and_used_for_the_next_message(client, django_
     assert notification.language == "en"
 
 
-def test_a_channel_that_is_not_enabled_cannot_be_chosen(client):
+def test_a_channel_that_is_not_enabled_cannot_be_chosen(client, settings):
+    settings.NOTIFICATION_CHANNELS = {"email": "notifications.channels.EmailChannel"}
     user = factories.user()
     client.force_login(user)
 
