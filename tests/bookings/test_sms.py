@@ -44,7 +44,10 @@ def texts_to(phone: str) -> list[str]:
 def longest_booking() -> Booking:
     """A booking with the longest values a message may carry: the homestay's long name, a date with two
     two-digit numbers, a month of nights, many rooms."""
-    homestay = factories.homestay(name_zh_hans=LONG_NAME, name_en="Ming and Qing courtyard homestay " * 3)
+    homestay = factories.homestay(
+        name_zh_hans=LONG_NAME,
+        name_en="Caijiazhuang Ming and Qing courtyard homestay (the former Zhao family house)",
+    )
     room_type = factories.room_type(homestay=homestay)
     return Booking(
         reference="ABCD2345",
