@@ -227,7 +227,7 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         sent_at=timezone.now(),
         last_error="",
         next_attempt_at=None,
-        provider_id=(provider_id or "")[:100],
+        provider_id=str(provider_id or "")[:100],
     )
 
 
