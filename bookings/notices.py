@@ -8,7 +8,8 @@ booking made through the page, the API or the owner console, or confirmed by a p
 the same people the same things, and a repeated webhook tells nobody twice.
 
 The worker renders each message when it sends it (``render``), in the recipient's language: the
-guest's in the booking's language, the owner's in their contact preference (Chinese by default).
+guest's in the booking's language, the owner's in their contact preference (Chinese by default). Each
+message carries its SMS too (``bookings.sms``: a template per event), for those reached by text.
 """
 
 from decimal import Decimal
@@ -18,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bookings import emails
+from bookings import emails, sms
 from bookings.models import Booking
 from bookings.policies import free_cancellation_until
 from notifications.channels import Message
@@ -166,7 +167,11 @@ def render(notification: Notification) -> Message | None:
         # django-stubs types the alternatives as plain tuples; Django 5.2+ gives EmailAlternative.
         html = email.alternatives[0].content if email.alternatives else ""  # type: ignore[attr-defined]
         return Message(
-            subject=str(email.subject), text=str(email.body), html=html, short=_short(booking, kind)
+            subject=str(email.subject),
+            text=str(email.body),
+            html=html,
+            short=_short(booking, kind),
+            sms=sms.booking_sms(notification.event, booking, context=notification.context),
         )
     return _other(notification, booking)
 
@@ -201,8 +206,10 @@ def _other(notification: Notification, booking: Booking) -> Message:
         subject=f"[{settings.SITE_NAME}] {headline} · {booking.reference}",
         text=text,
         short=f"【{settings.SITE_NAME}】{headline} {booking.reference}",
+        sms=sms.booking_sms(notification.event, booking, context=notification.context),
     )
 
 
 def register() -> None:
     renderer_register(PREFIX, render)
+    sms.register()

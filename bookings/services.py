@@ -53,6 +53,7 @@ from common.clock import local_today
 from common.compiled import CompiledQuery
 from common.money import ZERO, quantize
 from notifications.models import ContactPreference
+from notifications.routing import signed_up_with_cache, signed_up_with_column
 from villages.models import RoomType
 
 if TYPE_CHECKING:
@@ -296,6 +297,7 @@ class BookingReads(TypedDict):
     arrival_min_nights: int | None
     guest_channel: str | None
     guest_language: str | None
+    guest_signed_up_with: str | None
 
 
 def _booking_reads(
@@ -319,10 +321,14 @@ def _booking_reads(
         preference = ContactPreference.objects.filter(user=guest_id)
         columns["guest_channel"] = Subquery(preference.values("channel")[:1])
         columns["guest_language"] = Subquery(preference.values("language")[:1])
+        columns["guest_signed_up_with"] = signed_up_with_column(guest_id)
     return (
         room_types_locked()
         .select_related(
-            "homestay__village", "homestay__owner__contact_preference", "homestay__payment_choice"
+            "homestay__village",
+            "homestay__owner__contact_preference",
+            "homestay__owner__phone",
+            "homestay__payment_choice",
         )
         .annotate(**columns)
         .filter(pk=room_type_id)
@@ -356,6 +362,8 @@ def _locked_for_booking(
         if channel is not None and language is not None:  # both NOT NULL: a row, or neither
             known = ContactPreference(user=guest, channel=channel, language=language)
         ContactPreference.user.field.remote_field.set_cached_value(guest, known)
+        if room_type.guest_signed_up_with is not None:
+            signed_up_with_cache(guest, room_type.guest_signed_up_with)
     return room_type
 
 

@@ -12,9 +12,12 @@ PRIVATE_FIELDS = ("recipient", "address", "last_error")
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "event", "subject", "role", "channel", "language", "status", "attempts")
-    list_filter = ("status", "channel", "role", "event")
-    search_fields = ("subject", "event")
+    list_display = (
+        *("created_at", "event", "subject", "role", "channel", "address_shown", "language", "status"),
+        *("attempts", "delivered_at"),
+    )
+    list_filter = ("status", "channel", ("delivered_at", admin.EmptyFieldListFilter), "role", "event")
+    search_fields = ("subject", "event", "=provider_id")
     date_hierarchy = "created_at"
     actions = ["retry"]
     exclude = PRIVATE_FIELDS

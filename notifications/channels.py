@@ -1,14 +1,15 @@
 """The channels a notification can go out on, behind one interface.
 
-A channel backend knows how to reach a person (``address_for``) and how to send a ``Message``. E-mail
-is here now; SMS and WeChat messages plug in through ``NOTIFICATION_CHANNELS`` (channel -> dotted path)
-with the same two methods, and use the message's ``short`` text (one line, for an SMS or a template
-message) instead of the full text. A person whose chosen channel is not enabled, or who has no address
-on it, is reached by e-mail.
+A channel backend knows how to reach a person (``address_for``) and how to send a ``Message``; it
+returns the provider's id for the message when there is one (an SMS's BizId or SerialNo), recorded on
+the notification. E-mail is here; SMS (``notifications.sms.channel``) and WeChat messages plug in
+through ``NOTIFICATION_CHANNELS`` (channel -> dotted path) with the same two methods. SMS sends the
+message's ``sms`` (a pre-approved template and its parameters); channels that carry one line use
+``short``. Which channel reaches whom is ``notifications.routing``.
 """
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from django.conf import settings
@@ -22,14 +23,24 @@ DEFAULT_CHANNELS = {Channel.EMAIL: "notifications.channels.EmailChannel"}
 
 
 @dataclass(frozen=True)
+class SmsContent:
+    """An SMS: the template's name (``SMS_TEMPLATES`` maps it to the provider's code) and its
+    parameters by name, each within the provider's length limit (``notifications.sms.templates``)."""
+
+    template: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Message:
     """What a person reads: ``subject`` and ``text`` (and ``html``) for e-mail, ``short`` for channels
-    that carry one line."""
+    that carry one line, ``sms`` for text messages."""
 
     subject: str
     text: str
     html: str = ""
     short: str = ""
+    sms: SmsContent | None = None
 
 
 class DeliveryError(Exception):
@@ -49,8 +60,8 @@ class ChannelBackend(ABC):
         """Where this person is reached on this channel; empty when they cannot be."""
 
     @abstractmethod
-    def send(self, *, address: str, message: Message) -> None:
-        """Deliver the message or raise ``DeliveryError``."""
+    def send(self, *, address: str, message: Message) -> str | None:
+        """Deliver the message or raise ``DeliveryError``; the provider's id for it, if any."""
 
 
 class EmailChannel(ChannelBackend):
@@ -59,7 +70,7 @@ class EmailChannel(ChannelBackend):
     def address_for(self, user: User) -> str:
         return getattr(user, "email", "") or ""
 
-    def send(self, *, address: str, message: Message) -> None:
+    def send(self, *, address: str, message: Message) -> str | None:
         email = EmailMultiAlternatives(message.subject, message.text, to=[address])
         if message.html:
             email.attach_alternative(message.html, "text/html")
@@ -67,6 +78,7 @@ class EmailChannel(ChannelBackend):
             email.send()
         except OSError as error:  # SMTP errors, refused connections and time-outs are all OSErrors
             raise DeliveryError(f"{type(error).__name__}: {error}"[:300]) from error
+        return None
 
 
 def channels_enabled() -> dict[str, ChannelBackend]:

@@ -1,6 +1,10 @@
 """One row per message to one person on one channel: what, to whom, in which language, and how sending
 went (status, attempts, the last error, when to try again). The ``key`` makes queueing idempotent: the
-same event about the same thing for the same person is recorded, and sent, once."""
+same event about the same thing for the same person is recorded, and sent, once.
+
+After sending, ``provider_id`` is the provider's id for the message (an SMS's BizId or SerialNo) and the
+carrier's receipt, when one comes (``notifications.receipts``), sets ``delivered_at``, or turns a
+message the carrier could not deliver into ``failed`` with the carrier's error."""
 
 from django.conf import settings
 from django.db import models
@@ -44,6 +48,10 @@ class Notification(models.Model):
     last_error = models.CharField(_("最近错误 last error"), max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(_("下次尝试 next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间 sent"), null=True, blank=True)
+    provider_id = models.CharField(
+        _("服务商消息编号 provider's message id"), max_length=100, blank=True, help_text="BizId / SerialNo"
+    )
+    delivered_at = models.DateTimeField(_("送达时间 delivered"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间 created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间 updated"), auto_now=True)
 
@@ -55,6 +63,11 @@ class Notification(models.Model):
             models.Index(fields=["subject", "created_at"], name="notification_subject"),
             models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="notification_due"),
             models.Index(fields=["status"], condition=Q(status="failed"), name="notification_failed"),
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(status="sent", channel="sms", delivered_at__isnull=True) & ~Q(provider_id=""),
+                name="notification_awaiting_receipt",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -67,6 +80,10 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False), name="notification_sent_has_time"
             ),
+            models.CheckConstraint(
+                condition=Q(delivered_at__isnull=True) | Q(status="sent"),
+                name="notification_delivered_was_sent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,8 +91,9 @@ class Notification(models.Model):
 
 
 class ContactPreference(models.Model):
-    """How a person wants to hear from the platform: the channel and the language. Without a row: e-mail,
-    in Chinese."""
+    """How a person wants to hear from the platform: the channel and the language. An empty channel (and
+    no row at all) is the default of ``notifications.routing``: owners by SMS when they have a verified
+    phone, guests on the channel they signed up with; the language defaults to Chinese."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -84,7 +102,7 @@ class ContactPreference(models.Model):
         verbose_name=_("用户 user"),
     )
     channel = models.CharField(
-        _("通知方式 how to reach me"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+        _("通知方式 how to reach me"), max_length=10, choices=Channel.choices, blank=True, default=""
     )
     language = models.CharField(
         _("通知语言 language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
@@ -95,9 +113,10 @@ class ContactPreference(models.Model):
         verbose_name_plural = _("通知偏好 contact preferences")
         constraints = [
             models.CheckConstraint(
-                condition=Q(channel__in=["email", "sms", "wechat"]), name="contact_preference_channel_valid"
+                condition=Q(channel__in=["", "email", "sms", "wechat"]),
+                name="contact_preference_channel_valid",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} / {self.language}"
+        return f"{self.channel or 'auto'} / {self.language}"

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from notifications.channels import DeliveryError, channels_enabled
 from notifications.models import Channel, ContactPreference, Notification
 from notifications.registry import renderer_for
+from notifications.routing import channel_choose
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +55,14 @@ def _preference(user: User | None) -> ContactPreference | None:
 
 
 def contact_preference_get(*, user: User) -> ContactPreference:
-    """The person's preference, or the default (e-mail, Chinese) when they never chose."""
+    """The person's preference, or the default (the channel by ``notifications.routing``, Chinese) when
+    they never chose."""
     return _preference(user) or ContactPreference(user=user)
 
 
 @transaction.atomic
 def contact_preference_set(*, user: User, channel: str, language: str) -> ContactPreference:
-    if channel not in channels_enabled() or language not in dict(settings.LANGUAGES):
+    if (channel and channel not in channels_enabled()) or language not in dict(settings.LANGUAGES):
         raise ValueError("unknown channel or language")
     preference, _created = ContactPreference.objects.update_or_create(
         user=user, defaults={"channel": channel, "language": language}
@@ -69,19 +71,17 @@ def contact_preference_set(*, user: User, channel: str, language: str) -> Contac
     return preference
 
 
-def route_for(user: User | None, *, language: str | None = None) -> tuple[str, str, str]:
-    """``(channel, address, language)`` for a person: their chosen channel when it is enabled and they
-    have an address there, else e-mail; ``language`` (e.g. the booking's) wins over their preference."""
+def route_for(user: User | None, *, language: str | None = None, role: str = "guest") -> tuple[str, str, str]:
+    """``(channel, address, language)`` for a person in ``role`` (``owner`` or ``guest``): the channel
+    by ``notifications.routing.channel_choose`` (e-mail and no address when nothing reaches them);
+    ``language`` (e.g. the booking's) wins over their preference."""
     preference = _preference(user)
-    enabled = channels_enabled()
-    chosen = preference.channel if preference else Channel.EMAIL
     language = language or (preference.language if preference else settings.LANGUAGE_CODE)
-    for channel in dict.fromkeys([chosen, Channel.EMAIL]):
-        backend = enabled.get(channel)
-        address = backend.address_for(user) if backend is not None and user is not None else ""
-        if address:
-            return channel, address, language
-    return Channel.EMAIL, "", language
+    if user is None:
+        return Channel.EMAIL, "", language
+    chosen = preference.channel if preference else ""
+    channel, address = channel_choose(user=user, role=role, chosen=chosen, available=channels_enabled())
+    return channel or Channel.EMAIL, address, language
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def notifications_queue(notices: list[Notice]) -> None:
     current transaction commits. A person without an address on any channel gets a ``skipped`` row."""
     rows: dict[str, Notification] = {}
     for notice in notices:
-        channel, address, language = route_for(notice.recipient, language=notice.language)
+        channel, address, language = route_for(notice.recipient, language=notice.language, role=notice.role)
         rows.setdefault(
             notice.key[:200],
             Notification(
@@ -204,7 +204,9 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
             message = renderer_for(notification.event)(notification)
         if message is None:
             return _finish(notification, status=Status.SKIPPED, next_attempt_at=None)
-        channels_enabled()[notification.channel].send(address=notification.address, message=message)
+        provider_id = channels_enabled()[notification.channel].send(
+            address=notification.address, message=message
+        )
     except Exception as error:  # whatever fails, the row records it and staff see it
         retryable = not isinstance(error, DeliveryError | LookupError) or (
             isinstance(error, DeliveryError) and error.retryable
@@ -220,7 +222,12 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
             return notification
         return _finish(notification, status=Status.FAILED, last_error=text[:300], next_attempt_at=None)
     return _finish(
-        notification, status=Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+        notification,
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
+        provider_id=str(provider_id or "")[:100],
     )
 
 
@@ -244,14 +251,19 @@ def notification_retry(*, notification: Notification) -> Notification:
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     if notification.status != Status.FAILED:
         return notification
-    channel, address, _language = route_for(notification.recipient, language=notification.language)
+    channel, address, _language = route_for(
+        notification.recipient, language=notification.language, role=notification.role
+    )
     if address:  # the person's address as it is now: staff may have corrected it
         notification.channel, notification.address = channel, address
     notification.status = Status.PENDING
     notification.attempts = 0
     notification.next_attempt_at = None
+    notification.provider_id = ""
     notification.save(
-        update_fields=["status", "attempts", "next_attempt_at", "channel", "address", "updated_at"]
+        update_fields=[
+            *("status", "attempts", "next_attempt_at", "channel", "address", "provider_id", "updated_at")
+        ]
     )
     transaction.on_commit(lambda: notification_enqueue(notification.pk), robust=True)
     return notification

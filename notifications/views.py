@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from notifications.forms import PreferenceForm
-from notifications.services import contact_preference_get, contact_preference_set
-from villages.roles import SignedInRequest
+from notifications.models import Channel
+from notifications.privacy import mask_address
+from notifications.routing import OWNER
+from notifications.services import contact_preference_get, contact_preference_set, route_for
+from villages.roles import SignedInRequest, is_owner
 
 
 @login_required
@@ -19,11 +22,23 @@ def preferences(request: SignedInRequest) -> HttpResponse:
     form = PreferenceForm(
         request.POST if request.method == "POST" else None,
         initial={"channel": current.channel, "language": current.language},
+        user=request.user,
     )
     if request.method == "POST":
         if form.is_valid():
             contact_preference_set(user=request.user, **form.cleaned_data)
             messages.success(request, _("通知设置已保存"))
             return redirect("notifications:preferences")
-        return render(request, "notifications/preferences.html", {"form": form}, status=400)
-    return render(request, "notifications/preferences.html", {"form": form})
+        return render(request, "notifications/preferences.html", _context(request, form), status=400)
+    return render(request, "notifications/preferences.html", _context(request, form))
+
+
+def _context(request: SignedInRequest, form: PreferenceForm) -> dict:
+    owner = is_owner(request.user)
+    channel, address, _language = route_for(request.user, role=OWNER if owner else "guest")
+    return {
+        "form": form,
+        "owner": owner,
+        "now_channel": Channel(channel).label if address else "",
+        "now_address": mask_address(address),
+    }

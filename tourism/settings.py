@@ -319,8 +319,16 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # the provider. Every provider call gives up after SMS_PROVIDER_TIMEOUT seconds.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.console.ConsoleSmsBackend")
 SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "离石乡村旅游")
+# Each template's text is in the code (`manage.py sms_templates` lists them for the application); the
+# provider's code for it comes from SMS_TEMPLATE_<NAME> (README "SMS templates").
+SMS_TEMPLATE_NAMES = [
+    "verification_code",
+    *("booking_held", "booking_requested", "booking_confirmed", "booking_cancelled", "booking_expired"),
+    *("booking_refund_sent", "booking_refund_cash", "booking_refund_completed", "booking_reminder"),
+    *("owner_new", "owner_request", "owner_cancelled", "owner_paid", "owner_cash_refund"),
+]
 SMS_TEMPLATES = {
-    "verification_code": os.environ.get("SMS_TEMPLATE_VERIFICATION_CODE", "SMS_VERIFICATION_CODE")
+    name: os.environ.get(f"SMS_TEMPLATE_{name.upper()}", f"SMS_{name.upper()}") for name in SMS_TEMPLATE_NAMES
 }
 SMS_PROVIDER_TIMEOUT = int(os.environ.get("SMS_PROVIDER_TIMEOUT", "5"))
 ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
@@ -345,8 +353,11 @@ SMS_HUMAN_CHECK_PERCENT = int(os.environ.get("SMS_HUMAN_CHECK_PERCENT", "50"))
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
 CAPTCHA_MATH_CHALLENGE_OPERATOR = "x"
 CAPTCHA_TIMEOUT = 5
-# Notifications (notifications/): channel -> backend. E-mail now; SMS and WeChat messages plug in here.
+# Notifications (notifications/): channel -> backend. SMS goes through SMS_BACKEND (the console backend
+# by default, so it works without keys); NOTIFICATION_CHANNELS_SMS=0 turns it off.
 NOTIFICATION_CHANNELS = {"email": "notifications.channels.EmailChannel"}
+if env_bool("NOTIFICATION_CHANNELS_SMS", True):
+    NOTIFICATION_CHANNELS["sms"] = "notifications.sms.channel.SmsChannel"
 
 # Bookings: how long unpaid and unanswered bookings hold their nights.
 BOOKING_PAYMENT_HOLD_MINUTES = int(os.environ.get("BOOKING_PAYMENT_HOLD_MINUTES", "15"))

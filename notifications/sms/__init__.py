@@ -13,12 +13,19 @@ budget (``notifications.sms.budget``). Backends:
 A backend raises ``SmsThrottled`` (the provider's own frequency limits), ``SmsRejected`` (a number,
 signature or template the provider refuses, or no balance: trying again will not help) or
 ``SmsUnavailable`` (timeouts, network and server errors: trying again later may). The SMS notification
-channel is meant to send through ``sms_send`` too, with templates of its own.
+channel (``notifications.sms.channel``) sends through ``sms_send`` too, with templates of its own
+(``notifications.sms.templates``).
+
+Delivery receipts: ``SmsBackend.receipts`` asks the provider what became of messages sent (Aliyun
+``QuerySendDetails`` per message, Tencent ``PullSmsSendStatus`` for every receipt not yet pulled);
+``notifications.receipts`` records them on the notifications.
 """
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from django.conf import settings
@@ -58,12 +65,36 @@ class SmsUnavailable(SmsError):
     """The provider could not be reached or failed: a timeout, a network or a server error."""
 
 
+@dataclass(frozen=True)
+class SmsSent:
+    """A message sent earlier, to ask the provider about: its id (Aliyun BizId, Tencent SerialNo)."""
+
+    message_id: str
+    phone: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class SmsReceipt:
+    """What the carrier reported: delivered, or not with its error code and description."""
+
+    message_id: str
+    delivered: bool
+    error: str = ""
+
+
 class SmsBackend(ABC):
     """One provider. ``send`` returns the provider's id for the message or raises an ``SmsError``."""
 
     @abstractmethod
     def send(self, *, phone: str, sign_name: str, template_code: str, params: Mapping[str, str]) -> str:
         """Send template ``template_code`` with ``params`` (in the template's order) to ``phone`` (E.164)."""
+
+    def receipts(self, *, sent: Sequence[SmsSent]) -> list[SmsReceipt]:
+        """The receipts the provider has for messages sent (those in ``sent``, or for a provider that
+        reports in bulk, any); a message still on its way has none. Raises ``SmsError``. Without a
+        carrier (the console) there are none."""
+        return []
 
 
 @cache

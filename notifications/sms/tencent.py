@@ -10,9 +10,13 @@ Errors of the whole request (``Response.Error``) and of the one number (``SendSt
 decide alike: ``LimitExceeded.*`` and ``RequestLimitExceeded`` are the provider's frequency limits
 (``SmsThrottled``); ``InternalError.*``, network errors and timeouts are ``SmsUnavailable``; the rest
 (bad number, signature, template, key, no balance) ``SmsRejected``.
+
+Receipts: ``PullSmsSendStatus`` hands over every receipt not pulled before (up to ``PULL_LIMIT`` a call;
+pulling must be enabled in the SMS console and the CAM key allowed ``sms:PullSmsSendStatus``), matched
+by SerialNo; ``ReportStatus`` ``SUCCESS`` is delivered, ``FAIL`` not (``Description`` says why).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -20,12 +24,22 @@ from tencentcloud.common.credential import Credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
-from tencentcloud.sms.v20210111.models import SendSmsRequest
+from tencentcloud.sms.v20210111.models import PullSmsSendStatusRequest, SendSmsRequest
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
-from notifications.sms import SmsBackend, SmsError, SmsRejected, SmsThrottled, SmsUnavailable
+from notifications.sms import (
+    SmsBackend,
+    SmsError,
+    SmsReceipt,
+    SmsRejected,
+    SmsSent,
+    SmsThrottled,
+    SmsUnavailable,
+)
 
 SENT = "Ok"
+DELIVERED = "SUCCESS"
+PULL_LIMIT = 100
 UNAVAILABLE = ("ClientNetworkError", "ServerNetworkError", "InternalError")
 THROTTLED = ("LimitExceeded", "RequestLimitExceeded")
 
@@ -75,3 +89,21 @@ class TencentSmsBackend(SmsBackend):
         if status.Code != SENT:
             raise _error(status.Code or "", status.Message or "")
         return status.SerialNo or ""
+
+    def receipts(self, *, sent: Sequence[SmsSent]) -> list[SmsReceipt]:
+        found: list[SmsReceipt] = []
+        while True:
+            request = PullSmsSendStatusRequest()
+            request.SmsSdkAppId = self.app_id
+            request.Limit = PULL_LIMIT
+            try:
+                answer = self.client.PullSmsSendStatus(request)
+            except TencentCloudSDKException as error:
+                raise _error(str(error.code or ""), str(error.message or "")) from error
+            batch = answer.PullSmsSendStatusSet or []
+            for status in batch:
+                delivered = status.ReportStatus == DELIVERED
+                why = "" if delivered else " ".join(filter(None, [status.ReportStatus, status.Description]))
+                found.append(SmsReceipt(status.SerialNo or "", delivered=delivered, error=why))
+            if len(batch) < PULL_LIMIT:  # each receipt is handed over once: a short page is the last
+                return found

@@ -9,7 +9,10 @@ import pytest
 from notifications import registry
 from notifications.channels import Message
 from tests.bookings.conftest import Clock
+from tests.notifications.fake_sms import FakeProvider, fake_server
 from tests.notifications.fakes import RefusingMailer, SmsChannel
+
+SECRET = "fake-secret-of-the-test"
 
 
 @pytest.fixture
@@ -51,3 +54,32 @@ def _fakes_start_empty(monkeypatch):
     monkeypatch.setattr(RefusingMailer, "tries", [])
     monkeypatch.setattr(SmsChannel, "numbers", {})
     monkeypatch.setattr(SmsChannel, "sent", [])
+
+
+@pytest.fixture
+def aliyun_sms(settings):
+    """The Aliyun backend chosen by the settings, against the fake server."""
+    provider = FakeProvider("LTAI-fake-key-id", SECRET)
+    with fake_server(provider, "aliyun") as endpoint:
+        settings.SMS_BACKEND = "notifications.sms.aliyun.AliyunSmsBackend"
+        settings.ALIYUN_SMS_ACCESS_KEY_ID = provider.key_id
+        settings.ALIYUN_SMS_ACCESS_KEY_SECRET = SECRET
+        settings.ALIYUN_SMS_ENDPOINT = endpoint
+        settings.ALIYUN_SMS_PROTOCOL = "http"
+        settings.SMS_PROVIDER_TIMEOUT = 2  # slack for a loaded machine; the timeout test waits 2.5 s
+        yield provider
+
+
+@pytest.fixture
+def tencent_sms(settings):
+    """The Tencent backend chosen by the settings, against the fake server."""
+    provider = FakeProvider("AKID-fake-secret-id", SECRET)
+    with fake_server(provider, "tencent") as endpoint:
+        settings.SMS_BACKEND = "notifications.sms.tencent.TencentSmsBackend"
+        settings.TENCENT_SMS_SECRET_ID = provider.key_id
+        settings.TENCENT_SMS_SECRET_KEY = SECRET
+        settings.TENCENT_SMS_SDK_APP_ID = "1400000001"
+        settings.TENCENT_SMS_ENDPOINT = endpoint
+        settings.TENCENT_SMS_PROTOCOL = "http"
+        settings.SMS_PROVIDER_TIMEOUT = 2  # slack for a loaded machine; the timeout test waits 2.5 s
+        yield provider

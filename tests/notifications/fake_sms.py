@@ -1,6 +1,10 @@
 """Local fake servers for Aliyun SMS and Tencent Cloud SMS: they check each request's signature the way
 the real services do (recomputed with the secret key; a bad one is refused in the provider's own answer
-format) and answer as the providers answer, so the real SDKs are tested end to end over http."""
+format) and answer as the providers answer, so the real SDKs are tested end to end over http.
+
+Each request's parameters reach ``FakeProvider.answer`` with its ``Action`` (``SendSms``,
+``QuerySendDetails``, ``PullSmsSendStatus``), so a test answers each call as the provider would;
+``aliyun_details`` and ``tencent_receipts`` build the receipt answers."""
 
 import hashlib
 import hmac
@@ -95,6 +99,7 @@ def _handler(provider: FakeProvider, kind: str) -> type[BaseHTTPRequestHandler]:
             if kind == "aliyun":
                 params = dict(parse_qsl(urlsplit(self.path).query))
                 params.update(parse_qsl(body.decode()))
+                params["Action"] = headers.get("x-acs-action", "")
                 ok = aliyun_signature_ok(provider, "POST", self.path, headers, body)
                 refused: Answer = (
                     400,
@@ -147,3 +152,50 @@ def fake_server(provider: FakeProvider, kind: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def aliyun_details(*details: dict) -> Answer:
+    """A ``QuerySendDetails`` answer listing ``details`` (``SendStatus`` 1 waiting, 2 failed, 3 delivered;
+    ``ErrCode`` the carrier's code, ``DELIVERED`` when delivered)."""
+    dtos = [
+        {
+            "PhoneNum": detail.get("PhoneNum", "13812345678"),
+            "SendStatus": detail["SendStatus"],
+            "ErrCode": detail.get("ErrCode", "DELIVERED" if detail["SendStatus"] == 3 else ""),
+            "TemplateCode": "SMS_465100002",
+            "Content": "【离石乡村旅游】您在枣林窑洞小院的预订ABCD2345已确认",
+            "SendDate": "2026-09-01 10:00:00",
+            "ReceiveDate": "2026-09-01 10:00:05",
+            "OutId": "",
+        }
+        for detail in details
+    ]
+    return 200, {
+        "Code": "OK",
+        "Message": "OK",
+        "RequestId": "F655A8D5-B967-440B-8683-DAD6FF8DE990",
+        "TotalCount": len(dtos),
+        "SmsSendDetailDTOs": {"SmsSendDetailDTO": dtos},
+    }
+
+
+def tencent_receipts(*receipts: tuple[str, str, str]) -> Answer:
+    """A ``PullSmsSendStatus`` answer: ``(SerialNo, ReportStatus, Description)`` each."""
+    return 200, {
+        "Response": {
+            "PullSmsSendStatusSet": [
+                {
+                    "UserReceiveTime": "2026-09-01 10:00:05",
+                    "CountryCode": "86",
+                    "SubscriberNumber": "13812345678",
+                    "PhoneNumber": "+8613812345678",
+                    "SerialNo": serial,
+                    "ReportStatus": status,
+                    "Description": description,
+                    "SessionContext": "",
+                }
+                for serial, status, description in receipts
+            ],
+            "RequestId": "c4b5d6e7-0000-4000-8000-000000000001",
+        }
+    }

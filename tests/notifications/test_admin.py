@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import Notification
 from tests import factories
@@ -72,3 +73,44 @@ def test_staff_do_not_see_who_the_recipient_is_by_username(staff_client):
 
     assert "zhao.min88" not in page
     assert f"#{notification.recipient_id}" in page
+
+
+def sms_sent(**fields) -> Notification:
+    recipient = factories.user(email="")
+    fields.setdefault("key", f"booking.confirmed:{recipient.pk}")
+    fields.setdefault("provider_id", "900619746936498440^0")
+    return Notification.objects.create(
+        event="booking.confirmed",
+        subject="booking:ABCD2345",
+        role="guest",
+        recipient=recipient,
+        channel="sms",
+        address="+8613812345678",
+        language="zh-hans",
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+        **fields,
+    )
+
+
+def test_the_list_shows_sms_numbers_masked_and_whether_they_were_delivered(staff_client):
+    sms_sent(delivered_at=timezone.now())
+
+    page = staff_client.get(CHANGELIST).text
+
+    assert "13812345678" not in page
+    assert "***5678" in page
+    assert "送达时间 delivered" in page
+
+
+def test_staff_find_an_sms_by_the_providers_message_id_and_see_its_receipt(staff_client):
+    notification = sms_sent()
+    delivered = sms_sent(key="other", delivered_at=timezone.now(), provider_id="5000:1045")
+
+    found = staff_client.get(CHANGELIST, {"q": "900619746936498440^0"}).context["cl"].result_list
+    undelivered = staff_client.get(CHANGELIST, {"delivered_at__isempty": "1"}).context["cl"].result_list
+    page = staff_client.get(reverse("admin:notifications_notification_change", args=[delivered.pk])).text
+
+    assert list(found) == [notification]
+    assert list(undelivered) == [notification]
+    assert "5000:1045" in page and "13812345678" not in page

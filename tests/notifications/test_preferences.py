@@ -21,7 +21,7 @@ def test_the_page_shows_the_defaults_before_anything_was_chosen(client):
     page = client.get(URL)
 
     assert page.status_code == 200
-    assert re.search(r'<input[^>]*name="channel"[^>]*value="email"[^>]*checked', page.text)
+    assert re.search(r'<input[^>]*name="channel"[^>]*value=""[^>]*checked', page.text)
     assert re.search(r'<input[^>]*name="language"[^>]*value="zh-hans"[^>]*checked', page.text)
 
 
@@ -40,7 +40,8 @@ def test_choosing_english_is_saved_and_used_for_the_next_message(client, django_
     assert notification.language == "en"
 
 
-def test_a_channel_that_is_not_enabled_cannot_be_chosen(client):
+def test_a_channel_that_is_not_enabled_cannot_be_chosen(client, settings):
+    settings.NOTIFICATION_CHANNELS = {"email": "notifications.channels.EmailChannel"}
     user = factories.user()
     client.force_login(user)
 
@@ -70,3 +71,29 @@ def test_an_unknown_event_fails_the_notification_instead_of_retrying(django_capt
     assert mail.outbox == []
     assert notification_deliver(notification_id=notification.pk) is None
     assert notification_send.call(notification.pk) == "not_due"
+
+
+def test_an_owner_with_a_verified_phone_sees_that_automatic_means_sms_to_their_masked_number(client):
+    from common.models import UserPhone
+
+    owner = factories.user(email="host@example.cn")
+    factories.homestay(owner=owner)
+    UserPhone.objects.create(user=owner, number="+8613812345678", verified=True)
+    client.force_login(owner)
+
+    page = client.get(URL).text
+
+    assert "新预订、预订申请、取消和付款会用短信发到您已验证的手机号" in page
+    assert "短信 SMS · ***5678" in page
+    assert "13812345678" not in page
+
+
+def test_choosing_automatic_again_clears_an_earlier_choice(client):
+    user = factories.user(email="li@example.cn")
+    ContactPreference.objects.create(user=user, channel="email")
+    client.force_login(user)
+
+    response = client.post(URL, {"channel": "", "language": "zh-hans"})
+
+    assert response.status_code == 302
+    assert ContactPreference.objects.get(user=user).channel == ""
