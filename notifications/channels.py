@@ -2,14 +2,15 @@
 
 A channel backend knows how to reach a person (``address_for``) and how to send a ``Message``. E-mail
 is here now; SMS and WeChat messages plug in through ``NOTIFICATION_CHANNELS`` (channel -> dotted path)
-with the same two methods, and use the message's ``short`` text (one line, for an SMS or a template
-message) instead of the full text. A person whose chosen channel is not enabled, or who has no address
-on it, is reached by e-mail.
+with the same two methods, and use the message's ``short`` text (one line, for an SMS) or its ``facts``
+(the values of a WeChat subscription message's template) instead of the full text. A person whose chosen
+channel is not enabled, or who has no address on it, is reached by e-mail.
 """
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -24,21 +25,28 @@ DEFAULT_CHANNELS = {Channel.EMAIL: "notifications.channels.EmailChannel"}
 @dataclass(frozen=True)
 class Message:
     """What a person reads: ``subject`` and ``text`` (and ``html``) for e-mail, ``short`` for channels
-    that carry one line."""
+    that carry one line, ``facts`` for channels that fill a template's fields (named values: the booking's
+    ``reference``, ``homestay``, ``stay`` as a pair of dates, ``amount`` as a Decimal, a short Chinese
+    ``status``...). ``event`` is the notification's event (set by the worker)."""
 
     subject: str
     text: str
     html: str = ""
     short: str = ""
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    event: str = ""
 
 
 class DeliveryError(Exception):
-    """The channel could not deliver. ``retryable``: trying again later may work."""
+    """The channel could not deliver. ``retryable``: trying again later may work. ``fallback``: this
+    channel cannot reach the person with this message (they refused it, or never agreed to it), but
+    another channel may: the worker sends it there instead."""
 
-    def __init__(self, message: str, *, retryable: bool = True):
+    def __init__(self, message: str, *, retryable: bool = True, fallback: bool = False):
         super().__init__(message)
         self.message = message
         self.retryable = retryable
+        self.fallback = fallback
 
 
 class ChannelBackend(ABC):
@@ -49,8 +57,8 @@ class ChannelBackend(ABC):
         """Where this person is reached on this channel; empty when they cannot be."""
 
     @abstractmethod
-    def send(self, *, address: str, message: Message) -> None:
-        """Deliver the message or raise ``DeliveryError``."""
+    def send(self, *, address: str, message: Message) -> str | None:
+        """Deliver the message or raise ``DeliveryError``; returns the provider's id for it, if any."""
 
 
 class EmailChannel(ChannelBackend):
@@ -59,7 +67,7 @@ class EmailChannel(ChannelBackend):
     def address_for(self, user: User) -> str:
         return getattr(user, "email", "") or ""
 
-    def send(self, *, address: str, message: Message) -> None:
+    def send(self, *, address: str, message: Message) -> str | None:
         email = EmailMultiAlternatives(message.subject, message.text, to=[address])
         if message.html:
             email.attach_alternative(message.html, "text/html")
@@ -67,6 +75,7 @@ class EmailChannel(ChannelBackend):
             email.send()
         except OSError as error:  # SMTP errors, refused connections and time-outs are all OSErrors
             raise DeliveryError(f"{type(error).__name__}: {error}"[:300]) from error
+        return None
 
 
 def channels_enabled() -> dict[str, ChannelBackend]:

@@ -44,6 +44,12 @@ class Notification(models.Model):
     last_error = models.CharField(_("最近错误 last error"), max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(_("下次尝试 next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间 sent"), null=True, blank=True)
+    provider_message_id = models.CharField(
+        _("服务商消息编号 provider's message id"),
+        max_length=64,
+        blank=True,
+        help_text=_("如微信订阅消息的 msgid e.g. a WeChat subscription message's msgid"),
+    )
     created_at = models.DateTimeField(_("创建时间 created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间 updated"), auto_now=True)
 
@@ -101,3 +107,31 @@ class ContactPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} / {self.language}"
+
+
+class WeChatSubscription(models.Model):
+    """Messages a person agreed to receive on one subscription template of the mini-program
+    (``wx.requestSubscribeMessage``): each "accept" allows one message (a one-time subscription), so
+    ``remaining`` counts the acceptances not yet used; a send takes one. WeChat's 43101 (the person
+    refused, or turned the template off) sets it to zero and records when."""
+
+    openid = models.ForeignKey(
+        "common.WeChatOpenId",
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("小程序 OpenID mini-program openid"),
+    )
+    template_id = models.CharField(_("模板编号 template id"), max_length=64)
+    remaining = models.PositiveIntegerField(_("可发送条数 messages left"), default=0)
+    accepted_at = models.DateTimeField(_("最近同意 last accepted"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("最近拒收 last refused"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("微信订阅消息授权 WeChat subscription")
+        verbose_name_plural = _("微信订阅消息授权 WeChat subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["openid", "template_id"], name="wechat_subscription_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_id[:8]}… × {self.remaining}"

@@ -14,7 +14,7 @@ worker's schedule: it sends what is due and was never handed to a worker (a work
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import cast
@@ -82,6 +82,26 @@ def route_for(user: User | None, *, language: str | None = None) -> tuple[str, s
         if address:
             return channel, address, language
     return Channel.EMAIL, "", language
+
+
+# Where a message goes when the person's channel cannot carry it (WeChat said they refused it, say).
+FALLBACK_ORDER = [Channel.SMS, Channel.EMAIL]
+REROUTED = " → "
+
+
+def route_instead(user: User | None, *, failed: str) -> tuple[str, str, str]:
+    """``route_for`` without the channel that ``failed``: the person's chosen channel if that was not
+    it, else SMS, else e-mail, the first that is enabled and has an address for them."""
+    preference = _preference(user)
+    enabled = channels_enabled()
+    chosen = preference.channel if preference else Channel.EMAIL
+    language = preference.language if preference else settings.LANGUAGE_CODE
+    for channel in dict.fromkeys([chosen, *FALLBACK_ORDER]):
+        backend = enabled.get(channel) if channel != failed else None
+        address = backend.address_for(user) if backend is not None and user is not None else ""
+        if address:
+            return channel, address, language
+    return failed, "", language
 
 
 @dataclass(frozen=True)
@@ -202,9 +222,12 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
     try:
         with translation.override(notification.language):
             message = renderer_for(notification.event)(notification)
-        if message is None:
-            return _finish(notification, status=Status.SKIPPED, next_attempt_at=None)
-        channels_enabled()[notification.channel].send(address=notification.address, message=message)
+            if message is None:
+                return _finish(notification, status=Status.SKIPPED, next_attempt_at=None)
+            message = replace(message, event=message.event or notification.event)
+            reference = channels_enabled()[notification.channel].send(
+                address=notification.address, message=message
+            )
     except Exception as error:  # whatever fails, the row records it and staff see it
         retryable = not isinstance(error, DeliveryError | LookupError) or (
             isinstance(error, DeliveryError) and error.retryable
@@ -214,14 +237,39 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         logger.warning(
             "notification %s (%s) not sent: %s", notification.pk, notification.event, type(error).__name__
         )
+        if isinstance(error, DeliveryError) and error.fallback and _reroute(notification, text):
+            notification_enqueue(notification.pk)
+            return notification
         if retryable and notification.attempts < MAX_ATTEMPTS:
             _finish(notification, last_error=text[:300])
             notification_enqueue(notification.pk, run_after=notification.next_attempt_at)
             return notification
         return _finish(notification, status=Status.FAILED, last_error=text[:300], next_attempt_at=None)
     return _finish(
-        notification, status=Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+        notification,
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        # A message sent on another channel keeps why its first channel could not carry it.
+        last_error=notification.last_error if REROUTED in notification.last_error else "",
+        next_attempt_at=None,
+        provider_message_id=(reference or "")[:64],
     )
+
+
+def _reroute(notification: Notification, reason: str) -> bool:
+    """Move a notification its channel cannot deliver to the person's next channel (``route_instead``),
+    due now; the reason stays in ``last_error``. False when there is no other way to reach them."""
+    channel, address, _language = route_instead(notification.recipient, failed=notification.channel)
+    if not address:
+        return False
+    _finish(
+        notification,
+        channel=channel,
+        address=address,
+        last_error=f"{notification.channel}{REROUTED}{channel}: {reason}"[:300],
+        next_attempt_at=None,
+    )
+    return True
 
 
 def notifications_send_due() -> int:
