@@ -7,7 +7,10 @@ transaction, and a rolled-back change sends nothing. The same ``key`` queued twi
 ``notification_deliver`` (the task) claims the row, renders the message from fresh state through the
 event's renderer, sends it on the person's channel and records the result. A failure is retried with
 backoff (``BACKOFF``) up to ``MAX_ATTEMPTS`` times, then the notification is ``failed`` and shows in the
-group's "needs attention" queue; any error, not only the channel's, counts as a failed attempt. Channels
+group's "needs attention" queue; any error, not only the channel's, counts as a failed attempt. A
+channel that cannot carry the message to this person at all (``DeliveryError(fallback=True)``: they
+refused WeChat messages, say) hands it to their next channel (``route_instead``), noting why in
+``last_error``; the provider's id for a sent message is kept in ``provider_message_id``. Channels
 time out well within the one-minute first backoff (``EMAIL_TIMEOUT``), so a slow send is never claimed
 twice. ``notifications_send_due`` is the safety net for a cron job or the
 worker's schedule: it sends what is due and was never handed to a worker (a worker that was down).
