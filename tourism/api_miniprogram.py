@@ -14,6 +14,7 @@ from tourism.miniprogram import (
     session_token_issue,
 )
 from villages.api.auth import SIGNED_IN, SignedInApiRequest
+from villages.api.fields import ErrorOut, ValidationErrorOut
 
 router = Router(tags=["mini-program"])
 
@@ -118,12 +119,16 @@ class SubscriptionsIn(Schema):
     )
 
 
-REFUSALS: dict[int, type[Schema]] = {status: RefusalOut for status in (400, 403, 404, 409, 422, 429, 503)}
+REFUSALS: dict[int, object] = {status: RefusalOut for status in (400, 404, 409, 429, 503)}
+# 422: input of the wrong shape (ninja's list of problems), or a number this site cannot read.
+REFUSALS[422] = RefusalOut | ValidationErrorOut
+# Not signed in (401), or a page's session cookie without its CSRF token (403).
+SIGNED_IN_ERRORS = {401: ErrorOut, 403: RefusalOut | ErrorOut}
 
 
 @router.post(
     "/miniprogram/login",
-    response={200: LoginOut, **REFUSALS},
+    response={200: LoginOut, **REFUSALS, 403: RefusalOut},
     summary="小程序登录 Sign in from the mini-program",
     description=(
         "Exchanges a ``wx.login`` code through WeChat's code2Session for a session token. The person is "
@@ -148,7 +153,7 @@ def login(request: HttpRequest, payload: LoginIn):
 
 @router.post(
     "/miniprogram/phone",
-    response={200: PhoneOut, 401: RefusalOut, **REFUSALS},
+    response={200: PhoneOut, **REFUSALS, **SIGNED_IN_ERRORS},
     auth=SIGNED_IN,
     summary="绑定手机号 Bind the phone number from WeChat",
     description=(
@@ -177,7 +182,7 @@ def _subscriptions(user) -> dict:
 
 @router.get(
     "/miniprogram/subscriptions",
-    response={200: SubscriptionsOut, 401: RefusalOut},
+    response={200: SubscriptionsOut, **SIGNED_IN_ERRORS},
     auth=SIGNED_IN,
     summary="可订阅的消息 The WeChat messages to ask for",
     description=(
@@ -192,7 +197,7 @@ def subscriptions(request: SignedInApiRequest):
 
 @router.post(
     "/miniprogram/subscriptions",
-    response={200: SubscriptionsOut, 401: RefusalOut},
+    response={200: SubscriptionsOut, 400: RefusalOut, 422: ValidationErrorOut, **SIGNED_IN_ERRORS},
     auth=SIGNED_IN,
     summary="记录订阅结果 Record what the person accepted",
     description=(

@@ -288,3 +288,16 @@ def test_the_operations_are_in_the_openapi_document_with_examples(client):
     assert schemas["PhoneIn"]["examples"] and schemas["PhoneOut"]["examples"]
     assert "phone_taken" in paths[PHONE]["post"]["description"]
     assert {"get", "post"} <= set(paths["/api/miniprogram/subscriptions"])
+
+
+def test_the_documented_request_examples_have_the_shape_the_operations_take(client, mini):
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    [login_example] = schemas["LoginIn"]["examples"]
+    [phone_example] = schemas["PhoneIn"]["examples"]
+
+    login = post(LOGIN, login_example)  # a code WeChat never issued: refused by WeChat, not by its shape
+    token = sign_in(mini)["session_token"]
+    phone = post(PHONE, phone_example, token)
+
+    assert (login.status_code, login.json()["code"]) == (400, "invalid_code")
+    assert (phone.status_code, phone.json()["code"]) == (400, "invalid_code")
