@@ -200,6 +200,7 @@ class WeChatChannel(ChannelBackend):
             raise DeliveryError(f"wechat: no template for {message.event}", retryable=False, fallback=True)
         try:
             data = template_data(spec, message.facts)
+            page = spec.get("page", "").format_map({k: str(v) for k, v in message.facts.items()})
         except (KeyError, ValueError) as error:
             raise DeliveryError(
                 f"wechat: template {spec['id'][:12]} cannot carry {message.event}: {error}"[:300],
@@ -215,8 +216,8 @@ class WeChatChannel(ChannelBackend):
             "miniprogram_state": getattr(settings, "WECHAT_MINI_STATE", "formal"),
             "lang": LANGS.get(translation.get_language() or "", "zh_CN"),
         }
-        if spec.get("page"):
-            body["page"] = spec["page"].format_map({k: str(v) for k, v in message.facts.items()})
+        if page:
+            body["page"] = page
         try:
             answer = wechat_api.call(mini_appid(), "POST", SEND_PATH, json=body)
         except WeChatAPIError as error:

@@ -415,3 +415,18 @@ def test_without_templates_there_is_nothing_to_ask_for(token, settings):
     settings.WECHAT_SUBSCRIBE_TEMPLATES = {}
 
     assert api("get", token).json() == {"enabled": False, "templates": []}
+
+
+def test_a_template_set_up_for_facts_the_message_lacks_falls_back_without_using_an_acceptance(
+    mini, room, django_capture_on_commit_callbacks, settings
+):
+    settings.WECHAT_SUBSCRIBE_TEMPLATES["booking_status"]["data"]["thing6"] = "guest_nickname"
+    user, openid = wechat_person(mini)
+    accepted(mini, user, openid, STATUS_TEMPLATE)
+
+    booking = book(room, user, django_capture_on_commit_callbacks)
+
+    notice = guest_notice(booking)
+    assert (notice.channel, notice.status) == (Channel.EMAIL, Status.SENT)
+    assert "guest_nickname" in notice.last_error
+    assert wechat.subscriptions_left(user=user)[STATUS_TEMPLATE] == 1 and mini.sent == []
