@@ -12,6 +12,7 @@ from tourism.miniprogram import (
     miniprogram_phone_bind,
     miniprogram_sign_in,
     session_token_issue,
+    sign_in_limit,
 )
 from villages.api.auth import SIGNED_IN, SignedInApiRequest
 from villages.api.fields import ErrorOut, ValidationErrorOut
@@ -135,11 +136,13 @@ SIGNED_IN_ERRORS = {401: ErrorOut, 403: RefusalOut | ErrorOut}
         "found by their UnionID (the same person as on the website and the official account) or openid, "
         "or a WeChat-only account is made (no e-mail, no phone). WeChat's session_key stays on the "
         "server. Refusals: 400 ``invalid_code`` / ``code_used`` (call wx.login again), 429 "
-        "``too_frequent``, 403 ``risky_user`` / ``inactive``, 409 ``wechat_conflict``, 503 "
+        "``too_frequent`` (WeChat's limit) or ``too_many_attempts`` (ours, per client address a minute), "
+        "403 ``risky_user`` / ``inactive``, 409 ``wechat_conflict``, 503 "
         "``wechat_unavailable`` (WeChat busy or slow: try again), 404 ``not_configured``."
     ),
 )
 def login(request: HttpRequest, payload: LoginIn):
+    sign_in_limit(request)
     user, session_key, created = miniprogram_sign_in(code=payload.code)
     token = session_token_issue(request, user, session_key=session_key)
     phone = getattr(user, "phone", None)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from common import wechat_api
 from common.models import UserPhone, WeChatOpenId
 from common.phones import phone_normalize
+from common.ratelimit import address_network, attempt_count, client_address
 from common.wechat_api import WeChatAPIError
 from common.wechat_ids import WeChatLinkConflict, wechat_link, wechat_user
 
@@ -85,6 +86,19 @@ def _refusal(error: WeChatAPIError) -> MiniProgramError:
     # person can fix; the log says which for staff.
     logger.warning("WeChat mini-program call failed: errcode %s", error.errcode)
     return MiniProgramError(UNAVAILABLE, status=503, code="wechat_unavailable")
+
+
+TOO_MANY = _("登录尝试太多，请稍后再试 Too many sign-in attempts; try again in a minute")
+
+
+def sign_in_limit(request) -> None:
+    """At most ``MINIPROGRAM_LOGIN_PER_ADDRESS_PER_MINUTE`` sign-ins per client address: made-up codes
+    sent in bulk would otherwise each cost a call to WeChat, and WeChat's own frequency limit (45011)
+    would then refuse real people too."""
+    address = client_address(request)
+    limit = getattr(settings, "MINIPROGRAM_LOGIN_PER_ADDRESS_PER_MINUTE", 30)
+    if address and attempt_count(f"miniprogram-login:{address_network(address)}", limit):
+        raise MiniProgramError(TOO_MANY, status=429, code="too_many_attempts")
 
 
 def code_to_session(code: str) -> dict:

@@ -216,6 +216,10 @@ WECHAT_APPS = {
 }
 WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
 WECHAT_API_TIMEOUT = (3, 6)
+# Mini-program sign-ins per client address a minute (each one asks WeChat; tourism/miniprogram.py).
+MINIPROGRAM_LOGIN_PER_ADDRESS_PER_MINUTE = int(
+    os.environ.get("MINIPROGRAM_LOGIN_PER_ADDRESS_PER_MINUTE", "30")
+)
 INSTALLED_APPS += weixin_apps
 
 LANGUAGE_CODE = "zh-hans"

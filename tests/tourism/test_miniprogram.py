@@ -301,3 +301,15 @@ def test_the_documented_request_examples_have_the_shape_the_operations_take(clie
 
     assert (login.status_code, login.json()["code"]) == (400, "invalid_code")
     assert (phone.status_code, phone.json()["code"]) == (400, "invalid_code")
+
+
+def test_sign_ins_from_one_address_are_limited_before_wechat_is_asked(mini, fake_wechat, settings):
+    settings.MINIPROGRAM_LOGIN_PER_ADDRESS_PER_MINUTE = 2
+    for _ in range(2):
+        post(LOGIN, {"code": "made-up"})
+    asked = len(fake_wechat.requests)
+
+    response = post(LOGIN, {"code": mini.person()})
+
+    assert response.status_code == 429 and response.json()["code"] == "too_many_attempts"
+    assert len(fake_wechat.requests) == asked and User.objects.count() == 0
