@@ -44,9 +44,9 @@ class Notification(models.Model):
     last_error = models.CharField(_("最近错误 last error"), max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(_("下次尝试 next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间 sent"), null=True, blank=True)
-    provider_message_id = models.CharField(
+    provider_id = models.CharField(
         _("服务商消息编号 provider's message id"),
-        max_length=64,
+        max_length=100,
         blank=True,
         help_text=_("如微信订阅消息的 msgid e.g. a WeChat subscription message's msgid"),
     )

@@ -10,7 +10,7 @@ backoff (``BACKOFF``) up to ``MAX_ATTEMPTS`` times, then the notification is ``f
 group's "needs attention" queue; any error, not only the channel's, counts as a failed attempt. A
 channel that cannot carry the message to this person at all (``DeliveryError(fallback=True)``: they
 refused WeChat messages, say) hands it to their next channel (``route_instead``), noting why in
-``last_error``; the provider's id for a sent message is kept in ``provider_message_id``. Channels
+``last_error``; the provider's id for a sent message is kept in ``provider_id``. Channels
 time out well within the one-minute first backoff (``EMAIL_TIMEOUT``), so a slow send is never claimed
 twice. ``notifications_send_due`` is the safety net for a cron job or the
 worker's schedule: it sends what is due and was never handed to a worker (a worker that was down).
@@ -87,19 +87,18 @@ def route_for(user: User | None, *, language: str | None = None) -> tuple[str, s
     return Channel.EMAIL, "", language
 
 
-# Where a message goes when the person's channel cannot carry it (WeChat said they refused it, say).
-FALLBACK_ORDER = [Channel.SMS, Channel.EMAIL]
 REROUTED = " → "
 
 
 def route_instead(user: User | None, *, failed: str) -> tuple[str, str, str]:
-    """``route_for`` without the channel that ``failed``: the person's chosen channel if that was not
-    it, else SMS, else e-mail, the first that is enabled and has an address for them."""
+    """Where a message goes when the person's channel ``failed`` to carry it (WeChat said they refused
+    it, say): ``route_for``'s order (their chosen channel, then e-mail) followed by any other enabled
+    channel, without the one that failed; the first with an address for them."""
     preference = _preference(user)
     enabled = channels_enabled()
     chosen = preference.channel if preference else Channel.EMAIL
     language = preference.language if preference else settings.LANGUAGE_CODE
-    for channel in dict.fromkeys([chosen, *FALLBACK_ORDER]):
+    for channel in dict.fromkeys([chosen, Channel.EMAIL, *Channel.values]):
         backend = enabled.get(channel) if channel != failed else None
         address = backend.address_for(user) if backend is not None and user is not None else ""
         if address:
@@ -255,7 +254,7 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         # A message sent on another channel keeps why its first channel could not carry it.
         last_error=notification.last_error if REROUTED in notification.last_error else "",
         next_attempt_at=None,
-        provider_message_id=(reference or "")[:64],
+        provider_id=str(reference or "")[:100],
     )
 
 

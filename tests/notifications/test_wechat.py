@@ -113,7 +113,7 @@ def test_a_confirmed_booking_is_sent_as_the_accepted_subscription_message(
     notice = guest_notice(booking)
     assert (notice.channel, notice.status, notice.address) == (Channel.WECHAT, Status.SENT, openid)
     [sent] = mini.sent
-    assert notice.provider_message_id == "3000000001"
+    assert notice.provider_id == "3000000001"
     assert sent["touser"] == openid and sent["template_id"] == STATUS_TEMPLATE
     assert sent["page"] == f"pages/booking/detail?reference={booking.reference}"
     data = {key: value["value"] for key, value in sent["data"].items()}
@@ -163,10 +163,10 @@ def test_one_acceptance_carries_one_message_and_the_next_falls_back(
     assert len(mini.sent) == 1
 
 
-def test_refused_in_wechat_is_recorded_and_the_message_goes_by_sms_first(
+def test_refused_in_wechat_is_recorded_and_the_message_goes_by_sms_to_a_phone_without_email(
     mini, room, django_capture_on_commit_callbacks
 ):
-    user, openid = wechat_person(mini, phone="+8613912345678")
+    user, openid = wechat_person(mini, email="", phone="+8613912345678")
     accepted(mini, user, openid, STATUS_TEMPLATE, STATUS_TEMPLATE)
     mini.refuse(openid, STATUS_TEMPLATE)  # turned off in WeChat's settings since
 
@@ -229,7 +229,7 @@ def test_busy_or_slow_wechat_is_retried_with_the_acceptance_kept(
 
     notice.refresh_from_db()
     assert (notice.status, notice.channel, notice.last_error) == (Status.SENT, Channel.WECHAT, "")
-    assert notice.provider_message_id and len(mini.sent) == 1
+    assert notice.provider_id and len(mini.sent) == 1
 
 
 def test_a_person_without_the_mini_program_is_reached_by_email(
