@@ -62,6 +62,47 @@ HEADLINES = {
 }
 
 
+# WeChat subscription messages carry these (notifications.wechat): a status in at most five Chinese
+# characters and a note, in Chinese as the templates in WeChat's console are, whatever the language.
+WECHAT_WORDING = {
+    "booking.held": ("待付款", "请尽快完成支付，超时将自动取消"),
+    "booking.requested": ("待确认", "已提交给民宿经营户，请等待确认"),
+    "booking.confirmed": ("已确认", "预订成功，期待您的到来"),
+    "booking.cancelled": ("已取消", "预订已取消，如有退款将原路退回"),
+    "booking.expired": ("已失效", "未在规定时间内完成，预订已失效"),
+    REFUND_SENT: ("退款中", "退款已发出，将按原付款方式退回"),
+    REFUND_COMPLETED: ("已退款", "退款已到账，请注意查收"),
+    REMINDER: ("明日入住", "明天入住，点击查看地址和路线"),
+    OWNER_NEW: ("新预订", "您的民宿有新预订，请查看"),
+    OWNER_REQUEST: ("待确认", "有预订申请待您同意或拒绝"),
+    OWNER_CANCELLED: ("已取消", "预订已取消，房间已重新开放"),
+    OWNER_PAID: ("已付款", "客人已在线付款"),
+    OWNER_CASH_REFUND: ("待退现金", "请将现金退还客人并在经营户中心登记"),
+}
+
+
+def _zh(obj) -> str:
+    return getattr(obj, "name_zh_hans", "") or obj.name
+
+
+def wechat_facts(notification: Notification, booking: Booking) -> dict:
+    """The named values a WeChat subscription message's template is filled from."""
+    status, note = WECHAT_WORDING.get(notification.event, ("通知", ""))
+    homestay, village = booking.homestay, booking.homestay.village
+    return {
+        "reference": booking.reference,
+        "homestay": _zh(homestay),
+        "room": _zh(booking.room_type),
+        "village": _zh(village),
+        "address": f"{_zh(village)} {_zh(homestay)}",
+        "check_in": booking.check_in,
+        "stay": (booking.check_in, booking.check_out),
+        "amount": Decimal(notification.context.get("amount") or booking.total),
+        "status": status,
+        "note": note,
+    }
+
+
 def subject_of(booking: Booking) -> str:
     return f"booking:{booking.reference}"
 
@@ -172,6 +213,7 @@ def render(notification: Notification) -> Message | None:
             html=html,
             short=_short(booking, kind),
             sms=sms.booking_sms(notification.event, booking, context=notification.context),
+            facts=wechat_facts(notification, booking),
         )
     return _other(notification, booking)
 
@@ -207,6 +249,7 @@ def _other(notification: Notification, booking: Booking) -> Message:
         text=text,
         short=f"【{settings.SITE_NAME}】{headline} {booking.reference}",
         sms=sms.booking_sms(notification.event, booking, context=notification.context),
+        facts=wechat_facts(notification, booking),
     )
 
 

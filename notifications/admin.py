@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import ContactPreference, Notification
+from notifications.models import ContactPreference, Notification, WeChatSubscription
 from notifications.privacy import mask_address, redact
 from notifications.services import notification_retry
 
@@ -56,3 +56,24 @@ class ContactPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "channel", "language")
     list_filter = ("channel", "language")
     raw_id_fields = ("user",)
+
+
+@admin.register(WeChatSubscription)
+class WeChatSubscriptionAdmin(admin.ModelAdmin):
+    """What people agreed to receive on WeChat, to answer "why did I get an SMS?"; read-only: only the
+    person (through the mini-program) and WeChat's answers change it."""
+
+    list_display = ("template_id", "remaining", "accepted_at", "refused_at", "person")
+    list_filter = ("template_id",)
+    fields = ("template_id", "remaining", "accepted_at", "refused_at", "person")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("用户 user"))
+    def person(self, subscription: WeChatSubscription) -> str:
+        return f"#{subscription.openid.identity.user_id}"

@@ -1,16 +1,19 @@
 """The channels a notification can go out on, behind one interface.
 
 A channel backend knows how to reach a person (``address_for``) and how to send a ``Message``; it
-returns the provider's id for the message when there is one (an SMS's BizId or SerialNo), recorded on
-the notification. E-mail is here; SMS (``notifications.sms.channel``) and WeChat messages plug in
+returns the provider's id for the message when there is one (an SMS's BizId or SerialNo, a WeChat
+subscription message's msgid), recorded on the notification. E-mail is here; SMS
+(``notifications.sms.channel``) and WeChat subscription messages (``notifications.wechat``) plug in
 through ``NOTIFICATION_CHANNELS`` (channel -> dotted path) with the same two methods. SMS sends the
-message's ``sms`` (a pre-approved template and its parameters); channels that carry one line use
-``short``. Which channel reaches whom is ``notifications.routing``.
+message's ``sms`` (a pre-approved template and its parameters), WeChat its ``facts`` (the values of a
+subscription template's fields); channels that carry one line use ``short``. Which channel reaches
+whom is ``notifications.routing``.
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -34,22 +37,29 @@ class SmsContent:
 @dataclass(frozen=True)
 class Message:
     """What a person reads: ``subject`` and ``text`` (and ``html``) for e-mail, ``short`` for channels
-    that carry one line, ``sms`` for text messages."""
+    that carry one line, ``sms`` for text messages, ``facts`` for channels that fill a template's fields
+    (named values: the booking's ``reference``, ``homestay``, ``stay`` as a pair of dates, ``amount`` as a
+    Decimal, a short Chinese ``status``...). ``event`` is the notification's event (set by the worker)."""
 
     subject: str
     text: str
     html: str = ""
     short: str = ""
     sms: SmsContent | None = None
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    event: str = ""
 
 
 class DeliveryError(Exception):
-    """The channel could not deliver. ``retryable``: trying again later may work."""
+    """The channel could not deliver. ``retryable``: trying again later may work. ``fallback``: this
+    channel cannot reach the person with this message (they refused it, or never agreed to it), but
+    another channel may: the worker sends it there instead."""
 
-    def __init__(self, message: str, *, retryable: bool = True):
+    def __init__(self, message: str, *, retryable: bool = True, fallback: bool = False):
         super().__init__(message)
         self.message = message
         self.retryable = retryable
+        self.fallback = fallback
 
 
 class ChannelBackend(ABC):
@@ -61,7 +71,7 @@ class ChannelBackend(ABC):
 
     @abstractmethod
     def send(self, *, address: str, message: Message) -> str | None:
-        """Deliver the message or raise ``DeliveryError``; the provider's id for it, if any."""
+        """Deliver the message or raise ``DeliveryError``; returns the provider's id for it, if any."""
 
 
 class EmailChannel(ChannelBackend):

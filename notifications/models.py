@@ -49,7 +49,10 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("下次尝试 next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间 sent"), null=True, blank=True)
     provider_id = models.CharField(
-        _("服务商消息编号 provider's message id"), max_length=100, blank=True, help_text="BizId / SerialNo"
+        _("服务商消息编号 provider's message id"),
+        max_length=100,
+        blank=True,
+        help_text=_("短信 BizId / SerialNo，微信订阅消息 msgid SMS BizId / SerialNo, WeChat msgid"),
     )
     delivered_at = models.DateTimeField(_("送达时间 delivered"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间 created"), auto_now_add=True)
@@ -120,3 +123,31 @@ class ContactPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel or 'auto'} / {self.language}"
+
+
+class WeChatSubscription(models.Model):
+    """Messages a person agreed to receive on one subscription template of the mini-program
+    (``wx.requestSubscribeMessage``): each "accept" allows one message (a one-time subscription), so
+    ``remaining`` counts the acceptances not yet used; a send takes one. WeChat's 43101 (the person
+    refused, or turned the template off) sets it to zero and records when."""
+
+    openid = models.ForeignKey(
+        "common.WeChatOpenId",
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("小程序 OpenID mini-program openid"),
+    )
+    template_id = models.CharField(_("模板编号 template id"), max_length=64)
+    remaining = models.PositiveIntegerField(_("可发送条数 messages left"), default=0)
+    accepted_at = models.DateTimeField(_("最近同意 last accepted"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("最近拒收 last refused"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("微信订阅消息授权 WeChat subscription")
+        verbose_name_plural = _("微信订阅消息授权 WeChat subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["openid", "template_id"], name="wechat_subscription_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_id[:8]}… × {self.remaining}"

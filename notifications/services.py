@@ -7,14 +7,17 @@ transaction, and a rolled-back change sends nothing. The same ``key`` queued twi
 ``notification_deliver`` (the task) claims the row, renders the message from fresh state through the
 event's renderer, sends it on the person's channel and records the result. A failure is retried with
 backoff (``BACKOFF``) up to ``MAX_ATTEMPTS`` times, then the notification is ``failed`` and shows in the
-group's "needs attention" queue; any error, not only the channel's, counts as a failed attempt. Channels
+group's "needs attention" queue; any error, not only the channel's, counts as a failed attempt. A
+channel that cannot carry the message to this person at all (``DeliveryError(fallback=True)``: they
+refused WeChat messages, say) hands it to their next channel (``route_instead``), noting why in
+``last_error``; the provider's id for a sent message is kept in ``provider_id``. Channels
 time out well within the one-minute first backoff (``EMAIL_TIMEOUT``), so a slow send is never claimed
 twice. ``notifications_send_due`` is the safety net for a cron job or the
 worker's schedule: it sends what is due and was never handed to a worker (a worker that was down).
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import cast
@@ -82,6 +85,22 @@ def route_for(user: User | None, *, language: str | None = None, role: str = "gu
     chosen = preference.channel if preference else ""
     channel, address = channel_choose(user=user, role=role, chosen=chosen, available=channels_enabled())
     return channel or Channel.EMAIL, address, language
+
+
+REROUTED = " → "
+
+
+def route_instead(user: User | None, *, failed: str, role: str = "guest") -> tuple[str, str]:
+    """``(channel, address)`` for a message the person's channel ``failed`` to carry (WeChat said they
+    refused it, say): ``channel_choose``'s order for them without the channel that failed; no address
+    when nothing else reaches them."""
+    if user is None:
+        return failed, ""
+    preference = _preference(user)
+    available = {name: backend for name, backend in channels_enabled().items() if name != failed}
+    chosen = preference.channel if preference and preference.channel != failed else ""
+    channel, address = channel_choose(user=user, role=role, chosen=chosen, available=available)
+    return (channel, address) if address else (failed, "")
 
 
 @dataclass(frozen=True)
@@ -202,11 +221,12 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
     try:
         with translation.override(notification.language):
             message = renderer_for(notification.event)(notification)
-        if message is None:
-            return _finish(notification, status=Status.SKIPPED, next_attempt_at=None)
-        provider_id = channels_enabled()[notification.channel].send(
-            address=notification.address, message=message
-        )
+            if message is None:
+                return _finish(notification, status=Status.SKIPPED, next_attempt_at=None)
+            message = replace(message, event=message.event or notification.event)
+            reference = channels_enabled()[notification.channel].send(
+                address=notification.address, message=message
+            )
     except Exception as error:  # whatever fails, the row records it and staff see it
         retryable = not isinstance(error, DeliveryError | LookupError) or (
             isinstance(error, DeliveryError) and error.retryable
@@ -216,6 +236,9 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         logger.warning(
             "notification %s (%s) not sent: %s", notification.pk, notification.event, type(error).__name__
         )
+        if isinstance(error, DeliveryError) and error.fallback and _reroute(notification, text):
+            notification_enqueue(notification.pk)
+            return notification
         if retryable and notification.attempts < MAX_ATTEMPTS:
             _finish(notification, last_error=text[:300])
             notification_enqueue(notification.pk, run_after=notification.next_attempt_at)
@@ -225,10 +248,29 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         notification,
         status=Status.SENT,
         sent_at=timezone.now(),
-        last_error="",
+        # A message sent on another channel keeps why its first channel could not carry it.
+        last_error=notification.last_error if REROUTED in notification.last_error else "",
         next_attempt_at=None,
-        provider_id=str(provider_id or "")[:100],
+        provider_id=str(reference or "")[:100],
     )
+
+
+def _reroute(notification: Notification, reason: str) -> bool:
+    """Move a notification its channel cannot deliver to the person's next channel (``route_instead``),
+    due now; the reason stays in ``last_error``. False when there is no other way to reach them."""
+    channel, address = route_instead(
+        notification.recipient, failed=notification.channel, role=notification.role
+    )
+    if not address:
+        return False
+    _finish(
+        notification,
+        channel=channel,
+        address=address,
+        last_error=f"{notification.channel}{REROUTED}{channel}: {reason}"[:300],
+        next_attempt_at=None,
+    )
+    return True
 
 
 def notifications_send_due() -> int:

@@ -217,6 +217,10 @@ WECHAT_APPS = {
 }
 WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
 WECHAT_API_TIMEOUT = (3, 6)
+# Mini-program sign-ins per client address a minute (each one asks WeChat; tourism/miniprogram.py).
+MINIPROGRAM_LOGIN_PER_ADDRESS_PER_MINUTE = int(
+    os.environ.get("MINIPROGRAM_LOGIN_PER_ADDRESS_PER_MINUTE", "30")
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -358,6 +362,73 @@ CAPTCHA_TIMEOUT = 5
 NOTIFICATION_CHANNELS = {"email": "notifications.channels.EmailChannel"}
 if env_bool("NOTIFICATION_CHANNELS_SMS", True):
     NOTIFICATION_CHANNELS["sms"] = "notifications.sms.channel.SmsChannel"
+# WeChat subscription messages (订阅消息) of the mini-program: a template per purpose, chosen in the
+# mini-program's console (订阅消息 > 公共模板库) with these keywords; only its id comes from the
+# environment. ``data`` maps the template's keywords to the facts each notification carries
+# (bookings/notices.py ``wechat_facts``); ``page`` is what a tap opens. The channel is on only when the
+# mini-program's AppID and secret and at least one template id are set (README "Mini-program").
+WECHAT_SUBSCRIBE_TEMPLATES = {
+    # 预订状态通知: 订单号, 民宿名称, 入住日期, 订单状态, 温馨提示
+    "booking_status": {
+        "id": os.environ.get("WECHAT_TEMPLATE_BOOKING_STATUS", "").strip(),
+        "events": [
+            "booking.held",
+            "booking.requested",
+            "booking.confirmed",
+            "booking.cancelled",
+            "booking.expired",
+        ],
+        "page": "pages/booking/detail?reference={reference}",
+        "data": {
+            "character_string1": "reference",
+            "thing2": "homestay",
+            "date3": "stay",
+            "phrase4": "status",
+            "thing5": "note",
+        },
+    },
+    # 退款通知: 订单号, 退款金额, 退款状态, 备注
+    "refund": {
+        "id": os.environ.get("WECHAT_TEMPLATE_REFUND", "").strip(),
+        "events": ["booking.refund_sent", "booking.refund_completed", "booking.owner_cash_refund"],
+        "page": "pages/booking/detail?reference={reference}",
+        "data": {
+            "character_string1": "reference",
+            "amount2": "amount",
+            "phrase3": "status",
+            "thing4": "note",
+        },
+    },
+    # 入住提醒: 民宿名称, 入住日期, 地址, 温馨提示
+    "stay_reminder": {
+        "id": os.environ.get("WECHAT_TEMPLATE_STAY_REMINDER", "").strip(),
+        "events": ["booking.reminder"],
+        "page": "pages/booking/detail?reference={reference}",
+        "data": {"thing1": "homestay", "date2": "check_in", "thing3": "address", "thing4": "note"},
+    },
+    # 新订单通知 (owners): 订单号, 房型, 入住日期, 订单状态, 订单金额
+    "owner_booking": {
+        "id": os.environ.get("WECHAT_TEMPLATE_OWNER_BOOKING", "").strip(),
+        "events": [
+            "booking.owner_new",
+            "booking.owner_request",
+            "booking.owner_cancelled",
+            "booking.owner_paid",
+        ],
+        "page": "pages/owner/booking?reference={reference}",
+        "data": {
+            "character_string1": "reference",
+            "thing2": "room",
+            "date3": "stay",
+            "phrase4": "status",
+            "amount5": "amount",
+        },
+    },
+}
+# Which version of the mini-program a tap opens: formal (released), trial or developer.
+WECHAT_MINI_STATE = os.environ.get("WECHAT_MINI_STATE", "formal")
+if WECHAT_APPS.get(WECHAT_MINI_APPID) and any(t["id"] for t in WECHAT_SUBSCRIBE_TEMPLATES.values()):
+    NOTIFICATION_CHANNELS["wechat"] = "notifications.wechat.WeChatChannel"
 
 # Bookings: how long unpaid and unanswered bookings hold their nights.
 BOOKING_PAYMENT_HOLD_MINUTES = int(os.environ.get("BOOKING_PAYMENT_HOLD_MINUTES", "15"))

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notification',
             name='provider_id',
-            field=models.CharField(blank=True, help_text='BizId / SerialNo', max_length=100, verbose_name="服务商消息编号 provider's message id"),
+            field=models.CharField(blank=True, help_text='短信 BizId / SerialNo，微信订阅消息 msgid SMS BizId / SerialNo, WeChat msgid', max_length=100, verbose_name="服务商消息编号 provider's message id"),
         ),
         migrations.AlterField(
             model_name='contactpreference',

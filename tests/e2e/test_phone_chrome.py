@@ -78,9 +78,8 @@ def test_homestay_and_booking_pages_keep_price_and_button_on_the_first_screen(ph
     sign_in(page, "lihua@example.cn", "jujube-cave-2026")
     room = RoomType.objects.get(homestay=homestay, name_zh_hans="窑洞大床房")
     first_night = local_today() + timedelta(days=12)
-    page.goto(
-        f"/stays/{room.pk}/book/?check_in={first_night}&check_out={first_night + timedelta(days=2)}&guests=2&rooms=1"
-    )
+    stay = f"check_in={first_night}&check_out={first_night + timedelta(days=2)}&guests=2&rooms=1"
+    page.goto(f"/stays/{room.pk}/book/?{stay}")
     total = page.get_by_role("complementary", name="应付总价")
     expect(total).to_contain_text("¥")
     assert in_first_screen(total.get_by_role("button", name="提交预订"))
@@ -102,6 +101,7 @@ def test_breadcrumbs_stay_on_one_line_and_cut_the_long_name(phone):
     )
     page.goto(homestay.get_absolute_url())
     crumbs = page.get_by_role("navigation", name="当前位置").locator("li")
-    tops = {round(box["y"] + box["height"] / 2) for box in (crumb.bounding_box() for crumb in crumbs.all()) if box}
+    boxes = [crumb.bounding_box() for crumb in crumbs.all()]
+    tops = {round(box["y"] + box["height"] / 2) for box in boxes if box}
     assert len(tops) == 1, tops
     assert_fits_phone(page)

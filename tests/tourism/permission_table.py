@@ -366,6 +366,11 @@ OPERATIONS: dict[str, Operation] = {
         },
     ),
     "GET /api/me": Operation(Access.SIGNED_IN, 200),
+    # The mini-program is not configured here: its sign-in and phone binding answer 404 not_configured.
+    "POST /api/miniprogram/login": Operation(Access.PUBLIC, 404, body=lambda w: {"code": "wx-login-code"}),
+    "POST /api/miniprogram/phone": Operation(Access.SIGNED_IN, 404, body=lambda w: {"code": "phone-code"}),
+    "GET /api/miniprogram/subscriptions": Operation(Access.SIGNED_IN, 200),
+    "POST /api/miniprogram/subscriptions": Operation(Access.SIGNED_IN, 200, body=lambda w: {"results": {}}),
     "GET /api/bookings": Operation(Access.SIGNED_IN, 200),
     "POST /api/bookings": Operation(Access.SIGNED_IN, 201, body=_booking_body),
     "GET /api/bookings/{reference}": Operation(Access.GUEST, 200, path=_booking),
