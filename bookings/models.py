@@ -19,6 +19,7 @@ from bookings.ledger import LedgerEntry
 from bookings.payments.models import HomestayPayment, Payment, Refund, WebhookEvent
 from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.sql import MonthStart
+from bookings.reviews.models import Review, ReviewPhoto
 from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight
 from common.money import CURRENCY
 from villages.models import Homestay, RoomType
@@ -42,6 +43,8 @@ __all__ = [
     "PriceRule",
     "Refund",
     "RevenueShareRule",
+    "Review",
+    "ReviewPhoto",
     "RoomNight",
     "WebhookEvent",
 ]

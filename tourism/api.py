@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 
 from bookings.api import errors as booking_errors
 from bookings.api import router as bookings_router
+from bookings.reviews.api import router as reviews_router
 from tourism.api_accounts import router as accounts_router
 from tourism.api_planner import router as planner_router
 from villages.api import router as villages_router
@@ -32,6 +33,7 @@ api.add_router("/", villages_router)
 api.add_router("/", accounts_router)
 api.add_router("/", bookings_router)
 api.add_router("/", planner_router)
+api.add_router("/", reviews_router)
 
 
 def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
