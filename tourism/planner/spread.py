@@ -10,8 +10,13 @@ stop is ever dropped or added here.
 """
 
 from collections.abc import Sequence
+from itertools import accumulate, combinations, pairwise
+from math import comb
 
 from tourism.planner.model import Finish, Model, Visit
+
+TRIED_CUTS = 500
+"""At most this many ways to cut a plan into days are tried before giving up on that many days."""
 
 
 def _timetable(model: Model, order: Sequence[int], cuts: set[int]) -> tuple[list[Visit], Finish] | None:
@@ -72,7 +77,27 @@ def spread(model: Model, visits: Sequence[Visit], finish: Finish) -> tuple[list[
         loads.append(model.minutes[here][node] + model.visit[node])
         here = node
     for runs in range(min(len(order), model.day_count), used_days, -1):
-        timed = _timetable(model, order, _even_cuts(loads, runs))
-        if timed is not None:
-            return timed
+        for cuts in _cuts_most_even_first(loads, runs):
+            timed = _timetable(model, order, cuts)
+            if timed is not None:
+                return timed
     return list(visits), finish
+
+
+def _cuts_most_even_first(loads: list[int], runs: int):
+    """The most even cut first; then, while there are few enough to try (``TRIED_CUTS``), every other
+    cut into ``runs`` runs from the most even to the least (a stop closed on the day the most even cut
+    gives it may fit with another)."""
+    best = _even_cuts(loads, runs)
+    yield best
+    if comb(len(loads) - 1, runs - 1) > TRIED_CUTS:
+        return
+    prefix = list(accumulate(loads, initial=0))
+
+    def unevenness(cuts: tuple[int, ...]) -> int:
+        edges = (0, *cuts, len(loads))
+        return sum((prefix[b] - prefix[a]) ** 2 for a, b in pairwise(edges))
+
+    for cuts in sorted(combinations(range(1, len(loads)), runs - 1), key=unevenness):
+        if set(cuts) != best:
+            yield set(cuts)
