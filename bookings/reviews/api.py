@@ -141,7 +141,7 @@ def review_create(request: SignedInApiRequest, reference: Reference):
             review = services.review_create(
                 booking=booking,
                 user=request.auth,
-                ratings=payload.dict(exclude={"text"}),
+                ratings=payload.model_dump(exclude={"text"}),
                 text=payload.text,
                 language=translation.get_language_from_request(request),
             )
