@@ -27,6 +27,7 @@ SORT_CHOICES = [
     ("recommended", _("推荐")),
     ("price", _("价格从低到高")),
     ("-price", _("价格从高到低")),
+    ("rating", _("评分从高到低")),
 ]
 DEFAULT_SORT = "recommended"
 

@@ -20,6 +20,7 @@ from bookings.payments.models import HomestayPayment, Payment, Refund, WebhookEv
 from bookings.payments.reconciliation.models import Mismatch, ReconciliationRun
 from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.sql import MonthStart
+from bookings.reviews.models import Review, ReviewPhoto
 from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight
 from common.money import CURRENCY
 from villages.models import Homestay, RoomType
@@ -45,6 +46,8 @@ __all__ = [
     "ReconciliationRun",
     "Refund",
     "RevenueShareRule",
+    "Review",
+    "ReviewPhoto",
     "RoomNight",
     "WebhookEvent",
 ]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings import emails, sms
 from bookings.models import Booking
 from bookings.policies import free_cancellation_until
+from bookings.reviews.models import Review
 from notifications.channels import Message
 from notifications.models import Notification
 from notifications.registry import renderer_register
@@ -43,6 +44,7 @@ STATE_OF_EVENT = {event: kind for kind, event in GUEST_STATE.items()}
 REFUND_SENT = "booking.refund_sent"
 REFUND_COMPLETED = "booking.refund_completed"
 REMINDER = "booking.reminder"
+REVIEW_INVITE = "booking.review_invite"  # after check-out: how was your stay?
 # Owners.
 OWNER_NEW = "booking.owner_new"
 OWNER_REQUEST = "booking.owner_request"
@@ -54,6 +56,7 @@ HEADLINES = {
     REFUND_SENT: _("退款已发出 Refund on its way"),
     REFUND_COMPLETED: _("退款已完成 Refund completed"),
     REMINDER: _("明天入住提醒 Your stay starts tomorrow"),
+    REVIEW_INVITE: _("欢迎评价您的住宿 How was your stay?"),
     OWNER_NEW: _("新预订 New booking"),
     OWNER_REQUEST: _("有新的预订申请待您确认 A booking request is waiting for your answer"),
     OWNER_CANCELLED: _("预订已取消 Booking cancelled"),
@@ -149,6 +152,7 @@ def booking_notices_queue(booking: Booking, *, actor_role: str) -> None:
         _notice(booking, OWNER_CANCELLED, OWNER)
         if booking.status == Status.CANCELLED and booking.cancelled_by != Booking.Party.OWNER
         else None,
+        _notice(booking, REVIEW_INVITE, GUEST) if booking.status == Status.COMPLETED else None,
     ]
     notifications_queue([notice for notice in notices if notice is not None])
 
@@ -182,6 +186,10 @@ def _owner_url(booking: Booking) -> str:
     return _absolute(reverse("owner:booking_detail", kwargs={"reference": booking.reference}))
 
 
+def _review_url(booking: Booking) -> str:
+    return _absolute(reverse("reviews:write", kwargs={"reference": booking.reference}))
+
+
 def _map_url(booking: Booking) -> str:
     homestay = booking.homestay
     return f"https://uri.amap.com/marker?position={homestay.longitude},{homestay.latitude}&coordinate=wgs84"
@@ -200,6 +208,8 @@ def render(notification: Notification) -> Message | None:
         return None
     if notification.event == REMINDER and booking.status != Status.CONFIRMED:
         return None
+    if notification.event == REVIEW_INVITE and Review.objects.filter(booking=booking).exists():
+        return None  # reviewed before the worker got to it
     if notification.event in STATE_OF_EVENT:
         kind = STATE_OF_EVENT[notification.event]
         email = emails.booking_email(booking, kind=kind, url=_guest_url(booking), to=notification.address)
@@ -235,7 +245,11 @@ def _other(notification: Notification, booking: Booking) -> Message:
         "room_type": booking.room_type,
         "amount": notification.context.get("amount"),
         "cash": notification.context.get("cash", False),
-        "url": _owner_url(booking) if owner_side else _guest_url(booking),
+        "url": _owner_url(booking)
+        if owner_side
+        else _review_url(booking)
+        if notification.event == REVIEW_INVITE
+        else _guest_url(booking),
         "map_url": _map_url(booking),
         "site_name": settings.SITE_NAME,
         "owner_side": owner_side,

@@ -20,7 +20,7 @@ from common.clock import local_now, local_today
 from common.money import quantize
 from villages.models import Homestay, RoomType, Village
 
-SORTS = ("price", "-price", "recommended")
+SORTS = ("price", "-price", "recommended", "rating")
 FREE_ROOMS = F("rooms_total") - F("rooms_booked") - F("rooms_held") - F("rooms_closed")
 
 
@@ -175,7 +175,8 @@ def homestays_available(
     ``rooms`` rooms and ``guests`` guests, within every stay rule, with their price.
 
     ``village`` and ``theme`` are slugs. ``max_price`` caps the average price per room and night.
-    ``sort``: ``price`` (cheapest first), ``-price`` or ``recommended`` (the catalogue's order).
+    ``sort``: ``price`` (cheapest first), ``-price``, ``recommended`` (the catalogue's order) or
+    ``rating`` (best average of the visible reviews first, then more reviews, then cheaper; unrated last).
     ``limit``: only the first so many homestays (a page; ask for one more to know if there is a next).
     Raises ``ValidationError`` for impossible searches (dates out of order or in the past, no guests).
     """
@@ -223,6 +224,16 @@ def _sorted_homestays(by_homestay: dict[int, list[Priced]], sort: str) -> list[i
     cheapest = {
         homestay_id: min(priced.total for priced in offers) for homestay_id, offers in by_homestay.items()
     }
+    if sort == "rating":
+        ratings = {
+            pk: (average is None, -(average or 0), -count)
+            for pk, average, count in Homestay.objects.filter(pk__in=list(by_homestay)).values_list(
+                "pk", "rating_average", "review_count"
+            )
+        }
+        return sorted(
+            cheapest, key=lambda homestay_id: (*ratings[homestay_id], cheapest[homestay_id], homestay_id)
+        )
     return sorted(
         cheapest, key=lambda homestay_id: (cheapest[homestay_id], homestay_id), reverse=sort == "-price"
     )

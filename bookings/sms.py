@@ -66,6 +66,11 @@ TEMPLATES = [
         "客人：明天入住提醒 Guest: stay starts tomorrow",
     ),
     SmsTemplate(
+        "booking_review_invite",
+        "感谢入住${homestay}！欢迎在“我的预订”中评价本次住宿（预订号${ref}）。",
+        "客人：邀请评价 Guest: review invitation",
+    ),
+    SmsTemplate(
         "owner_new",
         "${homestay}有新预订${ref}：${checkin}入住${nights}晚${rooms}间，请在经营户中心查看。",
         "经营户：新预订 Owner: new booking",
@@ -102,6 +107,7 @@ EVENT_TEMPLATES = {
     "booking.refund_sent": "booking_refund_sent",
     "booking.refund_completed": "booking_refund_completed",
     "booking.reminder": "booking_reminder",
+    "booking.review_invite": "booking_review_invite",
     "booking.owner_new": "owner_new",
     "booking.owner_request": "owner_request",
     "booking.owner_cancelled": "owner_cancelled",

@@ -20,6 +20,7 @@ BOOKINGS_MODEL_MODULES = [
     "bookings.ledger",
     "bookings.payments.models",
     "bookings.revenue.models",
+    "bookings.reviews.models",
     "bookings.sync.models",
 ]
 

@@ -129,7 +129,7 @@ class DroppedOut(Schema):
     slug: str
     name: Text
     must: bool
-    reason: Literal["closed", "hours", "too_far", "no_time"]
+    reason: Literal["closed", "hours", "longer_than_day", "too_far", "no_time"]
     message: Text
 
 

@@ -329,6 +329,7 @@ SMS_TEMPLATE_NAMES = [
     "verification_code",
     *("booking_held", "booking_requested", "booking_confirmed", "booking_cancelled", "booking_expired"),
     *("booking_refund_sent", "booking_refund_cash", "booking_refund_completed", "booking_reminder"),
+    "booking_review_invite",
     *("owner_new", "owner_request", "owner_cancelled", "owner_paid", "owner_cash_refund"),
 ]
 SMS_TEMPLATES = {
@@ -505,3 +506,10 @@ BOOKING_CREATE_RATE_PER_ADDRESS_PER_MINUTE = int(
 
 # How long an API write's Idempotency-Key and its answer are kept (common/idempotency.py); at least 24.
 IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
+
+# Reviews (README, "Reviews"): the content check every review and owner's reply goes through, and the
+# default check's word list (comma-separated; text containing one waits for staff).
+REVIEW_CONTENT_CHECK = os.environ.get("REVIEW_CONTENT_CHECK", "bookings.reviews.moderation.word_list_check")
+REVIEW_BLOCKED_WORDS = env_list("REVIEW_BLOCKED_WORDS", "加微信,加我微信,代开发票,刷单,赌博,博彩,色情,办证")
+# How many days after check-out a guest may still write a review.
+REVIEW_WINDOW_DAYS = int(os.environ.get("REVIEW_WINDOW_DAYS", "60"))

@@ -267,6 +267,12 @@ class Homestay(GeoPoint):
     )
     is_published = models.BooleanField(_("已发布 published"), default=True)
     order = models.PositiveSmallIntegerField(_("排序 order"), default=0)
+    # Guests' reviews, kept up to date by bookings.reviews (only the visible ones count) so that cards,
+    # pages and the rating sort of search read two columns instead of averaging reviews on every request.
+    rating_average = models.DecimalField(
+        _("平均评分 average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    review_count = models.PositiveIntegerField(_("评价数 reviews"), default=0, editable=False)
 
     class Meta:
         ordering = ["order", "id"]
@@ -274,6 +280,11 @@ class Homestay(GeoPoint):
         verbose_name_plural = _("民宿 homestays")
         constraints = [
             models.UniqueConstraint(fields=["village", "slug"], name="homestay_unique_slug_per_village"),
+            models.CheckConstraint(
+                condition=Q(review_count=0, rating_average__isnull=True)
+                | Q(review_count__gt=0, rating_average__gte=1, rating_average__lte=5),
+                name="homestay_rating_matches_count",
+            ),
             models.CheckConstraint(condition=LATITUDE_RANGE, name="homestay_latitude_range"),
             models.CheckConstraint(condition=LONGITUDE_RANGE, name="homestay_longitude_range"),
         ]

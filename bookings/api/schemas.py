@@ -65,9 +65,10 @@ class AvailabilityQuery(PageParams):
         decimal_places=2,
         description="每间每晚最高均价 highest average per room and night",
     )
-    sort: Literal["price", "-price", "recommended"] = Field(
+    sort: Literal["price", "-price", "recommended", "rating"] = Field(
         "price",
-        description="price: cheapest stay first; -price: dearest first; recommended: the catalogue's order",
+        description="price: cheapest stay first; -price: dearest first; recommended: the catalogue's order; "
+        "rating: best average review first (then more reviews, then cheaper), homestays without reviews last",
     )
 
 
@@ -125,6 +126,10 @@ class HomestayRef(Named):
     check_out_time: LocalTime = Field(description="退房时间 by, Beijing time")
     phone: str
     photo: PhotoOut | None
+    rating_average: float | None = Field(
+        description="平均评分 average overall rating of the visible reviews, 1-5; null: no review yet"
+    )
+    review_count: int = Field(description="评价数 visible reviews")
 
     @staticmethod
     def resolve_url(obj):

@@ -126,7 +126,45 @@
     });
   }
 
+  // The attraction picker's search box: typing keeps the villages and places whose name (or kind)
+  // contains the text, and every ticked place; without this script the box stays hidden and all show.
+  function enablePickSearch() {
+    var box = document.querySelector("[data-pick-search]");
+    var input = document.getElementById("pick-search");
+    var status = document.getElementById("pick-search-status");
+    if (!box || !input || !status) {
+      return;
+    }
+    var groups = Array.prototype.slice.call(document.querySelectorAll(".pick-village"));
+    function normal(text) {
+      return text.toLocaleLowerCase().replace(/\s+/g, "");
+    }
+    function filter() {
+      var wanted = normal(input.value);
+      var shown = 0;
+      groups.forEach(function (group) {
+        var legend = group.querySelector("legend");
+        var villageMatches = !wanted || normal(legend ? legend.textContent : "").indexOf(wanted) >= 0;
+        var any = false;
+        Array.prototype.forEach.call(group.querySelectorAll(".pick"), function (pick) {
+          var ticked = pick.querySelector("input:checked") !== null;
+          var matches = villageMatches || normal(pick.textContent).indexOf(wanted) >= 0;
+          pick.hidden = !(matches || ticked);
+          any = any || matches || ticked;
+          if (matches) {
+            shown += 1;
+          }
+        });
+        group.hidden = !any;
+      });
+      status.textContent = wanted && !shown ? status.getAttribute("data-none") : "";
+    }
+    box.hidden = false;
+    input.addEventListener("input", filter);
+  }
+
   enablePrint();
+  enablePickSearch();
   if (window.L) {
     drawPlan();
     drawPicker();

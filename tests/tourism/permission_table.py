@@ -91,6 +91,7 @@ class World:
     check_in: date
     secrets: list[Secret] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)  # X-Session-Token of each signed-in role
+    review: Any = None  # a published review of the owner's homestay, by the tourist (an earlier stay)
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,20 @@ PAGES: dict[str, Page] = {
     "notifications:preferences": Page(Access.SIGNED_IN, get=200, post=400),
     "bookings:detail": Page(Access.GUEST, get=200, post=200, kwargs=_booking),
     "bookings:cancel": Page(Access.GUEST, get=200, post=302, kwargs=_booking),
+    # The tourist's booking is not stayed yet: the page says so, a review posted anyway is refused.
+    "reviews:write": Page(Access.GUEST, get=200, post=409, kwargs=_booking),
+    "reviews:homestay": Page(
+        Access.PUBLIC, get=200, post=200, kwargs=lambda w: {"homestay_id": w.other_room_type.homestay_id}
+    ),
+    "reviews:owner_list": Page(Access.OWNER, get=200, post=200),
+    "reviews:owner_reply": Page(
+        Access.OWNER_OBJECT, get=405, post=302, kwargs=lambda w: {"review_id": w.review.pk}
+    ),
+    "reviews:staff_queue": Page(Access.STAFF, get=200, post=200),
+    "reviews:staff_hide": Page(Access.STAFF, get=405, post=302, kwargs=lambda w: {"review_id": w.review.pk}),
+    "reviews:staff_publish": Page(
+        Access.STAFF, get=405, post=302, kwargs=lambda w: {"review_id": w.review.pk}
+    ),
 }
 
 # What a POST carries: enough for every form above to succeed for the person allowed to send it, so a
@@ -314,6 +329,7 @@ POST_DATA = {
     "amount": "1.00",
     "paid_on": "",
     "note": "权限测试",
+    "reply": "谢谢您的评价,欢迎再来。",
 }
 
 
@@ -322,7 +338,7 @@ POST_DATA = {
 
 @dataclass(frozen=True)
 class Operation:
-    access: Access  # PUBLIC, SIGNED_IN or GUEST
+    access: Access  # PUBLIC, SIGNED_IN, GUEST or OWNER_OBJECT
     ok: int
     path: Callable[[World], dict] = lambda world: {}
     query: Callable[[World], dict] = lambda world: {}
@@ -380,12 +396,37 @@ OPERATIONS: dict[str, Operation] = {
         Access.GUEST, 422, path=_booking, body=lambda w: {}
     ),
     "POST /api/bookings/{reference}/cancel": Operation(Access.GUEST, 200, path=_booking, body=lambda w: {}),
+    "GET /api/homestays/{homestay_id}/reviews": Operation(
+        Access.PUBLIC, 200, path=lambda w: {"homestay_id": w.other_room_type.homestay_id}
+    ),
+    # Not stayed yet (held): 409 for the guest, 404 for everyone else.
+    "POST /api/bookings/{reference}/review": Operation(
+        Access.GUEST,
+        409,
+        path=_booking,
+        body=lambda w: {
+            "overall": 5,
+            "cleanliness": 5,
+            "host": 5,
+            "location": 5,
+            "value": 5,
+            "text": "很好很好很好",
+        },
+    ),
+    "POST /api/reviews/{review_id}/reply": Operation(
+        Access.OWNER_OBJECT,
+        200,
+        path=lambda w: {"review_id": w.review.pk},
+        body=lambda w: {"reply": "谢谢您的评价。"},
+    ),
 }
 
 API_REFUSALS: dict[Access, dict[str, int | str]] = {
     Access.PUBLIC: {},
     Access.SIGNED_IN: {"anonymous": LOGIN},
     Access.GUEST: {"anonymous": LOGIN, **_NOT_THE_GUEST},
+    # A review of the owner's homestay: anyone else hears it does not exist.
+    Access.OWNER_OBJECT: {"anonymous": LOGIN, **{role: 404 for role in SIGNED_IN_ROLES if role != "owner"}},
 }
 
 

@@ -18,7 +18,9 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import translation
 
+from bookings.models import Booking
 from bookings.payments.views import return_token
+from bookings.reviews.models import Review
 from bookings.sync.models import CalendarFeed
 from bookings.sync.services import calendar_export_regenerate
 from common.clock import local_today
@@ -132,7 +134,32 @@ def world(db) -> World:
         Secret("the owner's calendar address", export.token, frozenset({host})),
         Secret("the other owner's calendar address", other_export.token, frozenset({other_host})),
     ]
+    earlier = hold(
+        room_type,
+        user=users["tourist"],
+        payment="at_homestay",
+        lead_guest_name="王甲乙",
+        lead_guest_phone="13911110001",
+        check_in=check_in + timedelta(days=7),
+        check_out=check_in + timedelta(days=8),
+    )
+    Booking.objects.filter(pk=earlier.pk).update(status=Booking.Status.COMPLETED)
+    review = Review.objects.create(
+        booking=earlier,
+        homestay=homestay,
+        author=users["tourist"],
+        author_name="王**",
+        overall=4,
+        cleanliness=4,
+        host=5,
+        location=4,
+        value=4,
+        text="房间干净,房东热情。",
+        language="zh-hans",
+        status=Review.Status.PUBLISHED,
+    )
     return World(
+        review=review,
         users=users,
         village=village,
         attraction=factories.attraction(village=village),

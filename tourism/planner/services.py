@@ -15,6 +15,7 @@ cached: they follow the bookings.
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -24,8 +25,10 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 
 from tourism.planner import native
+from tourism.planner.model import Model
 from tourism.planner.nights import Night, stays_for
 from tourism.planner.solver import Dropped, Finish, Problem, Reason, Solution, Stop, Visit, solve
+from tourism.planner.spread import spread
 from tourism.planner.travel import Matrix, Mode, TravelProvider, travel_provider
 from tourism.planner.trip import (
     PACE_VISIT_FACTOR,
@@ -207,6 +210,9 @@ def trip_plan(*, trip: TripRequest, provider: TravelProvider | None = None) -> T
         return_to_start=trip.return_to_start,
     )
     solution = solve_cached(problem)
+    if trip.pace != Pace.PACKED:
+        visits, finish = spread(Model(problem), solution.visits, solution.finish)
+        solution = replace(solution, visits=tuple(visits), finish=finish)
     days = _days(trip, stops, solution, matrix, hours, dates)
     stays = stays_for(_nights(trip, days), guests=trip.guests, rooms=trip.rooms)
     for stay in stays:

@@ -26,6 +26,9 @@ class Reason(StrEnum):
     """Closed on every day of the trip."""
     HOURS = "hours"
     """Open, but never long enough for the visit within the day's start and end."""
+    LONGER_THAN_DAY = "longer_than_day"
+    """The visit fits its opening hours only when it starts right at the day's start: the shortest trip
+    there, however short, leaves too little of the day (a 240-minute visit in a 240-minute day)."""
     TOO_FAR = "too_far"
     """No plan reaches it in time on a day it is open: not from the start, nor from any other stop."""
     NO_TIME = "no_time"
@@ -62,9 +65,25 @@ def _reason(model: Model, node: int, ends: list[int]) -> Reason | None:
         return Reason.CLOSED
     if all(latest == CLOSED for latest in model.latest[node]):
         return Reason.HOURS
-    if ends[node] < 0 or ends[node] > model.last_departure[node]:
+    if ends[node] < 0:
+        return _unreachable(model, node)
+    if ends[node] > model.last_departure[node]:
         return Reason.TOO_FAR
     return None
+
+
+def _unreachable(model: Model, node: int) -> Reason:
+    """No plan gets to the stop in time: blame the visit's length when the shortest way there is no
+    longer than the visit itself (3 minutes' drive to a visit that fills the day), else the distance."""
+    shortest = min(model.minutes[other][node] for other in range(model.n + 1) if other != node)
+    slack = max(
+        latest - earliest
+        for earliest, latest in zip(model.earliest[node], model.latest[node], strict=True)
+        if latest != CLOSED
+    )
+    if slack < shortest <= model.visit[node]:
+        return Reason.LONGER_THAN_DAY
+    return Reason.TOO_FAR
 
 
 def solve(problem: Problem, *, exact_limit: int = EXACT_LIMIT, seed: int = 0) -> Solution:

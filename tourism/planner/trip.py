@@ -191,6 +191,7 @@ class DroppedStop:
 REASON_MESSAGES = {
     Reason.CLOSED: _("行程各天均不开放"),
     Reason.HOURS: _("开放时间内放不下建议的游览时长（按您每天的出发和结束时间）"),
+    Reason.LONGER_THAN_DAY: _("游览时间比一天还长：到达后当天剩下的时间不够游览完"),
     Reason.TOO_FAR: _("太远：即使只去这一处，一天之内也到不了并游览完"),
     Reason.NO_TIME: _("时间不够：排不进其他（优先的）景点之后的行程"),
 }

@@ -129,6 +129,10 @@ class HomestayOut(Summarised, Point, Page, Priced):
     price_from: Money | None = Field(description="最低平日价 lowest base price per night; null: no room")
     max_capacity: int | None = Field(description="单间最多可住人数 most guests in one room; null: no room")
     instant_book: bool = Field(description="即时预订 false: the owner approves each request")
+    rating_average: float | None = Field(
+        description="平均评分 average overall rating of the visible reviews, 1-5; null: no review yet"
+    )
+    review_count: int = Field(description="评价数 visible reviews")
     photo: PhotoOut | None
 
     @staticmethod
