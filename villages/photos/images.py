@@ -1,6 +1,6 @@
-"""An owner's photo upload, checked and made ready for the web: JPEG, PNG or WebP of at most 8 MB, turned
-upright (EXIF orientation), shrunk to at most 1600 px wide, saved as JPEG without its metadata (phone
-photos carry the GPS position of the owner's house)."""
+"""A photo upload (an owner's or staff's), checked and made ready for the web: JPEG, PNG or WebP of at
+most 8 MB, turned upright (EXIF orientation), shrunk to at most 1600 px wide, saved as JPEG without its
+metadata (phone photos carry the GPS position of the owner's house)."""
 
 import warnings
 from io import BytesIO
