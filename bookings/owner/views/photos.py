@@ -21,6 +21,11 @@ def _own_photo(request: SignedInRequest, pk: int) -> Photo:
     return get_object_or_404(Photo.objects.filter(owned).select_related("homestay", "room_type"), pk=pk)
 
 
+def _describe_prefix(photo: Photo) -> str:
+    """Each photo's description form has its own field names, so each label finds its own field."""
+    return f"photo-{photo.pk}"
+
+
 def _redirect_to_gallery(subject: Homestay | RoomType, photo_pk: int | None = None):
     name, pk = (
         ("owner:room_type_photos", subject.pk)
@@ -57,7 +62,13 @@ def _gallery_page(request: SignedInRequest, subject: Homestay | RoomType) -> Htt
             "room_type": subject if isinstance(subject, RoomType) else None,
             "subject": subject,
             "photos": [
-                (photo, PhotoDescribeForm(initial={"alt_zh_hans": photo.alt_zh_hans, "alt_en": photo.alt_en}))
+                (
+                    photo,
+                    PhotoDescribeForm(
+                        prefix=_describe_prefix(photo),
+                        initial={"alt_zh_hans": photo.alt_zh_hans, "alt_en": photo.alt_en},
+                    ),
+                )
                 for photo in services.gallery(subject)
             ],
             "form": form,
@@ -92,7 +103,7 @@ def photo_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse
         services.photo_make_cover(photo=photo)
         messages.success(request, _("已设为封面"))
     elif action == "describe":
-        form = PhotoDescribeForm(request.POST)
+        form = PhotoDescribeForm(request.POST, prefix=_describe_prefix(photo))
         if not form.is_valid():
             for error in form.errors.values():
                 messages.error(request, " ".join(error))

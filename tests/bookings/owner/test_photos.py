@@ -28,7 +28,9 @@ def gallery_url(homestay) -> str:
 
 
 def action(client, photo, name, **data):
-    return client.post(reverse("owner:photo_action", kwargs={"pk": photo.pk, "action": name}), data)
+    """A button of a photo's row; the description's fields are named after the photo."""
+    fields = {f"photo-{photo.pk}-{key}": value for key, value in data.items()}
+    return client.post(reverse("owner:photo_action", kwargs={"pk": photo.pk, "action": name}), fields)
 
 
 def order(subject) -> list[int]:
