@@ -502,7 +502,7 @@ class Photo(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.alt or self.image.name
+        return self.alt or self.image.name or ""
 
     @property
     def subject(self) -> Village | Attraction | Homestay | RoomType:

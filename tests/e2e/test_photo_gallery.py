@@ -7,6 +7,7 @@ from io import BytesIO
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.translated import translated
 from villages.models import Homestay
 
 from .helpers import assert_fits_phone, sign_in
@@ -37,13 +38,14 @@ def test_owner_adds_a_cover_photo_and_a_tourist_sees_it_first(phone, open_page, 
     from tests.e2e.conftest import PHONE
 
     homestay = Homestay.objects.get(slug="loess-cave-courtyard")
+    name = translated(homestay, "name", "zh-hans")
     demo_photos = homestay.photos.count()
     page = phone
     sign_in(page, OWNER, PASSWORD)
     page.get_by_role("link", name="经营户中心").first.click()
-    card = page.locator("section.owner-card", has=page.get_by_role("heading", name=homestay.name_zh_hans))
+    card = page.locator("section.owner-card", has=page.get_by_role("heading", name=name))
     card.get_by_role("link", name="照片", exact=True).first.click()
-    expect(page.get_by_role("heading", name=f"{homestay.name_zh_hans} 的照片")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{name} 的照片")).to_be_visible()
     assert_fits_phone(page)
 
     page.get_by_label("选择照片").set_input_files(phone_photo(tmp_path))
@@ -83,9 +85,7 @@ def test_owner_adds_a_cover_photo_and_a_tourist_sees_it_first(phone, open_page, 
     shot(tourist, "gallery-swiped")
 
     tourist.goto(homestay.village.get_absolute_url())
-    card_photo = (
-        tourist.locator("article.card").filter(has_text=homestay.name_zh_hans).get_by_role("img", name=ALT)
-    )
+    card_photo = tourist.locator("article.card").filter(has_text=name).get_by_role("img", name=ALT)
     card_photo.scroll_into_view_if_needed()
     expect(card_photo).to_have_js_property("complete", True)
     chosen = card_photo.evaluate(CHOSEN)

@@ -30,6 +30,7 @@ from villages.demo.schema import (
 from villages.demo.stays import HOMESTAYS
 from villages.fragments import catalogue_changed
 from villages.models import Attraction, Homestay, Photo, RoomType, Route, Theme, Village
+from villages.photos.services import SUBJECT_FIELDS
 from villages.staff_group import staff_group_sync
 
 SPEED_KMH = {"walk": 4, "cycle": 12, "drive": 30}
@@ -284,27 +285,22 @@ def _gallery_ensure(subject: Village | Attraction | Homestay | RoomType, picture
     if any(not photo.is_demo for photo in existing):
         return
     for photo in existing:
-        if not storage.exists(photo.image.name):
-            picture = next((p for p in pictures if photo.image.name.endswith(f"/{p.name}")), None)
+        name = photo.image.name or ""
+        if not storage.exists(name):
+            picture = next((p for p in pictures if name.endswith(f"/{p.name}")), None)
             if picture is not None:
-                storage.save(photo.image.name, ContentFile(picture.draw()))
+                storage.save(name, ContentFile(picture.draw()))
     if existing:
         return
-    field = type(subject)._meta.model_name
+    field = SUBJECT_FIELDS[type(subject)]
     rows = []
     for position, picture in enumerate(pictures):
         name = f"{DEMO_PHOTO_DIR}/{picture.name}"
         if not storage.exists(name):
             name = storage.save(name, ContentFile(picture.draw()))
-        rows.append(
-            Photo(
-                **{"room_type" if field == "roomtype" else field: subject},
-                image=name,
-                position=position,
-                is_demo=True,
-                **translated(alt=picture.alt),
-            )
-        )
+        photo = Photo(image=name, position=position, is_demo=True, **translated(alt=picture.alt))
+        setattr(photo, field, subject)
+        rows.append(photo)
     Photo.objects.bulk_create(rows)
 
 

@@ -9,6 +9,7 @@ bytes); colours and shapes change from one variant to the next.
 import io
 import math
 import random
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -163,6 +164,7 @@ def _jpeg(image: Image.Image, caption: str) -> bytes:
     return buffer.getvalue()
 
 
+@lru_cache(maxsize=512)  # the same picture drawn once per process (seed runs repeat)
 def homestay_photo_jpeg(variant: int, caption: str = "") -> bytes:
     """An 800x500 JPEG of a cave-dwelling courtyard below loess hills, well under 80 KB."""
     image, draw, rng, near = _landscape(variant)
@@ -186,6 +188,7 @@ def _small_dwelling(
         draw.line([(left + arch // 2, y + height // 3), (left + arch // 2, y + height)], fill=wood, width=1)
 
 
+@lru_cache(maxsize=512)
 def village_photo_jpeg(variant: int, caption: str = "") -> bytes:
     """A hillside village: terraces of small cave dwellings, trees and a path, below loess ridges."""
     image, draw, rng, near = _landscape(variant)
@@ -290,6 +293,7 @@ ATTRACTION_SCENES = {
 }
 
 
+@lru_cache(maxsize=512)
 def attraction_photo_jpeg(kind: str, variant: int, caption: str = "") -> bytes:
     """A picture for an attraction of ``kind`` (``Attraction.Kind``); scenic spots are layered hills."""
     image, draw, rng, near = _landscape(variant)
@@ -302,6 +306,7 @@ def attraction_photo_jpeg(kind: str, variant: int, caption: str = "") -> bytes:
     return _jpeg(image, caption)
 
 
+@lru_cache(maxsize=512)
 def room_photo_jpeg(variant: int, caption: str = "") -> bytes:
     """A room inside a cave dwelling: the arched whitewashed vault, a lattice window, a kang bed."""
     rng = random.Random(variant)

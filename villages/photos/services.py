@@ -52,6 +52,12 @@ def _renumber(photos: list[Photo]) -> None:
         catalogue_changed()  # bulk_update sends no signal (villages/signals.py)
 
 
+def _describe(photo: Photo, *, alt_zh_hans: str, alt_en: str) -> None:
+    """The alt text in both languages (modeltranslation's columns of ``Photo.alt``)."""
+    photo.alt_zh_hans = alt_zh_hans.strip()  # type: ignore[attr-defined]
+    photo.alt_en = alt_en.strip()  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def photo_add(
     *,
@@ -60,15 +66,14 @@ def photo_add(
     alt_zh_hans: str = "",
     alt_en: str = "",
     is_demo: bool = False,
-    checked: bool = False,
 ) -> Photo:
     """Add a photo at the end of the subject's gallery (the first one becomes the cover).
 
     The upload is checked and made web-ready (``photo_for_web``: type, size, pixels, orientation,
-    metadata stripped) unless ``checked`` says it already is (demo pictures drawn by the seed command).
+    metadata stripped).
     Raises ``ValidationError`` (code ``photo_*``) and changes nothing for a bad upload or a full gallery.
     """
-    content = upload if checked else photo_for_web(upload)
+    content = photo_for_web(upload)
     _lock(subject)
     field = _field(subject)
     existing = Photo.objects.filter(**{field: subject})
@@ -79,20 +84,16 @@ def photo_add(
             code="photo_limit",
         )
     last = existing.aggregate(last=Max("position"))["last"]
-    photo = Photo(
-        **{field: subject},
-        alt_zh_hans=alt_zh_hans.strip(),
-        alt_en=alt_en.strip(),
-        position=0 if last is None else last + 1,
-        is_demo=is_demo,
-    )
+    photo = Photo(position=0 if last is None else last + 1, is_demo=is_demo)
+    setattr(photo, field, subject)
+    _describe(photo, alt_zh_hans=alt_zh_hans, alt_en=alt_en)
     slug = getattr(subject, "slug", "") or f"{field}-{subject.pk}"
     photo.image.save(f"{slug}-{secrets.token_hex(4)}.jpg", content, save=False)
     try:
         photo.full_clean()
         photo.save()
     except BaseException:
-        photo.image.storage.delete(photo.image.name)
+        photo.image.storage.delete(photo.image.name or "")
         raise
     transaction.on_commit(lambda: photo_thumbnails_make.enqueue(photo.pk))
     return photo
@@ -118,8 +119,7 @@ def photo_make_cover(*, photo: Photo) -> Photo:
 @transaction.atomic
 def photo_describe(*, photo: Photo, alt_zh_hans: str, alt_en: str) -> Photo:
     photo = Photo.objects.select_for_update().get(pk=photo.pk)
-    photo.alt_zh_hans = alt_zh_hans.strip()
-    photo.alt_en = alt_en.strip()
+    _describe(photo, alt_zh_hans=alt_zh_hans, alt_en=alt_en)
     photo.full_clean()
     photo.save()
     return photo

@@ -66,7 +66,7 @@ def _gallery_page(request: SignedInRequest, subject: Homestay | RoomType) -> Htt
                     photo,
                     PhotoDescribeForm(
                         prefix=_describe_prefix(photo),
-                        initial={"alt_zh_hans": photo.alt_zh_hans, "alt_en": photo.alt_en},
+                        initial={name: getattr(photo, name) for name in ("alt_zh_hans", "alt_en")},
                     ),
                 )
                 for photo in services.gallery(subject)
@@ -105,8 +105,8 @@ def photo_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse
     elif action == "describe":
         form = PhotoDescribeForm(request.POST, prefix=_describe_prefix(photo))
         if not form.is_valid():
-            for error in form.errors.values():
-                messages.error(request, " ".join(error))
+            for errors in form.errors.values():
+                messages.error(request, " ".join(str(error) for error in errors))
             return _redirect_to_gallery(subject, photo.pk)
         services.photo_describe(photo=photo, **form.cleaned_data)
         messages.success(request, _("照片说明已保存"))

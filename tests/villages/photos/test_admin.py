@@ -3,6 +3,7 @@ pages, ordered by position, with the owners' upload checks."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.datastructures import MultiValueDict
 from PIL import Image
 
 from tests import factories
@@ -45,7 +46,7 @@ def test_staff_upload_is_shrunk_and_stripped_of_its_location():
     exif[0x8825] = {1: "N", 2: (37.0, 31.0, 12.0)}
     form = PhotoForm(
         data={"alt_zh_hans": "村口", "alt_en": "The village gate", "position": 0},
-        files={"image": image_upload(size=(3200, 2000), exif=exif)},
+        files=MultiValueDict({"image": [image_upload(size=(3200, 2000), exif=exif)]}),
     )
     assert form.is_valid(), form.errors
     photo = form.save(commit=False)
@@ -60,7 +61,7 @@ def test_staff_upload_is_shrunk_and_stripped_of_its_location():
 def test_staff_upload_of_a_non_picture_is_refused():
     form = PhotoForm(
         data={"alt_zh_hans": "", "alt_en": "", "position": 0},
-        files={"image": SimpleUploadedFile("notes.jpg", b"not a picture")},
+        files=MultiValueDict({"image": [SimpleUploadedFile("notes.jpg", b"not a picture")]}),
     )
 
     assert not form.is_valid()

@@ -14,7 +14,6 @@ from io import BytesIO
 
 import boto3
 import pytest
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.functional import empty
 from moto.server import ThreadedMotoServer
@@ -65,7 +64,6 @@ def _forget_storages() -> None:
     """Django forgets its storages when STORAGES changes; sorl-thumbnail's own memo must too."""
     get_or_create_storage.cache_clear()
     sorl_default.storage._wrapped = empty
-    default_storage._wrapped = empty
 
 
 @pytest.fixture
