@@ -34,7 +34,7 @@ def _field(subject: Subject) -> str:
 
 
 def _lock(subject: Subject) -> None:
-    type(subject).objects.select_for_update(no_key=True).filter(pk=subject.pk).exists()
+    list(type(subject).objects.select_for_update(no_key=True).filter(pk=subject.pk).values_list("pk"))
 
 
 def gallery(subject: Subject) -> list[Photo]:
