@@ -217,7 +217,7 @@ class RoomTypeInventoryInline(villages_admin.RoomTypeInline):
 
 
 class HomestayInventoryAdmin(villages_admin.HomestayAdmin):
-    inlines = [RoomTypeInventoryInline]
+    inlines = [RoomTypeInventoryInline, villages_admin.PhotoInline]
 
     def save_formset(self, request, form, formset, change):
         changed = _room_count_changes(formset) if formset.model is RoomType else []

@@ -245,7 +245,7 @@ def _offers(by_homestay: dict[int, list[Priced]], homestay_ids: list[int]) -> li
     room_types = RoomType.objects.order_by().in_bulk(
         [p.rates.pk for h in homestay_ids for p in by_homestay[h]]
     )
-    homestays = Homestay.objects.order_by().in_bulk(homestay_ids)
+    homestays = Homestay.objects.order_by().prefetch_related("photos").in_bulk(homestay_ids)
     villages = Village.objects.order_by().in_bulk({homestay.village_id for homestay in homestays.values()})
     results = []
     for homestay_id in homestay_ids:
@@ -310,13 +310,17 @@ def booking_detail(*, reference: str) -> Booking:
     """One booking with its nights and registered guests; raises ``Booking.DoesNotExist``."""
     return (
         Booking.objects.select_related("homestay__village", "room_type", "user")
-        .prefetch_related("booked_nights", "registered_guests")
+        .prefetch_related("booked_nights", "registered_guests", "homestay__photos")
         .get(reference=reference.strip().upper())
     )
 
 
 def bookings_for_user(*, user) -> QuerySet[Booking]:
-    return Booking.objects.filter(user=user).select_related("homestay__village", "room_type")
+    return (
+        Booking.objects.filter(user=user)
+        .select_related("homestay__village", "room_type")
+        .prefetch_related("homestay__photos")
+    )
 
 
 def bookings_for_owner(*, owner, status: str | None = None) -> QuerySet[Booking]:

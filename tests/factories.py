@@ -3,10 +3,24 @@
 import itertools
 from datetime import time
 from decimal import Decimal
+from io import BytesIO
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
-from villages.models import Attraction, Homestay, OpeningHours, RoomType, Route, RouteStop, Theme, Village
+from villages.models import (
+    Attraction,
+    Homestay,
+    OpeningHours,
+    Photo,
+    RoomType,
+    Route,
+    RouteStop,
+    Theme,
+    Village,
+)
 
 _seq = itertools.count(1)
 
@@ -113,3 +127,32 @@ def route(**fields) -> Route:
         RouteStop(route=obj, position=i, attraction=stop) for i, stop in enumerate(stops, start=1)
     )
     return obj
+
+
+COLOURS: dict[str, int | tuple[int, ...]] = {"RGB": (161, 63, 39), "RGBA": (161, 63, 39, 128), "1": 1}
+
+
+def image_bytes(size=(1600, 1000), image_format="JPEG", mode="RGB", **save) -> bytes:
+    buffer = BytesIO()
+    Image.new(mode, size, COLOURS[mode]).save(buffer, image_format, **save)
+    return buffer.getvalue()
+
+
+def image_upload(name="photo.jpg", size=(2400, 1200), image_format="JPEG", mode="RGB", **save):
+    """A picture as a phone uploads it."""
+    content = image_bytes(size, image_format, mode, **save)
+    return SimpleUploadedFile(name, content, content_type=f"image/{image_format.lower()}")
+
+
+def photo(*, size=(1600, 1000), **fields) -> Photo:
+    """A gallery photo with a real JPEG file; give one of village, attraction, homestay or room_type."""
+    n = _n()
+    fields.setdefault("alt_zh_hans", f"照片{n}")
+    fields.setdefault("alt_en", f"Photo {n}")
+    if "position" not in fields:
+        subject = next(name for name in ("village", "attraction", "homestay", "room_type") if name in fields)
+        fields["position"] = Photo.objects.filter(**{subject: fields[subject]}).count()
+    photo = Photo(**fields)
+    photo.image.save(f"photo-{n}.jpg", ContentFile(image_bytes(size)), save=False)
+    photo.save()
+    return photo

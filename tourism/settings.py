@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tourism",
     "django_tasks_db",
     "dbbackup",  # manage.py dbbackup / dbrestore / mediabackup / mediarestore (docs/deployment.md)
+    "sorl.thumbnail",  # resized WebP and JPEG copies of the photos (villages/templatetags/photos.py)
 ]
 
 MIDDLEWARE = [
@@ -236,8 +237,37 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads go to S3-compatible object storage (Aliyun OSS, Tencent COS, MinIO, AWS S3) when a bucket is
+# named, else to MEDIA_ROOT. See docs/photos.md for each provider's endpoint and domain.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+MEDIA_S3_CUSTOM_DOMAIN = os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "")
+MEDIA_S3_ENDPOINT_URL = os.environ.get("MEDIA_S3_ENDPOINT_URL", "")
+if MEDIA_S3_BUCKET:
+    media_storage: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": MEDIA_S3_ENDPOINT_URL or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION", "") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY", ""),
+            "custom_domain": MEDIA_S3_CUSTOM_DOMAIN or None,
+            "url_protocol": os.environ.get("MEDIA_S3_URL_PROTOCOL", "https:"),
+            "location": os.environ.get("MEDIA_S3_LOCATION", "media"),
+            # Aliyun OSS and most MinIO set-ups want virtual-hosted addresses; MinIO by IP wants "path".
+            "addressing_style": os.environ.get("MEDIA_S3_ADDRESSING_STYLE", "") or None,
+            "signature_version": os.environ.get("MEDIA_S3_SIGNATURE_VERSION", "") or None,
+            # Photos are public; a public-read bucket (or a CDN domain) serves plain, cacheable URLs.
+            "querystring_auth": env_bool("MEDIA_S3_QUERYSTRING_AUTH", default=False),
+            "default_acl": os.environ.get("MEDIA_S3_DEFAULT_ACL", "") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES: dict[str, dict[str, Any]] = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -253,7 +283,16 @@ STORAGES["dbbackup"] = {
     "OPTIONS": {"location": BACKUP_DIR},
 }
 # Serve uploaded media from Django itself unless a web server in front does it (see docs/deployment.md).
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=not MEDIA_S3_BUCKET)
+
+# Thumbnails (sorl-thumbnail) are written next to the uploads, on the same storage, and remembered in
+# the database and the cache, so a page asks the storage nothing once a thumbnail exists.
+THUMBNAIL_PREFIX = "thumbs/"
+THUMBNAIL_UPSCALE = False
+THUMBNAIL_QUALITY = 80
+THUMBNAIL_PRESERVE_FORMAT = False
+THUMBNAIL_DEBUG = False
+
 
 # Maps: any XYZ tile server. OpenStreetMap by default; Tianditu's WGS-84 (CGCS2000) tiles need no
 # coordinate shifting, e.g. https://t0.tianditu.gov.cn/vec_w/wmts?...&tk=KEY (see README).
@@ -270,12 +309,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "离石乡村旅游 <n
 # (well within the first retry's minute, so a slow send is never claimed twice).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
+
+def _media_hosts() -> list[str]:
+    """Where the pages' photos come from when object storage serves them: its domain, or the endpoint
+    with the bucket in front of its host (virtual-hosted addresses) or behind it (path addresses)."""
+    if not MEDIA_S3_BUCKET:
+        return []
+    if MEDIA_S3_CUSTOM_DOMAIN:
+        return [f"{os.environ.get('MEDIA_S3_URL_PROTOCOL', 'https:')}//{MEDIA_S3_CUSTOM_DOMAIN}"]
+    if MEDIA_S3_ENDPOINT_URL:
+        scheme, _sep, host = MEDIA_S3_ENDPOINT_URL.rstrip("/").partition("://")
+        return [f"{scheme}://{host}", f"{scheme}://*.{host}"]
+    return ["https://*.amazonaws.com"]
+
+
+MEDIA_HOSTS = env_list("MEDIA_HOSTS") or _media_hosts()
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     # WeChat's JS-SDK (tourism/wechat_share.py), loaded inside WeChat when the official account is set.
     "script-src": [CSP.SELF, CSP.NONCE, *(["https://res.wx.qq.com"] if WECHAT_OA_APPID else [])],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", *MAP_TILE_HOSTS],
+    "img-src": [CSP.SELF, "data:", *MAP_TILE_HOSTS, *MEDIA_HOSTS],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     # The pay form posts here and is redirected to the provider's page (Stripe Checkout, Alipay's

@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from villages.models import (
@@ -7,12 +11,53 @@ from villages.models import (
     Honour,
     OpeningException,
     OpeningHours,
+    Photo,
     RoomType,
     Route,
     RouteStop,
     Theme,
     Village,
 )
+from villages.photos.images import photo_for_web
+from villages.photos.thumbnails import photo_picture
+
+
+class PhotoForm(forms.ModelForm):
+    """Staff uploads get the owners' checks: type, size and pixels, turned upright, resized, and
+    stripped of their metadata (``villages.photos.images``)."""
+
+    class Meta:
+        model = Photo
+        fields = ["image", "alt_zh_hans", "alt_en", "position", "is_demo"]
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if isinstance(image, UploadedFile):
+            content = photo_for_web(image)
+            content.name = "photo.jpg"
+            return content
+        return image
+
+
+class PhotoInline(TranslationTabularInline):
+    """A gallery in the admin: ``position`` orders it (lowest first) and the first photo is the cover."""
+
+    model = Photo
+    form = PhotoForm
+    extra = 1
+    fields = ["preview", "image", "alt", "position", "is_demo"]
+    readonly_fields = ["preview"]
+    ordering = ["position", "id"]
+
+    @admin.display(description=_("预览 preview"))
+    def preview(self, photo: Photo) -> str:
+        picture = photo_picture(photo, "tile") if photo.pk else None
+        if picture is None:
+            return "-"
+        small = picture.jpeg[0]
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="">', small.url, small.width, small.height
+        )
 
 
 @admin.register(Theme)
@@ -33,7 +78,7 @@ class VillageAdmin(TabbedTranslationAdmin):
     list_editable = ["is_published", "order"]
     search_fields = ["name_zh_hans", "name_en", "slug", "township_zh_hans"]
     filter_horizontal = ["themes"]
-    inlines = [HonourInline]
+    inlines = [HonourInline, PhotoInline]
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -52,7 +97,7 @@ class AttractionAdmin(TabbedTranslationAdmin):
     list_filter = ["village", "kind", "heritage_level", "is_published"]
     list_select_related = ["village"]
     search_fields = ["name_zh_hans", "name_en", "slug"]
-    inlines = [OpeningHoursInline, OpeningExceptionInline]
+    inlines = [OpeningHoursInline, OpeningExceptionInline, PhotoInline]
 
 
 class RoomTypeInline(TranslationStackedInline):
@@ -67,7 +112,18 @@ class HomestayAdmin(TabbedTranslationAdmin):
     list_select_related = ["village", "owner"]
     search_fields = ["name_zh_hans", "name_en", "slug"]
     autocomplete_fields = ["owner"]
-    inlines = [RoomTypeInline]
+    inlines = [RoomTypeInline, PhotoInline]
+
+
+@admin.register(RoomType)
+class RoomTypeAdmin(TabbedTranslationAdmin):
+    """Room types are edited with their homestay; here for their photos."""
+
+    list_display = ["name", "homestay", "capacity", "room_count", "base_price", "is_active"]
+    list_filter = ["homestay__village", "is_active"]
+    list_select_related = ["homestay"]
+    search_fields = ["name_zh_hans", "name_en", "homestay__name_zh_hans"]
+    inlines = [PhotoInline]
 
 
 class RouteStopInline(TranslationTabularInline):

@@ -8,5 +8,7 @@ class VillagesConfig(AppConfig):
 
     def ready(self) -> None:
         from villages import signals
+        from villages.photos import files
 
         signals.connect()
+        files.connect()

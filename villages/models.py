@@ -247,8 +247,6 @@ class Homestay(GeoPoint):
     name = models.CharField(_("名称 name"), max_length=80)
     summary = models.CharField(_("简介 summary"), max_length=200)
     description = models.TextField(_("介绍 description"), blank=True)
-    photo = models.ImageField(_("照片 photo"), upload_to="homestays/", blank=True)
-    photo_alt = models.CharField(_("照片说明 photo description"), max_length=120, blank=True)
     amenities = models.JSONField(_("设施 amenities"), default=list, blank=True)
     house_rules = models.TextField(_("入住须知 house rules"), blank=True)
     check_in_time = models.TimeField(_("入住时间 check-in from"), default=time(14))
@@ -455,3 +453,72 @@ class RouteStop(models.Model):
             return self.attraction.coordinates
         assert self.latitude is not None and self.longitude is not None  # the check constraint's promise
         return (float(self.latitude), float(self.longitude))
+
+
+PHOTO_SUBJECTS = ("village", "attraction", "homestay", "room_type")
+
+
+def _exactly_one_subject() -> Q:
+    alternatives = Q()
+    for subject in PHOTO_SUBJECTS:
+        alternatives |= Q(**{f"{subject}__isnull": False}) & Q(
+            **{f"{other}__isnull": True for other in PHOTO_SUBJECTS if other != subject}
+        )
+    return alternatives
+
+
+class Photo(models.Model):
+    """One picture of a gallery: a village's, an attraction's, a homestay's or a room type's (exactly one).
+
+    A gallery is ordered by ``position`` (ties by id); its first photo is the cover that cards show.
+    The file is the web-sized, metadata-free JPEG made by ``villages.photos.images.photo_for_web``;
+    pages show resized copies of it (``villages/templatetags/photos.py``), never the file itself.
+    """
+
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    attraction = models.ForeignKey(
+        Attraction, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    homestay = models.ForeignKey(
+        Homestay, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    room_type = models.ForeignKey(
+        RoomType, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    image = models.ImageField(_("照片 photo"), upload_to="photos/%Y/%m/")
+    alt = models.CharField(
+        _("照片说明 alt text"),
+        max_length=160,
+        blank=True,
+        help_text=_("为看不见图片的人描述照片内容 Describe the picture for people who cannot see it"),
+    )
+    position = models.PositiveIntegerField(_("顺序 position"), default=0)
+    is_demo = models.BooleanField(_("演示图片 demo image"), default=False)
+    created_at = models.DateTimeField(_("上传时间 uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("照片 photo")
+        verbose_name_plural = _("照片 photos")
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one_subject(), name="photo_exactly_one_subject"),
+        ]
+        indexes = [
+            models.Index(fields=["village", "position"], name="photo_village_order"),
+            models.Index(fields=["attraction", "position"], name="photo_attraction_order"),
+            models.Index(fields=["homestay", "position"], name="photo_homestay_order"),
+            models.Index(fields=["room_type", "position"], name="photo_room_type_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt or self.image.name or ""
+
+    @property
+    def subject(self) -> Village | Attraction | Homestay | RoomType:
+        for name in PHOTO_SUBJECTS:
+            value = getattr(self, name)
+            if value is not None:
+                return value
+        raise ValueError("a photo without a subject")  # the check constraint forbids it

@@ -30,7 +30,7 @@ class DayHours:
 
 
 def _published_room_types() -> QuerySet[RoomType]:
-    return RoomType.objects.filter(is_active=True).order_by("order", "id")
+    return RoomType.objects.filter(is_active=True).order_by("order", "id").prefetch_related("photos")
 
 
 class HomestayPrices(TypedDict):
@@ -43,6 +43,7 @@ def homestays_published() -> "QuerySet[WithAnnotations[Homestay, HomestayPrices]
     return (
         Homestay.objects.filter(is_published=True, village__is_published=True)
         .select_related("village")
+        .prefetch_related("photos")
         .annotate(
             price_from=Min("room_types__base_price", filter=active),
             max_capacity=Max("room_types__capacity", filter=active),
@@ -51,7 +52,11 @@ def homestays_published() -> "QuerySet[WithAnnotations[Homestay, HomestayPrices]
 
 
 def attractions_published() -> QuerySet[Attraction]:
-    return Attraction.objects.filter(is_published=True, village__is_published=True).select_related("village")
+    return (
+        Attraction.objects.filter(is_published=True, village__is_published=True)
+        .select_related("village")
+        .prefetch_related("photos")
+    )
 
 
 def routes_published() -> QuerySet[Route]:
@@ -66,7 +71,7 @@ class VillageCounts(TypedDict):
 def villages_published(*, theme: str | None = None) -> "QuerySet[WithAnnotations[Village, VillageCounts]]":
     villages = (
         Village.objects.filter(is_published=True)
-        .prefetch_related("themes")
+        .prefetch_related("themes", "photos")
         .annotate(
             attraction_count=Count("attractions", filter=Q(attractions__is_published=True), distinct=True),
             homestay_count=Count("homestays", filter=Q(homestays__is_published=True), distinct=True),
@@ -114,6 +119,7 @@ def village_detail(
         .prefetch_related(
             "themes",
             "honours",
+            "photos",
             Prefetch(
                 "attractions", queryset=_attractions_with_hours(start, days), to_attr="published_attractions"
             ),

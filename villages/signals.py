@@ -14,6 +14,7 @@ from villages.models import (
     Honour,
     OpeningException,
     OpeningHours,
+    Photo,
     RoomType,
     Route,
     RouteStop,
@@ -32,6 +33,7 @@ CATALOGUE_MODELS = (
     RoomType,
     Route,
     RouteStop,
+    Photo,
 )
 
 

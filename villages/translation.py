@@ -5,6 +5,7 @@ from villages.models import (
     Homestay,
     Honour,
     OpeningException,
+    Photo,
     RoomType,
     Route,
     RouteStop,
@@ -40,7 +41,7 @@ class OpeningExceptionTranslation(TranslationOptions):
 
 @register(Homestay)
 class HomestayTranslation(TranslationOptions):
-    fields = ("name", "summary", "description", "photo_alt", "house_rules")
+    fields = ("name", "summary", "description", "house_rules")
 
 
 @register(RoomType)
@@ -56,3 +57,8 @@ class RouteTranslation(TranslationOptions):
 @register(RouteStop)
 class RouteStopTranslation(TranslationOptions):
     fields = ("name", "note")
+
+
+@register(Photo)
+class PhotoTranslation(TranslationOptions):
+    fields = ("alt",)

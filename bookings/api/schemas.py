@@ -27,7 +27,7 @@ from villages.api.fields import (
     money,
     page_url,
 )
-from villages.api.schemas import PhotoOut, VillageRef
+from villages.api.schemas import PhotoOut, VillageRef, cover_photo
 from villages.models import Homestay
 
 Language = Literal["zh-hans", "en"]
@@ -141,7 +141,7 @@ class HomestayRef(Named):
 
     @staticmethod
     def resolve_photo(obj):
-        return {"url": obj.photo.url, "alt": bilingual(obj, "photo_alt")} if obj.photo else None
+        return cover_photo(obj)
 
 
 class RoomTypeRef(Named):

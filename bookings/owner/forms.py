@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.guests import GuestDetails
 from bookings.models import Guest
-from bookings.owner.photos import ALLOWED_FORMATS, MAX_UPLOAD_BYTES
 from bookings.pricing import MAX_QUOTED_NIGHTS
 from bookings.sync.models import FEED_URL_MAX_LENGTH
-from villages.models import Homestay, RoomType
+from villages.models import Homestay, Photo, RoomType
+from villages.photos.images import ALLOWED_FORMATS, MAX_UPLOAD_BYTES
 
 MAX_AMENITIES = 30
 AMENITY_MAX_LENGTH = 30
@@ -36,26 +36,12 @@ class HomestayForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("每行一项,例如:免费WiFi、停车位、早餐"),
     )
-    new_photo = forms.FileField(
-        label=_("更换照片"),
-        required=False,
-        widget=forms.FileInput(
-            attrs={"accept": ",".join(f"image/{kind.lower()}" for kind in sorted(ALLOWED_FORMATS))}
-        ),
-        help_text=format_lazy(
-            _("JPEG、PNG或WebP格式,不超过{mb}MB;会自动缩小到适合网页的尺寸"),
-            mb=MAX_UPLOAD_BYTES // 1024 // 1024,
-        ),
-    )
-    remove_photo = forms.BooleanField(label=_("删除现有照片"), required=False)
 
     class Meta:
         model = Homestay
         fields = (
             "description_zh_hans",
             "description_en",
-            "photo_alt_zh_hans",
-            "photo_alt_en",
             "house_rules_zh_hans",
             "house_rules_en",
             "check_in_time",
@@ -66,8 +52,6 @@ class HomestayForm(forms.ModelForm):
         labels = {
             "description_zh_hans": _("介绍"),
             "description_en": _("介绍(英文,可不填)"),
-            "photo_alt_zh_hans": _("照片说明"),
-            "photo_alt_en": _("照片说明(英文,可不填)"),
             "house_rules_zh_hans": _("入住须知"),
             "house_rules_en": _("入住须知(英文,可不填)"),
             "check_in_time": _("入住时间(几点以后)"),
@@ -104,6 +88,33 @@ class HomestayForm(forms.ModelForm):
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         fields["amenities"] = self.cleaned_data["amenities_text"]
         return fields
+
+
+ALT_MAX_LENGTH = Photo._meta.get_field("alt").max_length
+
+
+class PhotoDescribeForm(forms.Form):
+    alt_zh_hans = forms.CharField(
+        label=_("照片说明"),
+        max_length=ALT_MAX_LENGTH,
+        required=False,
+        help_text=_("写下照片里有什么,例如:院子里的枣树和窑洞"),
+    )
+    alt_en = forms.CharField(label=_("照片说明(英文,可不填)"), max_length=ALT_MAX_LENGTH, required=False)
+
+
+class PhotoUploadForm(PhotoDescribeForm):
+    image = forms.FileField(
+        label=_("选择照片"),
+        widget=forms.FileInput(
+            attrs={"accept": ",".join(f"image/{kind.lower()}" for kind in sorted(ALLOWED_FORMATS))}
+        ),
+        help_text=format_lazy(
+            _("JPEG、PNG或WebP格式,不超过{mb}MB;会自动缩小,并去掉拍摄地点等信息"),
+            mb=MAX_UPLOAD_BYTES // 1024 // 1024,
+        ),
+    )
+    field_order = ["image", "alt_zh_hans", "alt_en"]
 
 
 class RoomTypeForm(forms.ModelForm):

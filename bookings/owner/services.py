@@ -2,22 +2,17 @@
 room types. Checking that the caller owns the homestay is the view's job (it only ever loads the
 owner's own objects)."""
 
-import secrets
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from bookings import inventory
 from bookings.calendar import room_type_set_room_count
-from bookings.owner.photos import photo_for_web
 from villages.models import Homestay, RoomType
 
 HOMESTAY_FIELDS = (
     "description_zh_hans",
     "description_en",
-    "photo_alt_zh_hans",
-    "photo_alt_en",
     "amenities",
     "house_rules_zh_hans",
     "house_rules_en",
@@ -43,37 +38,17 @@ ROOM_TYPE_FIELDS = (
 )
 
 
-def _delete_file_after_commit(storage, name: str | None) -> None:
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
-
-
 @transaction.atomic
-def homestay_update(
-    *,
-    homestay: Homestay,
-    photo: UploadedFile | None = None,
-    remove_photo: bool = False,
-    **fields: Any,
-) -> Homestay:
-    """Change the homestay's details (``HOMESTAY_FIELDS``) and its photo. A new photo is checked and
-    resized (``bookings.owner.photos``); the old file is deleted once the change is saved."""
+def homestay_update(*, homestay: Homestay, **fields: Any) -> Homestay:
+    """Change the homestay's details (``HOMESTAY_FIELDS``); its photos are ``villages.photos.services``."""
     unknown = set(fields) - set(HOMESTAY_FIELDS)
     if unknown:
         raise ValueError(f"not an owner-editable field: {sorted(unknown)}")
-    content = photo_for_web(photo) if photo is not None else None
     homestay = Homestay.objects.select_for_update(no_key=True).get(pk=homestay.pk)
     for name, value in fields.items():
         setattr(homestay, name, value)
-    homestay.full_clean(exclude=["photo"])
-    old_photo = homestay.photo.name
-    if content is not None:
-        homestay.photo.save(f"{homestay.slug}-{secrets.token_hex(4)}.jpg", content, save=False)
-    elif remove_photo:
-        homestay.photo = ""
+    homestay.full_clean()
     homestay.save()
-    if homestay.photo.name != old_photo:
-        _delete_file_after_commit(homestay.photo.storage, old_photo)
     return homestay
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.owner.views import bookings, calendar_page, home, sync
+from bookings.owner.views import bookings, calendar_page, home, photos, sync
 
 app_name = "owner"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", home.dashboard, name="dashboard"),
     path("homestays/<int:pk>/", home.homestay_edit, name="homestay_edit"),
     path("homestays/<int:homestay_pk>/rooms/new/", home.room_type_add, name="room_type_add"),
+    path("homestays/<int:pk>/photos/", photos.homestay_photos, name="homestay_photos"),
+    path("rooms/<int:pk>/photos/", photos.room_type_photos, name="room_type_photos"),
+    path("photos/<int:pk>/<slug:action>/", photos.photo_action, name="photo_action"),
     path("rooms/<int:pk>/", home.room_type_edit, name="room_type_edit"),
     path("rooms/<int:pk>/calendar/", calendar_page.room_calendar, name="room_calendar"),
     path("rooms/<int:pk>/sync/", sync.room_sync, name="room_sync"),

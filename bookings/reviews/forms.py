@@ -1,10 +1,10 @@
 """The review form, the owner's reply and the staff's reason for hiding: they check what was typed (the
-photos only their number and size here; ``bookings.owner.photos`` reads them in the service)."""
+photos only their number and size here; ``villages.photos.images`` reads them in the service)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bookings.owner.photos import ALLOWED_FORMATS
+from villages.photos.images import ALLOWED_FORMATS
 from bookings.reviews.models import MAX_PHOTOS, MAX_REPLY, MAX_TEXT, RATING_FIELDS, RATING_LABELS
 
 STARS = [(n, str(n)) for n in range(5, 0, -1)]

@@ -135,15 +135,13 @@ def test_search_shows_free_room_types_with_the_stay_total_and_the_price_per_nigh
 
 
 def test_search_shows_the_homestay_photo_with_its_description(client, room_type):
-    Homestay.objects.filter(pk=room_type.homestay_id).update(
-        photo="homestays/yard.jpg", photo_alt_zh_hans="窑洞小院"
-    )
+    photo = factories.photo(homestay=room_type.homestay, alt_zh_hans="窑洞小院")
 
     response = client.get(search_url(**STAY))
 
-    assert re.search(
-        r'<img class="card__photo" src="/media/homestays/yard.jpg" alt="窑洞小院"', response.text
-    )
+    assert re.search(r'<img class="card__photo" src="/media/thumbs/[^"]+\.jpg" srcset="[^"]+"', response.text)
+    assert 'alt="窑洞小院"' in response.text
+    assert photo.image.url not in response.text
 
 
 def test_search_without_dates_looks_for_tomorrow_night(client, room_type):

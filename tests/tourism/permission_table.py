@@ -84,6 +84,7 @@ class World:
     homestay: Any  # the owner's, on request: the tourist's booking waits for the owner's answer
     room_type: Any
     other_room_type: Any  # the other owner's
+    photo: Any  # of the owner's homestay
     booking: Any  # the tourist's, held for online payment
     feed: Any
     export: Any  # the owner's iCal export
@@ -217,6 +218,16 @@ PAGES: dict[str, Page] = {
     ),
     "owner:room_type_edit": Page(
         Access.OWNER_OBJECT, get=200, post=302, kwargs=lambda w: {"pk": w.room_type.pk}
+    ),
+    # The matrix posts no picture: the upload form is refused with 400 and saves nothing.
+    "owner:homestay_photos": Page(
+        Access.OWNER_OBJECT, get=200, post=400, kwargs=lambda w: {"pk": w.homestay.pk}
+    ),
+    "owner:room_type_photos": Page(
+        Access.OWNER_OBJECT, get=200, post=400, kwargs=lambda w: {"pk": w.room_type.pk}
+    ),
+    "owner:photo_action": Page(
+        Access.OWNER_OBJECT, get=405, post=302, kwargs=lambda w: {"pk": w.photo.pk, "action": "describe"}
     ),
     "owner:room_calendar": Page(
         Access.OWNER_OBJECT, get=200, post=302, kwargs=lambda w: {"pk": w.room_type.pk}

@@ -19,7 +19,7 @@ from bookings.services import booking_cancel, booking_hold
 from common.clock import local_today
 from tests import factories
 from tests.translated import translated
-from villages.models import Homestay
+from villages.models import Homestay, Photo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,9 +54,9 @@ def test_restore_brings_back_the_bookings_content_and_photos_of_the_backup(datab
     room_type = factories.room_type(room_count=1)
     homestay = room_type.homestay
     photo = jpeg()
-    homestay.photo.save("courtyard.jpg", ContentFile(photo))
-    assert homestay.photo.name
-    photo_file = Path(settings.MEDIA_ROOT) / homestay.photo.name
+    gallery_photo = Photo(homestay=homestay)
+    gallery_photo.image.save("courtyard.jpg", ContentFile(photo))
+    photo_file = Path(settings.MEDIA_ROOT) / (gallery_photo.image.name or "")
     arrival = local_today() + timedelta(days=10)
     kept = book(room_type, arrival)
     db_backup, media_backup = tmp_path / "db.backup", tmp_path / "media.tar"
@@ -79,4 +79,4 @@ def test_restore_brings_back_the_bookings_content_and_photos_of_the_backup(datab
         book(room_type, arrival)
     homestay = Homestay.objects.get(pk=homestay.pk)
     assert translated(homestay, "name", "zh-hans") == translated(room_type.homestay, "name", "zh-hans")
-    assert Path(settings.MEDIA_ROOT, homestay.photo.name or "").read_bytes() == photo
+    assert Path(settings.MEDIA_ROOT, homestay.photos.get().image.name or "").read_bytes() == photo

@@ -167,6 +167,7 @@ def world(db) -> World:
         homestay=homestay,
         room_type=room_type,
         other_room_type=other_room_type,
+        photo=factories.photo(homestay=homestay, size=(64, 40)),
         booking=booking,
         feed=feed,
         export=export,

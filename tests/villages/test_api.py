@@ -367,16 +367,15 @@ def test_homestay_detail_lists_bookable_room_types_with_decimal_prices(client):
 
 
 def test_homestay_photo_has_its_address_and_description(client):
-    homestay = f.homestay(
-        photo="homestays/courtyard.jpg", photo_alt_zh_hans="四合院", photo_alt_en="Courtyard"
-    )
+    homestay = f.homestay()
+    f.photo(homestay=homestay, alt_zh_hans="四合院", alt_en="Courtyard")
+    f.photo(homestay=homestay, alt_zh_hans="第二张", alt_en="Second")
+    cover = homestay.photos.first()
+    assert cover is not None
 
     body = get_json(client, f"/api/homestays/{homestay.id}")
 
-    assert body["photo"] == {
-        "url": "/media/homestays/courtyard.jpg",
-        "alt": {"zh": "四合院", "en": "Courtyard"},
-    }
+    assert body["photo"] == {"url": cover.image.url, "alt": {"zh": "四合院", "en": "Courtyard"}}
 
 
 def test_unpublished_homestay_is_404(client):

@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from bookings.owner.services import homestay_update, room_type_update
+from bookings.owner.services import room_type_update
 from tests import factories
 from tests.villages.test_views import freeze, full_village, map_data
 from villages import fragments
 from villages.models import Attraction, Honour, OpeningException, OpeningHours, RoomType, RouteStop, Village
+from villages.photos.services import photo_add, photo_delete, photo_describe, photo_make_cover
 
 pytestmark = pytest.mark.django_db
 
@@ -200,13 +201,23 @@ def test_owner_photo_shows_on_the_homestay_card(client):
     homestay = village.homestays.get()
     pages(client, village)
 
-    homestay = homestay_update(
-        homestay=homestay, photo=jpeg_upload(), photo_alt_zh_hans="窑洞院子", photo_alt_en="Cave courtyard"
-    )
+    photo = photo_add(subject=homestay, upload=jpeg_upload(), alt_zh_hans="窑洞院子", alt_en="Cave courtyard")
     texts = pages(client, village)
 
-    assert homestay.photo.url in texts["/zh"] and 'alt="窑洞院子"' in texts["/zh"]
+    assert 'alt="窑洞院子"' in texts["/zh"] and "<picture>" in texts["/zh"]
     assert 'alt="Cave courtyard"' in texts["/en"]
+
+    photo_describe(photo=photo, alt_zh_hans="新的说明", alt_en="New words")
+    assert 'alt="新的说明"' in pages(client, village)["/zh"]
+
+    second = photo_add(subject=homestay, upload=jpeg_upload(), alt_zh_hans="第二张")
+    photo_make_cover(photo=second)  # a reorder is a bulk update: no signal of its own
+    assert 'alt="第二张"' in pages(client, village)["/zh"]
+
+    photo_delete(photo=second)
+    photo_delete(photo=photo)
+    texts = pages(client, village)
+    assert "<picture>" not in texts["/zh"] and "card--text" in texts["/zh"]
 
 
 def test_renamed_route_and_moved_stop_show_on_the_card_and_the_map(client):

@@ -27,6 +27,7 @@ from villages.models import (
     Honour,
     OpeningException,
     OpeningHours,
+    Photo,
     RoomType,
     Route,
     RouteStop,
@@ -59,6 +60,7 @@ CATALOGUE = (
     RoomType,
     Route,
     RouteStop,
+    Photo,
 )
 INVENTED = (Village, Attraction, Homestay, RoomType, Route)
 TRANSLATED = tuple(model for model in CATALOGUE if model in translator.get_registered_models())
@@ -242,35 +244,59 @@ def test_scale_below_one_is_refused(seeded):
         seed("--scale", "0")
 
 
-def test_homestay_photos_are_small_jpegs_on_disk(seeded, media):
-    for homestay in Homestay.objects.all():
-        path = media / homestay.photo.name
-        assert path.stat().st_size < 60_000, homestay.slug
+def test_every_village_attraction_homestay_and_room_has_demo_photos(seeded):
+    for model in (Village, Attraction, Homestay, RoomType):
+        for subject in model.objects.all():
+            photos = list(subject.photos.all())
+            assert photos, f"{model.__name__} {subject}"
+            assert all(photo.is_demo for photo in photos)
+            assert [photo.position for photo in photos] == list(range(len(photos)))
+    assert Village.objects.get(slug="caijiazhuang").photos.count() == 3
+
+
+def test_demo_photos_are_small_jpegs_described_in_both_languages(seeded, media):
+    for photo in Photo.objects.all():
+        path = media / photo.image.name
+        assert path.stat().st_size < 80_000, photo.image.name
         with Image.open(path) as image:
             assert (image.format, image.size) == ("JPEG", (800, 500))
-        assert translated(homestay, "photo_alt", "zh-hans") and translated(homestay, "photo_alt", "en")
+        assert translated(photo, "alt", "zh-hans") and translated(photo, "alt", "en")
+        assert "演示" in translated(photo, "alt", "zh-hans")
+
+
+def test_demo_photos_are_the_same_on_every_run(seeded, media, tmp_path, settings):
+    before = {photo.image.name: (media / photo.image.name).read_bytes() for photo in Photo.objects.all()}
+    for photo in Photo.objects.all():
+        (media / photo.image.name).unlink()
+
+    seed()
+
+    after = {photo.image.name: (media / photo.image.name).read_bytes() for photo in Photo.objects.all()}
+    assert after == before
 
 
 def test_a_missing_photo_file_is_drawn_again(seeded, media):
-    homestay = Homestay.objects.first()
-    assert homestay is not None
-    (media / homestay.photo.name).unlink()
+    photo = Photo.objects.filter(homestay__isnull=False).first()
+    assert photo is not None
+    (media / photo.image.name).unlink()
 
     seed()
 
-    assert (media / homestay.photo.name).exists()
+    assert (media / photo.image.name).exists()
 
 
-def test_an_owners_own_photo_is_kept(seeded, media):
+def test_an_owners_own_photos_are_kept(seeded, media):
     homestay = Homestay.objects.first()
     assert homestay is not None
-    (media / "homestays" / "my-own.jpg").write_bytes((media / homestay.photo.name).read_bytes())
-    Homestay.objects.filter(pk=homestay.pk).update(photo="homestays/my-own.jpg")
+    demo = homestay.photos.first()
+    assert demo is not None
+    (media / "photos" / "my-own.jpg").write_bytes((media / demo.image.name).read_bytes())
+    homestay.photos.all().delete()
+    Photo.objects.create(homestay=homestay, image="photos/my-own.jpg", alt_zh_hans="我家的院子")
 
     seed()
 
-    homestay.refresh_from_db()
-    assert homestay.photo.name == "homestays/my-own.jpg"
+    assert [photo.image.name for photo in homestay.photos.all()] == ["photos/my-own.jpg"]
 
 
 def test_the_owner_runs_the_homestays_of_dujiashan_and_caijiazhuang(seeded):

@@ -118,8 +118,15 @@ class AttractionDetail(AttractionOut, Described):
 
 
 class PhotoOut(Schema):
-    url: str
+    url: str = Field(description="网页尺寸的JPEG(最宽1600像素) the web-sized JPEG, at most 1600 px wide")
     alt: Text
+
+
+def cover_photo(subject) -> dict | None:
+    """The first photo of a gallery (prefetched or not), as ``PhotoOut``."""
+    for photo in subject.photos.all():
+        return {"url": photo.image.url, "alt": bilingual(photo, "alt")}
+    return None
 
 
 class HomestayOut(Summarised, Point, Page, Priced):
@@ -141,7 +148,7 @@ class HomestayOut(Summarised, Point, Page, Priced):
 
     @staticmethod
     def resolve_photo(obj):
-        return {"url": obj.photo.url, "alt": bilingual(obj, "photo_alt")} if obj.photo else None
+        return cover_photo(obj)
 
 
 class RoomTypeOut(Named, Described, Priced):

@@ -3,18 +3,19 @@
 import math
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
 
-from villages.demo import accounts, generated, hours
+from villages.demo import accounts, generated, hours, photos
 from villages.demo.attractions import ATTRACTIONS
 from villages.demo.data import THEMES, VILLAGES
 from villages.demo.geo import path_length_km, path_through
-from villages.demo.photos import homestay_photo_jpeg, photo_alt
 from villages.demo.records import children_sync, record_upsert
 from villages.demo.routes import ROUTES
 from villages.demo.schema import (
@@ -28,12 +29,22 @@ from villages.demo.schema import (
 )
 from villages.demo.stays import HOMESTAYS
 from villages.fragments import catalogue_changed
-from villages.models import Attraction, Homestay, RoomType, Route, Theme, Village
+from villages.models import Attraction, Homestay, Photo, RoomType, Route, Theme, Village
+from villages.photos.services import SUBJECT_FIELDS
 from villages.staff_group import staff_group_sync
 
 SPEED_KMH = {"walk": 4, "cycle": 12, "drive": 30}
 SHARED_PHOTO_VARIANTS = 8
-"""Generated (``--scale``) homestays share this many photos instead of one file each."""
+"""Generated (``--scale``) attractions and homestays share this many pictures instead of a file each."""
+DEMO_PHOTO_DIR = "photos/demo"
+
+
+@dataclass(frozen=True)
+class DemoPicture:
+    name: str
+    """File name under ``DEMO_PHOTO_DIR``: the same picture keeps the same file from one run to the next."""
+    draw: Callable[[], bytes]
+    alt: T
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ def demo_seed(*, scale: int = 1, password: str, reset_passwords: bool = False) -
         "homestays": Homestay.objects.count(),
         "room_types": RoomType.objects.count(),
         "routes": Route.objects.count(),
+        "photos": Photo.objects.count(),
     }
     return SeedReport(counts=counts, accounts=account_reports)
 
@@ -139,6 +151,18 @@ def _village_sync(seed: VillageSeed, order: int, themes: dict[str, Theme]) -> Vi
         },
     )
     village.themes.set([themes[slug] for slug in seed.themes])
+    variant = _variant(seed.slug)
+    _gallery_ensure(
+        village,
+        [
+            DemoPicture(
+                f"village-{seed.slug}-{n}.jpg",
+                partial(photos.village_photo_jpeg, variant + n, seed.name.en),
+                photos.village_alt(seed.name),
+            )
+            for n in range(3)
+        ],
+    )
     children_sync(
         village.honours.all(),
         parent={"village": village},
@@ -186,6 +210,14 @@ def _attraction_sync(seed: AttractionSeed, order: int, villages: dict[str, Villa
             for item in hours.EXCEPTIONS[seed.hours]
         ],
     )
+    if seed.slug.startswith("demo-"):
+        variant = _variant(seed.slug) % SHARED_PHOTO_VARIANTS
+        name, caption = f"attraction-generated-{seed.kind}-{variant}.jpg", ""
+    else:
+        variant, caption = _variant(f"{seed.village}/{seed.slug}"), seed.name.en
+        name = f"attraction-{seed.village}-{seed.slug}.jpg"
+    draw = partial(photos.attraction_photo_jpeg, seed.kind, variant, caption)
+    _gallery_ensure(attraction, [DemoPicture(name, draw, photos.attraction_alt(seed.name))])
     return attraction
 
 
@@ -210,7 +242,6 @@ def _homestay_sync(seed: HomestaySeed, order: int, villages: dict[str, Village],
                 summary=seed.summary,
                 description=seed.description,
                 house_rules=seed.house_rules,
-                photo_alt=photo_alt(seed.name),
             ),
         },
     )
@@ -220,7 +251,7 @@ def _homestay_sync(seed: HomestaySeed, order: int, villages: dict[str, Village],
         key="order",
         rows=[_room_row(index, room) for index, room in enumerate(seed.rooms)],
     )
-    _photo_ensure(homestay, generated=seed.slug.startswith("demo-homestay-"))
+    _homestay_photos_ensure(homestay, seed)
     return homestay
 
 
@@ -242,21 +273,77 @@ def _room_row(order: int, room: RoomSeed) -> dict:
     }
 
 
-def _photo_ensure(homestay: Homestay, *, generated: bool) -> None:
-    """Give the homestay a demo photo unless it has one whose file exists (an owner's upload is kept)."""
-    storage = homestay.photo.storage
-    if homestay.photo.name and storage.exists(homestay.photo.name):
+def _variant(key: str) -> int:
+    return zlib.crc32(key.encode())
+
+
+def _gallery_ensure(subject: Village | Attraction | Homestay | RoomType, pictures: list[DemoPicture]) -> None:
+    """Give the subject its demo pictures unless it has photos already (an owner's or staff's own are
+    kept, and so is their order); a demo picture whose file went missing is drawn again."""
+    storage = Photo._meta.get_field("image").storage
+    existing = list(subject.photos.all())
+    if any(not photo.is_demo for photo in existing):
         return
-    variant = zlib.crc32(f"{homestay.village.slug}/{homestay.slug}".encode())
-    if generated:
-        variant %= SHARED_PHOTO_VARIANTS
-        name = f"homestays/demo-generated-{variant}.jpg"
-    else:
-        name = f"homestays/demo-{homestay.village.slug}-{homestay.slug}.jpg"
-    if not storage.exists(name):
-        name = storage.save(name, ContentFile(homestay_photo_jpeg(variant)))
-    homestay.photo.name = name
-    homestay.save(update_fields=["photo"])
+    for photo in existing:
+        name = photo.image.name or ""
+        if not storage.exists(name):
+            picture = next((p for p in pictures if name.endswith(f"/{p.name}")), None)
+            if picture is not None:
+                storage.save(name, ContentFile(picture.draw()))
+    if existing:
+        return
+    field = SUBJECT_FIELDS[type(subject)]
+    rows = []
+    for position, picture in enumerate(pictures):
+        name = f"{DEMO_PHOTO_DIR}/{picture.name}"
+        if not storage.exists(name):
+            name = storage.save(name, ContentFile(picture.draw()))
+        photo = Photo(image=name, position=position, is_demo=True, **translated(alt=picture.alt))
+        setattr(photo, field, subject)
+        rows.append(photo)
+    Photo.objects.bulk_create(rows)
+
+
+def _homestay_photos_ensure(homestay: Homestay, seed: HomestaySeed) -> None:
+    """The courtyard and a room for a homestay of the demo; a shared courtyard for a generated one. Each
+    room type gets a picture of its room."""
+    if seed.slug.startswith("demo-homestay-"):
+        variant = _variant(f"{homestay.village.slug}/{homestay.slug}") % SHARED_PHOTO_VARIANTS
+        courtyard = DemoPicture(
+            f"homestay-generated-{variant}.jpg",
+            partial(photos.homestay_photo_jpeg, variant),
+            photos.photo_alt(seed.name),
+        )
+        _gallery_ensure(homestay, [courtyard])
+        return
+    key = f"{homestay.village.slug}-{homestay.slug}"
+    variant = _variant(f"{homestay.village.slug}/{homestay.slug}")
+    _gallery_ensure(
+        homestay,
+        [
+            DemoPicture(
+                f"homestay-{key}.jpg",
+                partial(photos.homestay_photo_jpeg, variant, seed.name.en),
+                photos.photo_alt(seed.name),
+            ),
+            DemoPicture(
+                f"homestay-{key}-yard.jpg",
+                partial(photos.homestay_photo_jpeg, variant + 1, seed.name.en),
+                photos.photo_alt(seed.name),
+            ),
+        ],
+    )
+    for room_type, room in zip(homestay.room_types.order_by("order"), seed.rooms, strict=False):
+        _gallery_ensure(
+            room_type,
+            [
+                DemoPicture(
+                    f"room-{key}-{room_type.order}.jpg",
+                    partial(photos.room_photo_jpeg, variant + room_type.order, room.name.en),
+                    photos.room_alt(room.name),
+                )
+            ],
+        )
 
 
 def _route_sync(seed: RouteSeed, order: int, villages: dict[str, Village], attractions: dict) -> Route:

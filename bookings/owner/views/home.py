@@ -21,10 +21,6 @@ from villages.roles import SignedInRequest, owned_homestays, owner_required
 SPLITS_SHOWN = 50
 
 ERROR_FIELDS = {
-    "photo_size": "new_photo",
-    "photo_format": "new_photo",
-    "photo_invalid": "new_photo",
-    "photo_pixels": "new_photo",
     "room_count": "room_count",
     "room_count_below_taken": "room_count",
 }
@@ -54,15 +50,10 @@ def _add_service_error(form, error: ValidationError) -> None:
 @owner_required
 def homestay_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     homestay = own_homestay(request, pk)
-    form = HomestayForm(request.POST or None, request.FILES or None, instance=homestay)
+    form = HomestayForm(request.POST or None, instance=homestay)
     if request.method == "POST" and form.is_valid():
         try:
-            homestay_update(
-                homestay=homestay,
-                photo=form.cleaned_data["new_photo"],
-                remove_photo=form.cleaned_data["remove_photo"],
-                **form.service_fields(),
-            )
+            homestay_update(homestay=homestay, **form.service_fields())
         except ValidationError as error:
             _add_service_error(form, error)
         else:

@@ -13,7 +13,7 @@ from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight
 from bookings.sync.services import calendar_export_regenerate
 from tests import factories
 from tests.bookings.helpers import hold
-from villages.models import Homestay, RoomType
+from villages.models import Homestay, Photo, RoomType
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,9 @@ def victim(owner, homestay, room, feed_server):
         "homestay_edit": {"pk": homestay.pk},
         "room_type_add": {"homestay_pk": homestay.pk},
         "room_type_edit": {"pk": room.pk},
+        "homestay_photos": {"pk": homestay.pk},
+        "room_type_photos": {"pk": room.pk},
+        "photo_action": {"pk": factories.photo(homestay=homestay, size=(64, 40)).pk, "action": "delete"},
         "room_calendar": {"pk": room.pk},
         "room_sync": {"pk": room.pk},
         "export_regenerate": {"pk": room.pk},
@@ -91,6 +94,7 @@ def snapshot() -> list:
         list(CalendarFeed.objects.order_by("id").values()),
         list(CalendarExport.objects.values()),
         list(ExternalNight.objects.values()),
+        list(Photo.objects.order_by("id").values()),
     ]
 
 
@@ -157,6 +161,7 @@ def test_the_owner_reaches_every_page(owner_client, victim):
             "feed_remove",
             "conflicts_decide",
             "booking_action",
+            "photo_action",
         ):
             assert owner_client.get(url).status_code == 405, name
         else:

@@ -1,13 +1,12 @@
-"""An owner's photo upload, checked and made ready for the web: JPEG, PNG or WebP of at most 8 MB, turned
-upright (EXIF orientation), shrunk to at most 1600 px wide, saved as JPEG without its metadata (phone
-photos carry the GPS position of the owner's house)."""
+"""A photo upload (an owner's or staff's), checked and made ready for the web: JPEG, PNG or WebP of at
+most 8 MB, turned upright (EXIF orientation), shrunk to at most 1600 px wide, saved as JPEG without its
+metadata (phone photos carry the GPS position of the owner's house)."""
 
 import warnings
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -18,7 +17,7 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 JPEG_QUALITY = 82
 
 
-def _open(upload: UploadedFile) -> Image.Image:
+def _open(upload: File) -> Image.Image:
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
         raise ValidationError(_("照片不能超过8MB The photo must be 8 MB or smaller"), code="photo_size")
     try:
@@ -43,7 +42,7 @@ def _open(upload: UploadedFile) -> Image.Image:
     return image
 
 
-def photo_for_web(upload: UploadedFile) -> ContentFile:
+def photo_for_web(upload: File) -> ContentFile:
     """The photo as a web-sized JPEG; raises ``ValidationError`` (code ``photo_*``) for a bad upload."""
     image = ImageOps.exif_transpose(_open(upload))
     if image.mode in ("RGBA", "LA", "P"):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0009_external_night_dismissed"),
+        ("bookings", "0011_profit_sharing_split"),
         ("villages", "0003_homestay_rating_reviews"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
