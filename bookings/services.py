@@ -54,7 +54,7 @@ from common.compiled import CompiledQuery
 from common.money import ZERO, quantize
 from notifications.models import ContactPreference
 from notifications.routing import signed_up_with_cache, signed_up_with_column
-from villages.models import RoomType
+from villages.models import Photo, RoomType
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -298,6 +298,19 @@ class BookingReads(TypedDict):
     guest_channel: str | None
     guest_language: str | None
     guest_signed_up_with: str | None
+    cover_id: int | None
+    cover_image: str | None
+    cover_alt_zh_hans: str | None
+    cover_alt_en: str | None
+
+
+# The homestay's cover photo, which the booking's answer shows: read with the lock, not after it.
+COVER_COLUMNS = {
+    "cover_id": "pk",
+    "cover_image": "image",
+    "cover_alt_zh_hans": "alt_zh_hans",
+    "cover_alt_en": "alt_en",
+}
 
 
 def _booking_reads(
@@ -312,10 +325,12 @@ def _booking_reads(
         check_out__gt=check_in,
     )
     arrival = RoomNight.objects.filter(room_type=OuterRef("pk"), night=check_in)
+    cover = Photo.objects.filter(homestay=OuterRef("homestay_id")).order_by("position", "id")
     columns = {
         "stale_holds": Exists(stale),
         "arrival_min_nights": Subquery(arrival.values("min_nights_override")[:1]),
         **PriceBook.columns(start=check_in, end=check_out),
+        **{column: Subquery(cover.values(field)[:1]) for column, field in COVER_COLUMNS.items()},
     }
     if guest_id is not None:
         preference = ContactPreference.objects.filter(user=guest_id)
@@ -364,6 +379,18 @@ def _locked_for_booking(
         ContactPreference.user.field.remote_field.set_cached_value(guest, known)
         if room_type.guest_signed_up_with is not None:
             signed_up_with_cache(guest, room_type.guest_signed_up_with)
+    cover = []
+    if room_type.cover_id is not None:
+        cover = [
+            Photo(
+                pk=room_type.cover_id,
+                homestay_id=room_type.homestay_id,
+                image=room_type.cover_image,
+                alt_zh_hans=room_type.cover_alt_zh_hans or "",
+                alt_en=room_type.cover_alt_en or "",
+            )
+        ]
+    known_related(room_type.homestay, photos=cover)
     return room_type
 
 
@@ -461,15 +488,15 @@ def booking_take(
     return booking
 
 
-def known_related(booking: Booking, **related: list) -> None:
-    """Record rows of the booking's relations known without reading them (a booking just made has these
-    nights, no guests, no refunds), as ``prefetch_related`` would: ``.all()`` answers them, any other
-    query on the relation reads the database."""
-    cache = booking.__dict__.setdefault("_prefetched_objects_cache", {})
+def known_related(obj: Any, **related: list) -> None:
+    """Record rows of an object's relations known without reading them (a booking just made has these
+    nights, no guests, no refunds; its homestay this cover), as ``prefetch_related`` would: ``.all()``
+    answers them, any other query on the relation reads the database."""
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, rows in related.items():
-        queryset = getattr(booking, name).all()
+        queryset = getattr(obj, name).all()
         queryset._result_cache, queryset._prefetch_done = list(rows), True
-        cache[getattr(Booking, name).rel.related_name or name] = queryset
+        cache[getattr(type(obj), name).rel.related_name or name] = queryset
 
 
 def _random_reference() -> str:
