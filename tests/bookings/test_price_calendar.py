@@ -56,7 +56,7 @@ def test_a_month_starting_on_monday_has_no_padding_before(room_type):
 
 def test_the_year_boundary_goes_from_december_to_january(room_type):
     december, january = month_calendar(room_type, first=date(2026, 12, 1)).months
-    assert january.first == date(2027, 1, 1)
+    assert (december.first, january.first) == (date(2026, 12, 1), date(2027, 1, 1))
     assert max(days_of(month_calendar(room_type, first=date(2026, 12, 1)))) == date(2027, 1, 31)
 
 
