@@ -119,6 +119,7 @@ def _bookable_room_types():
     )
 
 
+@require_http_methods(["GET", "HEAD"])
 def price_calendar(request: HttpRequest, room_type_id: int) -> HttpResponse:
     """Two months of the room type's nights with prices and free rooms; the guest picks the check-in,
     then a check-out that links to the booking page. Works without JavaScript: every pick is a link."""

@@ -4,7 +4,7 @@ same selector (``bookings.price_calendar``). Public, like the availability searc
 
 import datetime as dt
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -32,7 +32,9 @@ class CalendarQuery(Schema):
 
 
 class HolidayOut(Schema):
-    kind: HolidayDay.Kind = Field(description="holiday: a day off; workday: a make-up working day (调休)")
+    kind: Literal["holiday", "workday"] = Field(
+        description="holiday: a day off; workday: a make-up working day (调休)"
+    )
     name: Text
 
     @staticmethod
