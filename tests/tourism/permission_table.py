@@ -355,6 +355,9 @@ OPERATIONS: dict[str, Operation] = {
         200,
         query=_nights,
     ),
+    "GET /api/room-types/{room_type_id}/calendar": Operation(
+        Access.PUBLIC, 200, path=lambda w: {"room_type_id": w.other_room_type.pk}
+    ),
     "POST /api/trips/plan": Operation(
         Access.PUBLIC,
         200,
