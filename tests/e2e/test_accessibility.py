@@ -48,7 +48,8 @@ SMALL_TARGETS = """[...document.querySelectorAll(
   })
   .filter(([e, r]) => r.width < 44 || r.height < 44)
   .map(([e, r]) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className} `
-    + `"${(e.textContent || e.value || '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+    + `"${(e.textContent || e.value || '').trim().slice(0, 20)}" `
+    + `${Math.round(r.width)}x${Math.round(r.height)}`)"""
 
 
 def small_targets(page) -> list[str]:
