@@ -214,6 +214,56 @@ class SearchForm(StayForm):
         }
 
 
+class CalendarForm(BookingForm):
+    """The price calendar's query: the first month shown ("2026-09"), the check-in picked, the party.
+    Fill the party's blanks before binding; a month outside this month to the search's horizon is refused."""
+
+    ERROR_FIELDS = {"guests": "guests", "capacity": "guests", "rooms": "rooms"}
+
+    month = forms.RegexField(
+        regex=r"^\d{4}-\d{2}$",
+        required=False,
+        error_messages={
+            "invalid": _("请按“年-月”填写月份,例如 2026-09 Enter the month as year-month, e.g. 2026-09")
+        },
+    )
+    check_in = forms.DateField(
+        label=_("入住日期"), required=False, input_formats=[DATE_FORMAT], error_messages=ERRORS_DATE
+    )
+    guests = StayForm.base_fields["guests"]
+    rooms = StayForm.base_fields["rooms"]
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.horizon = today + timedelta(days=SEARCH_HORIZON_DAYS)
+
+    def clean_month(self) -> date:
+        """The 1st of the month asked for, this month when none is."""
+        text = self.cleaned_data["month"]
+        this_month = self.today.replace(day=1)
+        if not text:
+            return this_month
+        try:
+            first = date(int(text[:4]), int(text[5:]), 1)
+        except ValueError:
+            raise ValidationError(self.fields["month"].error_messages["invalid"], code="invalid") from None
+        if not this_month <= first <= self.horizon:
+            raise ValidationError(
+                _("只能查看本月到两年以内的月份 Only months from this one to two years ahead can be shown"),
+                code="month",
+            )
+        return first
+
+    def clean(self) -> dict:
+        """Without a month, the one of the check-in asked for (when it can be shown)."""
+        data = super().clean() or self.cleaned_data
+        check_in, month = data.get("check_in"), data.get("month")
+        if check_in and not self.data.get("month") and month and month <= check_in <= self.horizon:
+            data["month"] = check_in.replace(day=1)
+        return data
+
+
 class GuestForm(BookingForm):
     """The lead guest's contact details and the payment method, checked by the core's rules."""
 

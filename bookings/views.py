@@ -38,13 +38,14 @@ from django.views.decorators.http import require_http_methods
 from bookings import selectors, usecases
 from bookings.activity import Source
 from bookings.errors import IllegalTransition, NightsUnavailable
-from bookings.forms import CancelForm, GuestForm, SearchForm, StayForm, query_with_defaults
+from bookings.forms import CalendarForm, CancelForm, GuestForm, SearchForm, StayForm, query_with_defaults
 from bookings.models import Booking
 from bookings.payments.base import booking_payments_for, online_choices, payment_client
 from bookings.policies import cancellation_refund, free_cancellation_until
+from bookings.price_calendar import month_end, room_type_price_calendar
 from bookings.pricing import Quote, quote
 from bookings.ratelimit import booking_attempt_wait, client_address
-from bookings.rules import stay_validate
+from bookings.rules import stay_validate, validate_occupancy, validate_party
 from bookings.services import request_hold
 from bookings.transitions import GUEST, actions_for
 from common.clock import local_today
@@ -115,6 +116,55 @@ def search(request: HttpRequest) -> HttpResponse:
 def _bookable_room_types():
     return RoomType.objects.select_related("homestay__village").filter(
         is_active=True, homestay__is_published=True, homestay__village__is_published=True
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def price_calendar(request: HttpRequest, room_type_id: int) -> HttpResponse:
+    """Two months of the room type's nights with prices and free rooms; the guest picks the check-in,
+    then a check-out that links to the booking page. Works without JavaScript: every pick is a link."""
+    room_type = get_object_or_404(_bookable_room_types(), pk=room_type_id)
+    today = local_today()
+    party = {"guests": str(min(2, room_type.capacity)), "rooms": "1"}
+    query = request.GET.copy()
+    for name, default in party.items():
+        if not query.get(name, "").strip():
+            query[name] = default
+    form = CalendarForm(query, today=today)
+    if form.is_valid():
+        try:
+            validate_party(guests=form.cleaned_data["guests"], rooms=form.cleaned_data["rooms"])
+            validate_occupancy(
+                room_type=room_type, guests=form.cleaned_data["guests"], rooms=form.cleaned_data["rooms"]
+            )
+        except ValidationError as error:
+            form.add_core_error(error)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    first = data.get("month") or today.replace(day=1)
+    guests, rooms = data.get("guests") or int(party["guests"]), data.get("rooms") or 1
+    calendar = room_type_price_calendar(
+        room_type=room_type,
+        first=first,
+        horizon=form.horizon,
+        rooms=rooms,
+        check_in=data.get("check_in"),
+    )
+    following, this_month = month_end(first), today.replace(day=1)
+    return render(
+        request,
+        "bookings/price_calendar.html",
+        {
+            "room_type": room_type,
+            "homestay": room_type.homestay,
+            "form": form,
+            "calendar": calendar,
+            "guests": guests,
+            "rooms": rooms,
+            "previous_month": (first - timedelta(days=1)).replace(day=1) if first > this_month else None,
+            "next_month": following if following <= form.horizon else None,
+        },
+        status=200 if valid else 400,
     )
 
 

@@ -10,8 +10,8 @@ from ninja.errors import AuthenticationError, HttpError
 
 from bookings.api import errors as booking_errors
 from bookings.api import router as bookings_router
-from tourism import api_miniprogram
 from bookings.reviews.api import router as reviews_router
+from tourism import api_miniprogram
 from tourism.api_accounts import router as accounts_router
 from tourism.api_planner import router as planner_router
 from villages.api import router as villages_router

@@ -4,6 +4,8 @@
 * ``POST /api/bookings``, ``GET /api/bookings``, ``GET /api/bookings/{reference}``,
   ``POST /api/bookings/{reference}/cancel``: the signed-in guest's own bookings; cancelling refunds
   what is due through the payment provider at once.
+* ``GET /api/room-types/{id}/calendar``: public price calendar of a room type, night by night
+  (``bookings.api.calendar``).
 * ``POST /api/bookings/{reference}/pay``: open the online payment (Stripe Checkout) of a booking held
   for it and answer the address of the page where the guest pays (the booking's ``pay_url``).
 * ``POST /api/bookings/{reference}/wechat-pay``: in the mini-program, WeChat Pay's ``wx.requestPayment``
@@ -15,7 +17,10 @@ Conventions of the catalogue API (``villages.api``): stable English field names,
 parameter of the wrong shape is 422 with ninja's list of problems, as in the catalogue.
 """
 
-from bookings.api import mini_program  # noqa: F401 (its operation joins the router)
+from bookings.api import (
+    calendar,  # noqa: F401  (registers its operation on the router)
+    mini_program,  # noqa: F401 (its operation joins the router)
+)
 from bookings.api.endpoints import router
 
 __all__ = ["router"]

@@ -4,8 +4,8 @@ photos only their number and size here; ``villages.photos.images`` reads them in
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from villages.photos.images import ALLOWED_FORMATS
 from bookings.reviews.models import MAX_PHOTOS, MAX_REPLY, MAX_TEXT, RATING_FIELDS, RATING_LABELS
+from villages.photos.images import ALLOWED_FORMATS
 
 STARS = [(n, str(n)) for n in range(5, 0, -1)]
 

@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking
-from villages.photos.images import photo_for_web
 from bookings.reviews import errors
 from bookings.reviews.models import MAX_PHOTOS, MAX_REPLY, MAX_TEXT, RATING_FIELDS, Review, ReviewPhoto
 from bookings.reviews.moderation import content_check
 from villages.fragments import catalogue_changed
 from villages.models import Homestay
+from villages.photos.images import photo_for_web
 
 Status = Review.Status
 MIN_TEXT = 5

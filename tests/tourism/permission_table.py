@@ -280,6 +280,9 @@ PAGES: dict[str, Page] = {
         kwargs=lambda w: {"room_type_id": w.other_room_type.pk},
         query=lambda w: {"check_in": w.check_in.isoformat(), "guests": "1"},
     ),
+    "bookings:price_calendar": Page(
+        Access.PUBLIC, get=200, post=405, kwargs=lambda w: {"room_type_id": w.other_room_type.pk}
+    ),
     "bookings:my_bookings": Page(Access.SIGNED_IN, get=200, post=200),
     "notifications:preferences": Page(Access.SIGNED_IN, get=200, post=400),
     "bookings:detail": Page(Access.GUEST, get=200, post=200, kwargs=_booking),
@@ -382,6 +385,9 @@ OPERATIONS: dict[str, Operation] = {
         Access.PUBLIC,
         200,
         query=_nights,
+    ),
+    "GET /api/room-types/{room_type_id}/calendar": Operation(
+        Access.PUBLIC, 200, path=lambda w: {"room_type_id": w.other_room_type.pk}
     ),
     "POST /api/trips/plan": Operation(
         Access.PUBLIC,

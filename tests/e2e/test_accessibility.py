@@ -1,0 +1,113 @@
+"""axe-core (bundled by ``axe-playwright-python``) on the main pages of every role at 360 px: no serious
+or critical violation. A failure lists each rule with the elements it found."""
+
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from common.clock import local_today
+from villages.demo.accounts import DEFAULT_DEMO_PASSWORD
+from villages.models import Homestay, RoomType
+
+from .helpers import sign_in
+
+BLOCKING = {"serious", "critical"}
+OWNER = "owner@demo.lishi-tourism.cn"
+STAFF = "staff@demo.lishi-tourism.cn"
+
+
+def blocking_violations(page) -> list[str]:
+    page.wait_for_load_state("load")
+    results = Axe().run(page)
+    return [
+        f"{page.url} {violation['id']} ({violation['impact']}): {violation['help']} -> "
+        + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+# Controls a finger taps, smaller than 44 x 44 CSS px: buttons, fields, the calendar's days, navigation
+# links, and radio buttons and check boxes measured with their label (the label takes the tap too).
+SMALL_TARGETS = """[...document.querySelectorAll(
+  'main button, main select, main input:not([type=hidden]), main .pcal__pick, nav a')]
+  .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .filter(e => !e.closest('.leaflet-container, .visually-hidden, .breadcrumbs'))
+  .map(e => {
+    let r = e.getBoundingClientRect();
+    if ((e.type === 'radio' || e.type === 'checkbox') && e.labels && e.labels.length) {
+      const l = e.labels[0].getBoundingClientRect();
+      r = {width: Math.max(r.right, l.right) - Math.min(r.left, l.left),
+           height: Math.max(r.bottom, l.bottom) - Math.min(r.top, l.top)};
+    }
+    return [e, r];
+  })
+  .filter(([e, r]) => r.width < 44 || r.height < 44)
+  .map(([e, r]) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className} `
+    + `"${(e.textContent || e.value || '').trim().slice(0, 20)}" `
+    + `${Math.round(r.width)}x${Math.round(r.height)}`)"""
+
+
+def small_targets(page) -> list[str]:
+    return [f"{page.url} tap target under 44 px: {target}" for target in page.evaluate(SMALL_TARGETS)]
+
+
+def check(page, paths: list[str]) -> None:
+    found = []
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        found += blocking_violations(page) + small_targets(page)
+    assert found == [], "\n".join(found)
+
+
+def _room_type() -> RoomType:
+    homestay = Homestay.objects.get(slug="loess-cave-courtyard")
+    room_type = RoomType.objects.filter(homestay=homestay, is_active=True).order_by("order", "pk").first()
+    assert room_type is not None
+    return room_type
+
+
+@pytest.mark.parametrize("role", ["tourist", "owner", "staff"])
+def test_main_pages_of_each_role_have_no_serious_accessibility_violation(phone, role):
+    page = phone
+    room_type = _room_type()
+    check_in = local_today() + timedelta(days=10)
+    if role == "tourist":
+        check(
+            page,
+            [
+                "/",
+                "/villages/",
+                "/villages/dujiashan/",
+                room_type.homestay.get_absolute_url(),
+                reverse("bookings:price_calendar", args=[room_type.pk]),
+                "/plan/",
+            ],
+        )
+        tourist = get_user_model().objects.create_user("zhaolei", "zhaolei@example.cn", "jujube-cave-2026")
+        EmailAddress.objects.create(user=tourist, email=tourist.email, verified=True, primary=True)
+        sign_in(page, "zhaolei@example.cn", "jujube-cave-2026")
+        # The page after signing in carries the message list ("signed in as ...").
+        page.locator(".messages li").first.wait_for()
+        assert blocking_violations(page) == []
+        book = reverse("bookings:book", args=[room_type.pk])
+        stay = f"?check_in={check_in}&check_out={check_in + timedelta(days=room_type.min_nights)}&guests=1"
+        check(page, [book + stay, reverse("bookings:my_bookings")])
+    elif role == "owner":
+        sign_in(page, OWNER, DEFAULT_DEMO_PASSWORD)
+        check(
+            page,
+            [
+                reverse("owner:dashboard"),
+                reverse("owner:room_calendar", args=[room_type.pk]),
+                reverse("owner:booking_list"),
+            ],
+        )
+    else:
+        sign_in(page, STAFF, DEFAULT_DEMO_PASSWORD)
+        check(page, ["/group/"])
