@@ -423,7 +423,7 @@ if env_bool("NOTIFICATION_CHANNELS_SMS", True):
 # environment. ``data`` maps the template's keywords to the facts each notification carries
 # (bookings/notices.py ``wechat_facts``); ``page`` is what a tap opens. The channel is on only when the
 # mini-program's AppID and secret and at least one template id are set (README "Mini-program").
-WECHAT_SUBSCRIBE_TEMPLATES = {
+WECHAT_SUBSCRIBE_TEMPLATES: dict[str, dict[str, Any]] = {
     # 预订状态通知: 订单号, 民宿名称, 入住日期, 订单状态, 温馨提示
     "booking_status": {
         "id": os.environ.get("WECHAT_TEMPLATE_BOOKING_STATUS", "").strip(),

@@ -29,6 +29,19 @@ def link(cell: str) -> str | None:
     return match.group(1).replace("&amp;", "&") if match else None
 
 
+def href(cell: str) -> str:
+    """The cell's link, which it must have."""
+    found = link(cell)
+    assert found is not None, cell
+    return found
+
+
+def found(pattern: str, html: str) -> str:
+    match = re.search(pattern, html)
+    assert match is not None, pattern
+    return match.group(1)
+
+
 def test_calendar_shows_two_months_with_short_prices_to_anyone(client, room_type, holidays_2026):
     response = client.get(calendar_url(room_type))
     assert response.status_code == 200
@@ -45,7 +58,7 @@ def test_calendar_shows_two_months_with_short_prices_to_anyone(client, room_type
 def test_first_tap_picks_the_check_in(client, room_type):
     hold(room_type, check_in=date(2026, 9, 8), check_out=date(2026, 9, 9))
     days = cells(client.get(calendar_url(room_type)).text)
-    query = parse_qs(urlsplit(link(days["2026-09-07"])).query)
+    query = parse_qs(urlsplit(href(days["2026-09-07"])).query)
     assert query == {"month": ["2026-09"], "check_in": ["2026-09-07"], "guests": ["2"], "rooms": ["1"]}
     assert link(days["2026-09-08"]) is None
     assert "满" in days["2026-09-08"] and "不可选" in days["2026-09-08"]
@@ -81,7 +94,7 @@ def test_then_the_check_out_days_link_to_the_booking_page(client, room_type):
 def test_a_check_in_without_a_month_shows_its_month(client, room_type):
     response = client.get(calendar_url(room_type, check_in="2026-10-20"))
     assert "2026-10-21" in cells(response.text) and "2026-09-01" not in cells(response.text)
-    assert link(cells(response.text)["2026-10-21"]).startswith(reverse("bookings:book", args=[room_type.pk]))
+    assert href(cells(response.text)["2026-10-21"]).startswith(reverse("bookings:book", args=[room_type.pk]))
 
 
 def test_a_full_check_in_says_why_and_asks_again(client, room_type):
@@ -94,9 +107,9 @@ def test_a_full_check_in_says_why_and_asks_again(client, room_type):
 def test_months_go_forward_but_not_before_this_month_nor_past_two_years(client, room_type):
     html = client.get(calendar_url(room_type)).text
     assert 'rel="prev"' not in html
-    assert "month=2026-10" in re.search(r'<a href="([^"]+)" rel="next"', html).group(1)
+    assert "month=2026-10" in found(r'<a href="([^"]+)" rel="next"', html)
     html = client.get(calendar_url(room_type, month="2026-11")).text
-    assert "month=2026-10" in re.search(r'<a href="([^"]+)" rel="prev"', html).group(1)
+    assert "month=2026-10" in found(r'<a href="([^"]+)" rel="prev"', html)
     last = client.get(calendar_url(room_type, month="2028-08"))
     assert last.status_code == 200 and 'rel="next"' not in last.text
 
@@ -150,8 +163,8 @@ def test_the_booking_page_links_to_the_calendar_of_its_month_and_party(client, r
     response = client.get(
         reverse("bookings:book", args=[room_type.pk]) + "?check_in=2026-10-02&check_out=2026-10-03&guests=1"
     )
-    href = re.search(rf'href="(/stays/{room_type.pk}/calendar/[^"]*)"', response.text).group(1)
-    assert parse_qs(urlsplit(href.replace("&amp;", "&")).query) == {
+    address = found(rf'href="(/stays/{room_type.pk}/calendar/[^"]*)"', response.text)
+    assert parse_qs(urlsplit(address.replace("&amp;", "&")).query) == {
         "month": ["2026-10"],
         "guests": ["1"],
         "rooms": ["1"],

@@ -195,6 +195,7 @@ def test_a_request_texts_the_owner_the_deadline_and_the_guest_its_receipt(homest
     with committed():
         booking = place(room, phone_guest)
 
+    assert booking.hold_expires_at is not None
     deadline = booking.hold_expires_at.astimezone(SHANGHAI)
     assert texts_to(GUEST_PHONE) == [
         f"【离石乡村旅游】您在枣林窑洞小院的预订申请{booking.reference}已提交，民宿确认后会再通知您。"

@@ -126,6 +126,7 @@ def in_wechat_with_bridge(open_page, booking: Booking):
     )
     page = open_page(PHONE)
     page.context.add_init_script(BRIDGE)
+    assert booking.user is not None
     sign_in(page, booking.user.email, PASSWORD)
     return page
 
@@ -235,6 +236,7 @@ def test_paying_by_alipay_on_a_phone(open_page, alipay_on, shot):
     page.context.route(
         re.compile(rf"^{gateway.scheme}://{re.escape(gateway.netloc)}/"), lambda r: r.continue_()
     )
+    assert booking.user is not None
     sign_in(page, booking.user.email, PASSWORD)
     page.goto(f"/bookings/{booking.reference}/")
     page.get_by_role("button", name=re.compile("去付款.*支付宝")).click()

@@ -26,6 +26,7 @@ def in_first_screen(locator) -> bool:
 def test_signed_in_owner_has_a_one_row_header_and_the_tab_bar(phone, shot):
     page = phone
     owner = Homestay.objects.get(slug="loess-cave-courtyard").owner
+    assert owner is not None
     sign_in(page, owner.email, DEFAULT_DEMO_PASSWORD)
     page.goto("/")
     header = page.locator(".site-header").bounding_box()

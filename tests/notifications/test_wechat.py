@@ -308,6 +308,7 @@ def test_every_booking_event_has_a_template_and_fits_its_limits(mini, room, even
     )
 
     message = notices.render(notification)
+    assert message is not None
 
     spec = wechat.template_for(event)
     assert spec is not None, f"no template carries {event}"

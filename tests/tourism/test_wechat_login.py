@@ -202,9 +202,9 @@ def test_an_account_from_the_earlier_allauth_qr_login_signs_in_as_itself(client,
 def test_first_sign_ins_racing_make_one_account(oauth, monkeypatch):
     """The loser of two first sign-ins at once (both found nobody) hits the UnionID's unique constraint,
     and its account is rolled back: it signs in to the winner's."""
-    person = wechat_login.WeChatPerson(
-        wechat_login.official_account(), "o-oa-ann", "u-ann", "安", wechat_login.USERINFO
-    )
+    app = wechat_login.official_account()
+    assert app is not None
+    person = wechat_login.WeChatPerson(app, "o-oa-ann", "u-ann", "安", wechat_login.USERINFO)
     winner, _created = wechat_login.wechat_sign_in(person)
     real = wechat_login.known_person
     calls = []

@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -102,7 +103,7 @@ class FakeAlipay:
     # False answers isp.bill_not_exist; ``bill_tamper``: a function over the details file's text.
     base_url: str = ""
     bill_ready: bool = True
-    bill_tamper: object = None
+    bill_tamper: Callable[[str], str] | None = None
     files: dict[str, bytes] = field(default_factory=dict)
 
     def reset(self) -> None:

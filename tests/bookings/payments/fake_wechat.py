@@ -14,6 +14,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -178,7 +179,7 @@ class FakeWeChatPay:
     base_url: str = ""
     bill_error: tuple[int, str] | None = None
     split_lines: list[dict] = field(default_factory=list)
-    bill_tamper: object = None
+    bill_tamper: Callable[[str], str] | None = None
     files: dict[str, bytes] = field(default_factory=dict)
 
     def reset(self, serial: str = PUBLIC_KEY_ID) -> None:
@@ -255,7 +256,7 @@ class FakeWeChatPay:
             order = self.orders.get(parts[-1])
             if order is None:
                 return 404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"}
-            if order.get("sub_mchid") != (parse_qs(url.query).get("sub_mchid") or [None])[0]:
+            if order.get("sub_mchid") != next(iter(parse_qs(url.query).get("sub_mchid") or []), None):
                 return 404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在(子商户不符)"}
             return 200, self.transaction(order)
         if method == "POST" and url.path == "/v3/refund/domestic/refunds":

@@ -216,7 +216,8 @@ def test_signing_in_through_wechat_after_a_qr_code_replaces_the_native_order(
     assert jsapi.orders[native.idempotency_key]["trade_state"] == "CLOSED"
     assert fresh(native).status == Payment.Status.EXPIRED
     jsapi_payment = booking.payments.get(status=Payment.Status.PENDING)
-    assert wechat_pay.jsapi_prepay(jsapi_payment)[0] == fake_wechat.OA_APPID
+    prepay = wechat_pay.jsapi_prepay(jsapi_payment)
+    assert prepay is not None and prepay[0] == fake_wechat.OA_APPID
     again = in_wechat.post(reverse("payments:start", args=[booking.reference]))  # same order, no third
     assert again.status_code == 303 and booking.payments.count() == 2
 

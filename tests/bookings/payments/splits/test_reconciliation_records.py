@@ -23,6 +23,7 @@ def test_a_finished_split_gives_one_line_per_receiver_on_its_day_and_when_named(
     booking, payment = paid(room_type, partner)
     splits_run(today=DAY_AFTER)
     split = Split.objects.get(payment=payment)
+    assert split.finished_at is not None
     start = split.finished_at - timedelta(hours=1)
     lines = split_records(provider="wechat_pay", start=start, end=start + timedelta(days=1), references=())
     assert [(line.receiver, line.amount, line.succeeded, line.in_day) for line in lines] == [

@@ -105,6 +105,7 @@ def test_a_timed_out_split_is_sent_again_with_the_same_number_and_split_once(
     partner.delay = 0
     split = Split.objects.get()
     assert counts["succeeded"] == 0 and split.status == Split.Status.PENDING
+    assert split.next_attempt_at is not None
     assert split.attempts == 1 and split.next_attempt_at > timezone.now()
     assert not LedgerEntry.objects.filter(kind=Kind.COMMISSION_SPLIT).exists()
     assert splits_run(today=DAY_AFTER)["sent"] == 0  # not before its backoff
@@ -122,6 +123,7 @@ def test_provider_errors_back_off_and_are_flagged_for_staff_after_the_last_attem
     partner.fail = [(500, "SYSTEM_ERROR")] * 3
     splits_run(today=DAY_AFTER)
     split = Split.objects.get()
+    assert split.next_attempt_at is not None
     first_wait = split.next_attempt_at - timezone.now()
     splits_run(today=DAY_AFTER, now=split.next_attempt_at)
     split.refresh_from_db()
