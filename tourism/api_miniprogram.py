@@ -9,6 +9,7 @@ from common.phones import phone_mask
 from notifications import wechat
 from tourism.miniprogram import (
     MiniProgramError,
+    miniprogram_link,
     miniprogram_phone_bind,
     miniprogram_sign_in,
     session_token_issue,
@@ -170,6 +171,25 @@ def login(request: HttpRequest, payload: LoginIn):
 def phone(request: SignedInApiRequest, payload: PhoneIn):
     record = miniprogram_phone_bind(user=request.auth, code=payload.code)
     return {"phone": phone_mask(record.number)}
+
+
+@router.post(
+    "/miniprogram/link",
+    response={204: None, **REFUSALS, **SIGNED_IN_ERRORS},
+    auth=SIGNED_IN,
+    summary="把小程序微信绑定到当前账户 Link the mini-program's WeChat to this account",
+    description=(
+        "For someone signed in another way (phone and SMS code after ``phone_taken``, say): a fresh "
+        "``wx.login`` code links this WeChat to the account, so the mini-program signs in to it from "
+        "now on. A WeChat-only account an earlier mini-program sign-in made, never used (no phone, "
+        "e-mail, password or booking), gives the WeChat up and is switched off. 409 "
+        "``wechat_conflict``: the WeChat belongs to another real account, or this account has another "
+        "WeChat. 400 ``invalid_code`` / ``code_used``: call wx.login again."
+    ),
+)
+def link(request: SignedInApiRequest, payload: LoginIn):
+    miniprogram_link(user=request.auth, code=payload.code)
+    return 204, None
 
 
 def _subscriptions(user) -> dict:

@@ -30,7 +30,7 @@ from common.models import UserPhone, WeChatOpenId
 from common.phones import phone_normalize
 from common.ratelimit import address_network, attempt_count, client_address
 from common.wechat_api import WeChatAPIError
-from common.wechat_ids import WeChatLinkConflict, wechat_link, wechat_user
+from common.wechat_ids import WeChatLinkConflict, wechat_link, wechat_unlink, wechat_user
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +155,41 @@ def miniprogram_sign_in(*, code: str) -> tuple[User, str, bool]:
             raise MiniProgramError(WECHAT_CONFLICT, status=409, code="wechat_conflict") from error
         return user, session["session_key"], created
     raise MiniProgramError(WECHAT_CONFLICT, status=409, code="wechat_conflict")
+
+
+def _wechat_only_and_unused(user: User) -> bool:
+    """An account made by a WeChat sign-in and never used for anything else: no e-mail, no phone, no
+    password and no booking. Such an account may give its WeChat to the person's real account."""
+    return (
+        not user.email
+        and not user.has_usable_password()
+        and not UserPhone.objects.filter(user=user).exists()
+        and not user.bookings.exists()  # type: ignore[attr-defined]
+    )
+
+
+def miniprogram_link(*, user: User, code: str) -> None:
+    """Link the mini-program's WeChat (a fresh ``wx.login`` code) to the signed-in account, e.g. one
+    signed in by phone and SMS code after ``phone_taken``: from then on the mini-program signs in to this
+    account. An unused WeChat-only account that an earlier mini-program sign-in made for this WeChat
+    gives it up (and is switched off); a WeChat that belongs to a real account is refused (409)."""
+    session = code_to_session(code)
+    appid = mini_appid()
+    openid, unionid = session["openid"], session.get("unionid") or None
+    try:
+        with transaction.atomic():
+            owner = wechat_user(appid=appid, openid=openid, unionid=unionid)
+            if owner is not None and owner.pk != user.pk:
+                if not _wechat_only_and_unused(owner):
+                    raise WeChatLinkConflict(WECHAT_CONFLICT)
+                wechat_unlink(owner)
+                owner.is_active = False
+                owner.save(update_fields=["is_active"])
+            wechat_link(
+                user, appid=appid, kind=WeChatOpenId.Kind.MINI_PROGRAM, openid=openid, unionid=unionid
+            )
+    except (WeChatLinkConflict, IntegrityError) as error:
+        raise MiniProgramError(WECHAT_CONFLICT, status=409, code="wechat_conflict") from error
 
 
 def session_token_issue(request, user: User, *, session_key: str = "") -> str:

@@ -402,6 +402,7 @@ OPERATIONS: dict[str, Operation] = {
     # The mini-program is not configured here: its sign-in and phone binding answer 404 not_configured.
     "POST /api/miniprogram/login": Operation(Access.PUBLIC, 404, body=lambda w: {"code": "wx-login-code"}),
     "POST /api/miniprogram/phone": Operation(Access.SIGNED_IN, 404, body=lambda w: {"code": "phone-code"}),
+    "POST /api/miniprogram/link": Operation(Access.SIGNED_IN, 404, body=lambda w: {"code": "wx-login-code"}),
     "GET /api/miniprogram/subscriptions": Operation(Access.SIGNED_IN, 200),
     "POST /api/miniprogram/subscriptions": Operation(Access.SIGNED_IN, 200, body=lambda w: {"results": {}}),
     "GET /api/bookings": Operation(Access.SIGNED_IN, 200),

@@ -313,3 +313,51 @@ def test_sign_ins_from_one_address_are_limited_before_wechat_is_asked(mini, fake
 
     assert response.status_code == 429 and response.json()["code"] == "too_many_attempts"
     assert len(fake_wechat.requests) == asked and User.objects.count() == 0
+
+
+LINK = "/api/miniprogram/link"
+
+
+def phone_account_token(number: str = "+8613812345678"):
+    """A person with a verified phone, signed in as the app signs in by SMS code (a session token)."""
+    from django.test import RequestFactory
+
+    from tourism.miniprogram import session_token_issue
+
+    owner = factories.user(email="")
+    UserPhone.objects.create(user=owner, number=number, verified=True)
+    request = RequestFactory().post("/")
+    request.session = {}  # type: ignore[assignment]
+    return owner, session_token_issue(request, owner)
+
+
+def test_after_phone_taken_the_person_links_the_mini_program_to_their_phone_account(mini):
+    owner, token = phone_account_token()
+    body = sign_in(mini)  # the mini-program made a WeChat-only account first
+    openid = WeChatOpenId.objects.get(identity__user_id=body["user_id"]).openid
+    assert post(PHONE, {"code": mini.phone_code("13812345678")}, body["session_token"]).status_code == 409
+
+    response = post(LINK, {"code": mini.person(openid=openid)}, token)
+
+    assert response.status_code == 204, response.content
+    again = sign_in(mini, openid=openid)
+    assert again["user_id"] == owner.pk and again["new"] is False
+    abandoned = User.objects.get(pk=body["user_id"])
+    assert not abandoned.is_active and not WeChatIdentity.objects.filter(user=abandoned).exists()
+
+
+def test_linking_a_wechat_that_belongs_to_a_real_account_is_refused(mini):
+    body = sign_in(mini)
+    openid = WeChatOpenId.objects.get(identity__user_id=body["user_id"]).openid
+    post(PHONE, {"code": mini.phone_code("13900001111")}, body["session_token"])  # now a real account
+    _owner, token = phone_account_token()
+
+    response = post(LINK, {"code": mini.person(openid=openid)}, token)
+
+    assert response.status_code == 409 and response.json()["code"] == "wechat_conflict"
+    assert WeChatOpenId.objects.get(openid=openid).identity.user_id == body["user_id"]
+    assert User.objects.get(pk=body["user_id"]).is_active
+
+
+def test_linking_needs_a_signed_in_person(mini):
+    assert post(LINK, {"code": mini.person()}).status_code == 401
