@@ -133,6 +133,9 @@ def fake_wechat(settings):
         settings.WECHAT_OA_APPID, settings.WECHAT_OA_SECRET = oa, oa_secret
         settings.WECHAT_MINI_APPID, settings.WECHAT_MINI_SECRET = mini, mini_secret
         settings.WECHAT_API_TIMEOUT = (0.5, 0.5)
+        # As tourism/settings.py does when the official account is configured: WeChat's JS-SDK may load.
+        script_src = settings.SECURE_CSP["script-src"]
+        settings.SECURE_CSP = {**settings.SECURE_CSP, "script-src": [*script_src, "https://res.wx.qq.com"]}
         cache.delete_many(
             [f"wechat:{kind}:{app}" for app in WECHAT_TEST_APPS for kind in ("access_token", "jsapi_ticket")]
         )

@@ -19,13 +19,13 @@ from bookings.models import Booking
 from bookings.reviews import errors
 from bookings.reviews.models import MAX_PHOTOS, MAX_REPLY, MAX_TEXT, RATING_FIELDS, Review, ReviewPhoto
 from bookings.reviews.moderation import content_check
+from common.money import CENT
 from villages.fragments import catalogue_changed
 from villages.models import Homestay
 from villages.photos.images import photo_for_web
 
 Status = Review.Status
 MIN_TEXT = 5
-HUNDREDTH = Decimal("0.01")
 
 
 def _ratings(ratings: dict[str, int]) -> dict[str, int]:
@@ -65,7 +65,7 @@ def homestay_rating_refresh(*, homestay_id: int) -> Homestay:
         )
         average = None
         if numbers["count"]:  # SQLite's AVG is a float, PostgreSQL's a numeric: the same two places
-            average = Decimal(str(numbers["average"])).quantize(HUNDREDTH, ROUND_HALF_UP)
+            average = Decimal(str(numbers["average"])).quantize(CENT, ROUND_HALF_UP)
         Homestay.objects.filter(pk=homestay_id).update(rating_average=average, review_count=numbers["count"])
         catalogue_changed()  # cards on the cached village pages show the average
     return Homestay.objects.get(pk=homestay_id)

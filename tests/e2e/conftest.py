@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tourism.wechat_share import JSSDK_SCRIPT
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(
     filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
 )
@@ -105,6 +107,10 @@ def _offline(route) -> None:
     page that needs the internet beyond its map fails its test."""
     if MAP_TILE.match(route.request.url):
         route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
+    elif route.request.url == JSSDK_SCRIPT:
+        # WeChat's JS-SDK, loaded inside WeChat when the official account is set: a stand-in that
+        # defines nothing (tests of share cards serve a double that records the calls).
+        route.fulfill(status=200, content_type="text/javascript", body="/* WeChat JS-SDK stand-in */")
     else:
         route.abort("blockedbyclient")
 

@@ -71,7 +71,7 @@ def test_homestay_and_booking_pages_keep_price_and_button_on_the_first_screen(ph
     expect(bar).to_contain_text("起/晚")
     expect(page.get_by_role("navigation", name=TAB_BAR)).to_be_hidden()
     bar.get_by_role("link", name="选择房型").click()
-    assert in_first_screen(page.get_by_role("heading", level=2, name="房型"))
+    expect(page.get_by_role("heading", level=2, name="房型")).to_be_in_viewport()
     shot(page, "homestay-bar")
 
     tourist = get_user_model().objects.create_user("lihua", "lihua@example.cn", "jujube-cave-2026")

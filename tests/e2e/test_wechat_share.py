@@ -38,10 +38,6 @@ def calls(page, kind: str) -> list[dict]:
 
 
 def test_inside_wechat_the_share_card_and_navigation_use_the_jssdk(phone, fake_wechat, settings, shot):
-    settings.SECURE_CSP = {
-        **settings.SECURE_CSP,
-        "script-src": [*settings.SECURE_CSP["script-src"], "https://res.wx.qq.com"],
-    }
     page = phone
     page.route(
         JSSDK_SCRIPT,

@@ -284,7 +284,7 @@ PAGES: dict[str, Page] = {
         Access.PUBLIC, get=200, post=405, kwargs=lambda w: {"room_type_id": w.other_room_type.pk}
     ),
     "bookings:my_bookings": Page(Access.SIGNED_IN, get=200, post=200),
-    "notifications:preferences": Page(Access.SIGNED_IN, get=200, post=400),
+    "notifications:preferences": Page(Access.SIGNED_IN, get=200, post=302),  # "自动" needs no choice
     "bookings:detail": Page(Access.GUEST, get=200, post=200, kwargs=_booking),
     "bookings:cancel": Page(Access.GUEST, get=200, post=302, kwargs=_booking),
     # The tourist's booking is not stayed yet: the page says so, a review posted anyway is refused.
