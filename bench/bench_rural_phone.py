@@ -170,6 +170,8 @@ def fetch(url: str, session: str = "") -> tuple[int, bytes]:
     request = urllib.request.Request(url, headers={"Cookie": f"sessionid={session}"} if session else {})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
+            if response.url != url:  # redirected, e.g. to sign in: not the page asked for
+                return 302, b""
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, b""
@@ -206,6 +208,8 @@ def visit(page, cdp, url: str) -> dict:
 
     cdp.on("Network.loadingFinished", finished)
     page.goto(url, wait_until="networkidle", timeout=120_000)
+    if page.url != url:
+        raise SystemExit(f"{url} led to {page.url}")
     lcp = page.evaluate("window.__lcp")
     target = page.locator(TAP_TARGETS).locator("visible=true").first
     if not target.count():
