@@ -164,7 +164,7 @@ def _wechat_only_and_unused(user: User) -> bool:
         not user.email
         and not user.has_usable_password()
         and not UserPhone.objects.filter(user=user).exists()
-        and not user.bookings.exists()  # type: ignore[attr-defined]
+        and not user.bookings.exists()
     )
 
 
