@@ -179,10 +179,14 @@ def test_control_without_the_lock_on_the_room_type_the_same_booking_is_made_seve
     monkeypatch.setattr(services, "room_types_locked", RoomType.objects.all)
     # The locked read is compiled once per process: compile it again, without the lock.
     monkeypatch.setattr(services, "LOCKED_FOR_BOOKING", CompiledQuery(services._booking_reads))
-    room_type = factories.room_type(room_count=SAME_TOURIST_RACERS)
     [token] = signed_in_tourists(server, 1)
-
-    results = book_together(server, room_type, [token] * SAME_TOURIST_RACERS)
+    # The requests must overlap for the race to show; on a machine busy with another test worker they
+    # may not, so the control gets three tries (fresh room types) and must show the race in one.
+    for _round in range(3):
+        room_type = factories.room_type(room_count=SAME_TOURIST_RACERS)
+        results = book_together(server, room_type, [token] * SAME_TOURIST_RACERS)
+        if [status for status, _body in results].count(201) > 1:
+            break
 
     assert [status for status, _body in results].count(201) > 1
-    assert Booking.objects.count() > 1
+    assert Booking.objects.filter(room_type=room_type).count() > 1
