@@ -92,6 +92,15 @@
       dot(village, "#7a1f1f", 5).bindTooltip(village.name).addTo(map);
       bounds.push([village.lat, village.lng]);
     });
+    // With the map working, nobody types coordinates: the fields hide and a tap on the map sets them.
+    document.querySelectorAll("[data-coordinates]").forEach(function (part) {
+      part.hidden = true;
+    });
+    var help = document.querySelector("[data-map-help]");
+    if (help) {
+      help.hidden = false;
+    }
+    var status = document.querySelector("[data-point-status]");
     var chosen = null;
     function choose(lat, lng) {
       if (chosen) {
@@ -99,11 +108,22 @@
       } else {
         chosen = L.marker([lat, lng]).addTo(map);
       }
+      if (status) {
+        status.textContent = status.getAttribute("data-template")
+          .replace("{lat}", lat.toFixed(4))
+          .replace("{lng}", lng.toFixed(4));
+        status.hidden = false;
+      }
     }
     if (start.value === "point" && latitude.value && longitude.value) {
       choose(Number(latitude.value), Number(longitude.value));
       bounds.push([Number(latitude.value), Number(longitude.value)]);
     }
+    start.addEventListener("change", function () {
+      if (status && start.value !== "point") {
+        status.hidden = true;
+      }
+    });
     map.on("click", function (event) {
       start.value = "point";
       latitude.value = event.latlng.lat.toFixed(6);
