@@ -45,3 +45,15 @@ def sign_in(page, email: str, password: str) -> None:
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def wait_until(page, expression: str, timeout_ms: int = 15_000) -> None:
+    """Poll ``expression`` in the page until it is true. ``page.wait_for_function`` evaluates its string
+    with ``new Function`` inside the page once its first check is false, which the site's CSP refuses
+    (no 'unsafe-eval'); ``page.evaluate`` goes through the debugging protocol, which the CSP does not
+    govern."""
+    for _tick in range(max(1, timeout_ms // 100)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout_ms} ms: {expression}")

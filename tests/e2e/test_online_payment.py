@@ -32,7 +32,7 @@ from villages.models import RoomType
 
 from . import fake_cashier
 from .conftest import PHONE
-from .helpers import assert_fits_phone, sign_in
+from .helpers import assert_fits_phone, sign_in, wait_until
 
 PASSWORD = "jujube-cave-2026"
 OPENID = "oOA-e2e-guest-000000000000001"
@@ -136,7 +136,7 @@ def tap_wechat_pay(page, booking: Booking) -> dict:
     page.goto(f"/bookings/{booking.reference}/")
     page.get_by_role("button", name=re.compile("去付款.*微信支付")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("微信支付")
-    page.wait_for_function("window.__wxpay.calls.length > 0")
+    wait_until(page, "window.__wxpay.calls.length > 0")
     [call] = page.evaluate("window.__wxpay.calls")
     assert call["problems"] == [], call
     return call["params"]
@@ -188,7 +188,7 @@ def test_cancelling_in_wechats_pay_sheet_leaves_the_booking_payable(open_page, w
 
     # Still payable: the button opens the pay sheet again, for the same order.
     page.get_by_role("button", name=re.compile("微信支付")).click()
-    page.wait_for_function("window.__wxpay.calls.length > 0")
+    wait_until(page, "window.__wxpay.calls.length > 0")
     [again] = page.evaluate("window.__wxpay.calls")
     assert again["problems"] == []
     assert wechat.order_for_package(again["params"]) is not None

@@ -14,7 +14,7 @@ from tourism.wechat_share import JSSDK_SCRIPT
 from villages.models import Homestay
 from villages.navigation import place_navigation
 
-from .helpers import assert_fits_phone
+from .helpers import assert_fits_phone, wait_until
 
 JSSDK_DOUBLE = """
 window.wxCalls = [];
@@ -45,11 +45,7 @@ def test_inside_wechat_the_share_card_and_navigation_use_the_jssdk(phone, fake_w
     )
     homestay = Homestay.objects.get(slug="loess-cave-courtyard")
     page.goto(homestay.get_absolute_url())
-    # Polled from here: wait_for_function evaluates a string in the page, which the site's CSP refuses.
-    for _tick in range(150):
-        if calls(page, "share"):
-            break
-        page.wait_for_timeout(100)
+    wait_until(page, "(window.wxCalls || []).some(c => c[0] === 'share')")
 
     (config,) = calls(page, "config")
     ticket = cache.get(f"wechat:jsapi_ticket:{settings.WECHAT_OA_APPID}")
