@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from common.wechat_browser import in_wechat
 from tourism import wechat_login
 from tourism.wechat_share import JSSDK_SCRIPT, jssdk_enabled
 from villages.roles import is_group_staff, is_owner
@@ -19,5 +20,5 @@ def site(request):
         "user_is_owner": lambda: user is not None and is_owner(user),
         "user_is_group_staff": lambda: user is not None and is_group_staff(user),
         # WeChat's JS-SDK (share cards, wx.openLocation): only inside WeChat, only with the official account.
-        "WECHAT_JSSDK": JSSDK_SCRIPT if jssdk_enabled() and wechat_login.in_wechat(request) else "",
+        "WECHAT_JSSDK": JSSDK_SCRIPT if jssdk_enabled() and in_wechat(request) else "",
     }

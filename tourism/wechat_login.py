@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from common import wechat_api
 from common.contact import has_verified_contact
 from common.models import WeChatIdentity, WeChatOpenId
+from common.wechat_browser import in_wechat
 from common.wechat_ids import WeChatLinkConflict, wechat_link, wechat_unlink, wechat_user
 
 SESSION_KEY = "wechat_oauth"
@@ -91,10 +92,6 @@ def website() -> App | None:
     if not (appid and secret):
         return None
     return App(appid, secret, WeChatOpenId.Kind.WEBSITE, "/connect/qrconnect", LOGIN)
-
-
-def in_wechat(request: HttpRequest) -> bool:
-    return "micromessenger" in request.headers.get("User-Agent", "").lower()
 
 
 def app_for(request: HttpRequest) -> App | None:

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from bookings.payments.models import HomestayPayment, Payment, Refund
+from common.wechat_browser import in_wechat as browser_in_wechat
 from common.wechat_ids import openid_for
 from villages.models import Homestay
 
@@ -171,7 +172,7 @@ def payment_client(request: HttpRequest) -> PaymentClient:
     MicroMessenger) and the address the request came from; inside WeChat, the payer's openid in the
     official account when they signed in through it (for JSAPI)."""
     agent = request.headers.get("User-Agent", "")
-    in_wechat = "MicroMessenger" in agent
+    in_wechat = browser_in_wechat(request)
     return PaymentClient(
         mobile=any(marker in agent for marker in ("Mobile", "Android", "iPhone", "iPad", "HarmonyOS")),
         in_wechat=in_wechat,
