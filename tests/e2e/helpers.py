@@ -57,3 +57,11 @@ def wait_until(page, expression: str, timeout_ms: int = 15_000) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+
+
+def submit_booking(page, label: str = "提交预订") -> None:
+    """Tap the booking button a phone shows: the one in the price bar at the foot of the screen. The form's
+    own button is hidden on phones by the stylesheet, but a tap that comes right after a form submission's
+    redirect can run before the stylesheet has loaded (Playwright waits for the new page to commit, not to
+    load), when both buttons are still visible; naming the bar's button makes the tap the same either way."""
+    page.get_by_role("complementary", name="应付总价").get_by_role("button", name=label).click()

@@ -17,7 +17,7 @@ from notifications.sms import console
 from villages.models import Homestay, RoomType
 
 from .conftest import PHONE
-from .helpers import assert_fits_phone
+from .helpers import assert_fits_phone, submit_booking
 
 TOURIST, OWNER = "+8613812345678", "+8613912345678"
 
@@ -54,7 +54,7 @@ def test_tourist_books_by_phone_and_the_owner_is_texted_and_finds_the_booking(op
     page.get_by_label("联系人姓名").fill("李华")
     page.get_by_label("手机号码").fill("13812345678")
     page.get_by_label("到店付款").check()
-    page.get_by_role("button", name="提交预订").click()
+    submit_booking(page)
     expect(page.get_by_text("已确认").first).to_be_visible()
     assert_fits_phone(page)
     shot(page, "booked")

@@ -12,7 +12,7 @@ from common.models import UserPhone
 from notifications.sms import console
 from villages.models import Homestay, RoomType
 
-from .helpers import assert_fits_phone
+from .helpers import assert_fits_phone, submit_booking
 
 
 def last_code() -> str:
@@ -49,7 +49,7 @@ def test_tourist_signs_up_by_phone_and_code_and_books(phone, shot):
     page.get_by_label("手机号码").fill("13812345678")
     page.get_by_label("到店付款").check()
     shot(page, "book")
-    page.get_by_role("button", name="提交预订").click()
+    submit_booking(page)
 
     expect(page.get_by_text("已确认").first).to_be_visible()
     assert_fits_phone(page)

@@ -13,7 +13,7 @@ from bookings.models import Booking
 from common.clock import local_today
 from villages.models import RoomType
 
-from .helpers import assert_fits_phone, confirm_link, fill_date, sign_in
+from .helpers import assert_fits_phone, confirm_link, fill_date, sign_in, submit_booking
 
 
 def test_tourist_discovers_plans_books_and_cancels(phone, shot):
@@ -85,7 +85,7 @@ def test_tourist_discovers_plans_books_and_cancels(phone, shot):
     page.get_by_label("手机号码").fill("13912345678")
     page.get_by_label("到店付款").check()
     shot(page, "book")
-    page.get_by_role("button", name="提交预订").click()
+    submit_booking(page)
 
     expect(page.get_by_text("已确认").first).to_be_visible()
     booking = Booking.objects.get(user__email="lihua@example.cn")
@@ -120,7 +120,7 @@ def test_a_booking_with_several_mistakes_shows_them_all_and_still_fits_the_phone
     RoomType.objects.filter(pk=room.pk).update(min_nights=3)
     page.get_by_label("联系人姓名").fill("   ")
     page.get_by_label("手机号码").fill("12345")
-    page.get_by_role("button", name="提交预订").click()
+    submit_booking(page)
 
     # One submission: the stay's mistake and both contact mistakes, each beside its field.
     expect(page.locator(".field--invalid", has=page.get_by_label("退房日期", exact=True))).to_contain_text(
