@@ -34,7 +34,28 @@ Postings (``kind``) and their lines:
   ``bank_transfer``). These are ``SETTLEMENT_KINDS``: the revenue reports leave them out (``EARNED``).
 * ``collective_payout``: the group paid a village collective its dividend, village_collective +,
   cash_provider − (provider ``bank_transfer``). It belongs to a ``DividendPayout``, not to a booking:
-  every entry has exactly one of ``booking`` and ``payout``, and sums to zero per booking and per payout.
+  every entry has exactly one of ``booking``, ``payout`` and ``source``, and sums to zero per booking, per
+  payout and per source.
+
+What is sold beside the stays and the dividends to member households post here too, each posting
+belonging to a ``Source`` instead of a booking or payout (``source`` "<what>:<id>", its ``sector``,
+``village``, the day it counts on ``occurred_on``, and its receiver ``party``); a CHECK constraint keeps
+exactly one of booking, payout and source per entry. Their kinds (all on the accounts above plus
+``producer_payable`` and ``household_payable``):
+
+* ``sale_payment`` cash_provider +, guest −; ``sale_refund`` the reverse (a shop or ticket order paid
+  and refunded: kept apart from a booking's ``payment_received`` and ``refund``).
+* ``sale`` the order is earned: guest + against producer_payable − (the producer's part),
+  platform_commission − (the group's margin, and any delivery fee) and, for tickets, village_collective
+  −; ``sale_reversed`` the reverse when an earned sale is returned.
+* ``producer_payout`` producer_payable +, cash_provider − (provider ``bank_transfer``).
+* ``household_dividend`` a declaration split among member households: village_collective + (and
+  platform_commission + for what the group adds) against household_payable −, one posting per
+  household (``party`` "household:<id>"); ``household_payout`` household_payable +, cash_provider −.
+
+The lodging reports (``REPORTED``, ``EARNED`` with booking or homestay filters) never see source
+entries: they have no homestay and no arrival. The group's reports by sector add up source entries by
+``sector``, ``village`` and ``occurred_on`` through the index ``ledger_entry_by_sector``.
 
 Append-only: ``save()`` refuses to update, ``delete()`` and queryset ``update()``/``delete()`` refuse,
 and on PostgreSQL a trigger (migration 0004) refuses UPDATE and DELETE from any client.
@@ -47,6 +68,8 @@ bookings. They are attributes, not totals: the money is only ever the entries' a
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -61,6 +84,7 @@ if TYPE_CHECKING:
     from bookings.models import Booking
     from bookings.payments.models import Payment, Refund
     from bookings.revenue.models import DividendPayout
+    from villages.models import Village
 
 
 class LedgerAppendOnly(Exception):
@@ -93,6 +117,24 @@ class Kind(models.TextChoices):
     SPLIT_RETURN = "split_return", _("分账回退 Split returned")
     OWNER_PAYOUT = "owner_payout", _("集团代收后付经营户 Paid to the owner by the group")
 
+    # What is sold beside the stays (the shop, tickets) and the dividends to member households: entries
+    # that belong to a ``source`` (see ``ledger_post``), not to a booking.
+    PAYMENT_RECEIVED_SALE = "sale_payment", _("销售收款 Payment received for a sale")
+    SALE_REFUND = "sale_refund", _("销售退款 Sale refunded")
+    SALE = "sale", _("销售确认 Sale earned")
+    SALE_REVERSED = "sale_reversed", _("销售冲回 Sale reversed")
+    PRODUCER_PAYOUT = "producer_payout", _("支付生产者 Paid to the producer")
+    HOUSEHOLD_DIVIDEND = "household_dividend", _("农户分红宣告 Dividend declared to households")
+    HOUSEHOLD_PAYOUT = "household_payout", _("农户分红支付 Dividend paid to a household")
+
+
+class Sector(models.TextChoices):
+    """What a ``source`` entry is about. Booking and collective-payout entries have none: lodging."""
+
+    SHOP = "shop", _("消费帮扶商城 Shop")
+    TICKETS = "tickets", _("活动门票 Tickets")
+    DIVIDENDS = "dividends", _("农户分红 Household dividends")
+
 
 class Account(models.TextChoices):
     CASH_PROVIDER = "cash_provider", _("收款渠道资金 Cash at the payment provider")
@@ -101,6 +143,8 @@ class Account(models.TextChoices):
     VILLAGE_COLLECTIVE = "village_collective", _("村集体分红 Village collective")
     OWNER_PAYABLE = "owner_payable", _("应付经营户 Owner payable")
     CASH_PLATFORM = "cash_platform", _("平台收款账户 Platform's own account")
+    PRODUCER_PAYABLE = "producer_payable", _("应付生产者 Owed to the producer")
+    HOUSEHOLD_PAYABLE = "household_payable", _("应付入股农户 Owed to member households")
 
 
 REFUND_KINDS = (Kind.REFUND, Kind.REFUND_FAILED)
@@ -159,6 +203,22 @@ class LedgerEntry(models.Model):
         verbose_name=_("民宿 homestay"),
     )
     arrival = models.DateField(_("入住日期 arrival"), null=True, blank=True)
+    # Entries of what is not a booking (a shop order, a ticket order, a household dividend): the thing
+    # they belong to as "<what>:<id>" (``source``), its sector, the village the money is attributed to,
+    # the day it counts on in reports, and who receives it (``party``, e.g. "producer:7").
+    source = models.CharField(_("来源 source"), max_length=40, blank=True, default="")
+    sector = models.CharField(_("板块 sector"), max_length=12, choices=Sector.choices, blank=True, default="")
+    village = models.ForeignKey(
+        "villages.Village",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("村庄 village"),
+    )
+    occurred_on = models.DateField(_("计入日期 counts on"), null=True, blank=True)
+    party = models.CharField(_("收款方 receiver"), max_length=40, blank=True, default="")
 
     objects = LedgerQuerySet.as_manager()
 
@@ -173,9 +233,20 @@ class LedgerEntry(models.Model):
                 condition=Q(account__in=Account.values), name="ledger_entry_account_valid"
             ),
             models.CheckConstraint(
-                condition=Q(booking__isnull=True, payout__isnull=False)
-                | Q(booking__isnull=False, payout__isnull=True),
-                name="ledger_entry_booking_or_payout",
+                condition=Q(booking__isnull=True, payout__isnull=False, source="")
+                | Q(booking__isnull=False, payout__isnull=True, source="")
+                | (Q(booking__isnull=True, payout__isnull=True) & ~Q(source="")),
+                name="ledger_entry_one_source",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(source="", sector="", village__isnull=True, occurred_on__isnull=True)
+                    | (
+                        ~Q(source="")
+                        & Q(sector__in=Sector.values, village__isnull=False, occurred_on__isnull=False)
+                    )
+                ),
+                name="ledger_entry_source_facts",
             ),
             models.CheckConstraint(
                 condition=Q(booking__isnull=True, homestay__isnull=True, arrival__isnull=True)
@@ -195,6 +266,18 @@ class LedgerEntry(models.Model):
                 condition=REPORTED,
                 name="ledger_entry_reported",
             ),
+            # The group's reports by sector: a period's sales and dividends, village by village.
+            models.Index(
+                F("sector"),
+                F("village"),
+                F("occurred_on"),
+                F("account"),
+                F("kind"),
+                F("amount"),
+                condition=~Q(source=""),
+                name="ledger_entry_by_sector",
+            ),
+            models.Index(F("source"), condition=~Q(source=""), name="ledger_entry_source"),
         ]
 
     def __str__(self) -> str:
@@ -213,28 +296,44 @@ class LedgerEntry(models.Model):
 Line = tuple[str, Decimal]
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a posting that is not a booking's belongs to: ``reference`` "<what>:<id>" (``shop_order:12``,
+    ``ticket_order:3``, ``household_dividend:5``), its ``sector``, the ``village`` the money is
+    attributed to, the day it counts on in reports (``on``) and who receives it (``party``,
+    ``producer:7`` or ``household:12``; empty when the posting pays nobody)."""
+
+    reference: str
+    sector: str
+    village: "Village"
+    on: date
+    party: str = ""
+
+
 def ledger_post(
     *,
     booking: "Booking | None" = None,
     payout: "DividendPayout | None" = None,
+    source: Source | None = None,
     kind: str,
     key: str,
     lines: Iterable[Line],
     provider: str = "",
 ) -> list[LedgerEntry]:
-    """Write one balanced posting for a booking (or a dividend payout), once: a second call with the
-    same ``key`` returns the first one's entries. Each line is ``(account, signed amount)``; the amounts
-    must sum to zero. Runs in the caller's transaction (the caller holds the booking's lock)."""
-    if (booking is None) == (payout is None):
-        raise ValueError("a posting belongs to a booking or to a payout")
+    """Write one balanced posting for a booking (or a dividend payout to a collective, or a ``Source``:
+    a shop order, a ticket order, a household dividend), once: a second call with the same ``key``
+    returns the first one's entries. Each line is ``(account, signed amount)``; the amounts must sum to
+    zero. Runs in the caller's transaction (the caller holds the lock of what the posting belongs to)."""
+    if [booking, payout, source].count(None) != 2:
+        raise ValueError("a posting belongs to one booking, payout or source")
     lines = [(account, quantize(amount)) for account, amount in lines]
     accounts = [account for account, _amount in lines]
     if len(lines) < 2 or len(set(accounts)) != len(accounts):
         raise ValueError("a posting needs two or more lines on different accounts")
     if sum(amount for _account, amount in lines) != ZERO or any(amount == ZERO for _a, amount in lines):
         raise ValueError("a posting's lines must be non-zero and sum to zero")
-    source = booking or payout
-    assert source is not None  # one of the two, checked above
+    owner = booking or payout
+    currency = owner.currency if owner is not None else CURRENCY
     keys = [f"{key}/{account}" for account in accounts]
     existing = list(LedgerEntry.objects.filter(idempotency_key__in=keys))
     if existing:
@@ -247,10 +346,15 @@ def ledger_post(
             homestay_id=booking.homestay_id if booking else None,
             arrival=booking.check_in if booking else None,
             payout=payout,
+            source=source.reference if source else "",
+            sector=source.sector if source else "",
+            village=source.village if source else None,
+            occurred_on=source.on if source else None,
+            party=source.party if source else "",
             kind=kind,
             account=account,
             amount=amount,
-            currency=source.currency,
+            currency=currency,
             provider=provider,
             idempotency_key=entry_key,
         )

@@ -121,3 +121,56 @@ def test_postgresql_itself_refuses_to_change_entries(booking, statement):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         connection.cursor().execute(statement)
     assert LedgerEntry.objects.count() == 2
+
+
+def sale_source(village, reference="shop_order:1"):
+    from datetime import date
+
+    from bookings.ledger import Sector, Source
+
+    return Source(
+        reference=reference, sector=Sector.SHOP, village=village, on=date(2026, 10, 3), party="producer:1"
+    )
+
+
+def test_a_sale_posts_to_its_source_with_the_village_day_and_receiver_and_once(booking):
+    village = booking.homestay.village
+    lines = [
+        (Account.GUEST, Decimal("58.00")),
+        (Account.PRODUCER_PAYABLE, Decimal("-49.30")),
+        (Account.PLATFORM_COMMISSION, Decimal("-8.70")),
+    ]
+    first = ledger_post(source=sale_source(village), kind=Kind.SALE, key="shop-sale-1", lines=lines)
+    again = ledger_post(source=sale_source(village), kind=Kind.SALE, key="shop-sale-1", lines=lines)
+    assert {entry.pk for entry in first} == {entry.pk for entry in again}
+    stored = LedgerEntry.objects.filter(source="shop_order:1")
+    assert sum(entry.amount for entry in stored) == 0
+    assert {(e.sector, e.village_id, str(e.occurred_on), e.party) for e in stored} == {
+        ("shop", village.pk, "2026-10-03", "producer:1")
+    }
+    # Nothing of the sale reaches the booking's balances or the lodging entries.
+    assert not stored.filter(booking__isnull=False).exists()
+    assert ledger_balances(booking=booking) == {}
+
+
+def test_a_posting_belongs_to_exactly_one_booking_payout_or_source(booking):
+    with pytest.raises(ValueError):
+        ledger_post(
+            booking=booking,
+            source=sale_source(booking.homestay.village),
+            kind=Kind.SALE,
+            key="both",
+            lines=[(Account.GUEST, Decimal("1.00")), (Account.PRODUCER_PAYABLE, Decimal("-1.00"))],
+        )
+
+
+def test_the_database_refuses_a_source_entry_without_its_village(booking):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LedgerEntry.objects.create(
+            source="shop_order:9",
+            sector="shop",
+            kind=Kind.SALE,
+            account=Account.GUEST,
+            amount=Decimal("1.00"),
+            idempotency_key="no-village",
+        )
