@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shareholders.allocation import Span, allocate, days_held, share_days
@@ -19,6 +19,7 @@ def _exact(total: Decimal, weight: int, whole: int) -> Fraction:
     return Fraction(total) * weight / whole
 
 
+@settings(deadline=None)  # a shared, busy machine: no per-example time limit
 @given(totals, weights)
 def test_parts_add_up_to_the_total_exactly(total, shares):
     if sum(shares.values()) == 0:
@@ -26,6 +27,7 @@ def test_parts_add_up_to_the_total_exactly(total, shares):
     assert sum(allocate(total, shares).values()) == total
 
 
+@settings(deadline=None)  # a shared, busy machine: no per-example time limit
 @given(totals, weights)
 def test_each_part_is_within_a_fen_of_its_exact_share(total, shares):
     whole = sum(shares.values())
@@ -37,6 +39,7 @@ def test_each_part_is_within_a_fen_of_its_exact_share(total, shares):
         assert abs(Fraction(amount) - _exact(total, shares[key], whole)) < Fraction(1, 100)
 
 
+@settings(deadline=None)  # a shared, busy machine: no per-example time limit
 @given(totals, weights)
 def test_nobody_without_share_days_gets_anything(total, shares):
     if sum(shares.values()) == 0:
@@ -45,6 +48,7 @@ def test_nobody_without_share_days_gets_anything(total, shares):
     assert all(parts[key] == 0 for key, weight in shares.items() if weight == 0)
 
 
+@settings(deadline=None)  # a shared, busy machine: no per-example time limit
 @given(totals, weights)
 def test_more_share_days_never_get_less(total, shares):
     if sum(shares.values()) == 0:
@@ -56,6 +60,7 @@ def test_more_share_days_never_get_less(total, shares):
                 assert parts[a] >= parts[b]
 
 
+@settings(deadline=None)  # a shared, busy machine: no per-example time limit
 @given(totals, weights)
 def test_the_same_input_always_gives_the_same_split_in_any_order(total, shares):
     if sum(shares.values()) == 0:
