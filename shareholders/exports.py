@@ -62,7 +62,9 @@ def allocations_csv(declaration: DividendDeclaration, allocations: Iterable[Allo
     writer = csv.writer(response)
     writer.writerow(HEADER)
     writer.writerows([[str(cell) for cell in row] for row in _rows(allocations)])
-    writer.writerow(["合计 Total", "", "", declaration.total, declaration.collective_amount, declaration.group_amount])
+    writer.writerow(
+        ["合计 Total", "", "", declaration.total, declaration.collective_amount, declaration.group_amount]
+    )
     return response
 
 
@@ -76,7 +78,9 @@ def allocations_xlsx(declaration: DividendDeclaration, allocations: Iterable[All
         sheet.append(row)
         for cell in sheet[sheet.max_row][3:6]:
             cell.number_format = "0.00"
-    sheet.append(["合计 Total", "", "", declaration.total, declaration.collective_amount, declaration.group_amount])
+    sheet.append(
+        ["合计 Total", "", "", declaration.total, declaration.collective_amount, declaration.group_amount]
+    )
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -20,7 +20,9 @@ class DateInput(forms.DateInput):
 
 
 class ShareholderForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类别"), choices=Shareholder.Kind.choices, initial=Shareholder.Kind.HOUSEHOLD)
+    kind = forms.ChoiceField(
+        label=_("类别"), choices=Shareholder.Kind.choices, initial=Shareholder.Kind.HOUSEHOLD
+    )
     name = forms.CharField(label=_("户主姓名或名称"), max_length=60)
     phone = forms.CharField(label=_("电话"), max_length=20, required=False)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
@@ -66,7 +68,8 @@ class DeclarationForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end:
             if start > end:

@@ -125,7 +125,10 @@ class DividendDeclaration(models.Model):
         PAID = "paid", _("已付清 Paid")
 
     village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="dividend_declarations", verbose_name=_("村庄 village")
+        Village,
+        on_delete=models.PROTECT,
+        related_name="dividend_declarations",
+        verbose_name=_("村庄 village"),
     )
     period_start = models.DateField(_("分红期开始 period from"))
     period_end = models.DateField(_("分红期结束(含) period to (inclusive)"))

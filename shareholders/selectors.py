@@ -74,7 +74,9 @@ def split_preview(*, declaration: DividendDeclaration) -> list[SplitLine]:
         return []
     amounts = allocate(declaration.total, weights)
     # The collective's money divided in proportion to each part (in fen, whole numbers as weights).
-    collective = allocate(declaration.collective_amount, {pk: int(amount / CENT) for pk, amount in amounts.items()})
+    collective = allocate(
+        declaration.collective_amount, {pk: int(amount / CENT) for pk, amount in amounts.items()}
+    )
     return [
         SplitLine(
             shareholder=people[pk],

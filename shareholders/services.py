@@ -7,8 +7,9 @@ the register it was computed from.
 """
 
 import logging
+import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
@@ -55,9 +56,11 @@ def _money(value: Decimal, field: str) -> Decimal:
 
 def _register_open_after(village: Village) -> date | None:
     """The last day of the village's declared periods: the register may change only after it."""
-    return DividendDeclaration.objects.filter(village=village).exclude(status=Status.DRAFT).aggregate(
-        last=Max("period_end")
-    )["last"]
+    return (
+        DividendDeclaration.objects.filter(village=village)
+        .exclude(status=Status.DRAFT)
+        .aggregate(last=Max("period_end"))["last"]
+    )
 
 
 def _check_register_day(village: Village, day: date) -> None:
@@ -109,7 +112,9 @@ def shareholder_add(
 
 
 @transaction.atomic
-def holding_add(*, shareholder: Shareholder, shares: int, entered_on: date, exited_on: date | None = None) -> Holding:
+def holding_add(
+    *, shareholder: Shareholder, shares: int, entered_on: date, exited_on: date | None = None
+) -> Holding:
     """A new holding. It may not overlap another of the shareholder's, nor start (or end) within a
     declared dividend period."""
     _lock_village(shareholder.village)
@@ -128,7 +133,9 @@ def holding_add(*, shareholder: Shareholder, shares: int, entered_on: date, exit
         raise ValidationError(
             _("与已有持股时间重叠 It overlaps a holding already registered"), code="overlap"
         )
-    return Holding.objects.create(shareholder=shareholder, shares=shares, entered_on=entered_on, exited_on=exited_on)
+    return Holding.objects.create(
+        shareholder=shareholder, shares=shares, entered_on=entered_on, exited_on=exited_on
+    )
 
 
 @dataclass(frozen=True)
@@ -162,12 +169,12 @@ def holding_end(*, holding: Holding, exited_on: date) -> Outcome[Holding]:
 
 def _check_period(village: Village, period: Period, collective_amount: Decimal, exclude: int | None) -> None:
     if period.end >= local_today():
-        raise ValidationError(
-            _("分红期结束后才能宣告 Declare once the period is over"), code="period_open"
-        )
+        raise ValidationError(_("分红期结束后才能宣告 Declare once the period is over"), code="period_open")
     if period.days > MAX_DAYS:
         raise ValidationError(_("分红期最长三年 A period is at most three years"), code="period_long")
-    overlapping = declared_overlapping(village=village, period=period).exclude(pk=exclude)
+    overlapping = declared_overlapping(village=village, period=period)
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude)
     if overlapping.exists():
         raise ValidationError(
             _("这段时间已宣告过分红 A dividend was already declared for part of this period"),
@@ -213,11 +220,15 @@ def declaration_draft(
 
 
 @transaction.atomic
-def declaration_declare(*, declaration: DividendDeclaration, by: User | None = None) -> Outcome[DividendDeclaration]:
+def declaration_declare(
+    *, declaration: DividendDeclaration, by: User | None = None
+) -> Outcome[DividendDeclaration]:
     """Declare a draft: store each shareholder's part and post what is now owed to each household, in
     one transaction under the village's lock. Declaring again changes nothing (``changed`` False)."""
     _lock_village(declaration.village)
-    declaration = DividendDeclaration.objects.select_for_update().select_related("village").get(pk=declaration.pk)
+    declaration = (
+        DividendDeclaration.objects.select_for_update().select_related("village").get(pk=declaration.pk)
+    )
     if declaration.status != Status.DRAFT:
         return Outcome(declaration, changed=False)
     village = declaration.village
@@ -301,7 +312,9 @@ def declaration_discard(*, declaration: DividendDeclaration) -> bool:
     if found is None:
         return False
     if found.status != Status.DRAFT:
-        raise ValidationError(_("已宣告的分红不能删除 A declared dividend cannot be removed"), code="declared")
+        raise ValidationError(
+            _("已宣告的分红不能删除 A declared dividend cannot be removed"), code="declared"
+        )
     found.delete()
     return True
 
@@ -314,9 +327,11 @@ def household_payout_record(
     (household_payable +, cash −). Recording it again changes nothing. The declaration is paid once
     every household's part is."""
     _lock_village(allocation.declaration.village)
-    allocation = Allocation.objects.select_for_update().select_related(
-        "declaration__village", "shareholder"
-    ).get(pk=allocation.pk)
+    allocation = (
+        Allocation.objects.select_for_update()
+        .select_related("declaration__village", "shareholder")
+        .get(pk=allocation.pk)
+    )
     existing = HouseholdPayout.objects.filter(allocation=allocation).first()
     if existing is not None:
         return Outcome(existing, changed=False)
@@ -326,7 +341,9 @@ def household_payout_record(
             _("这一份不由集团直接支付给农户 This part is not paid to a household"), code="not_payable"
         )
     if paid_on > local_today():
-        raise ValidationError(_("付款日期不能在未来 The payment date cannot be in the future"), code="paid_on")
+        raise ValidationError(
+            _("付款日期不能在未来 The payment date cannot be in the future"), code="paid_on"
+        )
     if declaration.declared_on and paid_on < declaration.declared_on:
         raise ValidationError(
             _("付款日期不能早于宣告日期 The payment date cannot be before the declaration"), code="paid_on"
@@ -357,3 +374,51 @@ def household_payout_record(
         declaration.save(update_fields=["status"])
     notices.paid_queue(allocation=allocation)
     return Outcome(payout, changed=True)
+
+
+# --- demo data -------------------------------------------------------------------------------------
+
+DEMO_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+DEMO_NUMBERS = "一二三四五六七八九十"
+DEMO_SUFFIX = "(演示)"
+DEMO_START = date(2024, 1, 1)
+
+
+def _demo_name(village: Village, index: int) -> str:
+    surname = DEMO_SURNAMES[(index * 7 + len(village.slug)) % len(DEMO_SURNAMES)]
+    return f"{surname}{DEMO_NUMBERS[index % len(DEMO_NUMBERS)]}户{DEMO_SUFFIX}"
+
+
+@transaction.atomic
+def shareholders_seed_demo() -> int:
+    """Give every village without shareholders its collective and 5 to 12 member households, with
+    shares, some joining late and some leaving, all marked as demo data (names end in "(演示)"; no
+    phone, ID or bank number). The same village always gets the same households. Safe to run again;
+    returns how many villages were seeded."""
+    seeded = 0
+    for village in Village.objects.filter(shareholders__isnull=True).order_by("id"):
+        _lock_village(village)
+        rng = random.Random(village.slug)
+        collective = shareholder_add(
+            village=village,
+            kind=Shareholder.Kind.COLLECTIVE,
+            name=f"{village.name}股份经济合作社{DEMO_SUFFIX}",
+            is_demo=True,
+        )
+        holding_add(shareholder=collective, shares=rng.randint(40, 80), entered_on=DEMO_START)
+        for index in range(rng.randint(5, 12)):
+            household = shareholder_add(
+                village=village,
+                kind=Shareholder.Kind.HOUSEHOLD,
+                name=_demo_name(village, index),
+                is_demo=True,
+            )
+            entered_on = (
+                DEMO_START if rng.random() < 0.6 else DEMO_START + timedelta(days=rng.randint(60, 540))
+            )
+            exited_on = entered_on + timedelta(days=rng.randint(120, 400)) if rng.random() < 0.2 else None
+            holding_add(
+                shareholder=household, shares=rng.randint(1, 10), entered_on=entered_on, exited_on=exited_on
+            )
+        seeded += 1
+    return seeded

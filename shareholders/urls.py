@@ -13,8 +13,12 @@ urlpatterns = [
     path(GROUP, views.index, name="index"),
     path(f"{GROUP}declarations/", views.declarations, name="declarations"),
     path(f"{GROUP}declarations/<int:pk>/", views.declaration, name="declaration"),
-    path(f"{GROUP}declarations/<int:pk>/declare/", views.declaration_declare_view, name="declaration_declare"),
-    path(f"{GROUP}declarations/<int:pk>/discard/", views.declaration_discard_view, name="declaration_discard"),
+    path(
+        f"{GROUP}declarations/<int:pk>/declare/", views.declaration_declare_view, name="declaration_declare"
+    ),
+    path(
+        f"{GROUP}declarations/<int:pk>/discard/", views.declaration_discard_view, name="declaration_discard"
+    ),
     path(
         f"{GROUP}declarations/<int:pk>/allocations.<str:file_format>",
         views.export,

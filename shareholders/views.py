@@ -112,7 +112,9 @@ def holding_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
-        messages.success(request, _("已登记退股") if outcome.changed else _("这笔持股之前已登记退股,未作改动"))
+        messages.success(
+            request, _("已登记退股") if outcome.changed else _("这笔持股之前已登记退股,未作改动")
+        )
     return _back_to_register(holding.shareholder)
 
 
@@ -208,7 +210,9 @@ def declaration_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
 @group_staff_required
 @require_POST
 def payout_record(request: SignedInRequest, pk: int) -> HttpResponse:
-    allocation = get_object_or_404(Allocation.objects.select_related("declaration__village", "shareholder"), pk=pk)
+    allocation = get_object_or_404(
+        Allocation.objects.select_related("declaration__village", "shareholder"), pk=pk
+    )
     form = PayoutForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写付款日期"))
@@ -219,7 +223,9 @@ def payout_record(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.error(request, _errors(error))
         else:
             if outcome.changed:
-                messages.success(request, _("已登记 %(name)s 的分红支付") % {"name": allocation.shareholder.name})
+                messages.success(
+                    request, _("已登记 %(name)s 的分红支付") % {"name": allocation.shareholder.name}
+                )
             else:
                 messages.info(request, _("这一户之前已登记支付,未作改动"))
     return redirect("shareholders:declaration", pk=allocation.declaration_id)
@@ -248,4 +254,3 @@ def my_dividends(request: HttpRequest) -> HttpResponse:
         for shareholder in selectors.shareholdings_of(user=request.user)
     ]
     return render(request, "shareholders/statement.html", {"statements": statements, "staff_view": False})
-

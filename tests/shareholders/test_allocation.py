@@ -12,7 +12,9 @@ from shareholders.allocation import Span, allocate, days_held, share_days
 
 D = Decimal
 totals = st.integers(min_value=0, max_value=10**9).map(lambda fen: Decimal(fen).scaleb(-2))
-weights = st.dictionaries(st.integers(min_value=1, max_value=10**6), st.integers(0, 10**7), min_size=1, max_size=30)
+weights = st.dictionaries(
+    st.integers(min_value=1, max_value=10**6), st.integers(0, 10**7), min_size=1, max_size=30
+)
 
 
 def _exact(total: Decimal, weight: int, whole: int) -> Fraction:

@@ -18,7 +18,10 @@ PRIVATE = ("11010519491231002X", "6222020200112233445", "13912345678", "14230119
 
 def declared(register):
     declaration = declaration_draft(
-        village=register["collective"].village, period=SEPTEMBER, collective_amount=D("20.00"), group_amount=D("10.00")
+        village=register["collective"].village,
+        period=SEPTEMBER,
+        collective_amount=D("20.00"),
+        group_amount=D("10.00"),
     )
     declaration_declare(declaration=declaration)
     return declaration
@@ -60,7 +63,9 @@ def test_staff_register_a_household_with_its_first_holding(staff_client, earned,
 
 def test_a_second_collective_is_refused_with_a_message(staff_client, register):
     url = reverse("shareholders:register", args=[register["zhang"].village.slug])
-    response = staff_client.post(url, {"kind": "collective", "name": "又一个", "shares": "1", "entered_on": "2026-09-10"})
+    response = staff_client.post(
+        url, {"kind": "collective", "name": "又一个", "shares": "1", "entered_on": "2026-09-10"}
+    )
     assert response.status_code == 400
     assert "已登记村集体股东" in response.text
     assert Shareholder.objects.filter(kind="collective").count() == 1
@@ -131,7 +136,9 @@ def test_a_payout_in_the_future_is_refused_with_a_message(staff_client, register
 def test_exports_carry_names_and_money_never_private_numbers(staff_client, register, file_format):
     declaration = declared(register)
     household_payout_record(
-        allocation=Allocation.objects.get(shareholder=register["zhang"]), paid_on=date(2026, 9, 9), reference="=HYPERLINK()"
+        allocation=Allocation.objects.get(shareholder=register["zhang"]),
+        paid_on=date(2026, 9, 9),
+        reference="=HYPERLINK()",
     )
     response = staff_client.get(reverse("shareholders:export", args=[declaration.pk, file_format]))
     assert response.status_code == 200
@@ -141,6 +148,7 @@ def test_exports_carry_names_and_money_never_private_numbers(staff_client, regis
         assert "张大山" in text and "10.00" in text and "'=HYPERLINK()" in text
     else:
         sheet = load_workbook(BytesIO(response.content)).active
+        assert sheet is not None
         cells = [str(cell.value) for row in sheet.iter_rows() for cell in row]
         text = " ".join(cells)
         assert "张大山" in text and "'=HYPERLINK()" in text

@@ -28,11 +28,15 @@ D = Decimal
 
 
 def draft(village, collective="20.00", group="10.00", period=SEPTEMBER):
-    return declaration_draft(village=village, period=period, collective_amount=D(collective), group_amount=D(group))
+    return declaration_draft(
+        village=village, period=period, collective_amount=D(collective), group_amount=D(group)
+    )
 
 
 def parts(declaration):
-    return {a.shareholder.name: (a.share_days, a.amount, a.collective_part) for a in declaration.allocations.all()}
+    return {
+        a.shareholder.name: (a.share_days, a.amount, a.collective_part) for a in declaration.allocations.all()
+    }
 
 
 def test_declaring_splits_by_share_days_exactly(register, staff):
@@ -68,7 +72,10 @@ def test_declaring_posts_what_each_household_is_owed(register):
     }
     # The collective's own part stays in its account: only what the group adds to it is posted.
     collective = Allocation.objects.get(shareholder=register["collective"])
-    assert {(e.account, e.amount) for e in LedgerEntry.objects.filter(source=f"household_dividend:{collective.pk}")} == {
+    assert {
+        (e.account, e.amount)
+        for e in LedgerEntry.objects.filter(source=f"household_dividend:{collective.pk}")
+    } == {
         ("platform_commission", D("5.56")),
         ("village_collective", D("-5.56")),
     }
@@ -110,11 +117,16 @@ def test_a_period_is_declared_once_it_is_over_and_only_once(register):
     assert second.status == "draft"
 
 
-@pytest.mark.parametrize(("collective", "group"), [("0", "0"), ("-1.00", "5.00"), ("1.005", "0"), ("abc", "1")])
+@pytest.mark.parametrize(
+    ("collective", "group"), [("0", "0"), ("-1.00", "5.00"), ("1.005", "0"), ("abc", "1")]
+)
 def test_bad_amounts_are_refused(register, collective, group):
     with pytest.raises(ValidationError):
         declaration_draft(
-            village=register["collective"].village, period=SEPTEMBER, collective_amount=collective, group_amount=group
+            village=register["collective"].village,
+            period=SEPTEMBER,
+            collective_amount=collective,
+            group_amount=group,
         )
     assert DividendDeclaration.objects.count() == 0
 
@@ -138,8 +150,20 @@ def test_a_payout_posts_once_and_the_declaration_is_paid_with_the_last(register,
     assert paid.changed
     entries = LedgerEntry.objects.filter(source=f"household_payout:{paid.value.pk}")
     assert {(e.kind, e.account, e.amount, e.provider, e.party) for e in entries} == {
-        (Kind.HOUSEHOLD_PAYOUT, "household_payable", D("10.00"), "bank_transfer", f"household:{register['zhang'].pk}"),
-        (Kind.HOUSEHOLD_PAYOUT, "cash_provider", D("-10.00"), "bank_transfer", f"household:{register['zhang'].pk}"),
+        (
+            Kind.HOUSEHOLD_PAYOUT,
+            "household_payable",
+            D("10.00"),
+            "bank_transfer",
+            f"household:{register['zhang'].pk}",
+        ),
+        (
+            Kind.HOUSEHOLD_PAYOUT,
+            "cash_provider",
+            D("-10.00"),
+            "bank_transfer",
+            f"household:{register['zhang'].pk}",
+        ),
     }
     again = household_payout_record(allocation=zhang, paid_on=date(2026, 9, 9), reference="BANK-2")
     assert not again.changed
@@ -172,7 +196,9 @@ def test_a_payout_day_is_between_the_declaration_and_today(register, paid_on):
     assert not HouseholdPayout.objects.exists()
 
 
-def test_the_linked_member_is_told_when_declared_and_when_paid(register, member, django_capture_on_commit_callbacks):
+def test_the_linked_member_is_told_when_declared_and_when_paid(
+    register, member, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         declaration_declare(declaration=draft(register["collective"].village))
         zhang = Allocation.objects.get(shareholder=register["zhang"])
@@ -227,15 +253,21 @@ def test_holdings_of_one_shareholder_never_overlap(register):
     holding_end(holding=zhang.holdings.get(), exited_on=date(2026, 10, 1))
     holding_add(shareholder=zhang, shares=8, entered_on=date(2026, 10, 1))
     with pytest.raises(ValidationError) as refused:
-        holding_add(shareholder=register["li"], shares=1, entered_on=date(2026, 8, 1), exited_on=date(2026, 9, 6))
+        holding_add(
+            shareholder=register["li"], shares=1, entered_on=date(2026, 8, 1), exited_on=date(2026, 9, 6)
+        )
     assert refused.value.code == "overlap"
 
 
 def test_the_database_refuses_an_exit_before_the_entry_and_no_shares(register):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Holding.objects.create(shareholder=register["li"], shares=1, entered_on=date(2026, 9, 5), exited_on=date(2026, 9, 5))
+        Holding.objects.create(
+            shareholder=register["li"], shares=1, entered_on=date(2026, 9, 5), exited_on=date(2026, 9, 5)
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Holding.objects.create(shareholder=register["zhang"], shares=0, entered_on=date(2020, 1, 1), exited_on=date(2020, 2, 1))
+        Holding.objects.create(
+            shareholder=register["zhang"], shares=0, entered_on=date(2020, 1, 1), exited_on=date(2020, 2, 1)
+        )
     with pytest.raises(ValidationError):
         holding_add(shareholder=register["li"], shares=0, entered_on=date(2026, 12, 1))
 
@@ -255,7 +287,11 @@ def test_the_register_is_closed_on_a_declared_period(register):
         holding_end(holding=register["li"].holdings.get(), exited_on=date(2026, 9, 8))
     assert refused.value.code == "declared"
     with pytest.raises(ValidationError) as refused:
-        holding_add(shareholder=shareholder_add(village=register["li"].village, kind="household", name="王"), shares=1, entered_on=date(2026, 9, 2))
+        holding_add(
+            shareholder=shareholder_add(village=register["li"].village, kind="household", name="王"),
+            shares=1,
+            entered_on=date(2026, 9, 2),
+        )
     assert refused.value.code == "declared"
     assert holding_end(holding=register["li"].holdings.get(), exited_on=date(2026, 9, 9)).changed
 

@@ -317,7 +317,9 @@ PAGES: dict[str, Page] = {
     # the register and declare forms are refused with 400; the holding forms say so and go back (302).
     "shareholders:index": Page(Access.STAFF, get=200, post=405),
     "shareholders:declarations": Page(Access.STAFF, get=200, post=405),
-    "shareholders:declaration": Page(Access.STAFF, get=200, post=405, kwargs=lambda w: {"pk": _dividends(w)[1].pk}),
+    "shareholders:declaration": Page(
+        Access.STAFF, get=200, post=405, kwargs=lambda w: {"pk": _dividends(w)[1].pk}
+    ),
     # Already declared: staff are told so (302); a declared one is not discarded (302 with the reason).
     "shareholders:declaration_declare": Page(
         Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[1].pk}
@@ -332,8 +334,12 @@ PAGES: dict[str, Page] = {
     "shareholders:payout_record": Page(
         Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[2].pk}
     ),
-    "shareholders:shareholder": Page(Access.STAFF, get=200, post=405, kwargs=lambda w: {"pk": _dividends(w)[0].pk}),
-    "shareholders:holding_add": Page(Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[0].pk}),
+    "shareholders:shareholder": Page(
+        Access.STAFF, get=200, post=405, kwargs=lambda w: {"pk": _dividends(w)[0].pk}
+    ),
+    "shareholders:holding_add": Page(
+        Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[0].pk}
+    ),
     "shareholders:holding_end": Page(
         Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[0].holdings.get().pk}
     ),
