@@ -45,8 +45,7 @@ def _register_page(request, village, form=None, status=200) -> HttpResponse:
         "village": village,
         "shareholders": selectors.register(village=village),
         "form": form or ShareholderForm(initial={"entered_on": local_today()}),
-        "holding_form": HoldingForm(initial={"entered_on": local_today()}),
-        "end_form": HoldingEndForm(initial={"exited_on": local_today()}),
+        "today": local_today(),
     }
     return render(request, "shareholders/register.html", context, status=status)
 
@@ -169,7 +168,7 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "declaration": found,
         "earned": selectors.collective_earned(declaration=found),
-        "payout_form": PayoutForm(initial={"paid_on": local_today()}),
+        "today": local_today(),
     }
     if found.is_draft:
         context["preview"] = selectors.split_preview(declaration=found)

@@ -218,3 +218,37 @@ def test_a_member_cannot_record_a_payout(client, register, member):
 def test_the_statement_page_needs_sign_in(client):
     response = client.get(reverse("shareholders:my_dividends"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_staff_end_a_holding_and_add_a_new_one_from_the_register(staff_client, register):
+    li = register["li"]
+    holding = li.holdings.get()
+    response = staff_client.post(
+        reverse("shareholders:holding_end", args=[holding.pk]), {"exited_on": "2026-10-01"}
+    )
+    assert response.status_code == 302
+    again = staff_client.post(
+        reverse("shareholders:holding_end", args=[holding.pk]), {"exited_on": "2026-10-01"}, follow=True
+    )
+    assert "之前已登记退股" in again.text
+    overlap = staff_client.post(
+        reverse("shareholders:holding_add", args=[li.pk]),
+        {"shares": "2", "entered_on": "2026-09-20"},
+        follow=True,
+    )
+    assert "重叠" in overlap.text
+    staff_client.post(
+        reverse("shareholders:holding_add", args=[li.pk]), {"shares": "2", "entered_on": "2026-10-01"}
+    )
+    assert [(h.shares, h.exited_on) for h in li.holdings.order_by("entered_on")] == [
+        (4, date(2026, 10, 1)),
+        (2, None),
+    ]
+
+
+def test_staff_read_a_household_statement_masked(staff_client, register):
+    declared(register)
+    response = staff_client.get(reverse("shareholders:shareholder", args=[register["zhang"].pk]))
+    assert response.status_code == 200
+    assert "张大山" in response.text and "¥10.00" in response.text and "6222***********3445" in response.text
+    assert_private_hidden(response.content)
