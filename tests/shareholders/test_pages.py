@@ -252,3 +252,10 @@ def test_staff_read_a_household_statement_masked(staff_client, register):
     assert response.status_code == 200
     assert "张大山" in response.text and "¥10.00" in response.text and "6222***********3445" in response.text
     assert_private_hidden(response.content)
+
+
+def test_the_me_page_links_a_member_to_their_dividends_and_nobody_else(client, register, member):
+    client.force_login(member)
+    assert "/me/dividends/" in client.get(reverse("me")).text
+    client.force_login(factories.user(username="stranger"))
+    assert "/me/dividends/" not in client.get(reverse("me")).text
