@@ -55,3 +55,18 @@ def allocate(total: Decimal, weights: Mapping[int, int]) -> dict[int, Decimal]:
     for key in by_remainder[:left]:
         fen[key] += 1
     return {key: quantize(fen[key] * CENT) for key in weights}
+
+
+def allocate_with_parts(
+    total: Decimal, collective: Decimal, weights: Mapping[int, int]
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """``allocate(total, weights)``, each part then divided into what the collective pays (``collective``
+    of the total, split over the parts by the same method, weighted by each part in fen) and the rest:
+    key -> (amount, collective's part). Both sums are exact and no collective part exceeds its amount."""
+    if quantize(collective) > quantize(total):
+        raise ValueError("the collective's amount is part of the total")
+    amounts = allocate(total, weights)
+    if quantize(total) == 0:
+        return {key: (amount, amount) for key, amount in amounts.items()}
+    parts = allocate(collective, {key: int(amount / CENT) for key, amount in amounts.items()})
+    return {key: (amounts[key], parts[key]) for key in weights}

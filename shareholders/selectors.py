@@ -9,8 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from bookings.revenue.periods import Period
 from bookings.revenue.selectors import collective_owed
-from common.money import CENT
-from shareholders.allocation import Span, allocate, share_days
+from shareholders.allocation import Span, allocate_with_parts, share_days
 from shareholders.models import Allocation, DividendDeclaration, Holding, Shareholder
 from villages.models import Village
 
@@ -72,18 +71,14 @@ def split_preview(*, declaration: DividendDeclaration) -> list[SplitLine]:
     weights = {pk: weight for pk, weight in weights.items() if weight > 0}
     if not weights:
         return []
-    amounts = allocate(declaration.total, weights)
-    # The collective's money divided in proportion to each part (in fen, whole numbers as weights).
-    collective = allocate(
-        declaration.collective_amount, {pk: int(amount / CENT) for pk, amount in amounts.items()}
-    )
+    parts = allocate_with_parts(declaration.total, declaration.collective_amount, weights)
     return [
         SplitLine(
             shareholder=people[pk],
             share_days=weights[pk],
-            amount=amounts[pk],
-            collective_part=collective[pk],
-            group_part=amounts[pk] - collective[pk],
+            amount=parts[pk][0],
+            collective_part=parts[pk][1],
+            group_part=parts[pk][0] - parts[pk][1],
         )
         for pk in sorted(weights, key=lambda pk: (people[pk].kind, pk))
     ]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shareholders.allocation import Span, allocate, days_held, share_days
+from shareholders.allocation import Span, allocate, allocate_with_parts, days_held, share_days
 
 D = Decimal
 totals = st.integers(min_value=0, max_value=10**9).map(lambda fen: Decimal(fen).scaleb(-2))
@@ -69,6 +69,23 @@ def test_the_same_input_always_gives_the_same_split_in_any_order(total, shares):
         return
     reversed_order = dict(reversed(list(shares.items())))
     assert allocate(total, shares) == allocate(total, reversed_order) == allocate(total, dict(shares))
+
+
+@settings(deadline=None)
+@given(totals, st.integers(min_value=0, max_value=100), weights)
+def test_the_collectives_money_and_the_groups_each_add_up_and_fit_in_every_part(total, percent, shares):
+    if sum(shares.values()) == 0:
+        return
+    collective = (total * percent / 100).quantize(D("1.00"))
+    parts = allocate_with_parts(total, collective, shares)
+    assert {key: amount for key, (amount, _part) in parts.items()} == allocate(total, shares)
+    assert sum(part for _amount, part in parts.values()) == collective
+    assert all(D(0) <= part <= amount for amount, part in parts.values())
+
+
+def test_the_collectives_amount_cannot_exceed_the_total():
+    with pytest.raises(ValueError):
+        allocate_with_parts(D("1.00"), D("1.01"), {1: 1})
 
 
 def test_a_tie_goes_to_the_smallest_id():
