@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("owner/", include("bookings.owner.urls")),
     path("group/", include("tourism.group.urls")),
+    # /group/shareholders/... (staff) and /me/dividends/ (a member household's own statement).
+    path("", include("shareholders.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.reviews.urls")),
     path("", include("bookings.urls")),

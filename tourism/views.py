@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import Resolver404
 from django.views.decorators.http import require_GET
 
+from shareholders.selectors import shareholdings_of
 from villages import selectors
 from villages.views import village_marker
 
@@ -30,8 +31,9 @@ def home(request):
 @require_GET
 def me(request):
     """我的: what a person reaches from the tab bar's fourth tab on a phone: their bookings, account,
-    notification settings, the consoles of their roles, and signing out."""
-    return render(request, "me.html")
+    notification settings, the consoles of their roles, their dividends if they head a member
+    household (入股农户), and signing out."""
+    return render(request, "me.html", {"user_has_dividends": bool(shareholdings_of(user=request.user))})
 
 
 def favicon(request):

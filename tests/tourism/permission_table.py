@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -126,6 +127,47 @@ def _mismatch():
         run=run, line="payment", reference="order-1", defaults={"kind": "missing_here"}
     )
     return mismatch
+
+
+def _dividends(world: World):
+    """A household of the village linked to the tourist, holding shares, with a declared dividend (made
+    once, on first use). Its ID, bank and phone numbers are shown to nobody, not even staff (masked);
+    its name to the staff and to the tourist, whose statement it is."""
+    from bookings.revenue.periods import Period
+    from common.clock import local_today
+    from shareholders.models import Allocation, DividendDeclaration, Shareholder
+    from shareholders.services import declaration_declare, declaration_draft, holding_add, shareholder_add
+
+    household = Shareholder.objects.filter(name="矩阵农户").first()
+    if household is None:
+        household = shareholder_add(
+            village=world.village,
+            kind="household",
+            name="矩阵农户",
+            phone="13955556666",
+            id_number="11010519491231002X",
+            bank_account="6222020200998877665",
+            user=world.users["tourist"],
+        )
+        holding_add(shareholder=household, shares=5, entered_on=date(2020, 1, 1))
+        today = local_today()
+        declaration = declaration_draft(
+            village=world.village,
+            period=Period(today - timedelta(days=30), today - timedelta(days=1)),
+            collective_amount=Decimal("0"),
+            group_amount=Decimal("10.00"),
+        )
+        declaration_declare(declaration=declaration)
+        nobody: frozenset[str] = frozenset()
+        world.secrets += [
+            Secret("the household's ID number", "11010519491231002X", nobody),
+            Secret("the household's bank account", "6222020200998877665", nobody),
+            Secret("the household's phone", "13955556666", nobody),
+            Secret("the household's name", "矩阵农户", frozenset({"tourist", "staff"})),
+        ]
+    declaration = DividendDeclaration.objects.get(village=world.village)
+    allocation = Allocation.objects.get(shareholder=household)
+    return household, declaration, allocation
 
 
 def _booking(world: World) -> dict:
@@ -271,6 +313,40 @@ PAGES: dict[str, Page] = {
     ),
     # POST_DATA has a note: staff resolve the mismatch.
     "group:mismatch_resolve": Page(Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _mismatch().pk}),
+    # Shareholders and dividends (shareholders.urls). The matrix's POSTs carry no shares and no period:
+    # the register and declare forms are refused with 400; the holding forms say so and go back (302).
+    "shareholders:index": Page(Access.STAFF, get=200, post=405),
+    "shareholders:declarations": Page(Access.STAFF, get=200, post=405),
+    "shareholders:declaration": Page(
+        Access.STAFF, get=200, post=405, kwargs=lambda w: {"pk": _dividends(w)[1].pk}
+    ),
+    # Already declared: staff are told so (302); a declared one is not discarded (302 with the reason).
+    "shareholders:declaration_declare": Page(
+        Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[1].pk}
+    ),
+    "shareholders:declaration_discard": Page(
+        Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[1].pk}
+    ),
+    "shareholders:export": Page(
+        Access.STAFF, get=200, post=405, kwargs=lambda w: {"pk": _dividends(w)[1].pk, "file_format": "csv"}
+    ),
+    # POST_DATA's paid_on is today: staff record the payout.
+    "shareholders:payout_record": Page(
+        Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[2].pk}
+    ),
+    "shareholders:shareholder": Page(
+        Access.STAFF, get=200, post=405, kwargs=lambda w: {"pk": _dividends(w)[0].pk}
+    ),
+    "shareholders:holding_add": Page(
+        Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[0].pk}
+    ),
+    "shareholders:holding_end": Page(
+        Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _dividends(w)[0].holdings.get().pk}
+    ),
+    "shareholders:register": Page(Access.STAFF, get=200, post=400, kwargs=lambda w: {"slug": w.village.slug}),
+    "shareholders:declare": Page(Access.STAFF, get=200, post=400, kwargs=lambda w: {"slug": w.village.slug}),
+    # Signed-in people read their own households' statement (none: an empty page); never another's.
+    "shareholders:my_dividends": Page(Access.SIGNED_IN, get=200, post=405),
     "bookings:search": Page(Access.PUBLIC, get=200, post=200),
     "bookings:book": Page(
         Access.SIGNED_IN,
