@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from bookings.ledger import Account, Kind, Sector, Source, ledger_post
 from bookings.revenue.periods import MAX_DAYS, Period
-from bookings.revenue.selectors import collective_owed
+from bookings.revenue.selectors import collective_outstanding_to_date, collective_owed, collective_paid
 from common.clock import local_today
 from common.money import ZERO, quantize
 from shareholders import notices
@@ -180,7 +180,14 @@ def _check_period(village: Village, period: Period, collective_amount: Decimal, 
             _("这段时间已宣告过分红 A dividend was already declared for part of this period"),
             code="overlap",
         )
-    earned = collective_owed(village=village, period=period)
+    # What the collective earned for the period and has not been paid yet (collective payouts, profit
+    # sharing), and never beyond what it is owed to date, so a payout for an overlapping period and a
+    # declaration cannot both take the same money.
+    earned = min(
+        collective_owed(village=village, period=period) - collective_paid(village=village, period=period),
+        collective_outstanding_to_date(village=village, end=period.end),
+    )
+    earned = max(earned, ZERO)
     if collective_amount > earned:
         raise ValidationError(
             _("超过村集体本期分成 ¥%(earned)s More than the collective's ¥%(earned)s for the period")
@@ -273,7 +280,9 @@ def _post_dividend(declaration: DividendDeclaration, allocation: Allocation) -> 
         reference=f"household_dividend:{allocation.pk}",
         sector=Sector.DIVIDENDS,
         village=declaration.village,
-        on=declaration.declared_on or local_today(),
+        # Counted on the period's last day: bookings.revenue.selectors.collective_paid takes the
+        # collective's part of household dividends out of what is still owed to it for the period.
+        on=declaration.period_end,
         party=shareholder.party,
     )
     key = f"household-dividend-{allocation.pk}"

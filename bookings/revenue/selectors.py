@@ -306,6 +306,22 @@ def _split_paid(village: Village, condition: Q) -> Decimal:
     return quantize(total)
 
 
+def _households_paid(village: Village, condition: Q) -> Decimal:
+    """Net of the collective's money given to member households by dividend declarations
+    (``shareholders``: the collective's part of each household's dividend, debited to
+    ``village_collective``), less what the group added to the collective's own part (credited to it):
+    so money declared to households can never be paid to the collective as well, and what the group
+    adds for the collective is paid through the collective payouts. Counted on the declared period's
+    last day (the posting's ``occurred_on``)."""
+    total = LedgerEntry.objects.filter(
+        condition,
+        kind=Kind.HOUSEHOLD_DIVIDEND,
+        account=Account.VILLAGE_COLLECTIVE,
+        village=village,
+    ).aggregate(paid=_money_sum("amount"))["paid"]
+    return quantize(total)
+
+
 def collective_owed(*, village: Village, period: Period) -> Decimal:
     total = LedgerEntry.objects.filter(
         EARNED,
@@ -319,9 +335,36 @@ def collective_owed(*, village: Village, period: Period) -> Decimal:
 def collective_paid(*, village: Village, period: Period) -> Decimal:
     """Paid out for payouts that settle (part of) the period, and split to the collective for the
     period's arrivals."""
-    return _payouts_paid(
-        village, Q(payout__period_start__gte=period.start, payout__period_end__lte=period.end)
-    ) + _split_paid(village, Q(booking__check_in__range=(period.start, period.end)))
+    return (
+        _payouts_paid(village, Q(payout__period_start__gte=period.start, payout__period_end__lte=period.end))
+        + _split_paid(village, Q(booking__check_in__range=(period.start, period.end)))
+        + _households_paid(village, Q(occurred_on__range=(period.start, period.end)))
+    )
+
+
+def collective_outstanding_to_date(*, village: Village, end: date) -> Decimal:
+    """What the collective is still owed for every booking arriving up to ``end``, after everything paid
+    for periods ending by then (payouts, splits, household dividends). Payouts and declarations check
+    against it as well as against their own period, so periods that overlap cannot pay twice."""
+    return _owed_to_date(village, end) - _paid_to_date(village, end)
+
+
+def _owed_to_date(village: Village, end: date) -> Decimal:
+    total = LedgerEntry.objects.filter(
+        EARNED,
+        account=Account.VILLAGE_COLLECTIVE,
+        booking__homestay__village=village,
+        booking__check_in__lte=end,
+    ).aggregate(owed=_credit(Q()))["owed"]
+    return quantize(total)
+
+
+def _paid_to_date(village: Village, end: date) -> Decimal:
+    return (
+        _payouts_paid(village, Q(payout__period_end__lte=end))
+        + _split_paid(village, Q(booking__check_in__lte=end))
+        + _households_paid(village, Q(occurred_on__lte=end))
+    )
 
 
 def dividend_statement(*, village: Village, period: Period) -> Statement:
@@ -364,12 +407,6 @@ def dividend_statement(*, village: Village, period: Period) -> Statement:
             village=village, period_start__gte=period.start, period_end__lte=period.end
         ).order_by("paid_on", "id")
     )
-    owed_to_date = LedgerEntry.objects.filter(
-        EARNED,
-        account=Account.VILLAGE_COLLECTIVE,
-        booking__homestay__village=village,
-        booking__check_in__lte=period.end,
-    ).aggregate(owed=_credit(Q()))["owed"]
     return Statement(
         village=village,
         period=period,
@@ -377,9 +414,8 @@ def dividend_statement(*, village: Village, period: Period) -> Statement:
         payouts=payouts,
         owed=sum((line.collective for line in lines), ZERO),
         paid=collective_paid(village=village, period=period),
-        owed_to_date=quantize(owed_to_date),
-        paid_to_date=_payouts_paid(village, Q(payout__period_end__lte=period.end))
-        + _split_paid(village, Q(booking__check_in__lte=period.end)),
+        owed_to_date=_owed_to_date(village, period.end),
+        paid_to_date=_paid_to_date(village, period.end),
         rules=revenue_rules(village=village),
     )
 

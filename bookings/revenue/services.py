@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from bookings.ledger import Account, Kind, ledger_post
 from bookings.revenue.models import RATE_PLACES, DividendPayout, RevenueShareRule
 from bookings.revenue.periods import Period
-from bookings.revenue.selectors import collective_owed, collective_paid
+from bookings.revenue.selectors import collective_outstanding_to_date, collective_owed, collective_paid
 from common.clock import local_today
 from common.money import ZERO, quantize
 from villages.models import Village
@@ -142,6 +142,9 @@ def dividend_payout_record(
     outstanding = collective_owed(village=village, period=period) - collective_paid(
         village=village, period=period
     )
+    # Against everything owed up to the period's end too: a payout or a household dividend declared for
+    # an overlapping period may already have paid part of this one.
+    outstanding = min(outstanding, collective_outstanding_to_date(village=village, end=period.end))
     if amount > outstanding:
         raise ValidationError(
             _("超过本期未付金额 ¥%(outstanding)s More than the ¥%(outstanding)s still owed for the period")

@@ -68,7 +68,7 @@ def test_declaring_posts_what_each_household_is_owed(register):
         (Kind.HOUSEHOLD_DIVIDEND, "household_payable", D("-10.00")),
     }
     assert {(e.sector, e.village_id, e.occurred_on, e.party) for e in entries} == {
-        ("dividends", declaration.village_id, date(2026, 9, 9), f"household:{register['zhang'].pk}")
+        ("dividends", declaration.village_id, SEPTEMBER.end, f"household:{register['zhang'].pk}")
     }
     # The collective's own part stays in its account: only what the group adds to it is posted.
     collective = Allocation.objects.get(shareholder=register["collective"])
@@ -302,3 +302,44 @@ def test_private_numbers_are_masked_and_not_in_the_name(register):
     assert zhang.masked_bank_account.startswith("6222") and "0200112233" not in zhang.masked_bank_account
     assert "1234" not in zhang.masked_phone[3:7]
     assert str(zhang) == "张大山 (入股农户 Member household)"
+
+
+def test_money_declared_to_households_is_not_paid_to_the_collective_as_well(register):
+    from bookings.revenue.services import dividend_payout_record
+
+    village = register["collective"].village
+    declaration = declaration_declare(declaration=draft(village, collective="20.00", group="0")).value
+    households = sum(a.collective_part for a in declaration.allocations.all() if a.payable)
+    assert D("0") < households < D("20.00")
+    with pytest.raises(ValidationError) as refused:
+        dividend_payout_record(village=village, period=SEPTEMBER, amount=D("20.00"), paid_on=date(2026, 9, 9))
+    assert refused.value.code == "overpaid"
+    # The collective's own part is still paid to it.
+    dividend_payout_record(
+        village=village, period=SEPTEMBER, amount=D("20.00") - households, paid_on=date(2026, 9, 9)
+    )
+
+
+def test_what_was_paid_to_the_collective_cannot_be_declared_to_households_again(register):
+    from bookings.revenue.services import dividend_payout_record
+
+    village = register["collective"].village
+    dividend_payout_record(village=village, period=SEPTEMBER, amount=D("15.00"), paid_on=date(2026, 9, 9))
+    with pytest.raises(ValidationError) as refused:
+        draft(village, collective="5.01", group="0")
+    assert refused.value.code == "collective_amount"
+    draft(village, collective="5.00", group="0")
+
+
+def test_a_payout_for_an_overlapping_period_cannot_pay_what_households_were_given(register):
+    from bookings.revenue.services import dividend_payout_record
+
+    village = register["collective"].village
+    declaration_declare(declaration=draft(village, collective="20.00", group="0"))
+    first_week = Period(date(2026, 9, 1), date(2026, 9, 8))
+    whole_month_so_far = Period(date(2026, 8, 1), date(2026, 9, 8))
+    for period in (first_week, whole_month_so_far):
+        with pytest.raises(ValidationError):
+            dividend_payout_record(
+                village=village, period=period, amount=D("20.00"), paid_on=date(2026, 9, 9)
+            )
