@@ -128,6 +128,16 @@ def _mismatch():
     return mismatch
 
 
+def _news(world: World) -> dict:
+    """A published piece of the village's news (made once, on first use)."""
+    from villages.models import News
+
+    news, _created = News.objects.get_or_create(
+        village=world.village, title="村庄动态", defaults={"status": News.Status.PUBLISHED}
+    )
+    return {"slug": world.village.slug, "pk": news.pk}
+
+
 def _booking(world: World) -> dict:
     return {"reference": world.booking.reference}
 
@@ -201,6 +211,8 @@ PAGES: dict[str, Page] = {
         post=200,
         kwargs=lambda w: {"village_slug": w.village.slug, "slug": w.homestay.slug},
     ),
+    "villages:news_list": Page(Access.PUBLIC, get=200, post=200, kwargs=lambda w: {"slug": w.village.slug}),
+    "villages:news_detail": Page(Access.PUBLIC, get=200, post=200, kwargs=_news),
     "villages:route_detail": Page(
         Access.PUBLIC,
         get=200,
