@@ -276,6 +276,10 @@ PAGES: dict[str, Page] = {
     ),
     "group:payout_record": Page(Access.STAFF, get=405, post=400, kwargs=lambda w: {"slug": w.village.slug}),
     "group:rules": Page(Access.STAFF, get=200, post=302),
+    "group:reports": Page(Access.STAFF, get=200, post=405),
+    "group:report_export": Page(
+        Access.STAFF, get=200, post=405, kwargs=lambda w: {"report": "provinces", "file_format": "xlsx"}
+    ),
     "group:rule_delete": Page(Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": w.rule.pk}),
     "group:reconciliation": Page(Access.STAFF, get=200, post=405),
     "group:reconciliation_run": Page(
