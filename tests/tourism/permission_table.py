@@ -231,6 +231,13 @@ PAGES: dict[str, Page] = {
     "owner:room_type_edit": Page(
         Access.OWNER_OBJECT, get=200, post=302, kwargs=lambda w: {"pk": w.room_type.pk}
     ),
+    # The owner's own guest register (full document numbers): nobody else's, and no staff-wide one.
+    "owner:guest_register": Page(
+        Access.OWNER_OBJECT, get=200, post=405, kwargs=lambda w: {"pk": w.homestay.pk}
+    ),
+    "owner:guest_register_export": Page(
+        Access.OWNER_OBJECT, get=200, post=405, kwargs=lambda w: {"pk": w.homestay.pk, "file_format": "csv"}
+    ),
     # The matrix posts no picture: the upload form is refused with 400 and saves nothing.
     "owner:homestay_photos": Page(
         Access.OWNER_OBJECT, get=200, post=400, kwargs=lambda w: {"pk": w.homestay.pk}
