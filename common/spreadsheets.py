@@ -20,6 +20,7 @@ from io import BytesIO
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +53,7 @@ class Sheet:
     filename: str  # without the extension
     headings: Sequence[Heading]
     rows: Sequence[Sequence[Value]]
+    totals: frozenset[int] = frozenset()  # indexes of the rows that add up others (bold in XLSX)
 
 
 def safe_text(text: str) -> str:
@@ -100,17 +102,20 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
     worksheet.title = sheet.title[:SHEET_TITLE_LENGTH]
     worksheet.append([heading.zh for heading in sheet.headings])
     worksheet.append([heading.en for heading in sheet.headings])
-    for row in sheet.rows:
+    bold = Font(bold=True)
+    for index, row in enumerate(sheet.rows):
         worksheet.append(list(row))
         for heading, cell in zip(sheet.headings, worksheet[worksheet.max_row], strict=True):
+            if index in sheet.totals:
+                cell.font = bold
             if isinstance(cell.value, str):
                 cell.data_type = TYPE_STRING  # never a formula
             elif heading.kind in NUMBER_FORMATS and cell.value is not None:
                 cell.number_format = NUMBER_FORMATS[heading.kind]
     worksheet.freeze_panes = "A3"
-    for index, heading in enumerate(sheet.headings):
-        width = _column_width(heading, sheet.rows, index)
-        worksheet.column_dimensions[get_column_letter(index + 1)].width = width
+    for column, heading in enumerate(sheet.headings):
+        width = _column_width(heading, sheet.rows, column)
+        worksheet.column_dimensions[get_column_letter(column + 1)].width = width
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -87,6 +87,10 @@ def _filename(stem: str, period: Period) -> str:
     return f"{stem}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
 
 
+def _last(rows: list, count: int) -> frozenset[int]:
+    return frozenset(range(len(rows) - count, len(rows)))
+
+
 def _by_month(queryset, date_field: str, period: Period):
     return queryset.annotate(month=MonthStart(date_field)).filter(
         **{f"{date_field}__range": (period.start, period.end)}
@@ -129,6 +133,7 @@ def visitors_sheet(period: Period) -> Sheet:
     for label, cells in totals.items():
         rows.append(["合计 Total", label, *cells, sum(cells)])
     return Sheet(
+        totals=_last(rows, len(measures)),
         title="游客人次和人夜 Visitors",
         filename=_filename("visitors", period),
         headings=[VILLAGE, Heading("指标", "Measure"), *_month_headings(period, "count"), TOTAL],
@@ -219,6 +224,7 @@ def revenue_sheet(period: Period) -> Sheet:
     months = period.months()
     rows: list[list[Value]] = []
     totals: dict[str, list[Decimal]] = {key: [ZERO] * len(months) for key, _zh, _en in SECTORS}
+    totals_at: list[int] = []
     for village in _villages():
         subtotal = [ZERO] * len(months)
         for key, zh, en in SECTORS:
@@ -227,12 +233,14 @@ def revenue_sheet(period: Period) -> Sheet:
             totals[key] = [a + b for a, b in zip(totals[key], cells, strict=True)]
             rows.append([village.name, f"{zh} {en}", *cells, sum(cells, ZERO)])
         rows.append([village.name, "小计 Subtotal", *subtotal, sum(subtotal, ZERO)])
+        totals_at.append(len(rows) - 1)
     grand = [ZERO] * len(months)
     for key, zh, en in SECTORS:
         grand = [a + b for a, b in zip(grand, totals[key], strict=True)]
         rows.append(["合计 Total", f"{zh} {en}", *totals[key], sum(totals[key], ZERO)])
     rows.append(["合计 Total", "小计 Subtotal", *grand, sum(grand, ZERO)])
     return Sheet(
+        totals=frozenset(totals_at) | _last(rows, len(SECTORS) + 1),
         title="分板块收入 Revenue by sector",
         filename=_filename("revenue-by-sector", period),
         headings=[

@@ -37,9 +37,9 @@ def _shown(report: Report, sheet: Sheet) -> ShownTable:
         (
             [str(value) for value in row[:labels]],
             [_cell(heading, value) for heading, value in zip(headings, row[labels:], strict=True)],
-            str(row[0]).startswith("合计") or str(row[1]).startswith("小计"),
+            index in sheet.totals,
         )
-        for row in sheet.rows
+        for index, row in enumerate(sheet.rows)
     ]
     return ShownTable(report, list(sheet.headings), labels, rows)
 

@@ -203,6 +203,8 @@ def test_staff_see_the_three_reports_with_their_downloads(stays, staff_client):
         for file_format in ("xlsx", "csv"):
             assert f"/group/reports/{report}.{file_format}?preset=custom&amp;start=2026-09-01" in text
     assert "&lt;3" in text and "¥" in text
+    # Sub-totals and totals stand out: 2 villages' sub-totals, 4 revenue and 2 visitor totals.
+    assert text.count('class="group-report-total"') == 2 + 4 + 2
 
 
 def test_the_page_never_shows_a_name_or_a_document_number(stays, staff_client):
@@ -249,6 +251,8 @@ def test_the_xlsx_has_chinese_and_english_headers_numbers_and_money_formats(stay
     assert isinstance(lodging[2].value, (int, float)) and lodging[2].number_format == "#,##0.00"
     names = [row[0].value for row in sheet.iter_rows(min_row=3)]
     assert "=归化村" in names  # written as text, not as a formula
+    subtotal = next(row for row in sheet.iter_rows(min_row=3) if row[1].value == "小计 Subtotal")
+    assert subtotal[0].value == "严村" and subtotal[2].font.bold and not lodging[2].font.bold
     guihua = next(row for row in sheet.iter_rows(min_row=3) if row[0].value == "=归化村")
     assert guihua[0].data_type == "s"
     visitors = first_sheet(staff_client.get(f"/group/reports/visitors.xlsx?{QUERY}").content)
