@@ -4,6 +4,8 @@ the public reads only what is published, and the village page shows the latest t
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests import factories
@@ -11,6 +13,7 @@ from tests.translated import translated
 from tests.villages.test_views import freeze
 from villages.models import News
 from villages.richtext import rich_text_clean
+from villages.roles import GROUP_STAFF
 from villages.services import news_save
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +229,13 @@ def test_staff_write_news_in_the_admin_and_the_body_is_cleaned(client):
     assert translated(item, "body", "en") == "<p>Welcome</p>"
     assert item.author == staff
     assert "严村葫芦展" in village_page(client, village)
+
+
+def test_the_group_staff_may_write_news_in_the_admin(client):
+    call_command("staff_group_sync", verbosity=0)
+    member = factories.user(is_staff=True)
+    member.groups.add(Group.objects.get(name=GROUP_STAFF))
+    client.force_login(member)
+    assert client.get(reverse("admin:villages_news_add")).status_code == 200
+    client.force_login(factories.user(is_staff=True))  # staff outside the group
+    assert client.get(reverse("admin:villages_news_add")).status_code == 403
