@@ -58,7 +58,8 @@ def resident_id_check_character(first17: str) -> str:
     return ID_CHECK_CHARACTERS[total % 11]
 
 
-def _birth_date(number: str) -> date | None:
+def resident_id_birth_date(number: str) -> date | None:
+    """The birth date a resident ID number holds (digits 7 to 14), if it is a real past date."""
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
@@ -76,7 +77,7 @@ def validate_resident_id(number: str) -> None:
             _("身份证号码应为18位,最后一位可以是X A resident ID number has 18 characters, the last may be X"),
             "id_format",
         )
-    if number[:2] not in PROVINCE_CODES or _birth_date(number) is None:
+    if number[:2] not in PROVINCE_CODES or resident_id_birth_date(number) is None:
         raise _invalid(
             _("身份证号码的地区或出生日期不正确 The region or birth date in the ID number is not valid"),
             "id_content",

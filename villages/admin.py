@@ -9,6 +9,7 @@ from villages.models import (
     Attraction,
     Homestay,
     Honour,
+    News,
     OpeningException,
     OpeningHours,
     Photo,
@@ -20,6 +21,7 @@ from villages.models import (
 )
 from villages.photos.images import photo_for_web
 from villages.photos.thumbnails import photo_picture
+from villages.services import news_save
 
 
 class PhotoForm(forms.ModelForm):
@@ -147,3 +149,36 @@ class RouteAdmin(TabbedTranslationAdmin):
     list_select_related = ["village"]
     search_fields = ["name_zh_hans", "name_en", "slug"]
     inlines = [RouteStopInline]
+
+
+class NewsForm(forms.ModelForm):
+    """The cover gets the photos' checks and is stored web-sized and stripped of its metadata."""
+
+    class Meta:
+        model = News
+        fields = ["village", "title", "summary", "body", "cover", "status", "published_at"]
+
+    def clean_cover(self):
+        cover = self.cleaned_data["cover"]
+        if isinstance(cover, UploadedFile):
+            content = photo_for_web(cover)
+            content.name = "cover.jpg"
+            return content
+        return cover
+
+
+@admin.register(News)
+class NewsAdmin(TabbedTranslationAdmin):
+    """Staff write the body as HTML in a plain text box; ``news_save`` sanitises it on every save."""
+
+    form = NewsForm
+    list_display = ["title", "village", "status", "published_at", "author"]
+    list_filter = ["village", "status"]
+    list_select_related = ["village", "author"]
+    search_fields = ["title_zh_hans", "title_en"]
+    date_hierarchy = "published_at"
+    fields = ["village", "title", "summary", "body", "cover", "status", "published_at", "author"]
+    readonly_fields = ["author"]
+
+    def save_model(self, request, obj, form, change):
+        news_save(news=obj, author=request.user)

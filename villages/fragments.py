@@ -37,6 +37,7 @@ SOURCES = ("villages/views.py", "villages/selectors.py", "villages/templatetags/
 TEMPLATES = (
     "villages/village_detail.html",
     "villages/cards.html",
+    "villages/news_list.html",
     "partials/map.html",
     "partials/breadcrumbs.html",
     "partials/demo_badge.html",

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -522,3 +523,58 @@ class Photo(models.Model):
             if value is not None:
                 return value
         raise ValueError("a photo without a subject")  # the check constraint forbids it
+
+
+class News(models.Model):
+    """A piece of village news written by the group's staff (村庄动态). ``body`` is HTML, sanitised by
+    ``villages.services.news_save`` (the allow-list in ``villages.richtext``) before it is stored; the
+    public sees only published news whose ``published_at`` has come."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿 Draft")
+        PUBLISHED = "published", _("已发布 Published")
+
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, related_name="news", verbose_name=_("村庄 village")
+    )
+    title = models.CharField(_("标题 title"), max_length=120)
+    summary = models.CharField(_("摘要 summary"), max_length=200, blank=True)
+    body = models.TextField(
+        _("正文 body"),
+        blank=True,
+        help_text=_(
+            "可用 HTML:p br strong em ul ol li h3 h4 a blockquote img(仅本站图片),其余会被去掉 "
+            "Allowed HTML: p br strong em ul ol li h3 h4 a blockquote img (our own pictures only); "
+            "anything else is removed"
+        ),
+    )
+    cover = models.ImageField(_("封面照片 cover photo"), upload_to="news/%Y/%m/", blank=True)
+    status = models.CharField(_("状态 status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("发布时间 published"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("作者 author"),
+    )
+    created_at = models.DateTimeField(_("创建时间 created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间 updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("村庄动态 village news")
+        verbose_name_plural = _("村庄动态 village news")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="news_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["village", "status", "-published_at"], name="news_village_published"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("villages:news_detail", kwargs={"slug": self.village.slug, "pk": self.pk})

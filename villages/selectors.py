@@ -7,9 +7,20 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from common.clock import local_today
-from villages.models import Attraction, Homestay, OpeningException, RoomType, Route, RouteStop, Theme, Village
+from villages.models import (
+    Attraction,
+    Homestay,
+    News,
+    OpeningException,
+    RoomType,
+    Route,
+    RouteStop,
+    Theme,
+    Village,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -217,3 +228,31 @@ def route_detail_by_id(*, pk: int) -> Route:
 def routes_through(attraction: Attraction) -> QuerySet[Route]:
     """Published routes (of published villages) with a stop at this attraction, each with its village."""
     return routes_published().filter(stops__attraction=attraction).distinct()
+
+
+# --- village news ----------------------------------------------------------------------------------
+
+LATEST_NEWS = 3
+
+
+def news_published(*, village: Village) -> QuerySet[News]:
+    """The village's news the public may read: published, and its publication time has come. Newest
+    first."""
+    return News.objects.filter(
+        village=village, status=News.Status.PUBLISHED, published_at__lte=timezone.now()
+    ).order_by("-published_at", "-id")
+
+
+def news_latest(*, village: Village, count: int = LATEST_NEWS) -> list[News]:
+    return list(news_published(village=village)[:count])
+
+
+def news_village(*, slug: str) -> Village:
+    """A published village, for its news pages; ``Village.DoesNotExist`` otherwise."""
+    return Village.objects.get(is_published=True, slug=slug)
+
+
+def news_detail(*, village: Village, pk: int) -> News:
+    """One piece of the village's published news; ``News.DoesNotExist`` for a draft, a future one or
+    another village's."""
+    return news_published(village=village).get(pk=pk)

@@ -12,6 +12,7 @@ from villages.models import (
     Attraction,
     Homestay,
     Honour,
+    News,
     OpeningException,
     OpeningHours,
     Photo,
@@ -34,6 +35,7 @@ CATALOGUE_MODELS = (
     Route,
     RouteStop,
     Photo,
+    News,
 )
 
 

@@ -4,6 +4,7 @@ from villages.models import (
     Attraction,
     Homestay,
     Honour,
+    News,
     OpeningException,
     Photo,
     RoomType,
@@ -62,3 +63,8 @@ class RouteStopTranslation(TranslationOptions):
 @register(Photo)
 class PhotoTranslation(TranslationOptions):
     fields = ("alt",)
+
+
+@register(News)
+class NewsTranslation(TranslationOptions):
+    fields = ("title", "summary", "body")

@@ -10,6 +10,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.clock import local_today
 from villages import fragments, selectors
-from villages.models import Attraction, Homestay, Route, Village
+from villages.models import Attraction, Homestay, News, Route, Village
 
 THEME_PARAMETER_MAX_LENGTH = 50
 
@@ -131,6 +132,7 @@ def _village_page(slug: str, today: date) -> dict:
         {
             "village": village,
             "attractions": attractions,
+            "latest_news": selectors.news_latest(village=village),
             "map_data": map_data,
             "MAP_TILE_URL": settings.MAP_TILE_URL,
             "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
@@ -232,3 +234,29 @@ def route_detail(request, village_slug: str, slug: str):
         "villages/route_detail.html",
         {"route": route, "village": route.village, "stops": stops, "map_data": map_data},
     )
+
+
+NEWS_PER_PAGE = 20
+
+
+def _news_village(slug: str) -> Village:
+    try:
+        return selectors.news_village(slug=slug)
+    except Village.DoesNotExist:
+        raise Http404(_("找不到这个村庄，它可能还没有发布。")) from None
+
+
+def news_list(request, slug: str):
+    village = _news_village(slug)
+    news = selectors.news_published(village=village)
+    page = Paginator(news, NEWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "villages/news_list.html", {"village": village, "page": page})
+
+
+def news_detail(request, slug: str, pk: int):
+    village = _news_village(slug)
+    try:
+        news = selectors.news_detail(village=village, pk=pk)
+    except News.DoesNotExist:
+        raise Http404(_("找不到这条动态，它可能还没有发布。")) from None
+    return render(request, "villages/news_detail.html", {"village": village, "news": news})

@@ -278,3 +278,25 @@ class FeedForm(forms.Form):
         assume_scheme="https",
         help_text=_("在其他平台的房源日历设置里找到“导出日历”,复制链接粘贴到这里"),
     )
+
+
+REGISTER_MAX_DAYS = 366
+
+
+class RegisterRangeForm(forms.Form):
+    """The days of the guest register: ``?start=2026-09-01&end=2026-09-30`` (both included; by default
+    the last 30 days up to today)."""
+
+    start = forms.DateField(label=_("从"), widget=date_input())
+    end = forms.DateField(label=_("到(含)"), widget=date_input())
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("结束日期不能早于开始日期"))
+            elif (end - start).days >= REGISTER_MAX_DAYS:
+                self.add_error("end", _("一次最多导出一年"))
+        return cleaned

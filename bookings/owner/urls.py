@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.owner.views import bookings, calendar_page, home, photos, sync
+from bookings.owner.views import bookings, calendar_page, home, photos, register, sync
 
 app_name = "owner"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", home.dashboard, name="dashboard"),
     path("homestays/<int:pk>/", home.homestay_edit, name="homestay_edit"),
     path("homestays/<int:homestay_pk>/rooms/new/", home.room_type_add, name="room_type_add"),
+    path("homestays/<int:pk>/register/", register.register_page, name="guest_register"),
+    path(
+        "homestays/<int:pk>/register.<slug:file_format>",
+        register.register_export,
+        name="guest_register_export",
+    ),
     path("homestays/<int:pk>/photos/", photos.homestay_photos, name="homestay_photos"),
     path("rooms/<int:pk>/photos/", photos.room_type_photos, name="room_type_photos"),
     path("photos/<int:pk>/<slug:action>/", photos.photo_action, name="photo_action"),

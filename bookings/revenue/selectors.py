@@ -184,6 +184,14 @@ def _money_figures(period: Period, cells: dict[Key, Figures]) -> None:
         setattr(cell, name, getattr(cell, name) - quantize(amount))
 
 
+def net_revenue_by_homestay_and_month(*, period: Period) -> dict[Key, Decimal]:
+    """The dashboard's net revenue of each homestay and arrival month of the period, from the same
+    entries and sums as ``dashboard`` (the group's reports split it by village and month)."""
+    cells: dict[Key, Figures] = defaultdict(Figures)
+    _money_figures(period, cells)
+    return {key: figures.net_revenue for key, figures in cells.items()}
+
+
 def _catalogue() -> tuple[dict[int, Homestay], dict[int, _RoomType]]:
     """Every homestay with its village, and every room type."""
     homestays = {

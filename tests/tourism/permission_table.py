@@ -170,6 +170,16 @@ def _dividends(world: World):
     return household, declaration, allocation
 
 
+def _news(world: World) -> dict:
+    """A published piece of the village's news (made once, on first use)."""
+    from villages.models import News
+
+    news, _created = News.objects.get_or_create(
+        village=world.village, title="村庄动态", defaults={"status": News.Status.PUBLISHED}
+    )
+    return {"slug": world.village.slug, "pk": news.pk}
+
+
 def _booking(world: World) -> dict:
     return {"reference": world.booking.reference}
 
@@ -243,6 +253,8 @@ PAGES: dict[str, Page] = {
         post=200,
         kwargs=lambda w: {"village_slug": w.village.slug, "slug": w.homestay.slug},
     ),
+    "villages:news_list": Page(Access.PUBLIC, get=200, post=200, kwargs=lambda w: {"slug": w.village.slug}),
+    "villages:news_detail": Page(Access.PUBLIC, get=200, post=200, kwargs=_news),
     "villages:route_detail": Page(
         Access.PUBLIC,
         get=200,
@@ -260,6 +272,13 @@ PAGES: dict[str, Page] = {
     ),
     "owner:room_type_edit": Page(
         Access.OWNER_OBJECT, get=200, post=302, kwargs=lambda w: {"pk": w.room_type.pk}
+    ),
+    # The owner's own guest register (full document numbers): nobody else's, and no staff-wide one.
+    "owner:guest_register": Page(
+        Access.OWNER_OBJECT, get=200, post=405, kwargs=lambda w: {"pk": w.homestay.pk}
+    ),
+    "owner:guest_register_export": Page(
+        Access.OWNER_OBJECT, get=200, post=405, kwargs=lambda w: {"pk": w.homestay.pk, "file_format": "csv"}
     ),
     # The matrix posts no picture: the upload form is refused with 400 and saves nothing.
     "owner:homestay_photos": Page(
@@ -306,6 +325,10 @@ PAGES: dict[str, Page] = {
     ),
     "group:payout_record": Page(Access.STAFF, get=405, post=400, kwargs=lambda w: {"slug": w.village.slug}),
     "group:rules": Page(Access.STAFF, get=200, post=302),
+    "group:reports": Page(Access.STAFF, get=200, post=405),
+    "group:report_export": Page(
+        Access.STAFF, get=200, post=405, kwargs=lambda w: {"report": "provinces", "file_format": "xlsx"}
+    ),
     "group:rule_delete": Page(Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": w.rule.pk}),
     "group:reconciliation": Page(Access.STAFF, get=200, post=405),
     "group:reconciliation_run": Page(

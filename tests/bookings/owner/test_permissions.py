@@ -64,6 +64,8 @@ def victim(owner, homestay, room, feed_server):
         "room_type_add": {"homestay_pk": homestay.pk},
         "room_type_edit": {"pk": room.pk},
         "homestay_photos": {"pk": homestay.pk},
+        "guest_register": {"pk": homestay.pk},
+        "guest_register_export": {"pk": homestay.pk, "file_format": "csv"},
         "room_type_photos": {"pk": room.pk},
         "photo_action": {"pk": factories.photo(homestay=homestay, size=(64, 40)).pk, "action": "delete"},
         "room_calendar": {"pk": room.pk},
