@@ -9,6 +9,30 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _thumbnails_remembered():
+    """Thumbnails made from the same bytes are made once a process (tests/thumbnail_engine.py)."""
+    from django.test.utils import override_settings
+    from django.utils.functional import empty
+    from sorl.thumbnail import default as sorl_default
+
+    from tests.thumbnail_engine import DOTTED_PATH
+
+    with override_settings(THUMBNAIL_ENGINE=DOTTED_PATH):
+        sorl_default.engine._wrapped = empty
+        yield
+    sorl_default.engine._wrapped = empty
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _demo_photos_kept():
+    """The demo photos are drawn once for all test processes (tests/demo_photo_cache.py)."""
+    from tests.demo_photo_cache import demo_photos_kept
+
+    with demo_photos_kept():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of a test go to a temporary folder, never into the project."""
