@@ -18,6 +18,15 @@ from tests import thumbnail_engine
 from villages.demo.photos import homestay_photo_jpeg
 
 
+@pytest.fixture(autouse=True)
+def _own_folder(tmp_path, monkeypatch):
+    """Thumbnails kept in this test's folder, none from other tests or runs."""
+    monkeypatch.setattr(thumbnail_engine, "FOLDER", tmp_path / "kept-thumbnails")
+    thumbnail_engine.forget()
+    yield
+    thumbnail_engine.forget()
+
+
 @pytest.fixture
 def demo_photo():
     return default_storage.save("photos/demo/courtyard.jpg", io.BytesIO(homestay_photo_jpeg(3, "Courtyard")))
@@ -45,12 +54,14 @@ def _not_again(*args, **kwargs):
 
 @pytest.mark.django_db
 def test_a_remembered_thumbnail_is_the_one_sorls_engine_makes(demo_photo, settings, monkeypatch):
-    thumbnail_engine.forget()
     first = _thumbnails(demo_photo)
     _forget_made_files(settings)
     with monkeypatch.context() as patch:
         patch.setattr(PillowEngine, "create", _not_again)
         remembered = _thumbnails(demo_photo)
+        _forget_made_files(settings)
+        thumbnail_engine.forget()  # as another process: only the folder has them
+        kept = _thumbnails(demo_photo)
 
     settings.THUMBNAIL_ENGINE = "sorl.thumbnail.engines.pil_engine.Engine"
     sorl_default.engine._wrapped = empty
@@ -60,7 +71,8 @@ def test_a_remembered_thumbnail_is_the_one_sorls_engine_makes(demo_photo, settin
     finally:
         sorl_default.engine._wrapped = empty
 
-    assert remembered == first == stock
+    assert remembered == kept == first == stock
+    assert len(list(thumbnail_engine.FOLDER.iterdir())) == 3
     assert [Image.open(io.BytesIO(raw)).format for raw, _w, _h in stock] == ["WEBP", "WEBP", "JPEG"]
     assert [(w, h) for _raw, w, h in stock] == [(320, 213), (640, 427), (480, 320)]
 
