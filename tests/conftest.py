@@ -27,6 +27,7 @@ def _sqlite_template(request, django_db_modify_db_settings):
     test_database = Path(name)
     template = Template.clone_or_lock(test_database)
     yield template, test_database
+    template.release()  # had this process's migrations failed, the others would wait until here
     if template.cloned:
         remove(test_database)
 

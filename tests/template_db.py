@@ -81,6 +81,11 @@ class Template:
             _copy(test_database, partial)
             os.replace(partial, self.path)
         finally:
+            self.release()
+
+    def release(self) -> None:
+        """Let the waiting processes go (they migrate for themselves if no template was saved)."""
+        if self._lock is not None:
             self._lock.close()
             self._lock = None
 

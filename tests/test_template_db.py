@@ -1,5 +1,6 @@
 """The SQLite test database cloned from one migrated first (tests/template_db.py) is a migrated one."""
 
+import fcntl
 import sqlite3
 from pathlib import Path
 
@@ -76,3 +77,17 @@ def test_the_template_is_named_after_the_apps_code_and_the_locked_packages(tmp_p
 
     assert len(set(keys)) == 4
     assert template_db.schema_key() == keys[-1]
+
+
+def test_a_process_that_could_not_migrate_lets_the_others_migrate_for_themselves(tmp_path, monkeypatch):
+    template = tmp_path / "template.sqlite3"
+    monkeypatch.setattr(template_db, "template_path", lambda: template)
+    failed = template_db.Template.clone_or_lock(tmp_path / "first.sqlite3")
+    with open(f"{template}.lock") as other, pytest.raises(BlockingIOError):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another process waits meanwhile
+
+    failed.release()
+
+    second = template_db.Template.clone_or_lock(tmp_path / "second.sqlite3")
+    assert not second.cloned  # no template: it migrates for itself
+    second.release()
