@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -7,6 +9,65 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def _fast_passwords(settings):
     """Hashing passwords slowly is a production concern; tests only need them to work."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(request, django_db_modify_db_settings):
+    """On SQLite, this process's test database cloned from the one migrated first (tests/template_db.py)."""
+    from django.db import connection
+    from django.db.backends.sqlite3.creation import DatabaseCreation
+
+    from tests.template_db import Template, remove
+
+    # tourism/settings.py names a file for SQLite's test database (pytest-django suffixes it per worker).
+    name = str(connection.settings_dict["TEST"].get("NAME") or "") if connection.vendor == "sqlite" else ""
+    if not name or DatabaseCreation.is_in_memory_db(name) or request.config.getvalue("reuse_db"):
+        yield None
+        return
+    test_database = Path(name)
+    template = Template.clone_or_lock(test_database)
+    yield template, test_database
+    template.release()  # had this process's migrations failed, the others would wait until here
+    if template.cloned:
+        remove(test_database)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(django_db_keepdb, _sqlite_template):
+    """A cloned database is kept as it is (migrate finds nothing to apply); this process removes it."""
+    return django_db_keepdb or bool(_sqlite_template and _sqlite_template[0].cloned)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, _sqlite_template):
+    if _sqlite_template:
+        template, test_database = _sqlite_template
+        template.save(test_database)
+    return
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _thumbnails_remembered():
+    """Thumbnails made from the same bytes are made once a process (tests/thumbnail_engine.py)."""
+    from django.test.utils import override_settings
+    from django.utils.functional import empty
+    from sorl.thumbnail import default as sorl_default
+
+    from tests.thumbnail_engine import DOTTED_PATH
+
+    with override_settings(THUMBNAIL_ENGINE=DOTTED_PATH):
+        sorl_default.engine._wrapped = empty
+        yield
+    sorl_default.engine._wrapped = empty
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _demo_photos_kept():
+    """The demo photos are drawn once for all test processes (tests/demo_photo_cache.py)."""
+    from tests.demo_photo_cache import demo_photos_kept
+
+    with demo_photos_kept():
+        yield
 
 
 @pytest.fixture(autouse=True)
