@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("owner/", include("bookings.owner.urls")),
     path("group/", include("tourism.group.urls")),
     path("notifications/", include("notifications.urls")),
+    path("shop/", include("shop.urls")),
+    path("producer/", include("shop.producer_urls")),
     path("", include("bookings.reviews.urls")),
     path("", include("bookings.urls")),
     prefix_default_language=False,
