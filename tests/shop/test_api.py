@@ -86,7 +86,9 @@ def test_with_stay_names_the_buyers_stay_by_reference(buyer, dates):
     assert response.status_code == 201, response.content
     assert response.json()[0]["booking"] == stay.reference
     someone_elses = shop.stay(user=verified_user())
-    refused = buyer.post("/api/orders", order_body(dates, fulfilment="with_stay", booking=someone_elses.reference))
+    refused = buyer.post(
+        "/api/orders", order_body(dates, fulfilment="with_stay", booking=someone_elses.reference)
+    )
     assert (refused.status_code, refused.json()["code"]) == (422, "stay_invalid")
 
 

@@ -151,7 +151,12 @@ def test_pickup_order_is_packed_readied_paid_and_completed(buyer, seller, dates)
 
 def test_delivery_order_ships_only_with_a_tracking_number(buyer, seller, dates):
     [order] = orders_place(
-        user=buyer, items={dates.pk: 4}, fulfilment="delivery", recipient="李四", phone=PHONE, address="永宁路1号"
+        user=buyer,
+        items={dates.pk: 4},
+        fulfilment="delivery",
+        recipient="李四",
+        phone=PHONE,
+        address="永宁路1号",
     )
     order_act(order=order, action="pack", actor=as_seller(seller))
     with pytest.raises(ValidationError):
@@ -205,14 +210,23 @@ def test_roles_on_an_order(buyer, seller, dates):
 
 
 def balances(order) -> dict[str, Decimal]:
-    rows = LedgerEntry.objects.filter(source=f"shop_order:{order.pk}").values("account").annotate(s=Sum("amount"))
+    rows = (
+        LedgerEntry.objects.filter(source=f"shop_order:{order.pk}")
+        .values("account")
+        .annotate(s=Sum("amount"))
+    )
     return {row["account"]: row["s"] for row in rows if row["s"]}
 
 
 def test_the_ledger_splits_a_completed_order_between_producer_and_group(buyer, seller, dates, settings):
     settings.SHOP_DELIVERY_FEE, settings.SHOP_FREE_DELIVERY_FROM = Decimal("10.00"), Decimal("99.00")
     [order] = orders_place(
-        user=buyer, items={dates.pk: 3}, fulfilment="delivery", recipient="李四", phone=PHONE, address="永宁路1号"
+        user=buyer,
+        items={dates.pk: 3},
+        fulfilment="delivery",
+        recipient="李四",
+        phone=PHONE,
+        address="永宁路1号",
     )
     for action, extra in [("pack", {}), ("ship", {"tracking_number": "SF1"}), ("pay", {}), ("complete", {})]:
         order_act(order=order, action=action, actor=as_seller(seller), **extra)

@@ -132,8 +132,13 @@ def test_people_who_run_no_producer_are_refused_the_console(client):
 def test_the_producer_edits_stock_and_cannot_make_it_negative(client, seller, dates):
     client.force_login(seller)
     client.post("/producer/products/", {"product": dates.pk, "stock": "12", "price": "32.50", "active": "on"})
-    assert (Product.objects.get(pk=dates.pk).stock, Product.objects.get(pk=dates.pk).price) == (12, Decimal("32.50"))
-    refused = client.post("/producer/products/", {"product": dates.pk, "stock": "-3", "active": "on"}, follow=True)
+    assert (Product.objects.get(pk=dates.pk).stock, Product.objects.get(pk=dates.pk).price) == (
+        12,
+        Decimal("32.50"),
+    )
+    refused = client.post(
+        "/producer/products/", {"product": dates.pk, "stock": "-3", "active": "on"}, follow=True
+    )
     assert "库存不能为负数" in refused.content.decode()
     other = shop.product()
     assert client.post("/producer/products/", {"product": other.pk, "stock": "0"}).status_code == 404
