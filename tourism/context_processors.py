@@ -1,9 +1,9 @@
 from django.conf import settings
 
 from common.wechat_browser import in_wechat
+from shop.selectors import is_producer
 from tourism import wechat_login
 from tourism.wechat_share import JSSDK_SCRIPT, jssdk_enabled
-from shop.selectors import is_producer
 from villages.roles import is_group_staff, is_owner
 
 

@@ -7,6 +7,7 @@ sells the one jar several times, so the race is real and the guard is what stops
 """
 
 import pytest
+
 from shop.errors import OutOfStock
 from shop.models import Order, Product
 from shop.services import orders_place

@@ -56,7 +56,11 @@ def test_an_order_takes_the_stock_and_copies_price_and_margin(buyer, dates):
 
     line = order.lines.get()
     assert (line.quantity, line.unit_price, line.margin_rate) == (3, Decimal("30.00"), Decimal("0.150"))
-    assert (order.subtotal, order.delivery_fee, order.total) == (Decimal("90.00"), 0, Decimal("90.00"))
+    assert (order.subtotal, order.delivery_fee, order.total) == (
+        Decimal("90.00"),
+        Decimal("0.00"),
+        Decimal("90.00"),
+    )
     assert stock(dates) == 7
     assert order.status == Order.Status.PLACED
     assert OrderEvent.objects.filter(order=order, action="place").count() == 1
@@ -94,9 +98,19 @@ def test_quantities_outside_1_to_99_are_refused(buyer, dates, quantity):
 
 def test_delivery_costs_the_fee_below_the_threshold_and_nothing_above(buyer, dates, settings):
     settings.SHOP_DELIVERY_FEE, settings.SHOP_FREE_DELIVERY_FROM = Decimal("10.00"), Decimal("99.00")
-    address = {"fulfilment": "delivery", "recipient": "李四", "phone": PHONE, "address": "离石区永宁路1号"}
-    [small] = orders_place(user=buyer, items={dates.pk: 3}, **address)
-    [large] = orders_place(user=buyer, items={dates.pk: 4}, **address)
+
+    def deliver(quantity: int) -> Order:
+        [order] = orders_place(
+            user=buyer,
+            items={dates.pk: quantity},
+            fulfilment="delivery",
+            recipient="李四",
+            phone=PHONE,
+            address="离石区永宁路1号",
+        )
+        return order
+
+    small, large = deliver(3), deliver(4)
     assert (small.delivery_fee, small.total) == (Decimal("10.00"), Decimal("100.00"))
     assert (large.delivery_fee, large.total) == (Decimal("0.00"), Decimal("120.00"))
     assert small.phone == "+8613800138000"
