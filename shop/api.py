@@ -149,12 +149,20 @@ def _chinese():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-@router.get("/products", response=list[ProductOut], summary="在售商品 Products on sale")
+@router.get(
+    "/products",
+    response={200: list[ProductOut], 422: ValidationErrorOut},
+    summary="在售商品 Products on sale",
+)
 def product_list(request: HttpRequest, village: str = ""):
     return list(selectors.products_on_sale(village_slug=village)[:200])
 
 
-@router.get("/products/{product_id}", response={200: ProductOut, 404: ErrorOut}, summary="商品 A product")
+@router.get(
+    "/products/{product_id}",
+    response={200: ProductOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="商品 A product",
+)
 def product_get(request: HttpRequest, product_id: int):
     product = selectors.products_on_sale().filter(pk=product_id).first()
     if product is None:
