@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shop import selectors, services
@@ -56,7 +57,7 @@ def order_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in TRANSITIONS:
-            messages.error(request, "请选择操作 Choose an action")
+            messages.error(request, _("请选择操作 Choose an action"))
         else:
             try:
                 services.order_act(
@@ -91,7 +92,7 @@ def products(request: SignedInRequest) -> HttpResponse:
         try:
             stock = _int(request.POST.get("stock"))
             if stock is None:
-                raise ValidationError("请填写库存数量 Enter the stock", code="stock_missing")
+                raise ValidationError(_("请填写库存数量 Enter the stock"), code="stock_missing")
             services.product_stock_set(
                 product=product,
                 stock=stock,
@@ -101,7 +102,7 @@ def products(request: SignedInRequest) -> HttpResponse:
         except ValidationError as refusal:
             messages.error(request, refusal.messages[0])
         else:
-            messages.success(request, f"已保存 Saved: {product.name}")
+            messages.success(request, _("已保存 Saved: %(name)s") % {"name": product.name})
         return redirect("producer:products")
     return render(request, "shop/producer/products.html", {"products": mine})
 
@@ -133,4 +134,4 @@ def _price(value) -> Decimal | None:
         price = None
     if price is not None and price.is_finite():
         return price
-    raise ValidationError("价格格式不正确 The price is not a number", code="price_invalid") from None
+    raise ValidationError(_("价格格式不正确 The price is not a number"), code="price_invalid")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.clock import local_today
@@ -45,7 +46,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             quantity = 1
         cart.cart_add(request, product_id=product.pk, quantity=quantity)
-        messages.success(request, f"已加入购物车 Added to the cart: {product.name}")
+        messages.success(request, _("已加入购物车 Added to the cart: %(name)s") % {"name": product.name})
         return redirect("shop:cart")
     return render(request, "shop/product_detail.html", {"product": product})
 

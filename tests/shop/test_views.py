@@ -153,3 +153,16 @@ def test_staff_see_every_producer_and_the_report(client, seller, dates):
     report = client.get("/shop/report/").content.decode()
     assert "枣林红枣合作社" in report and "¥60.00" in report and "¥9.00" in report
     assert LedgerEntry.objects.filter(account=Account.PRODUCER_PAYABLE).count() == 1
+
+
+@pytest.mark.parametrize("price", ["NaN", "abc", "Infinity"])
+def test_a_price_that_is_not_a_number_is_refused_and_nothing_changes(client, seller, dates, price):
+    client.force_login(seller)
+    refused = client.post(
+        "/producer/products/", {"product": dates.pk, "stock": "9", "price": price}, follow=True
+    )
+    assert "价格格式不正确" in refused.content.decode()
+    assert (Product.objects.get(pk=dates.pk).stock, Product.objects.get(pk=dates.pk).price) == (
+        5,
+        Decimal("30.00"),
+    )
