@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from bookings.api import errors as booking_errors
 from bookings.api import router as bookings_router
 from bookings.reviews.api import router as reviews_router
+from shop import api as shop_api
 from tourism import api_miniprogram
 from tourism.api_accounts import router as accounts_router
 from tourism.api_planner import router as planner_router
@@ -36,6 +37,7 @@ api.add_router("/", bookings_router)
 api.add_router("/", planner_router)
 api.add_router("/", api_miniprogram.router)
 api.add_router("/", reviews_router)
+api.add_router("/", shop_api.router)
 
 
 def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
@@ -54,6 +56,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.exception_handler(AuthenticationError)(unauthorized)
 booking_errors.install(api)
+shop_api.install(api)
 api_miniprogram.install(api)
 api.exception_handler(RequestDataTooBig)(body_too_large)
 api.exception_handler(HttpError)(http_error)

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "notifications",
     "bookings",
     "shareholders",
+    "shop",  # the 消费帮扶 shop and the producers' console (docs/shop.md)
     "tourism",
     "django_tasks_db",
     "dbbackup",  # manage.py dbbackup / dbrestore / mediabackup / mediarestore (docs/deployment.md)
@@ -490,6 +492,9 @@ if WECHAT_APPS.get(WECHAT_MINI_APPID) and any(t["id"] for t in WECHAT_SUBSCRIBE_
 # Bookings: how long unpaid and unanswered bookings hold their nights.
 BOOKING_PAYMENT_HOLD_MINUTES = int(os.environ.get("BOOKING_PAYMENT_HOLD_MINUTES", "15"))
 BOOKING_REQUEST_HOLD_HOURS = int(os.environ.get("BOOKING_REQUEST_HOLD_HOURS", "24"))
+# The shop's delivery fee per order (one order per producer) and the goods total from which delivery is free.
+SHOP_DELIVERY_FEE = Decimal(os.environ.get("SHOP_DELIVERY_FEE", "10.00"))
+SHOP_FREE_DELIVERY_FROM = Decimal(os.environ.get("SHOP_FREE_DELIVERY_FROM", "99.00"))
 # Trip planner: straight line x circuity at a speed per mode, or an OSRM server's table service.
 PLANNER_CIRCUITY = float(os.environ.get("PLANNER_CIRCUITY", "1.4"))
 PLANNER_SPEEDS_KMH = {

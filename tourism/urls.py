@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     # /group/shareholders/... (staff) and /me/dividends/ (a member household's own statement).
     path("", include("shareholders.urls")),
     path("notifications/", include("notifications.urls")),
+    path("shop/", include("shop.urls")),
+    path("producer/", include("shop.producer_urls")),
     path("", include("bookings.reviews.urls")),
     path("", include("bookings.urls")),
     prefix_default_language=False,

@@ -44,7 +44,16 @@ def test_only_common_money_defines_the_currency_and_the_fen():
     ``Decimal("0.01")`` constant next to its own rounding."""
     root = Path(__file__).resolve().parents[2]
     definitions = set()
-    for app in ["common", "villages", "notifications", "bookings", "shareholders", "tourism"]:
+    for app in [
+        "common",
+        "villages",
+        "notifications",
+        "bookings",
+        "shop",
+        "events",
+        "shareholders",
+        "tourism",
+    ]:
         for path in (root / app).rglob("*.py"):
             for node in ast.parse(path.read_text(encoding="utf-8")).body:
                 if isinstance(node, ast.Assign) and ast.unparse(node.value) in MONEY_CONSTANTS:

@@ -206,6 +206,31 @@ def _trip(world: World) -> dict:
     }
 
 
+def _shop_product(world: World):
+    """A product of the world's village (made once, on first use), with stock for every role's order."""
+    from shop.models import Producer, Product
+
+    producer, _created = Producer.objects.get_or_create(
+        village=world.village, defaults={"name": "权限测试合作社"}
+    )
+    product, _created = Product.objects.get_or_create(
+        producer=producer, defaults={"name": "红枣", "unit": "斤", "price": "30.00", "stock": 100}
+    )
+    return product
+
+
+def _shop_order(world: World) -> dict:
+    """The tourist's order (made once, on first use), for pickup in the village."""
+    from shop.models import Order
+    from shop.services import orders_place
+
+    tourist = world.users["tourist"]
+    order = Order.objects.filter(user=tourist).order_by("pk").first()
+    if order is None:
+        [order] = orders_place(user=tourist, items={_shop_product(world).pk: 1}, fulfilment="pickup")
+    return {"reference": order.reference}
+
+
 # Every address of the site that is ours, by URL name (or by route where the pattern has none).
 PAGES: dict[str, Page] = {
     "favicon": Page(Access.PUBLIC, get=302, post=302),
@@ -262,6 +287,21 @@ PAGES: dict[str, Page] = {
         kwargs=lambda w: {"village_slug": w.village.slug, "slug": w.route.slug},
     ),
     "planner:plan": Page(Access.PUBLIC, get=200, post=200, query=_trip),
+    "shop:product_list": Page(Access.PUBLIC, get=200, post=405),
+    "shop:product_detail": Page(
+        Access.PUBLIC, get=200, post=302, kwargs=lambda w: {"pk": _shop_product(w).pk}
+    ),
+    "shop:cart": Page(Access.PUBLIC, get=200, post=302),
+    # POST without a way of getting the order (fulfilment): 422, nothing ordered.
+    "shop:checkout": Page(Access.SIGNED_IN, get=200, post=422),
+    "shop:my_orders": Page(Access.SIGNED_IN, get=200, post=405),
+    "shop:order": Page(Access.GUEST, get=200, post=302, kwargs=_shop_order),
+    "shop:report": Page(Access.STAFF, get=200, post=405),
+    # The producers' console: the people of a producer (none of the six here) and the group's staff.
+    "producer:dashboard": Page(Access.STAFF, get=200, post=405),
+    "producer:order": Page(Access.STAFF, get=200, post=302, kwargs=_shop_order),
+    "producer:products": Page(Access.STAFF, get=200, post=404),  # POST names no product
+    "producer:earnings": Page(Access.STAFF, get=200, post=405),
     "planner:plan_ics": Page(Access.PUBLIC, get=200, post=200, query=_trip),
     "owner:dashboard": Page(Access.OWNER, get=200, post=200),
     "owner:homestay_edit": Page(
@@ -497,6 +537,21 @@ OPERATIONS: dict[str, Operation] = {
             "date": w.check_in.isoformat(),
         },
     ),
+    "GET /api/products": Operation(Access.PUBLIC, 200),
+    "GET /api/products/{product_id}": Operation(
+        Access.PUBLIC, 200, path=lambda w: {"product_id": _shop_product(w).pk}
+    ),
+    "POST /api/orders": Operation(
+        Access.SIGNED_IN,
+        201,
+        body=lambda w: {
+            "items": [{"product_id": _shop_product(w).pk, "quantity": 1}],
+            "fulfilment": "pickup",
+        },
+    ),
+    "GET /api/orders": Operation(Access.SIGNED_IN, 200),
+    "GET /api/orders/{reference}": Operation(Access.GUEST, 200, path=_shop_order),
+    "POST /api/orders/{reference}/cancel": Operation(Access.GUEST, 200, path=_shop_order, body=lambda w: {}),
     "GET /api/me": Operation(Access.SIGNED_IN, 200),
     # The mini-program is not configured here: its sign-in and phone binding answer 404 not_configured.
     "POST /api/miniprogram/login": Operation(Access.PUBLIC, 404, body=lambda w: {"code": "wx-login-code"}),

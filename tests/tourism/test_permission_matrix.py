@@ -55,7 +55,7 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "Lishi-zaolin-2024"
 TABLE = "tests/tourism/permission_table.py"
-CHECKED_APPS = ("villages", "bookings", "shareholders", "auth", "django_tasks_database")
+CHECKED_APPS = ("villages", "bookings", "shop", "events", "shareholders", "auth", "django_tasks_database")
 ADMIN_OPEN = {"admin:login", "admin:logout"}  # the admin's own sign-in and sign-out
 
 

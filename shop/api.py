@@ -1,0 +1,261 @@
+"""JSON API of the shop, through the same use cases as the pages (``shop.services``).
+
+* ``GET /api/products``, ``GET /api/products/{id}``: public, what is on sale (``village`` filters by slug).
+* ``POST /api/orders`` (``Idempotency-Key`` honoured), ``GET /api/orders``, ``GET /api/orders/{reference}``,
+  ``POST /api/orders/{reference}/cancel``: the signed-in buyer's own orders.
+
+Money is a decimal string with two places and ``currency``; refusals are ``{"detail": "中文 English",
+"code"}``: 409 ``out_of_stock`` (with ``product_ids``) or ``illegal_transition``, 422 for input the shop
+refuses (``cart_empty``, ``invalid_quantity``, ``address_missing``, ``stay_invalid``, ``invalid_phone``...).
+"""
+
+from decimal import Decimal
+from typing import Literal
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from ninja import Field, NinjaAPI, Router, Schema, Status
+from ninja.errors import HttpError
+
+from common.idempotency import idempotent
+from shop import selectors, services
+from shop.errors import IllegalTransition, OutOfStock
+from shop.models import Order, Product
+from shop.transitions import BUYER
+from villages.api.auth import SIGNED_IN, SignedInApiRequest
+from villages.api.fields import ErrorOut, Text, ValidationErrorOut
+
+router = Router(tags=["shop 消费帮扶商城"])
+SIGNED_IN_ERRORS = {401: ErrorOut, 403: ErrorOut}
+ORDER_NOT_FOUND = "找不到这个订单 / Order not found"
+PRODUCT_NOT_FOUND = "找不到这个商品 / Product not found"
+
+
+class ProblemOut(Schema):
+    detail: str
+    code: str
+
+
+class OutOfStockOut(ProblemOut):
+    product_ids: list[int]
+
+
+class TransitionOut(ProblemOut):
+    status: str
+
+
+def _text(obj, field: str) -> dict:
+    zh = getattr(obj, f"{field}_zh_hans", "") or getattr(obj, field, "")
+    return {"zh": zh, "en": getattr(obj, f"{field}_en", "") or zh}
+
+
+class ProductOut(Schema):
+    id: int
+    name: Text
+    description: Text
+    unit: str
+    price: Decimal
+    currency: Literal["CNY"] = "CNY"
+    in_stock: int = Field(description="库存 how many are left")
+    producer: Text
+    village: str = Field(description="村庄标识 village slug")
+    is_demo: bool
+
+    @staticmethod
+    def resolve_name(obj: Product) -> dict:
+        return _text(obj, "name")
+
+    @staticmethod
+    def resolve_description(obj: Product) -> dict:
+        return _text(obj, "description")
+
+    @staticmethod
+    def resolve_in_stock(obj: Product) -> int:
+        return obj.stock
+
+    @staticmethod
+    def resolve_producer(obj: Product) -> dict:
+        return _text(obj.producer, "name")
+
+    @staticmethod
+    def resolve_village(obj: Product) -> str:
+        return obj.producer.village.slug
+
+    @staticmethod
+    def resolve_is_demo(obj: Product) -> bool:
+        return obj.demo
+
+
+class OrderLineOut(Schema):
+    product_id: int
+    name: str
+    unit: str
+    quantity: int
+    unit_price: Decimal
+
+
+class OrderOut(Schema):
+    reference: str
+    status: str
+    fulfilment: str
+    producer: str
+    subtotal: Decimal
+    delivery_fee: Decimal
+    total: Decimal
+    currency: str
+    paid: bool
+    tracking_number: str
+    booking: str | None = Field(None, description="随住宿取货的预订号 the stay it waits at")
+    lines: list[OrderLineOut]
+    created_at: str
+
+    @staticmethod
+    def resolve_producer(obj: Order) -> str:
+        return obj.producer.name
+
+    @staticmethod
+    def resolve_paid(obj: Order) -> bool:
+        return obj.is_paid
+
+    @staticmethod
+    def resolve_booking(obj: Order) -> str | None:
+        return obj.booking.reference if obj.booking is not None else None
+
+    @staticmethod
+    def resolve_lines(obj: Order) -> list:
+        return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_created_at(obj: Order) -> str:
+        return obj.created_at.isoformat()
+
+
+class OrderItemIn(Schema):
+    product_id: int
+    quantity: int = Field(ge=1, le=services.MAX_QUANTITY)
+
+
+class OrderIn(Schema):
+    items: list[OrderItemIn] = Field(min_length=1, max_length=50)
+    fulfilment: Literal["delivery", "pickup", "with_stay"]
+    recipient: str = Field("", max_length=60)
+    phone: str = Field("", max_length=30)
+    address: str = Field("", max_length=200)
+    booking: str | None = Field(None, description="with_stay: the reference of one of your upcoming stays")
+
+
+def _chinese():
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+@router.get(
+    "/products",
+    response={200: list[ProductOut], 422: ValidationErrorOut},
+    summary="在售商品 Products on sale",
+)
+def product_list(request: HttpRequest, village: str = ""):
+    return list(selectors.products_on_sale(village_slug=village)[:200])
+
+
+@router.get(
+    "/products/{product_id}",
+    response={200: ProductOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="商品 A product",
+)
+def product_get(request: HttpRequest, product_id: int):
+    product = selectors.products_on_sale().filter(pk=product_id).first()
+    if product is None:
+        raise HttpError(404, PRODUCT_NOT_FOUND)
+    return product
+
+
+@router.post(
+    "/orders",
+    auth=SIGNED_IN,
+    response={
+        201: list[OrderOut],
+        **SIGNED_IN_ERRORS,
+        409: OutOfStockOut,
+        422: ProblemOut | ValidationErrorOut,
+    },
+    summary="下单 Place orders",
+    description="One order per producer of the items. Paid offline: on delivery, at pickup, or at the "
+    "homestay with the stay (online payment of orders is not offered yet). 409 `out_of_stock`: nothing "
+    "is ordered. Send an Idempotency-Key to make a retry harmless.",
+)
+@idempotent
+def order_create(request: SignedInApiRequest, payload: OrderIn):
+    booking_id = None
+    if payload.booking:
+        stay = services.stays_for_pickup(user=request.auth).filter(reference=payload.booking.upper()).first()
+        booking_id = stay.pk if stay else -1
+    with _chinese():
+        orders = services.orders_place(
+            user=request.auth,
+            items={item.product_id: item.quantity for item in payload.items},
+            fulfilment=payload.fulfilment,
+            recipient=payload.recipient,
+            phone=payload.phone,
+            address=payload.address,
+            booking=booking_id,
+            language=translation.get_language_from_request(request),
+        )
+    return Status(201, orders)
+
+
+@router.get(
+    "/orders",
+    auth=SIGNED_IN,
+    response={200: list[OrderOut], **SIGNED_IN_ERRORS},
+    summary="我的订单 My orders",
+)
+def order_list(request: SignedInApiRequest):
+    return list(selectors.orders_of_buyer(user=request.auth)[:100])
+
+
+def _mine(request: SignedInApiRequest, reference: str) -> Order:
+    order = selectors.orders_of_buyer(user=request.auth).filter(reference=reference.upper()).first()
+    if order is None:
+        raise HttpError(404, ORDER_NOT_FOUND)
+    return order
+
+
+@router.get(
+    "/orders/{reference}",
+    auth=SIGNED_IN,
+    response={200: OrderOut, **SIGNED_IN_ERRORS, 404: ErrorOut},
+    summary="订单详情 One of my orders",
+)
+def order_get(request: SignedInApiRequest, reference: str):
+    return _mine(request, reference)
+
+
+@router.post(
+    "/orders/{reference}/cancel",
+    auth=SIGNED_IN,
+    response={200: OrderOut, **SIGNED_IN_ERRORS, 404: ErrorOut, 409: TransitionOut},
+    summary="取消订单 Cancel one of my orders",
+    description="Possible until the producer starts packing; the stock goes back. Repeating it answers "
+    "the cancelled order. 409 `illegal_transition` once the producer is preparing it.",
+)
+@idempotent
+def order_cancel(request: SignedInApiRequest, reference: str):
+    order = _mine(request, reference)
+    with _chinese():
+        return services.order_act(order=order, action="cancel", actor=services.Actor(BUYER, request.auth))
+
+
+def install(api: NinjaAPI) -> None:
+    """The shop's refusals as HTTP answers, for the whole API."""
+
+    def out_of_stock(request: HttpRequest, error: OutOfStock) -> HttpResponse:
+        body = {"detail": error.message, "code": error.code, "product_ids": error.product_ids}
+        return api.create_response(request, body, status=409)
+
+    def illegal(request: HttpRequest, error: IllegalTransition) -> HttpResponse:
+        body = {"detail": error.message, "code": error.code, "status": error.status}
+        return api.create_response(request, body, status=409)
+
+    api.exception_handler(OutOfStock)(out_of_stock)
+    api.exception_handler(IllegalTransition)(illegal)

@@ -1,0 +1,66 @@
+"""The shop's postings in the group's ledger (``bookings.ledger``: read its docstring). Each belongs to the
+order's ``Source``: ``shop_order:<id>``, sector shop, the producer's village, the local day it happens,
+and the producer as the receiver. Keys name the order and the posting, so a repeat posts nothing.
+
+* payment recorded (offline, by the producer or staff): ``sale_payment`` cash_provider +, guest −;
+* completed: ``sale`` guest + against producer_payable − (the goods less the group's margin) and
+  platform_commission − (the margin and the delivery fee);
+* a paid order cancelled (the cash handed back): ``sale_refund`` cash_provider −, guest +.
+"""
+
+from bookings.ledger import Account, Kind, LedgerEntry, Sector, Source, ledger_post
+from common.clock import local_today
+from common.money import ZERO
+from shop.models import Order
+
+
+def _source(order: Order) -> Source:
+    producer = order.producer
+    return Source(
+        reference=order.source_reference,
+        sector=Sector.SHOP,
+        village=producer.village,
+        on=local_today(),
+        party=producer.party,
+    )
+
+
+def _key(order: Order, what: str) -> str:
+    return f"shop-order-{order.pk}-{what}"
+
+
+def order_payment_received(order: Order) -> list[LedgerEntry]:
+    return ledger_post(
+        source=_source(order),
+        kind=Kind.PAYMENT_RECEIVED_SALE,
+        key=_key(order, "payment"),
+        lines=[(Account.CASH_PROVIDER, order.total), (Account.GUEST, -order.total)],
+        provider=order.provider,
+    )
+
+
+def order_split(order: Order) -> tuple:
+    """``(producer's part, group's part)`` of the order's total: the group keeps each line's margin (at
+    the rate copied when the order was placed) and the delivery fee."""
+    margin = sum((line.margin for line in order.lines.all()), ZERO)
+    return order.subtotal - margin, margin + order.delivery_fee
+
+
+def order_earned(order: Order) -> list[LedgerEntry]:
+    producer_part, group_part = order_split(order)
+    lines = [(Account.GUEST, order.total)]
+    if producer_part:
+        lines.append((Account.PRODUCER_PAYABLE, -producer_part))
+    if group_part:
+        lines.append((Account.PLATFORM_COMMISSION, -group_part))
+    return ledger_post(source=_source(order), kind=Kind.SALE, key=_key(order, "sale"), lines=lines)
+
+
+def order_refunded(order: Order) -> list[LedgerEntry]:
+    return ledger_post(
+        source=_source(order),
+        kind=Kind.SALE_REFUND,
+        key=_key(order, "refund"),
+        lines=[(Account.CASH_PROVIDER, -order.total), (Account.GUEST, order.total)],
+        provider=order.provider,
+    )
