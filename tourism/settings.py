@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "villages",
     "notifications",
     "bookings",
+    "events",
     "tourism",
     "django_tasks_db",
     "dbbackup",  # manage.py dbbackup / dbrestore / mediabackup / mediarestore (docs/deployment.md)

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("owner/", include("bookings.owner.urls")),
     path("group/", include("tourism.group.urls")),
     path("notifications/", include("notifications.urls")),
+    path("events/", include("events.urls")),
     path("", include("bookings.reviews.urls")),
     path("", include("bookings.urls")),
     prefix_default_language=False,

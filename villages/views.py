@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from common.clock import local_today
 from villages import fragments, selectors
+from villages.sections import village_sections
 from villages.models import Attraction, Homestay, Route, Village
 
 THEME_PARAMETER_MAX_LENGTH = 50
@@ -131,6 +132,7 @@ def _village_page(slug: str, today: date) -> dict:
         {
             "village": village,
             "attractions": attractions,
+            "sections": village_sections(slug, today),
             "map_data": map_data,
             "MAP_TILE_URL": settings.MAP_TILE_URL,
             "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
