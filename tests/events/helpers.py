@@ -49,7 +49,9 @@ def slot(
     )
 
 
-def register(slot_: TicketSlot, *, user=None, quantity: int = 1, name: str = "王小明", phone: str = "13800138000"):
+def register(
+    slot_: TicketSlot, *, user=None, quantity: int = 1, name: str = "王小明", phone: str = "13800138000"
+):
     return ticket_register(
         slot=slot_,
         holder=user or factories.user(),

@@ -19,7 +19,13 @@ def api(db):
 
 
 def body(slot_: TicketSlot, **fields) -> dict:
-    return {"slot_id": slot_.pk, "quantity": 2, "holder_name": "王小明", "holder_phone": "13800138000", **fields}
+    return {
+        "slot_id": slot_.pk,
+        "quantity": 2,
+        "holder_name": "王小明",
+        "holder_phone": "13800138000",
+        **fields,
+    }
 
 
 def test_the_list_shows_upcoming_events_in_both_languages(client, free_slot):
@@ -133,7 +139,9 @@ def test_another_persons_ticket_is_404(api, free_slot):
 def test_an_idempotency_key_replays_the_first_answer(api, free_slot):
     headers = {"Idempotency-Key": "register-1"}
     first = api.post("/api/events/tickets", body(free_slot), content_type="application/json", headers=headers)
-    replay = api.post("/api/events/tickets", body(free_slot), content_type="application/json", headers=headers)
+    replay = api.post(
+        "/api/events/tickets", body(free_slot), content_type="application/json", headers=headers
+    )
 
     assert first.status_code == 201
     assert replay.json()["code"] == first.json()["code"]

@@ -264,7 +264,9 @@ def test_posting_a_tickets_sale_twice_writes_it_once(paid_slot, staff):
     services.ticket_sale_post(ticket=Ticket.objects.get(pk=ticket.pk))
 
     assert len(posted) == 4
-    assert list(LedgerEntry.objects.filter(source=f"ticket:{ticket.pk}").values_list("pk", flat=True)) == posted
+    assert (
+        list(LedgerEntry.objects.filter(source=f"ticket:{ticket.pk}").values_list("pk", flat=True)) == posted
+    )
 
 
 def test_a_free_ticket_posts_nothing(free_slot, staff):

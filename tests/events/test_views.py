@@ -107,7 +107,9 @@ def test_registering_needs_signing_in(client, free_slot):
     assert not Ticket.objects.exists()
 
 
-def test_a_tourist_registers_and_gets_a_ticket_with_a_qr_code_of_the_check_in_address(client, tourist, free_slot):
+def test_a_tourist_registers_and_gets_a_ticket_with_a_qr_code_of_the_check_in_address(
+    client, tourist, free_slot
+):
     client.force_login(tourist)
 
     response = client.post(
