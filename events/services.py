@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.ledger import Account, Kind, Sector, Source, ledger_post
 from bookings.revenue.rules import rule_in_effect
+from common.clock import local_today
 from common.money import ZERO, quantize, share
 from common.phones import phone_normalize
 from events import notices
@@ -146,6 +147,10 @@ def ticket_day(ticket: Ticket):
     return timezone.localtime(ticket.slot.starts_at, timezone.get_default_timezone()).date()
 
 
+def ticket_is_for_today(ticket: Ticket) -> bool:
+    return ticket_day(ticket) == local_today()
+
+
 @transaction.atomic
 def ticket_check_in(*, ticket: Ticket, by: User, paid: bool = False) -> Ticket:
     """Let the ticket's people in. Refused (nothing changes) when it was checked in already, cancelled,
@@ -155,8 +160,7 @@ def ticket_check_in(*, ticket: Ticket, by: User, paid: bool = False) -> Ticket:
         raise AlreadyCheckedIn()
     if current.status == Ticket.Status.CANCELLED:
         raise TicketCancelled()
-    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
-    if ticket_day(current) != today:
+    if not ticket_is_for_today(current):
         raise WrongDay()
     if current.amount > ZERO and not paid:
         raise PaymentNotCollected()

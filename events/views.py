@@ -168,7 +168,7 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
             "slot": ticket.slot,
             "event": ticket.slot.event,
             "refusal": refusal,
-            "today": services.ticket_day(ticket) == timezone.localdate(),
+            "today": services.ticket_is_for_today(ticket),
         },
         status=status,
     )

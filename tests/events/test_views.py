@@ -315,3 +315,15 @@ def test_a_code_of_another_slot_is_not_found_in_this_slots_box(client, staff, fr
     response = client.post(reverse("events:slot_staff", args=[free_slot.pk]), {"code": other.code})
 
     assert response.status_code == 200
+
+
+def test_the_qr_code_carries_the_absolute_check_in_address(client, tourist, free_slot):
+    import segno
+
+    ticket = register(free_slot, user=tourist)
+    client.force_login(tourist)
+
+    page = text(client.get(ticket.get_absolute_url()))
+
+    expected = segno.make(f"http://testserver{check_in_url(ticket)}", error="m", micro=False)
+    assert expected.svg_inline(scale=5, omitsize=False) in page
