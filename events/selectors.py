@@ -24,8 +24,8 @@ def events_upcoming(*, village: str | None = None, limit: int | None = None) -> 
     )
     if village:
         events = events.filter(village__slug=village)
-    found = list(events[:limit] if limit else events)
-    found.sort(key=lambda event: (event.upcoming_slots[0].starts_at, event.pk))
+    found: list[Event] = list(events[:limit] if limit else events)
+    found.sort(key=lambda event: (event.upcoming_slots[0].starts_at, event.pk))  # type: ignore[attr-defined]
     return found
 
 

@@ -79,7 +79,8 @@ def ticket_register(request: HttpRequest, slot_id: int) -> HttpResponse:
 @require_GET
 def my_tickets(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    upcoming, other = [], []
+    upcoming: list[Ticket] = []
+    other: list[Ticket] = []
     for ticket in selectors.tickets_for_holder(user=request.user):
         live = ticket.status == Ticket.Status.ISSUED and ticket.slot.ends_at > now
         (upcoming if live else other).append(ticket)

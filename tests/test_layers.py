@@ -12,7 +12,7 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
 # Bottom first: each app may import its own modules and those of the apps before it, never after it.
-LAYERS = ["common", "villages", "notifications", "bookings", "tourism"]
+LAYERS = ["common", "villages", "notifications", "bookings", "events", "tourism"]
 # The modules that define models of the bookings app (bookings/models.py imports the others).
 BOOKINGS_MODEL_MODULES = [
     "bookings.models",

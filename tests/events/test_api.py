@@ -14,7 +14,6 @@ def api(db):
     user = factories.user()
     client = Client()
     client.force_login(user)
-    client.user = user
     return client
 
 
