@@ -45,12 +45,12 @@ EVENT_NOT_FOUND = "找不到这个活动 / Event not found"
 SLOT_NOT_FOUND = "找不到这个场次 / Time slot not found"
 
 
-class Problem(Schema):
+class TicketProblem(Schema):
     detail: str
     code: str
 
 
-class SlotOut(Priced):
+class TicketSlotOut(Priced):
     id: int
     starts_at: datetime
     ends_at: datetime
@@ -65,7 +65,7 @@ class SlotOut(Priced):
         return money(obj.price)
 
 
-class EventOut(Page, Point):
+class VillageEventOut(Page, Point):
     id: int
     slug: str
     village: str = Field(description="村庄标识 village slug")
@@ -98,9 +98,9 @@ class EventOut(Page, Point):
         return bilingual(obj, "place")
 
 
-class EventDetailOut(EventOut):
+class VillageEventDetailOut(VillageEventOut):
     description: Text
-    slots: list[SlotOut]
+    slots: list[TicketSlotOut]
 
     @staticmethod
     def resolve_description(obj):
@@ -111,7 +111,7 @@ class EventDetailOut(EventOut):
         return obj.upcoming_slots
 
 
-class EventQuery(Schema):
+class VillageEventQuery(Schema):
     village: str | None = Field(None, description="村庄标识 village slug")
 
 
@@ -128,7 +128,7 @@ class TicketOut(Priced):
     event: int
     event_title: Text
     village: str
-    slot: SlotOut
+    slot: TicketSlotOut
     quantity: int
     amount: Money = Field(description="应付 due at the door (0.00 free)")
     holder_name: str
@@ -190,8 +190,8 @@ def ticket_list(request: SignedInApiRequest):
         201: TicketOut,
         400: ErrorOut,
         401: ErrorOut,
-        409: Problem,
-        422: Problem | ValidationErrorOut,
+        409: TicketProblem,
+        422: TicketProblem | ValidationErrorOut,
     },
     summary="活动登记 Register for an event's time slot",
     description="201: the ticket. 200: the same registration sent again within 10 minutes (or the same "
@@ -233,7 +233,7 @@ def ticket_detail(request: SignedInApiRequest, code: str):
 @router.post(
     "/events/tickets/{code}/cancel",
     auth=SIGNED_IN,
-    response={200: TicketOut, 401: ErrorOut, 404: ErrorOut, 409: Problem},
+    response={200: TicketOut, 401: ErrorOut, 404: ErrorOut, 409: TicketProblem},
     summary="取消门票 Cancel my ticket",
     description="Before the slot starts; the places go back. Cancelling a cancelled ticket changes nothing "
     "(200). 409 `too_late` (started) or `already_checked_in`.",
@@ -248,14 +248,14 @@ def ticket_cancel(request: SignedInApiRequest, code: str):
     return selectors.ticket_by_code(code=code)
 
 
-@router.get("/events", response=list[EventOut], summary="近期活动 Upcoming events")
-def event_list(request: HttpRequest, query: Query[EventQuery]):
+@router.get("/events", response=list[VillageEventOut], summary="近期活动 Upcoming events")
+def event_list(request: HttpRequest, query: Query[VillageEventQuery]):
     return selectors.events_upcoming(village=query.village)
 
 
 @router.get(
     "/events/{event_id}",
-    response={200: EventDetailOut, 404: ErrorOut},
+    response={200: VillageEventDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="活动详情 One event with its slots",
 )
 def event_detail(request: HttpRequest, event_id: int):
