@@ -37,3 +37,13 @@ def test_an_event_photo_uploaded_in_the_admin_is_made_web_sized(admin_client):
         assert image.format == "JPEG"
         assert image.width < 3000
     assert (event.latitude, event.longitude) == (village.latitude, village.longitude)
+
+
+def test_group_staff_publish_events_and_read_tickets_in_the_admin(client, staff):
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+
+    assert client.get(reverse("admin:events_event_add")).status_code == 200
+    assert client.get(reverse("admin:events_ticket_changelist")).status_code == 200
+    assert client.get(reverse("admin:events_ticket_add")).status_code == 403
