@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from common.clock import local_today
 from villages import fragments, selectors
-from villages.sections import village_sections
 from villages.models import Attraction, Homestay, Route, Village
+from villages.sections import village_sections
 
 THEME_PARAMETER_MAX_LENGTH = 50
 
