@@ -39,7 +39,7 @@ def event_detail(request: HttpRequest, village_slug: str, slug: str) -> HttpResp
     return render(
         request,
         "events/detail.html",
-        {"event": event, "form": RegisterForm(), "staff": is_group_staff(request.user)},
+        {"event": event, "staff": is_group_staff(request.user)},
     )
 
 

@@ -33,11 +33,14 @@ def test_a_tourist_registers_on_a_phone_and_staff_check_the_ticket_in_at_the_doo
     assert_fits_phone(page)
     shot(page, "event")
 
-    first_slot = page.locator(".slot-card").first
-    first_slot.get_by_label("人数").fill("2")
-    first_slot.get_by_label("姓名").fill("王芳")
-    first_slot.get_by_label("手机号").fill("13912345678")
-    first_slot.get_by_role("button", name="登记").click()
+    page.locator(".slot-card").first.get_by_role("link", name="登记").click()
+    expect(page.get_by_role("heading", name="活动登记")).to_be_visible()
+    page.get_by_label("人数").fill("2")
+    page.get_by_label("姓名").fill("王芳")
+    page.get_by_label("手机号").fill("13912345678")
+    assert_fits_phone(page)
+    shot(page, "register")
+    page.get_by_role("button", name="登记").click()
 
     expect(page.get_by_text("登记成功")).to_be_visible()
     expect(page.locator(".ticket-qr svg")).to_be_visible()
@@ -70,3 +73,37 @@ def test_a_tourist_registers_on_a_phone_and_staff_check_the_ticket_in_at_the_doo
     expect(door.get_by_role("button", name="核验入场")).to_have_count(0)
     shot(door, "door-second-scan")
     assert page.js_errors == [] and door.js_errors == []
+
+
+def test_the_events_pages_pass_axe_and_have_big_enough_tap_targets_on_a_phone(phone, open_page, monkeypatch):
+    from events.models import TicketSlot
+
+    from .test_accessibility import blocking_violations, small_targets
+
+    call_command("seed_events", verbosity=0)
+    tourist = get_user_model().objects.create_user("lifang", "lifang@example.cn", TOURIST_PASSWORD)
+    EmailAddress.objects.create(user=tourist, email="lifang@example.cn", verified=True, primary=True)
+    slot = TicketSlot.objects.filter(price__gt=0).order_by("starts_at").first()
+    assert slot is not None
+    ticket = services.ticket_register(
+        slot=slot, holder=tourist, holder_name="李芳", holder_phone="13912345678", quantity=1
+    ).ticket
+    monkeypatch.setattr(services, "local_today", lambda: services.ticket_day(ticket))
+
+    sign_in(phone, "lifang@example.cn", TOURIST_PASSWORD)
+    door = open_page(PHONE)
+    sign_in(door, STAFF, DEMO_PASSWORD)
+    problems = []
+    for page, path in [
+        (phone, "/events/"),
+        (phone, slot.event.get_absolute_url()),
+        (phone, ticket.get_absolute_url()),
+        (phone, "/events/tickets/"),
+        (phone, f"/events/tickets/{ticket.code}/cancel/"),
+        (door, f"/events/check-in/{ticket.code}/"),
+        (door, f"/events/staff/slots/{slot.pk}/"),
+    ]:
+        page.goto(path)
+        problems += blocking_violations(page) + small_targets(page)
+        assert_fits_phone(page)
+    assert not problems, "\n".join(problems)
