@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from bookings.api import errors as booking_errors
 from bookings.api import router as bookings_router
 from bookings.reviews.api import router as reviews_router
+from events.api import router as events_router
 from shop import api as shop_api
 from tourism import api_miniprogram
 from tourism.api_accounts import router as accounts_router
@@ -38,6 +39,7 @@ api.add_router("/", planner_router)
 api.add_router("/", api_miniprogram.router)
 api.add_router("/", reviews_router)
 api.add_router("/", shop_api.router)
+api.add_router("/", events_router)
 
 
 def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bookings",
     "shareholders",
     "shop",  # the 消费帮扶 shop and the producers' console (docs/shop.md)
+    "events",
     "tourism",
     "django_tasks_db",
     "dbbackup",  # manage.py dbbackup / dbrestore / mediabackup / mediarestore (docs/deployment.md)

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("notifications.urls")),
     path("shop/", include("shop.urls")),
     path("producer/", include("shop.producer_urls")),
+    path("events/", include("events.urls")),
     path("", include("bookings.reviews.urls")),
     path("", include("bookings.urls")),
     prefix_default_language=False,

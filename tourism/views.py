@@ -8,9 +8,12 @@ from django.templatetags.static import static
 from django.urls import Resolver404
 from django.views.decorators.http import require_GET
 
+from events.selectors import events_upcoming
 from shareholders.selectors import shareholdings_of
 from villages import selectors
 from villages.views import village_marker
+
+HOME_EVENTS = 4
 
 
 def home(request):
@@ -21,6 +24,7 @@ def home(request):
         "home.html",
         {
             "villages": villages,
+            "events": events_upcoming(limit=HOME_EVENTS),
             "themes": sorted(themes.values(), key=lambda theme: (theme.order, theme.slug)),
             "map_data": {"markers": [village_marker(village) for village in villages], "lines": []},
         },

@@ -5,8 +5,9 @@ They run the catalogue, so every model of ``villages`` is theirs to view, add, c
 money and the messages they get only what the "needs attention" queue (``/group/attention/``) sends them
 to the admin for: reading payments, refunds, provider events, the ledger, the activity log and the
 notifications; clearing the flag of a payment or refund they have dealt with (the admin keeps every other
-field of those read-only); and sending a failed notification again. Permissions are named by app label
-and codename, since ``villages`` imports neither ``bookings`` nor ``notifications``.
+field of those read-only); and sending a failed notification again. They also publish events and their
+time slots (``events``) and read the tickets. Permissions are named by app label and codename, since
+``villages`` imports none of ``bookings``, ``notifications`` and ``events``.
 """
 
 from django.apps import apps
@@ -31,6 +32,19 @@ STAFF_PERMISSIONS = {
         "view_bookingevent",
     ),
     "notifications": ("view_notification", "change_notification"),
+    # They publish the villages' events and their time slots; tickets they only read (they change
+    # through registering, cancelling and checking in).
+    "events": (
+        "view_event",
+        "add_event",
+        "change_event",
+        "delete_event",
+        "view_ticketslot",
+        "add_ticketslot",
+        "change_ticketslot",
+        "delete_ticketslot",
+        "view_ticket",
+    ),
 }
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from common.clock import local_today
 from villages import fragments, selectors
 from villages.models import Attraction, Homestay, News, Route, Village
+from villages.sections import village_sections
 
 THEME_PARAMETER_MAX_LENGTH = 50
 
@@ -133,6 +134,7 @@ def _village_page(slug: str, today: date) -> dict:
             "village": village,
             "attractions": attractions,
             "latest_news": selectors.news_latest(village=village),
+            "sections": village_sections(slug, today),
             "map_data": map_data,
             "MAP_TILE_URL": settings.MAP_TILE_URL,
             "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,

@@ -94,6 +94,9 @@ class World:
     secrets: list[Secret] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)  # X-Session-Token of each signed-in role
     review: Any = None  # a published review of the owner's homestay, by the tourist (an earlier stay)
+    event: Any = None  # a published event of the village
+    slot: Any = None  # its slot on check_in's day (not today: checking in is refused with 409)
+    ticket: Any = None  # the tourist's ticket for the slot
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,10 @@ def _nights(world: World, nights: int = 1) -> dict:
         "check_in": world.check_in.isoformat(),
         "check_out": (world.check_in + timedelta(days=nights)).isoformat(),
     }
+
+
+def _ticket(world: World) -> dict:
+    return {"code": world.ticket.code}
 
 
 def _trip(world: World) -> dict:
@@ -440,6 +447,21 @@ PAGES: dict[str, Page] = {
     "reviews:staff_publish": Page(
         Access.STAFF, get=405, post=302, kwargs=lambda w: {"review_id": w.review.pk}
     ),
+    "events:list": Page(Access.PUBLIC, get=200, post=405),
+    "events:detail": Page(
+        Access.PUBLIC,
+        get=200,
+        post=405,
+        kwargs=lambda w: {"village_slug": w.village.slug, "slug": w.event.slug},
+    ),
+    "events:register": Page(Access.SIGNED_IN, get=200, post=302, kwargs=lambda w: {"slot_id": w.slot.pk}),
+    "events:my_tickets": Page(Access.SIGNED_IN, get=200, post=405),
+    "events:ticket": Page(Access.GUEST, get=200, post=405, kwargs=_ticket),
+    "events:ticket_cancel": Page(Access.GUEST, get=200, post=302, kwargs=_ticket),
+    # The slot is not today: staff see the ticket, and checking it in is refused with 409.
+    "events:check_in": Page(Access.STAFF, get=200, post=409, kwargs=_ticket),
+    # POST_DATA has no code: the form asks for one (200) and opens nothing.
+    "events:slot_staff": Page(Access.STAFF, get=200, post=200, kwargs=lambda w: {"pk": w.slot.pk}),
 }
 
 # What a POST carries: enough for every form above to succeed for the person allowed to send it, so a
@@ -483,6 +505,9 @@ POST_DATA = {
     "paid_on": "",
     "note": "权限测试",
     "reply": "谢谢您的评价,欢迎再来。",
+    "quantity": "1",
+    "holder_name": "孙庚辛",
+    "holder_phone": "13944440004",
 }
 
 
@@ -591,6 +616,21 @@ OPERATIONS: dict[str, Operation] = {
         path=lambda w: {"review_id": w.review.pk},
         body=lambda w: {"reply": "谢谢您的评价。"},
     ),
+    "GET /api/events": Operation(Access.PUBLIC, 200),
+    "GET /api/events/{event_id}": Operation(Access.PUBLIC, 200, path=lambda w: {"event_id": w.event.pk}),
+    "GET /api/events/tickets": Operation(Access.SIGNED_IN, 200),
+    "POST /api/events/tickets": Operation(
+        Access.SIGNED_IN,
+        201,
+        body=lambda w: {
+            "slot_id": w.slot.pk,
+            "quantity": 1,
+            "holder_name": "孙庚辛",
+            "holder_phone": "13944440004",
+        },
+    ),
+    "GET /api/events/tickets/{code}": Operation(Access.GUEST, 200, path=_ticket),
+    "POST /api/events/tickets/{code}/cancel": Operation(Access.GUEST, 200, path=_ticket, body=lambda w: {}),
 }
 
 API_REFUSALS: dict[Access, dict[str, int | str]] = {

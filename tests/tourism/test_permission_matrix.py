@@ -8,8 +8,9 @@ each without an error 500), the admin as a group too (staff only); uploaded medi
 """
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -24,6 +25,8 @@ from bookings.reviews.models import Review
 from bookings.sync.models import CalendarFeed
 from bookings.sync.services import calendar_export_regenerate
 from common.clock import local_today
+from events.models import Event, TicketSlot
+from events.services import ticket_register
 from tests import factories
 from tests.bookings.helpers import hold
 from tests.bookings.revenue.helpers import rule
@@ -158,7 +161,34 @@ def world(db) -> World:
         language="zh-hans",
         status=Review.Status.PUBLISHED,
     )
+    event = Event.objects.create(
+        village=village,
+        slug="gourd-art",
+        kind=Event.Kind.EXHIBITION,
+        title_zh_hans="葫芦文化艺术展",
+        place_zh_hans="葫芦文化园",
+        starts_on=check_in,
+        ends_on=check_in,
+        is_published=True,
+    )
+    slot = TicketSlot.objects.create(
+        event=event,
+        starts_at=datetime.combine(check_in, time(10), tzinfo=ZoneInfo("Asia/Shanghai")),
+        ends_at=datetime.combine(check_in, time(12), tzinfo=ZoneInfo("Asia/Shanghai")),
+        capacity=20,
+    )
+    ticket = ticket_register(
+        slot=slot, holder=users["tourist"], holder_name="赵戊己", holder_phone="13933330003", quantity=2
+    ).ticket
+    secrets += [
+        Secret("the ticket holder's name", "赵戊己", frozenset({guest})),
+        Secret("the ticket holder's phone", "13933330003", frozenset({guest})),
+        Secret("the tourist's ticket code", ticket.code, frozenset({guest, "staff"})),
+    ]
     return World(
+        event=event,
+        slot=slot,
+        ticket=ticket,
         review=review,
         users=users,
         village=village,

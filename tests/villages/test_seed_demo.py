@@ -328,13 +328,21 @@ def test_staff_group_runs_the_catalogue_and_reads_and_clears_flagged_money(seede
         "notifications.view_notification",
         "notifications.change_notification",
     }
+    events = {
+        *(
+            f"events.{action}_{model}"
+            for model in ("event", "ticketslot")
+            for action in ("view", "add", "change", "delete")
+        ),
+        "events.view_ticket",
+    }
 
     granted = {
         f"{permission.content_type.app_label}.{permission.codename}"
         for permission in group.permissions.select_related("content_type")
     }
 
-    assert granted == catalogue | money_and_messages
+    assert granted == catalogue | money_and_messages | events
 
 
 def test_staff_member_is_group_staff_for_the_platform_roles(seeded):

@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from common.clock import local_today
+from events.models import TicketSlot
+from tourism.planner.events import EventPlace, event_slots_on
 from tourism.planner.places import POINT, START_PRESETS, chosen_point, in_luliang
 from tourism.planner.selectors import Picked, places_picked
 from tourism.planner.services import visit_minutes
@@ -85,6 +87,7 @@ class TripForm(forms.Form):
     village = ListField(label=_("想去的村庄"), slugs=True)
     must_village = ListField(label=_("必去的村庄"), slugs=True)
     route = ListField(label=_("精品线路"))
+    event_slot = ListField(label=_("活动场次"))
     date = forms.DateField(label=_("第一天"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
     days = forms.IntegerField(label=_("天数"), initial=2, min_value=1)
     day_start = forms.TimeField(
@@ -137,6 +140,7 @@ class TripForm(forms.Form):
             villages=tuple(data["village"]),
             must_villages=tuple(data["must_village"]),
             routes=tuple(data["route"]),
+            event_slots=tuple(data["event_slot"]),
         )
         picked = places_picked(
             attraction_ids={*choices.attractions, *choices.must_attractions},
@@ -145,7 +149,8 @@ class TripForm(forms.Form):
             first_day=data["date"],
             days=data["days"],
         )
-        stops = self._stops(choices, picked, data["pace"])
+        slots = event_slots_on(ids=set(choices.event_slots), first_day=data["date"], days=data["days"])
+        stops = self._stops(choices, picked, data["pace"], slots)
         if stops is not None:
             data["trip"] = TripRequest(
                 start=data["start_place"],
@@ -184,16 +189,23 @@ class TripForm(forms.Form):
                 latitude.quantize(MICRODEGREE), longitude.quantize(MICRODEGREE)
             )
 
-    def _stops(self, choices: Choices, picked: Picked, pace: str) -> tuple[TripStop, ...] | None:
+    def _stops(
+        self, choices: Choices, picked: Picked, pace: str, slots: dict[int, TicketSlot]
+    ) -> tuple[TripStop, ...] | None:
         missing: dict[str, list[int] | list[str]] = {
             "attraction": [pk for pk in choices.attractions if pk not in picked.attractions],
             "must_attraction": [pk for pk in choices.must_attractions if pk not in picked.attractions],
             "village": [slug for slug in choices.villages if slug not in picked.villages],
             "must_village": [slug for slug in choices.must_villages if slug not in picked.villages],
             "route": [pk for pk in choices.routes if pk not in picked.routes],
+            "event_slot": [pk for pk in choices.event_slots if pk not in slots],
         }
         for field, unknown in missing.items():
-            if unknown:
+            if unknown and field == "event_slot":
+                message = _("这些活动场次不在行程日期内，或已开始：%(items)s")
+                params_: dict[str, object] = {"items": ", ".join(map(str, unknown))}
+                self.add_error(field, ValidationError(message, code="not_on_trip", params=params_))
+            elif unknown:
                 message = _("找不到（或尚未发布）：%(items)s")
                 params: dict[str, object] = {"items": ", ".join(map(str, unknown))}
                 self.add_error(field, ValidationError(message, code="unknown", params=params))
@@ -203,17 +215,27 @@ class TripForm(forms.Form):
         attraction_ids = {*choices.attractions, *must_attractions}
         for route in choices.routes:
             attraction_ids.update(picked.route_attractions(route))
-        stops = [
-            TripStop(
-                picked.attractions[pk],
-                pk in must_attractions,
-                visit_minutes(picked.attractions[pk].visit_minutes, pace),
-            )
-            for pk in sorted(attraction_ids)
-        ] + [
-            TripStop(picked.villages[slug], slug in must_villages, visit_minutes(VILLAGE_VISIT_MINUTES, pace))
-            for slug in sorted({*choices.villages, *must_villages})
-        ]
+        stops = (
+            [
+                TripStop(
+                    picked.attractions[pk],
+                    pk in must_attractions,
+                    visit_minutes(picked.attractions[pk].visit_minutes, pace),
+                )
+                for pk in sorted(attraction_ids)
+            ]
+            + [
+                TripStop(
+                    picked.villages[slug], slug in must_villages, visit_minutes(VILLAGE_VISIT_MINUTES, pace)
+                )
+                for slug in sorted({*choices.villages, *must_villages})
+            ]
+            + [
+                # A slot the traveller chose is a time they mean to be there: planned as a must.
+                TripStop(EventPlace(slot), True, EventPlace(slot).minutes)
+                for _pk, slot in sorted(slots.items())
+            ]
+        )
         if not stops:
             self.add_error(None, ValidationError(_("请至少选择一个景点、村庄或线路"), code="no_stops"))
             return None

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 
 from tourism.planner import native
+from tourism.planner.events import EventPlace
 from tourism.planner.model import Model
 from tourism.planner.nights import Night, stays_for
 from tourism.planner.solver import Dropped, Finish, Problem, Reason, Solution, Stop, Visit, solve
@@ -64,6 +65,8 @@ def _moment(day: date, minutes: int) -> datetime:
 
 def _hours(stop: TripStop, dates: list[date]) -> list[DayHours | None]:
     place = stop.place
+    if isinstance(place, EventPlace):
+        return [place.hours_on(day) for day in dates]
     return [attraction_hours_on(place, day) if isinstance(place, Attraction) else None for day in dates]
 
 
@@ -133,9 +136,12 @@ def solve_cached(problem: Problem) -> Solution:
 
 
 def _identity(stop: TripStop) -> tuple[str, str]:
-    """The canonical order of the stops: attractions by id, then villages by slug."""
+    """The canonical order of the stops: attractions by id, then event slots by id, then villages by
+    slug."""
     if stop.is_village:
         return ("village", str(stop.place.slug))
+    if stop.is_event:
+        return ("event", f"{stop.place.pk:020d}")
     return ("attraction", f"{stop.place.pk:020d}")
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bookings.selectors import HomestayOffer
+from tourism.planner.events import EventPlace
 from tourism.planner.places import POINT, Place
 from tourism.planner.solver import Reason
 from tourism.planner.travel import Mode
@@ -35,9 +36,10 @@ VILLAGE_VISIT_MINUTES = 60
 
 @dataclass(frozen=True)
 class TripStop:
-    """An attraction, or a village seen as a whole (a walk through it, open all day)."""
+    """An attraction, a village seen as a whole (a walk through it, open all day), or an event's time
+    slot (``tourism.planner.events.EventPlace``: only on its day, during the slot)."""
 
-    place: Attraction | Village
+    place: Attraction | Village | EventPlace
     must: bool
     visit_minutes: int
 
@@ -46,8 +48,12 @@ class TripStop:
         return isinstance(self.place, Village)
 
     @property
+    def is_event(self) -> bool:
+        return not isinstance(self.place, Attraction | Village)
+
+    @property
     def kind(self) -> str:
-        return "village" if self.is_village else "attraction"
+        return "village" if self.is_village else "event" if self.is_event else "attraction"
 
     @property
     def village(self) -> Village:
@@ -67,6 +73,7 @@ class Choices:
     villages: tuple[str, ...] = ()
     must_villages: tuple[str, ...] = ()
     routes: tuple[int, ...] = ()
+    event_slots: tuple[int, ...] = ()
 
     def params(self) -> list[tuple[str, str]]:
         return [
@@ -75,6 +82,7 @@ class Choices:
             *(("village", slug) for slug in self.villages),
             *(("must_village", slug) for slug in self.must_villages),
             *(("route", str(pk)) for pk in self.routes),
+            *(("event_slot", str(pk)) for pk in self.event_slots),
         ]
 
 

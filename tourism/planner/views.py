@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
+from events.models import TicketSlot
+from tourism.planner.events import event_slots_to_pick
 from tourism.planner.forms import TripForm
 from tourism.planner.ics import plan_calendar
 from tourism.planner.places import START_PRESETS
@@ -60,6 +62,17 @@ def _picks(form: TripForm) -> list[VillagePicks]:
     return rows
 
 
+@dataclass
+class EventPick:
+    slot: TicketSlot
+    picked: bool
+
+
+def _event_picks(form: TripForm) -> list[EventPick]:
+    chosen = set(form.data.getlist("event_slot")) if isinstance(form.data, MultiValueDict) else set()
+    return [EventPick(slot, str(slot.pk) in chosen) for slot in event_slots_to_pick()]
+
+
 def _point(place) -> dict:
     return {"name": str(place.name), "lat": float(place.latitude), "lng": float(place.longitude)}
 
@@ -103,7 +116,13 @@ def plan(request):
     if form.is_bound and form.is_valid():
         trip = trip_plan(trip=form.cleaned_data["trip"])
     rows = _picks(form)
-    context = {"form": form, "rows": rows, "plan": trip, "pick_map": pick_map_data(rows)}
+    context = {
+        "form": form,
+        "rows": rows,
+        "event_picks": _event_picks(form),
+        "plan": trip,
+        "pick_map": pick_map_data(rows),
+    }
     if trip is not None:
         query = trip.request.query()
         context |= {

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "events"
+    verbose_name = _("活动与门票 Events and tickets")
+
+    def ready(self) -> None:
+        from events import notices, sections, signals
+
+        notices.register()
+        sections.register()
+        signals.connect()
