@@ -13,7 +13,10 @@ For a period (by the day each posting counts on, ``occurred_on``) and village, p
 * ``received``/``refunded``: cash in (``sale_payment``) and back out (``sale_refund``).
 
 One query, grouped by sector, village, kind and account, reads the partial covering index
-``ledger_entry_by_sector`` for the period's days; the few grouped rows are folded here.
+``ledger_entry_by_sector`` for the period's days; the few grouped rows are folded here. It reads only
+the lines it needs: of a sale, the guest, margin and collective lines (a posting sums to zero, so the
+producers' part is the rest: ``gross − margin − collectives``), of a payment or refund the cash line.
+That is three index rows per shop order instead of five.
 """
 
 from collections import defaultdict
@@ -33,13 +36,16 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
 SALE_SECTORS = (Sector.SHOP, Sector.TICKETS)
-SALE_KINDS = (Kind.SALE, Kind.SALE_REVERSED, Kind.PAYMENT_RECEIVED_SALE, Kind.SALE_REFUND)
+SALES = (Kind.SALE, Kind.SALE_REVERSED)
+CASH = (Kind.PAYMENT_RECEIVED_SALE, Kind.SALE_REFUND)
 # Earned money by account: credits on a sale, shown as positive money.
 EARNED_FIGURES: dict[str, str] = {
     Account.PLATFORM_COMMISSION: "margin",
-    Account.PRODUCER_PAYABLE: "producers",
     Account.VILLAGE_COLLECTIVE: "collectives",
 }
+LINES_READ = Q(kind__in=SALES, account__in=(Account.GUEST, *EARNED_FIGURES)) | Q(
+    kind__in=CASH, account=Account.CASH_PROVIDER
+)
 
 
 @dataclass
@@ -48,7 +54,6 @@ class SectorFigures:
     returns: int = 0
     gross: Decimal = ZERO
     margin: Decimal = ZERO
-    producers: Decimal = ZERO
     collectives: Decimal = ZERO
     received: Decimal = ZERO
     refunded: Decimal = ZERO
@@ -58,8 +63,13 @@ class SectorFigures:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         return self
 
+    @property
+    def producers(self) -> Decimal:
+        """What the producers earned: the rest of each sale (its lines sum to zero)."""
+        return self.gross - self.margin - self.collectives
+
     def _add(self, kind: str, account: str, amount: Decimal, count: int) -> None:
-        if kind in (Kind.SALE, Kind.SALE_REVERSED):
+        if kind in SALES:
             if account == Account.GUEST:
                 self.gross += amount
                 if kind == Kind.SALE:
@@ -101,7 +111,8 @@ def _sale_entries(period: Period, villages: list[int]):
     """The period's sale entries. The index's condition is written literally (SQLite plans before it
     sees parameters); naming the sectors and villages lets it seek each one's days in the index."""
     return LedgerEntry.objects.filter(
-        Literally(~Q(source="") & Q(sector__in=SALE_SECTORS) & Q(kind__in=SALE_KINDS)),
+        Literally(~Q(source="") & Q(sector__in=SALE_SECTORS)),
+        LINES_READ,
         village_id__in=villages,
         occurred_on__range=(period.start, period.end),
     )
