@@ -13,10 +13,11 @@ For a period (by the day each posting counts on, ``occurred_on``) and village, p
 * ``received``/``refunded``: cash in (``sale_payment``) and back out (``sale_refund``).
 
 One query, grouped by sector, village, kind and account, reads the partial covering index
-``ledger_entry_by_sector`` for the period's days; the few grouped rows are folded here. It reads only
-the lines it needs: of a sale, the guest, margin and collective lines (a posting sums to zero, so the
-producers' part is the rest: ``gross − margin − collectives``), of a payment or refund the cash line.
-That is three index rows per shop order instead of five.
+``ledger_entry_sales`` in its order, for each group the period's days, so both databases add the rows
+up as they read them; the few grouped rows are folded here. It reads only the accounts it needs: of a
+sale the guest, margin and collective lines (a posting sums to zero, so the producers' part is the
+rest: ``gross − margin − collectives``), of a payment or refund the cash line (and the guest line, which
+the index puts beside it). That is four index rows per shop order instead of five, and no table row.
 """
 
 from collections import defaultdict
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, Sum
 
-from bookings.ledger import Account, Kind, LedgerEntry, Sector
+from bookings.ledger import SALE_SECTORS, Account, Kind, LedgerEntry
 from bookings.revenue.periods import Period
 from bookings.revenue.sql import Literally
 from common.money import ZERO, quantize
@@ -35,7 +36,6 @@ from villages.models import Village
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
-SALE_SECTORS = (Sector.SHOP, Sector.TICKETS)
 SALES = (Kind.SALE, Kind.SALE_REVERSED)
 CASH = (Kind.PAYMENT_RECEIVED_SALE, Kind.SALE_REFUND)
 # Earned money by account: credits on a sale, shown as positive money.
@@ -43,9 +43,7 @@ EARNED_FIGURES: dict[str, str] = {
     Account.PLATFORM_COMMISSION: "margin",
     Account.VILLAGE_COLLECTIVE: "collectives",
 }
-LINES_READ = Q(kind__in=SALES, account__in=(Account.GUEST, *EARNED_FIGURES)) | Q(
-    kind__in=CASH, account=Account.CASH_PROVIDER
-)
+ACCOUNTS_READ = (Account.GUEST, Account.CASH_PROVIDER, *EARNED_FIGURES)
 
 
 @dataclass
@@ -109,11 +107,13 @@ class SectorReport:
 
 def _sale_entries(period: Period, villages: list[int]):
     """The period's sale entries. The index's condition is written literally (SQLite plans before it
-    sees parameters); naming the sectors and villages lets it seek each one's days in the index."""
+    sees parameters); naming the villages, kinds and accounts lets both databases seek each group's
+    days in the index."""
     return LedgerEntry.objects.filter(
-        Literally(~Q(source="") & Q(sector__in=SALE_SECTORS)),
-        LINES_READ,
+        Literally(Q(sector__in=SALE_SECTORS)),
         village_id__in=villages,
+        kind__in=(*SALES, *CASH),
+        account__in=ACCOUNTS_READ,
         occurred_on__range=(period.start, period.end),
     )
 
@@ -129,7 +129,7 @@ def sector_sales(*, period: Period, village: Village | None = None) -> list[Sect
         _sale_entries(period, list(villages))
         .values_list("sector", "village_id", "kind", "account")
         .annotate(amount=Sum("amount"), count=Count("*"))
-        .order_by()
+        .order_by("sector", "village_id", "kind", "account")
     )
     cells: dict[tuple[str, int], SectorFigures] = defaultdict(SectorFigures)
     for sector, village_id, kind, account, amount, count in rows:
