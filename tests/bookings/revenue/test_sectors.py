@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
 from bookings.ledger import Account, Kind, Sector, Source, ledger_post
 from bookings.revenue.periods import Period
-from bookings.revenue.sectors import SectorFigures, sector_sales
+from bookings.revenue.sectors import SectorFigures, _sale_entries, sector_sales
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +150,20 @@ def test_one_query_for_the_figures_however_many_sales():
         (shop, _tickets) = sector_sales(period=SEPTEMBER)
     assert shop.total.sales == 30
     assert len(queries) == 2  # the villages, the sums
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL's depends on its statistics"
+)
+def test_the_figures_are_read_from_the_sales_index_alone():
+    """No table row: SQLite reads the covering index ``ledger_entry_sales`` in the order it groups."""
+    villages = [factories.village().pk]
+    query = (
+        _sale_entries(SEPTEMBER, villages)
+        .values_list("sector", "village_id", "kind", "account")
+        .annotate(amount=Sum("amount"))
+        .order_by("sector", "village_id", "kind", "account")
+    )
+    plan = query.explain()
+    assert "USING COVERING INDEX ledger_entry_sales" in plan
+    assert "TEMP B-TREE" not in plan
