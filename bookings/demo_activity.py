@@ -47,10 +47,10 @@ DEMO_GUEST_PREFIX = "demo-guest-"
 DEMO_GUEST_COUNT = 40
 SEED = 2026
 DAYS_BEHIND, DAYS_AHEAD = 365, 60
-# Expected arrivals per room and day before the season's factors: about 1,000 bookings a year for the
-# demo homestays' 62 rooms at scale 1, which sell about one room-night in ten (the National Day week and
-# summer weekends fill up); ``--scale 4`` is a busy year of about 3,500, when the rooms start to refuse.
-BASE_RATE = 0.028
+# Expected arrivals per room and day before the season's factors: about 850 bookings a year for the
+# demo homestays' 62 rooms at scale 1, which sell about one room-night in twelve (the National Day week and
+# summer weekends fill up); ``--scale 4`` is a busy year of about 3,200, when the rooms start to refuse.
+BASE_RATE = 0.025
 CANCELLED, NO_SHOW = 0.10, 0.03
 NOT_SENT = "演示历史数据,未发送 demo history, not sent"
 

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0013_ledger_sources'),
-        ('villages', '0004_photos'),
+        ("bookings", "0013_ledger_sources"),
+        ("villages", "0004_photos"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(models.F('sector'), models.F('village'), models.F('kind'), models.F('account'), models.F('occurred_on'), models.F('amount'), condition=models.Q(('sector__in', ('shop', 'tickets'))), name='ledger_entry_sales'),
+            model_name="ledgerentry",
+            index=models.Index(
+                models.F("sector"),
+                models.F("village"),
+                models.F("kind"),
+                models.F("account"),
+                models.F("occurred_on"),
+                models.F("amount"),
+                condition=models.Q(("sector__in", ("shop", "tickets"))),
+                name="ledger_entry_sales",
+            ),
         ),
     ]
