@@ -55,7 +55,8 @@ exactly one of booking, payout and source per entry. Their kinds (all on the acc
 
 The lodging reports (``REPORTED``, ``EARNED`` with booking or homestay filters) never see source
 entries: they have no homestay and no arrival. The group's reports by sector add up source entries by
-``sector``, ``village`` and ``occurred_on`` through the index ``ledger_entry_by_sector``.
+``sector``, ``village`` and ``occurred_on`` through the index ``ledger_entry_by_sector``; the dashboard's
+sales (``SALE_SECTORS``) through ``ledger_entry_sales``.
 
 Append-only: ``save()`` refuses to update, ``delete()`` and queryset ``update()``/``delete()`` refuse,
 and on PostgreSQL a trigger (migration 0004) refuses UPDATE and DELETE from any client.
@@ -134,6 +135,10 @@ class Sector(models.TextChoices):
     SHOP = "shop", _("消费帮扶商城 Shop")
     TICKETS = "tickets", _("活动门票 Tickets")
     DIVIDENDS = "dividends", _("农户分红 Household dividends")
+
+
+# The sectors that sell (the rest, dividends, pay out).
+SALE_SECTORS = (Sector.SHOP, Sector.TICKETS)
 
 
 class Account(models.TextChoices):
@@ -276,6 +281,19 @@ class LedgerEntry(models.Model):
                 F("amount"),
                 condition=~Q(source=""),
                 name="ledger_entry_by_sector",
+            ),
+            # The dashboard's shop and tickets (``bookings.revenue.sectors``): in the order it groups
+            # them, each sector's and village's lines of one kind and account, day by day. Covering, and
+            # its condition names only its own columns (SQLite reads no table row for it).
+            models.Index(
+                F("sector"),
+                F("village"),
+                F("kind"),
+                F("account"),
+                F("occurred_on"),
+                F("amount"),
+                condition=Q(sector__in=SALE_SECTORS),
+                name="ledger_entry_sales",
             ),
             models.Index(F("source"), condition=~Q(source=""), name="ledger_entry_source"),
         ]

@@ -113,7 +113,7 @@ class _LiteralWhere(WhereNode):
 
 
 def _literal(value) -> str:
-    if not isinstance(value, str) or not PLAIN_VALUE.fullmatch(value):
+    if not isinstance(value, str) or not (value == "" or PLAIN_VALUE.fullmatch(value)):
         raise ValueError(f"only plain words are written into SQL, not {value!r}")
     return f"'{value}'"
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings.revenue.models import RevenueShareRule
+from bookings.revenue.sectors import sector_sales
 from bookings.revenue.selectors import dashboard as revenue_dashboard
 from bookings.revenue.selectors import dividend_statement, revenue_rules
 from bookings.revenue.services import dividend_payout_record, revenue_rule_create, revenue_rule_delete
@@ -45,6 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "columns": COLUMNS,
         "cards": cards(report.total),
         "tables": tables(report),
+        "sectors": sector_sales(period=form.period),
         "charts": [
             charts.month_revenue_chart(report.months),
             charts.month_occupancy_chart(report.months),
