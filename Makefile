@@ -34,6 +34,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_revenue_rules
+	$(BIN)/python manage.py seed_demo_activity
 	$(BIN)/python manage.py seed_shop
 	$(BIN)/python manage.py seed_shareholders
 	$(BIN)/python manage.py seed_events

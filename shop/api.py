@@ -175,6 +175,7 @@ def product_get(request: HttpRequest, product_id: int):
     auth=SIGNED_IN,
     response={
         201: list[OrderOut],
+        400: ErrorOut,  # a body that is not JSON at all; JSON of the wrong shape is 422
         **SIGNED_IN_ERRORS,
         409: OutOfStockOut,
         422: ProblemOut | ValidationErrorOut,
