@@ -164,8 +164,10 @@ SETTLEMENT_KINDS = (
     Kind.OWNER_PAYOUT,
 )
 EARNED = Q(account__in=REVENUE_ACCOUNTS) & ~Q(kind__in=SETTLEMENT_KINDS)
-# The entries the revenue reports add up (about half of them): what each party earned, and the refunds.
-REPORTED = EARNED | Q(account=Account.CASH_PROVIDER, kind__in=REFUND_KINDS)
+# The entries the lodging revenue reports add up (about half of a booking's): what each party earned, and
+# the refunds. Only bookings' entries: sales and dividends (a source) are left out of the partial index
+# ``ledger_entry_reported``, which they would otherwise grow by a third at 100,000 orders.
+REPORTED = (EARNED | Q(account=Account.CASH_PROVIDER, kind__in=REFUND_KINDS)) & Q(source="")
 
 
 class LedgerEntry(models.Model):
