@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -23,7 +24,8 @@ def events_upcoming(*, village: str | None = None, limit: int | None = None) -> 
         .order_by("starts_on", "village__order", "slug")
     )
     if village:
-        events = events.filter(village__slug=village)
+        # A slug that cannot be one (a NUL byte, which PostgreSQL refuses in text) finds no village.
+        events = events.filter(village__slug=village) if slug_re.match(village) else events.none()
     found: list[Event] = list(events[:limit] if limit else events)
     found.sort(key=lambda event: (event.upcoming_slots[0].starts_at, event.pk))  # type: ignore[attr-defined]
     return found

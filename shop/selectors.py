@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.core.validators import slug_re
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
@@ -20,6 +21,9 @@ TO_HANDLE = (OrderStatus.PLACED, OrderStatus.PACKED, OrderStatus.SHIPPED, OrderS
 def products_on_sale(*, village_slug: str = "") -> QuerySet[Product]:
     products = Product.objects.filter(active=True).select_related("producer__village")
     if village_slug:
+        # A slug that cannot be one (a NUL byte, which PostgreSQL refuses in text) finds no village.
+        if not slug_re.match(village_slug):
+            return products.none()
         products = products.filter(producer__village__slug=village_slug)
     return products
 

@@ -95,3 +95,14 @@ def test_with_stay_names_the_buyers_stay_by_reference(buyer, dates):
 def test_ordering_needs_a_sign_in(client, dates):
     response = client.post("/api/orders", order_body(dates), content_type="application/json")
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/products", "/shop/"])
+def test_a_village_that_cannot_be_a_slug_finds_nothing_rather_than_failing(client, dates, path):
+    # A NUL byte, which PostgreSQL refuses in text (found by the API fuzz test on PostgreSQL).
+    answer = client.get(path, {"village": "yan\x00cun"})
+    assert answer.status_code == 200
+    if path.startswith("/api/"):
+        assert answer.json() == []
+    else:
+        assert "红枣" not in answer.content.decode()
