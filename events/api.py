@@ -25,6 +25,7 @@ from events import selectors, services
 from events.errors import TicketError
 from events.models import MAX_PEOPLE_PER_TICKET, Event, Ticket, TicketSlot
 from villages.api.auth import SIGNED_IN, SignedInApiRequest
+from villages.api.endpoints import MAX_ID, ObjectId
 from villages.api.fields import (
     ErrorOut,
     Money,
@@ -116,7 +117,7 @@ class VillageEventQuery(Schema):
 
 
 class TicketIn(Schema):
-    slot_id: int
+    slot_id: int = Field(ge=1, le=MAX_ID, description="场次编号 slot id")
     quantity: int = Field(ge=1, le=MAX_PEOPLE_PER_TICKET, description="人数 people")
     holder_name: str = Field(min_length=1, max_length=60)
     holder_phone: str = Field(max_length=20)
@@ -258,7 +259,7 @@ def event_list(request: HttpRequest, query: Query[VillageEventQuery]):
     response={200: VillageEventDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="活动详情 One event with its slots",
 )
-def event_detail(request: HttpRequest, event_id: int):
+def event_detail(request: HttpRequest, event_id: ObjectId):
     try:
         return selectors.event_detail(pk=event_id)
     except Event.DoesNotExist:

@@ -24,6 +24,7 @@ from shop.errors import IllegalTransition, OutOfStock
 from shop.models import Order, Product
 from shop.transitions import BUYER
 from villages.api.auth import SIGNED_IN, SignedInApiRequest
+from villages.api.endpoints import MAX_ID, ObjectId
 from villages.api.fields import ErrorOut, Text, ValidationErrorOut
 
 router = Router(tags=["shop 消费帮扶商城"])
@@ -132,7 +133,7 @@ class OrderOut(Schema):
 
 
 class OrderItemIn(Schema):
-    product_id: int
+    product_id: int = Field(ge=1, le=MAX_ID, description="商品编号 product id")
     quantity: int = Field(ge=1, le=services.MAX_QUANTITY)
 
 
@@ -163,7 +164,7 @@ def product_list(request: HttpRequest, village: str = ""):
     response={200: ProductOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="商品 A product",
 )
-def product_get(request: HttpRequest, product_id: int):
+def product_get(request: HttpRequest, product_id: ObjectId):
     product = selectors.products_on_sale().filter(pk=product_id).first()
     if product is None:
         raise HttpError(404, PRODUCT_NOT_FOUND)

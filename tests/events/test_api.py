@@ -108,6 +108,7 @@ def test_sold_out_is_409_with_its_code_and_changes_nothing(api):
         ({"holder_phone": "123"}, 422, "invalid_phone"),
         ({"slot_id": 999999}, 422, "slot_not_found"),
         ({"quantity": 0}, 422, None),
+        ({"slot_id": 2**63}, 422, None),  # larger than any id a database stores: refused, not a 500
     ],
 )
 def test_bad_registrations_are_422(api, free_slot, fields, status, code):

@@ -65,6 +65,15 @@ def test_delivery_without_an_address_is_422(buyer, dates):
     assert (response.status_code, response.json()["code"]) == (422, "address_missing")
 
 
+@pytest.mark.parametrize("product_id", [0, 2**63])
+def test_a_product_id_no_database_can_hold_is_422_and_orders_nothing(buyer, dates, product_id):
+    body = {"items": [{"product_id": product_id, "quantity": 1}], "fulfilment": "pickup"}
+
+    assert buyer.post("/api/orders", body).status_code == 422
+    assert buyer.get(f"/api/products/{2**63}").status_code == 422
+    assert Order.objects.count() == 0 and Product.objects.get(pk=dates.pk).stock == 5
+
+
 def test_another_buyers_order_is_not_found(buyer, dates):
     other = App(verified_user())
     [order] = other.post("/api/orders", order_body(dates)).json()
