@@ -105,8 +105,12 @@ class FakeAlipay:
     bill_ready: bool = True
     bill_tamper: Callable[[str], str] | None = None
     files: dict[str, bytes] = field(default_factory=dict)
+    # Bumped by ``reset``: a request still waiting out a ``delay`` when its test ended (its client timed
+    # out) is dropped instead of being recorded and answered into the next test's state.
+    generation: int = 0
 
     def reset(self) -> None:
+        self.generation += 1
         self.bill_ready = True
         self.bill_tamper = None
         self.files.clear()
@@ -444,7 +448,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         fake = self.fake
         if fake.delay:
+            generation = fake.generation
             time.sleep(fake.delay)
+            if fake.generation != generation:  # the test that asked is over; so is this request
+                self.close_connection = True
+                return
         if self.path.startswith("/bills/"):  # the statement's file: a plain download, not signed
             content = fake.files.get(self.path.removeprefix("/bills/").removesuffix(".zip"))
             self.send_response(200 if content else 404)

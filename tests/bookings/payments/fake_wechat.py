@@ -181,8 +181,12 @@ class FakeWeChatPay:
     split_lines: list[dict] = field(default_factory=list)
     bill_tamper: Callable[[str], str] | None = None
     files: dict[str, bytes] = field(default_factory=dict)
+    # Bumped by ``reset``: a request still waiting out a ``delay`` when its test ended (its client timed
+    # out) is dropped instead of being recorded and answered into the next test's state.
+    generation: int = 0
 
     def reset(self, serial: str = PUBLIC_KEY_ID) -> None:
+        self.generation += 1
         self.bill_error = None
         self.split_lines.clear()
         self.bill_tamper = None
@@ -753,7 +757,11 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length).decode() if length else ""
         fake = self.fake
         if fake.delay:
+            generation = fake.generation
             time.sleep(fake.delay)
+            if fake.generation != generation:  # the test that asked is over; so is this request
+                self.close_connection = True
+                return
         answer: dict | None
         if not fake.check_authorization(method, self.path, raw, self.headers.get("Authorization", "")):
             status, answer = 401, {"code": "SIGN_ERROR", "message": "签名错误"}
