@@ -56,12 +56,14 @@ browser-deps:
 	  || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }; \
 	fi
 
-# The whole suite, in parallel: pytest-xdist starts JOBS workers (one per core by default), each with its
-# own test database. `make test JOBS=0` runs it serially in one process. SQLite by default; set
+# The whole suite, in parallel: pytest-xdist starts JOBS workers (two more than the cores by default: a
+# third of a serial run's time is spent waiting on sockets, fake servers' timeouts and Chromium, which
+# extra workers fill; docs/benchmarks.md), each with its own test database. `make test JOBS=0` runs it
+# serially in one process. SQLite by default; set
 # DATABASE_URL=postgres://... to run it on PostgreSQL.
 # PYTHONDONTWRITEBYTECODE (set on some machines, this one included) would make every test process rewrite the
 # assertions of all test modules again: about 5 s of each worker's start, and of a serial run's.
-JOBS ?= auto
+JOBS ?= $(shell echo $$(( $$(nproc) + 2 )))
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 test: install
 	$(PYTEST) -n $(JOBS) --dist worksteal

@@ -60,7 +60,9 @@ def baseline_tree(ref: str) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=1, help="runs of each mode (alternating)")
-    parser.add_argument("--jobs", default="auto", help="comma-separated xdist worker counts to time")
+    parser.add_argument(
+        "--jobs", default=str((os.cpu_count() or 1) + 2), help="comma-separated xdist worker counts to time"
+    )  # the default is `make test`'s: two more workers than cores
     parser.add_argument("--baseline", help="a commit whose suite is also timed serially")
     args = parser.parse_args()
 
