@@ -8,6 +8,7 @@ that kind. A new kind of line (e.g. another provider's splits) is one more ``Mat
 """
 
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -77,14 +78,19 @@ class Matcher(ABC):
         """(lines matched, mismatches, references of our records the bill listed)."""
         records = list(records)
         by_ours = {record.reference: record for record in records if record.reference}
-        by_theirs = {record.provider_reference: record for record in records if record.provider_reference}
+        # The provider's number names one record only when no other has it: the receivers of one split
+        # share its order number, and a line for an unknown receiver must not stand for another's.
+        shared = Counter(record.provider_reference for record in records if record.provider_reference)
+        by_theirs = {
+            record.provider_reference: record for record in records if shared[record.provider_reference] == 1
+        }
         found: list[Found] = []
         seen: set[str] = set()
         matched = 0
         for line in lines:
             record = by_ours.get(line.reference) if line.reference else None
             record = record or by_theirs.get(line.provider_reference)
-            if record is None:
+            if record is None or record.reference in seen:  # none of ours, or a second line for one
                 found.append(
                     Found(
                         Mismatch.Kind.MISSING_HERE,
@@ -109,7 +115,7 @@ class Matcher(ABC):
         for record in records:
             if record.in_day and record.succeeded and record.reference not in seen:
                 found.append(self._found(Mismatch.Kind.MISSING_THERE, record, None))
-        return matched, found, seen
+        return matched, _once(found), seen
 
     def _found(self, kind: str, record: Record, line: BillLine | None) -> Found:
         return Found(
@@ -122,6 +128,14 @@ class Matcher(ABC):
             our_amount=record.amount,
             currency=record.currency,
         )
+
+
+def _once(found: list[Found]) -> list[Found]:
+    """One mismatch per reference (a bill listing a line twice says so once), as runs record them."""
+    kept: dict[str, Found] = {}
+    for item in found:
+        kept.setdefault(item.reference, item)
+    return list(kept.values())
 
 
 def _references(lines: list[BillLine]) -> tuple[set[str], set[str]]:

@@ -292,3 +292,34 @@ def test_a_download_that_is_not_gzip_or_is_gone_fails_the_run(wechat_paid, wecha
     monkeypatch.setattr(wechat_api, "bill_apply", gone)
     run = reconciliation_run(provider="wechat_pay", day=TODAY)
     assert run.state == State.FAILED and "404" in run.message
+
+
+def test_a_line_for_an_unknown_receiver_of_a_known_split_is_missing_here_not_another_receivers(
+    splits_on, wechat_api
+):
+    """The receivers of one split share WeChat Pay's order number: it cannot stand for either."""
+    bill_split(wechat_api, "P1", "1900000201", 3000)
+    bill_split(wechat_api, "P1", "1900000299", 500)
+    splits_on += [
+        SplitRecord("P1", "1900000201", Decimal("30.00"), True, True, provider_reference="3008P1"),
+        SplitRecord("P1", "1900000202", Decimal("20.00"), True, True, provider_reference="3008P1"),
+    ]
+    run = reconciliation_run(provider="wechat_pay", day=TODAY)
+    assert kinds(run) == [
+        (Kind.MISSING_HERE, "split", "P1/1900000299"),
+        (Kind.MISSING_THERE, "split", "P1/1900000202"),
+    ]
+
+
+def test_a_line_the_bill_lists_twice_is_reported_once_as_money_we_have_no_record_of(splits_on, wechat_api):
+    bill_split(wechat_api, "P1", "1900000201", 3000)
+    bill_split(wechat_api, "P1", "1900000201", 3000)
+    splits_on.append(SplitRecord("P1", "1900000201", Decimal("30.00"), True, True))
+    run = reconciliation_run(provider="wechat_pay", day=TODAY)
+    assert kinds(run) == [(Kind.MISSING_HERE, "split", "P1/1900000201")]
+    assert (run.lines, run.matched, run.bill_split, run.ours_split) == (
+        2,
+        1,
+        Decimal("60.00"),
+        Decimal("30.00"),
+    )
