@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Protocol
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -665,7 +666,9 @@ def reconciliation_records(
 ) -> Iterator["SplitRecord"]:
     """Our split receiver lines for daily reconciliation (``RECONCILIATION_SPLIT_RECORDS``): those of
     splits that finished in ``[start, end)`` and those the bill names (``references``, keys
-    ``<out_order_no>/<receiver>``). Splits in group mode call no provider and have no lines."""
+    ``<out_order_no>/<receiver>``). Splits in group mode call no provider and have no lines. Split
+    returns (分账回退) are lines too, keyed ``<out_return_no>/<receiver>``, their amount negative (money
+    back from the receiver), of the day their return was posted (``split_return`` in the ledger)."""
     from bookings.payments.reconciliation.splits import SplitRecord
 
     wanted = set(references)
@@ -691,3 +694,42 @@ def reconciliation_records(
             )
             if in_day or record.reference in wanted:
                 yield record
+    yield from _return_records(provider=provider, start=start, end=end, wanted=wanted, numbers=orders)
+
+
+def _return_records(
+    *, provider: str, start: datetime, end: datetime, wanted: set[str], numbers: set[str]
+) -> Iterator["SplitRecord"]:
+    from bookings.payments.reconciliation.splits import SplitRecord
+
+    posted = LedgerEntry.objects.filter(
+        kind=Kind.SPLIT_RETURN,
+        account=Account.CASH_PROVIDER,
+        created_at__gte=start,
+        created_at__lt=end,
+        idempotency_key=Concat(
+            Value("split-return-"),
+            Cast(OuterRef("pk"), CharField()),
+            Value(f"/{Account.CASH_PROVIDER.value}"),
+            output_field=CharField(),
+        ),
+    )
+    returns = (
+        SplitReturn.objects.filter(split__payment__provider=provider)
+        .annotate(in_day=Exists(posted))
+        .filter(Q(in_day=True) | Q(out_return_no__in=numbers))
+        .select_related("split__booking")
+        .order_by("id")
+    )
+    for split_return in returns:
+        record = SplitRecord(
+            out_order_no=split_return.out_return_no,
+            receiver=split_return.account,
+            amount=-split_return.amount,
+            succeeded=split_return.status == SplitReturn.Status.SUCCEEDED,
+            in_day=split_return.in_day,
+            booking_reference=split_return.split.booking.reference,
+            currency=split_return.split.currency,
+        )
+        if split_return.in_day or record.reference in wanted:
+            yield record

@@ -30,7 +30,8 @@ class BillUnavailable(Exception):
 class BillLine:
     """``reference``: our number for it (out_trade_no, out_refund_no, out_order_no) when the bill has
     it; ``provider_reference``: the provider's (transaction_id, trade_no, a Stripe charge or refund id).
-    ``succeeded``: the bill says the money moved (a split line may say it failed)."""
+    ``succeeded``: the bill says the money moved (a split line may say it failed). ``order``: the
+    payment order the line belongs to, when the bill says (a refund's trade, a royalty's settlement)."""
 
     line: str  # PAYMENT, REFUND or SPLIT
     reference: str
@@ -38,6 +39,7 @@ class BillLine:
     amount: Decimal
     currency: str = "CNY"
     succeeded: bool = True
+    order: str = ""
 
 
 @dataclass
@@ -45,10 +47,19 @@ class Bill:
     lines: list[BillLine] = field(default_factory=list)
     ignored: int = 0
 
+    def add(self, other: "Bill") -> None:
+        self.lines += other.lines
+        self.ignored += other.ignored
+
     def total(self, line: str) -> Decimal:
         return quantize(
             sum((item.amount for item in self.lines if item.line == line and item.succeeded), Decimal(0))
         )
+
+
+def split_key(out_order_no: str, receiver: str) -> str:
+    """A split line's reference: our split order number and the receiver (one order pays several)."""
+    return f"{out_order_no}/{receiver}"
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

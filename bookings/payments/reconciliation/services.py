@@ -36,16 +36,24 @@ NOTE_LENGTH = 500
 WECHAT_PAY, ALIPAY, STRIPE = "wechat_pay", "alipay", "stripe_checkout"
 
 
+def _switched_on(name: str) -> bool:
+    return str(getattr(settings, name, "") or "").lower() in ("1", "true", "yes", "on")
+
+
 def _splits_on(provider: str) -> bool:
-    """WeChat Pay's profit-sharing bill exists only for a service provider (``WECHATPAY_PARTNER_MODE``),
-    the only mode in which we split through WeChat Pay."""
-    return provider == WECHAT_PAY and split_hook() is not None and bool(settings.WECHATPAY_PARTNER_MODE)
+    """Splits are reconciled where we split through the provider: WeChat Pay as a service provider
+    (``WECHATPAY_PARTNER_MODE``, the only mode with a profit-sharing bill), Alipay in royalty mode
+    (``ALIPAY_ROYALTY``: the owners' account statements)."""
+    if split_hook() is None:
+        return False
+    switch = {WECHAT_PAY: "WECHATPAY_PARTNER_MODE", ALIPAY: "ALIPAY_ROYALTY"}.get(provider)
+    return switch is not None and _switched_on(switch)
 
 
 # How each provider's day is downloaded; the providers reconciled are those enabled among these.
 SOURCES: dict[str, Callable[[date], Bill]] = {
     WECHAT_PAY: lambda day: wechat.bill(day, splits=_splits_on(WECHAT_PAY)),
-    ALIPAY: alipay.statement,
+    ALIPAY: lambda day: alipay.statement(day, royalty=_splits_on(ALIPAY)),
     STRIPE: stripe.balance_transactions,
 }
 

@@ -6,11 +6,13 @@ another module or app); it names a function in ``settings.RECONCILIATION_SPLIT_R
     def split_records(*, provider: str, start: datetime, end: datetime,
                       references: Collection[str]) -> Iterable[SplitRecord]: ...
 
-It returns, for ``provider`` (``"wechat_pay"``), every split receiver line of ours that finished
-(succeeded or failed at the provider) within ``[start, end)`` (the Beijing day, aware datetimes) with
-``in_day=True``, and the lines named by ``references`` (``split_key(out_order_no, receiver)``, found in
-the bill but perhaps finished on another day here) with ``in_day`` true or false as it is. Unset, splits
-are not reconciled and the profit-sharing bill is not downloaded.
+It returns, for ``provider`` (``"wechat_pay"``, ``"alipay"``), every split receiver line of ours that
+finished (succeeded or failed at the provider) within ``[start, end)`` (the Beijing day, aware
+datetimes) with ``in_day=True``, and the lines named by ``references`` (``split_key(out_order_no,
+receiver)``, found in the bill but perhaps finished on another day here) with ``in_day`` true or false as
+it is. A split return (分账回退) is a line too: its return number in ``out_order_no``, the receiver who
+gave back, the amount negative. Unset, splits are not reconciled and the profit-sharing bill (WeChat
+Pay) or the owners' account statements (Alipay) are not downloaded.
 """
 
 from collections.abc import Callable, Collection, Iterable
@@ -21,14 +23,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from bookings.payments.reconciliation.wechat import split_key
+from bookings.payments.reconciliation.bills import split_key
 
 
 @dataclass(frozen=True)
 class SplitRecord:
-    """One receiver's share of one split order of ours. ``out_order_no``: our split order number sent
-    to WeChat Pay; ``receiver``: the receiver's account (mchid or openid) as the bill names it;
-    ``provider_reference``: WeChat Pay's order_id; ``succeeded``: the split reached the receiver."""
+    """One receiver's share of one split order of ours (or of one return). ``out_order_no``: our split
+    order number sent to WeChat Pay (or Alipay's settlement request number, or a return's number);
+    ``receiver``: the receiver's account (mchid, openid, Alipay user id) as the bill names it;
+    ``provider_reference``: the provider's order_id or settle_no; ``succeeded``: the money moved."""
 
     out_order_no: str
     receiver: str

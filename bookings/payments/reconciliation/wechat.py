@@ -13,8 +13,10 @@ move no money and are ignored.
 
 The profit-sharing bill (``GET /v3/profitsharing/bills``) is read the same way when splits are on
 (``splits.split_hook``): 业务类型 分账 lines are splits, one per receiver (商户分账/回退单号 and 分账接收方
-together are the key), 处理状态 says whether it went through; 回退 and 解冻给分账方 lines are ignored.
-Its summary (总条数, 分账成功出资金) is checked too.
+together are the key), 处理状态 says whether it went through; 回退 lines are split returns (分账回退, taken
+back from a receiver before a refund: our out_return_no and the receiver who gave back, the amount
+negative, done when 处理状态 is 回退成功); 解冻给分账方 lines (the owner's release) are ignored. Its
+summary (总条数, 分账成功出资金, 分账回退金额) is checked too.
 
 WeChat Pay answers ``NO_STATEMENT_EXIST`` for a day without any trade (an empty bill) and
 ``STATEMENT_CREATING`` before the bill is ready (around 10:00 the next day): that one is a failure to
@@ -41,10 +43,13 @@ from bookings.payments.reconciliation.bills import (
     BillLine,
     BillUnavailable,
     money,
+    split_key,
 )
 from bookings.payments.wechat_pay import WeChatPay
 
 EMPTY_DAY = "NO_STATEMENT_EXIST"
+SPLIT_TYPE, SPLIT_DONE = "分账", "分账成功"
+RETURN_TYPE, RETURN_DONE = "回退", "回退成功"
 HASHES = {"SHA1": hashlib.sha1, "SHA256": hashlib.sha256}
 
 
@@ -110,26 +115,26 @@ def split_bill_read(text: str) -> Bill:
     what = "WeChat Pay profit-sharing bill"
     details, summary = _table(text, "总条数", what)
     _check(summary.get("总条数", ""), len(details), what)
-    splits = [row for row in details if row.get("业务类型") == "分账"]
-    done = [row for row in splits if row.get("处理状态") == "分账成功"]
+    splits = [row for row in details if row.get("业务类型") == SPLIT_TYPE]
+    returns = [row for row in details if row.get("业务类型") == RETURN_TYPE]
+    done = [row for row in splits if row.get("处理状态") == SPLIT_DONE]
+    returned = [row for row in returns if row.get("处理状态") == RETURN_DONE]
     _check(summary.get("分账成功出资金", ""), _sum(done, "动账金额", what), what)
-    bill = Bill(ignored=len(details) - len(splits))
-    for row in splits:
-        bill.lines.append(
-            BillLine(
-                SPLIT,
-                split_key(row["商户分账/回退单号"], row["分账接收方"]),
-                row["微信分账/回退单号"],
-                money(row["动账金额"], what),
-                succeeded=row in done,
+    if "分账回退金额" in summary:
+        _check(summary["分账回退金额"], abs(_sum(returned, "动账金额", what)), what)
+    bill = Bill(ignored=len(details) - len(splits) - len(returns))
+    for rows, sign, succeeded in ((splits, 1, done), (returns, -1, returned)):
+        for row in rows:
+            bill.lines.append(
+                BillLine(
+                    SPLIT,
+                    split_key(row["商户分账/回退单号"], row["分账接收方"]),
+                    row["微信分账/回退单号"],
+                    sign * abs(money(row["动账金额"], what)),
+                    succeeded=row in succeeded,
+                )
             )
-        )
     return bill
-
-
-def split_key(out_order_no: str, receiver: str) -> str:
-    """A split line's reference: our split order number and the receiver (one order pays several)."""
-    return f"{out_order_no}/{receiver}"
 
 
 def _apply(provider: WeChatPay, what: str, call) -> dict | None:

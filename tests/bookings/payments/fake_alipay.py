@@ -3,7 +3,11 @@ application's RSA2 signature on every request, answers like Alipay (``{"<method>
 "sign": ...}`` signed with Alipay's key over the response object's exact text), keeps trades and refunds
 (the same refund request number answers the same), and builds asynchronous notifications signed like
 Alipay's (RSA2 over the sorted parameters without ``sign`` and ``sign_type``). Keys are generated for the
-test run."""
+test run.
+
+Statements are per merchant, as Alipay's: a download with an owner's ``app_auth_token`` answers the
+statement of that owner's account (the trades made with their token, and in the account statement the
+royalty settlements paid out of it); without a token, the group's (the trades made without one)."""
 
 import base64
 import io
@@ -30,6 +34,10 @@ SELLER_ID = "2088000000000001"
 NOTIFY_URL = "/payments/alipay/notify/"
 CHINA = ZoneInfo("Asia/Shanghai")
 
+ACCOUNT_HEADER = (
+    "账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）,"
+    "交易渠道,业务类型,备注"
+)
 STATEMENT_HEADER = (
     "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,"
     "商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,"
@@ -95,9 +103,16 @@ class FakeAlipay:
     fund_change: str = "Y"
     # Royalty (分账) for trades made with an owner's app_auth_token: receivers bound per token, and
     # settlements by our out_request_no; refused above ``max_ratio_percent`` of the trade.
+    # ``settle_state``: each receiver's state in a new settlement (PROCESSING until ``finish_settles``).
     bound: dict[tuple[str, str], str] = field(default_factory=dict)
     settles: dict[str, dict] = field(default_factory=dict)
     max_ratio_percent: int = 30
+    settle_state: str = "SUCCESS"
+    # ``slow``: seconds a method's answer is held back after Alipay has done it (a lost answer);
+    # ``clock``: when things happen at Alipay (payments, refunds, settlements), the tests' frozen clock
+    # if they like.
+    slow: dict[str, float] = field(default_factory=dict)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     lock: threading.Lock = field(default_factory=threading.Lock)
     # The statements, built from the trades and refunds above on their Beijing day. ``bill_ready``:
     # False answers isp.bill_not_exist; ``bill_tamper``: a function over the details file's text.
@@ -123,6 +138,9 @@ class FakeAlipay:
         self.bound.clear()
         self.settles.clear()
         self.max_ratio_percent = 30
+        self.settle_state = "SUCCESS"
+        self.slow.clear()
+        self.clock = lambda: datetime.now(UTC)
 
     def calls(self, method: str) -> list[dict]:
         return [biz for name, biz in self.requests if name == method]
@@ -177,16 +195,25 @@ class FakeAlipay:
                 return {"code": "10000", "msg": "Success"}
             return {"code": "10000", "msg": "Success", **refund, "refund_status": "REFUND_SUCCESS"}
         if method == "alipay.data.dataservice.bill.downloadurl.query":
-            return self.bill(biz)
+            return self.bill(biz, token)
         return {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.INVALID_METHOD"}
 
     # The statements
 
-    def statement(self, day: str) -> str:
-        """The day's details file as Alipay writes it: ``#`` lines, the header, tab-padded lines, totals."""
+    @staticmethod
+    def pid(token: str) -> str:
+        """The Alipay user id of the merchant whose statement a token opens (the group's without one)."""
+        return f"2088{sum(map(ord, token)) % 10**12:012d}" if token else SELLER_ID
+
+    def _theirs(self, trade: dict, token: str) -> bool:
+        return trade.get("app_auth_token", "") == token
+
+    def statement(self, day: str, token: str = "") -> str:
+        """The day's details file as Alipay writes it: ``#`` lines, the header, tab-padded lines, totals;
+        of the merchant whose ``token`` it is (the group's without one)."""
         rows, paid, refunded = [], [], []
         for trade in self.trades.values():
-            if trade.get("paid", "").startswith(day):
+            if trade.get("paid", "").startswith(day) and self._theirs(trade, token):
                 amount = trade["paid_amount"]
                 paid.append(Decimal(amount))
                 rows.append(
@@ -216,8 +243,8 @@ class FakeAlipay:
                     ]
                 )
         for refund in self.refunds.values():
-            if refund["gmt_refund_pay"].startswith(day):
-                trade = self.trades[refund["out_trade_no"]]
+            trade = self.trades[refund["out_trade_no"]]
+            if refund["gmt_refund_pay"].startswith(day) and self._theirs(trade, token):
                 amount = Decimal(refund["refund_amount"])
                 refunded.append(-amount)
                 rows.append(
@@ -248,7 +275,7 @@ class FakeAlipay:
                 )
         lines = [
             "#支付宝业务明细查询",
-            f"#账号：[{SELLER_ID}]",
+            f"#账号：[{self.pid(token)}]",
             f"#起始日期：[{day} 00:00:00]   终止日期：[{day} 23:59:59]",
             "#-----------------------------------------业务明细列表----------------------------------------",
             STATEMENT_HEADER,
@@ -261,7 +288,49 @@ class FakeAlipay:
         ]
         return "\r\n".join(lines) + "\r\n"
 
-    def bill(self, biz: dict) -> dict:
+    def account_statement(self, day: str, token: str = "") -> str:
+        """The day's account details (账务明细) of the merchant whose ``token`` it is: the trades' income,
+        the refunds and the royalty settlements paid out (交易分账, one line per receiver)."""
+        rows: list[tuple[str, ...]] = []
+        for trade in self.trades.values():
+            if trade.get("paid", "").startswith(day) and self._theirs(trade, token):
+                head = (trade["trade_no"], trade["out_trade_no"], trade["subject"], trade["paid"])
+                rows.append((*head, "159****5620", trade["paid_amount"], "", "在线支付"))
+        for refund in self.refunds.values():
+            trade = self.trades[refund["out_trade_no"]]
+            if refund["gmt_refund_pay"].startswith(day) and self._theirs(trade, token):
+                head = (trade["trade_no"], trade["out_trade_no"], trade["subject"], refund["gmt_refund_pay"])
+                rows.append((*head, "159****5620", "", f"-{refund['refund_amount']}", "交易退款"))
+        for settle in self.settles.values():
+            if settle["app_auth_token"] != token:
+                continue
+            for detail in settle["royalty_detail_list"]:
+                if detail["state"] == "SUCCESS" and detail["execute_dt"].startswith(day):
+                    head = (settle["settle_no"], settle["out_request_no"], "分账", detail["execute_dt"])
+                    rows.append((*head, detail["trans_in"], "", f"-{detail['amount']}", "交易分账"))
+        lines = []
+        income: list[Decimal] = []
+        paid_out: list[Decimal] = []
+        for number, (trade_no, order, subject, when, other, received, spent, kind) in enumerate(rows, 1):
+            income += [Decimal(received)] if received else []
+            paid_out += [Decimal(spent)] if spent else []
+            cells = (f"2026{number:014d}", trade_no, order, subject, when, other, received, spent)
+            lines.append(",".join(f"{cell}\t" for cell in (*cells, "0.00", "商户", kind, "")))
+        text = [
+            "#支付宝账务明细查询",
+            f"#账号：[{self.pid(token)}]",
+            f"#起始日期：[{day} 00:00:00]   终止日期：[{day} 23:59:59]",
+            "#-----------------------------------------账务明细列表----------------------------------------",
+            ACCOUNT_HEADER,
+            *lines,
+            "#-----------------------------------------账务明细列表结束------------------------------------",
+            f"#收入合计：{len(income)}笔，共{sum(income, Decimal(0)):.2f}元",
+            f"#支出合计：{len(paid_out)}笔，共{sum(paid_out, Decimal(0)):.2f}元",
+            f"#导出时间：[{beijing()}]",
+        ]
+        return "\r\n".join(text) + "\r\n"
+
+    def bill(self, biz: dict, token: str = "") -> dict:
         if not self.bill_ready:
             return {
                 "code": "40004",
@@ -269,23 +338,29 @@ class FakeAlipay:
                 "sub_code": "isp.bill_not_exist",
                 "sub_msg": "账单不存在",
             }
-        if biz.get("bill_type") != "trade" or not biz.get("bill_date"):
+        kind = biz.get("bill_type")
+        if kind not in ("trade", "signcustomer") or not biz.get("bill_date"):
             return {"code": "40004", "msg": "Business Failed", "sub_code": "isv.invalid-bill-type"}
         day = biz["bill_date"]
-        text = self.statement(day)
+        text = self.statement(day, token) if kind == "trade" else self.account_statement(day, token)
         if self.bill_tamper is not None:
             text = self.bill_tamper(text)
         compact = day.replace("-", "")
+        name = "业务明细" if kind == "trade" else "账务明细"
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
-            for name, content in (
-                (f"{SELLER_ID}0156_{compact}_业务明细.csv", text),
-                (f"{SELLER_ID}0156_{compact}_业务明细(汇总).csv", "#支付宝业务汇总查询\r\n"),
+            for member, content in (
+                (f"{self.pid(token)}0156_{compact}_{name}.csv", text),
+                (f"{self.pid(token)}0156_{compact}_{name}(汇总).csv", f"#支付宝{name}汇总查询\r\n"),
             ):
-                archive.writestr(_GbkName(name), content.encode("gbk"))
-        token = uuid.uuid4().hex
-        self.files[token] = buffer.getvalue()
-        return {"code": "10000", "msg": "Success", "bill_download_url": f"{self.base_url}/bills/{token}.zip"}
+                archive.writestr(_GbkName(member), content.encode("gbk"))
+        file_token = uuid.uuid4().hex
+        self.files[file_token] = buffer.getvalue()
+        return {
+            "code": "10000",
+            "msg": "Success",
+            "bill_download_url": f"{self.base_url}/bills/{file_token}.zip",
+        }
 
     def royalty(self, method: str, biz: dict, token: str) -> dict:
         refused = {"code": "40004", "msg": "Business Failed"}
@@ -297,15 +372,15 @@ class FakeAlipay:
             return {"code": "10000", "msg": "Success", "result_code": "SUCCESS"}
         if method == "alipay.trade.order.settle.query":
             settle = self.settles.get(biz.get("out_request_no", ""))
-            if settle is None:
+            if settle is None or settle["app_auth_token"] != token:
                 return {**refused, "sub_code": "ACQ.TRADE_SETTLE_NOT_EXIST"}
-            return {"code": "10000", "msg": "Success", **settle}
+            return {"code": "10000", "msg": "Success", **self._settle_answer(biz["out_request_no"])}
         if method != "alipay.trade.order.settle":
             return {**refused, "sub_code": "ACQ.INVALID_METHOD"}
         with self.lock:
             number = biz["out_request_no"]
             if number in self.settles:
-                return {"code": "10000", "msg": "Success", **self.settles[number]}
+                return {"code": "10000", "msg": "Success", **self._settle_answer(number)}
             trade = next((t for t in self.trades.values() if t.get("trade_no") == biz["trade_no"]), None)
             if trade is None or trade.get("app_auth_token", "") != token:
                 return {**refused, "sub_code": "ACQ.TRADE_NOT_EXIST"}
@@ -317,17 +392,35 @@ class FakeAlipay:
             total = sum((Decimal(line["amount"]) for line in lines), Decimal(0))
             if total * 100 > Decimal(trade["paid_amount"]) * self.max_ratio_percent:
                 return {**refused, "sub_code": "ACQ.ALLOC_AMOUNT_VALIDATE_ERROR"}
+            when = beijing(self.clock())
             self.settles[number] = {
+                "app_auth_token": token,
                 "trade_no": trade["trade_no"],
                 "settle_no": f"2026{next(_numbers):020d}",
                 "out_request_no": number,
                 "royalty_finish": biz.get("extend_params", {}).get("royalty_finish", "false"),
                 "royalty_detail_list": [
-                    {"trans_in": line["trans_in"], "amount": line["amount"], "state": "SUCCESS"}
+                    {
+                        "operation_type": "transfer",
+                        "trans_in": line["trans_in"],
+                        "amount": line["amount"],
+                        "state": self.settle_state,
+                        "execute_dt": when,
+                    }
                     for line in lines
                 ],
             }
-            return {"code": "10000", "msg": "Success", **self.settles[number]}
+            return {"code": "10000", "msg": "Success", **self._settle_answer(number)}
+
+    def _settle_answer(self, number: str) -> dict:
+        return {key: value for key, value in self.settles[number].items() if key != "app_auth_token"}
+
+    def finish_settles(self) -> None:
+        """Alipay finishes the settlements still processing, now."""
+        for settle in self.settles.values():
+            for detail in settle["royalty_detail_list"]:
+                if detail["state"] == "PROCESSING":
+                    detail |= {"state": "SUCCESS", "execute_dt": beijing(self.clock())}
 
     def refund(self, trade: dict | None, biz: dict) -> dict:
         if trade is None or trade["trade_status"] not in ("TRADE_SUCCESS", "TRADE_CLOSED"):
@@ -353,7 +446,7 @@ class FakeAlipay:
                 "out_request_no": number,
                 "refund_amount": biz["refund_amount"],
                 "refund_fee": f"{refunded + Decimal(biz['refund_amount']):.2f}",
-                "gmt_refund_pay": beijing(),
+                "gmt_refund_pay": beijing(self.clock()),
             }
         return {"code": "10000", "msg": "Success", **self.refunds[number], "fund_change": self.fund_change}
 
@@ -394,7 +487,7 @@ class FakeAlipay:
         trade["trade_status"] = "TRADE_SUCCESS"
         trade.setdefault("trade_no", f"2026090122001{next(_numbers):015d}")
         trade["paid_amount"] = amount or trade["total_amount"]
-        trade["paid"] = beijing()
+        trade["paid"] = beijing(self.clock())
         return trade
 
     def notification(
@@ -477,6 +570,7 @@ class _Handler(BaseHTTPRequestHandler):
             fake.requests.append((params["method"], biz))
             answer = fake.answer(params["method"], biz, params.get("app_auth_token", ""))
             text = fake.respond(params["method"], answer)
+            time.sleep(fake.slow.get(params["method"], 0))  # done, but the answer comes late
         try:
             self.send_response(200)
             self.send_header("Content-Type", "text/html;charset=utf-8")

@@ -174,13 +174,17 @@ class FakeWeChatPay:
     max_ratio_percent: int = 30
     lock: threading.Lock = field(default_factory=threading.Lock)
     # The bills: built from the orders and refunds above on their Beijing day. ``bill_error``: what the
-    # bill endpoints answer instead, ``(status, code)``; ``split_lines``: the profit-sharing bill's lines;
+    # bill endpoints answer instead, ``(status, code)``; ``split_lines``: more profit-sharing bill lines
+    # (the bill also lists the splits and returns made here, on the Beijing day they finished);
     # ``bill_tamper``: a function over the bill's file text (a file that disagrees with its summary).
+    # ``clock``: when payments, refunds, splits and returns happen here (the tests' frozen clock if
+    # they like).
     base_url: str = ""
     bill_error: tuple[int, str] | None = None
     split_lines: list[dict] = field(default_factory=list)
     bill_tamper: Callable[[str], str] | None = None
     files: dict[str, bytes] = field(default_factory=dict)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # Bumped by ``reset``: a request still waiting out a ``delay`` when its test ended (its client timed
     # out) is dropped instead of being recorded and answered into the next test's state.
     generation: int = 0
@@ -189,6 +193,7 @@ class FakeWeChatPay:
         self.generation += 1
         self.bill_error = None
         self.split_lines.clear()
+        self.clock = lambda: datetime.now(UTC)
         self.bill_tamper = None
         self.files.clear()
         self.serial = serial
@@ -396,7 +401,8 @@ class FakeWeChatPay:
                         else "PENDING",
                         "fail_reason": "ACCOUNT_ABNORMAL" if closed else "",
                         "detail_id": f"36011{next(_numbers):023d}",
-                        "create_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+                        "create_time": self.clock().astimezone().isoformat(timespec="seconds"),
+                        "finish_time": self.clock().astimezone().isoformat(timespec="seconds"),
                     }
                     for line in lines
                 ],
@@ -409,7 +415,9 @@ class FakeWeChatPay:
         for split in self.splits.values():
             split["state"] = "FINISHED"
             for receiver in split["receivers"]:
-                receiver["result"] = "SUCCESS"
+                if receiver["result"] != "SUCCESS":
+                    receiver["result"] = "SUCCESS"
+                    receiver["finish_time"] = self.clock().astimezone().isoformat(timespec="seconds")
 
     def unfreeze(self, body: dict) -> tuple[int, dict]:
         with self.lock:
@@ -455,6 +463,7 @@ class FakeWeChatPay:
                 "description": body["description"],
                 "result": self.return_result,
                 "fail_reason": "ACCOUNT_ABNORMAL" if self.return_result == "FAILED" else "",
+                "finish_time": self.clock().astimezone().isoformat(timespec="seconds"),
             }
             return 200, self.returns[number]
 
@@ -487,7 +496,7 @@ class FakeWeChatPay:
                 }
                 if self.refund_status == "SUCCESS":
                     self.refunds[number]["success_time"] = (
-                        datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+                        self.clock().astimezone().isoformat(timespec="seconds")
                     )
                 order["trade_state"] = "REFUND"
         return 200, self.refunds[number]
@@ -531,7 +540,7 @@ class FakeWeChatPay:
             _beijing(when),
             APPID,
             MCHID,
-            "0",
+            order.get("sub_mchid") or "0",
             "",
             order["transaction_id"],
             order["out_trade_no"],
@@ -558,13 +567,55 @@ class FakeWeChatPay:
         ]
         return _cells(values), paid, refunded, paid
 
+    def split_bill_lines(self, day: str) -> list[dict]:
+        """The profit-sharing bill's lines of the day: each receiver of a split here that finished that
+        day (分账), each return that finished (回退), then ``split_lines``."""
+        made = []
+        for split in self.splits.values():
+            for receiver in split["receivers"]:
+                finished = receiver["result"] in ("SUCCESS", "CLOSED")
+                if finished and _beijing_day(receiver["finish_time"]) == day:
+                    made.append(
+                        {
+                            "day": day,
+                            "sub_mchid": split["sub_mchid"],
+                            "transaction_id": split["transaction_id"],
+                            "order_id": split["order_id"],
+                            "out_order_no": split["out_order_no"],
+                            "receiver": receiver["account"],
+                            "amount": receiver["amount"],
+                            "type": "分账",
+                            "status": "分账成功" if receiver["result"] == "SUCCESS" else "分账失败",
+                        }
+                    )
+        for back in self.returns.values():
+            if back["result"] in ("SUCCESS", "FAILED") and _beijing_day(back["finish_time"]) == day:
+                split = self.splits[back["out_order_no"]]
+                made.append(
+                    {
+                        "day": day,
+                        "sub_mchid": back["sub_mchid"],
+                        "transaction_id": split["transaction_id"],
+                        "order_id": back["return_id"],
+                        "out_order_no": back["out_return_no"],
+                        "receiver": back["return_mchid"],
+                        "amount": back["amount"],
+                        "type": "回退",
+                        "status": "回退成功" if back["result"] == "SUCCESS" else "回退失败",
+                    }
+                )
+        return made + [split for split in self.split_lines if split["day"] == day]
+
     def split_bill(self, day: str) -> str:
-        rows = [split for split in self.split_lines if split["day"] == day]
+        rows = self.split_bill_lines(day)
         done = sum(
             split["amount"] for split in rows if split["status"] == "分账成功" and split["type"] == "分账"
         )
         failed = sum(
             split["amount"] for split in rows if split["status"] != "分账成功" and split["type"] == "分账"
+        )
+        returned = sum(
+            split["amount"] for split in rows if split["status"] == "回退成功" and split["type"] == "回退"
         )
         lines = [SPLIT_BILL_HEADER]
         for split in rows:
@@ -583,12 +634,13 @@ class FakeWeChatPay:
                         _yuan(split["amount"]),
                         split["type"],
                         split["status"],
-                        "分给商户",
+                        "分给商户" if split["type"] == "分账" else "退款回退",
                         "",
                     ]
                 )
             )
-        lines += [SPLIT_BILL_SUMMARY, _cells([len(rows), _yuan(done), _yuan(failed), "0.00", "0.00"])]
+        summary = [len(rows), _yuan(done), _yuan(failed), "0.00", _yuan(returned)]
+        lines += [SPLIT_BILL_SUMMARY, _cells(summary)]
         return "\r\n".join(lines) + "\r\n"
 
     def bill_apply(self, path: str, query: dict) -> tuple[int, dict]:
@@ -686,7 +738,7 @@ class FakeWeChatPay:
         order.setdefault("transaction_id", f"42000{next(_numbers):023d}")
         order["paid_total"] = order["amount"]["total"] if total is None else total
         order["paid_currency"] = currency
-        order["success_time"] = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+        order["success_time"] = self.clock().astimezone().isoformat(timespec="seconds")
         return self.transaction(order)
 
     def notification(

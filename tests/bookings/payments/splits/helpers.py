@@ -16,6 +16,9 @@ GROUP_SUB = "1900000200"
 PLATFORM_MCH = "1900000109"
 COLLECTIVE_MCH = "1900000402"
 DAY_AFTER = DEPARTURE + timedelta(days=1)
+# Alipay royalty: the owner's authorisation of our application and the receivers' Alipay user ids
+TOKEN = "202609BB3f2d9a1c4e5b6a7f8e9d0c1b2a3f4e5d"
+OWNER_ALIPAY, PLATFORM_ALIPAY, COLLECTIVE_ALIPAY = "2088000000000301", "2088000000000109", "2088000000000402"
 
 
 def paid(room_type, fake):

@@ -7,46 +7,21 @@ from decimal import Decimal
 import pytest
 
 from bookings.ledger import Kind, LedgerEntry, ledger_balances
-from bookings.payments.models import OwnerPayout, PaymentPayee, Refund, Split
-from bookings.payments.services import payment_start, refund_send
+from bookings.models import Booking
+from bookings.payments.models import OwnerPayout, PaymentPayee, Refund, Split, SplitReturn
+from bookings.payments.services import refund_for_cancellation, refund_send
 from bookings.payments.splits import splits_run
-from tests.bookings.helpers import hold
-from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL
-from tests.bookings.payments.splits.helpers import DAY_AFTER, booking_sum
+from bookings.services import booking_cancel
+from tests.bookings.payments.splits.helpers import (
+    COLLECTIVE_ALIPAY,
+    DAY_AFTER,
+    OWNER_ALIPAY,
+    PLATFORM_ALIPAY,
+    TOKEN,
+    booking_sum,
+)
 
 pytestmark = pytest.mark.django_db
-TOKEN = "202609BB3f2d9a1c4e5b6a7f8e9d0c1b2a3f4e5d"
-OWNER_ALIPAY, PLATFORM_ALIPAY, COLLECTIVE_ALIPAY = "2088000000000301", "2088000000000109", "2088000000000402"
-
-
-@pytest.fixture
-def royalty(alipay_api, accounts, settings):
-    settings.ALIPAY_ROYALTY = "true"
-    for party, number in (
-        ("owner", OWNER_ALIPAY),
-        ("platform", PLATFORM_ALIPAY),
-        ("collective", COLLECTIVE_ALIPAY),
-    ):
-        account = accounts[party]
-        account.alipay_account = number
-        account.alipay_app_auth_token = TOKEN if party == "owner" else ""
-        account.save()
-    return alipay_api
-
-
-@pytest.fixture
-def pay(client, django_capture_on_commit_callbacks):
-    def paid(room_type, fake):
-        booking = hold(room_type)
-        payment = payment_start(booking=booking, success_url=SUCCESS_URL, cancel_url=CANCEL_URL)
-        page = fake.open_page(payment.redirect_url)
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post("/payments/alipay/notify/", data=fake.notification(fake.pay(payment.idempotency_key)))
-        booking.refresh_from_db()
-        payment.refresh_from_db()
-        return booking, payment, page
-
-    return paid
 
 
 def test_the_trade_is_made_for_the_owner_and_frozen_for_royalty(room_type, royalty, pay):
@@ -109,3 +84,116 @@ def test_an_owner_who_has_not_authorised_us_is_collected_for_by_the_group(room_t
     splits_run(today=DAY_AFTER)
     assert Split.objects.get().mode == "group" and OwnerPayout.objects.get().amount == Decimal("340.00")
     assert "授权" in payment.payee.reason
+
+
+# Failure paths: a lost answer, a settlement that never reached Alipay, one still processing, a refund
+# before the split
+
+SETTLE, QUERY = "alipay.trade.order.settle", "alipay.trade.order.settle.query"
+
+
+def test_a_settlement_whose_answer_is_lost_is_asked_about_and_never_made_twice(
+    room_type, royalty, pay, settings
+):
+    booking, _payment, _page = pay(room_type, royalty)
+    settings.PAYMENT_PROVIDER_RETRIES = 0
+    royalty.slow[SETTLE] = 1.5  # Alipay settles, but answers after the client's 1 s
+    assert splits_run(today=DAY_AFTER)["succeeded"] == 0
+    split = Split.objects.get()
+    assert split.status == Split.Status.PENDING and split.attempts == 1
+    assert "TimeoutError" in split.last_error or "URLError" in split.last_error
+    assert not LedgerEntry.objects.filter(kind=Kind.COMMISSION_SPLIT).exists()
+    assert len(royalty.settles) == 1  # done at Alipay all the same
+    royalty.slow.clear()
+    assert splits_run(today=DAY_AFTER, now=split.next_attempt_at)["succeeded"] == 1
+    [query] = royalty.calls(QUERY)
+    assert query["out_request_no"] == split.out_order_no
+    assert len(royalty.calls(SETTLE)) == 1 and len(royalty.settles) == 1
+    split.refresh_from_db()
+    assert split.provider_order_id == royalty.settles[split.out_order_no]["settle_no"]
+    assert [(r["party"], r["account"], r["amount"], r["result"]) for r in split.receivers] == [
+        ("platform", PLATFORM_ALIPAY, "40.00", "SUCCESS"),
+        ("collective", COLLECTIVE_ALIPAY, "20.00", "SUCCESS"),
+    ]
+    assert LedgerEntry.objects.filter(booking=booking, kind=Kind.COMMISSION_SPLIT).count() == 2
+    assert booking_sum(booking) == 0
+
+
+def test_a_settlement_that_never_reached_alipay_is_sent_again_with_the_same_number(
+    room_type, royalty, pay, settings, monkeypatch
+):
+    booking, _payment, _page = pay(room_type, royalty)
+    settings.PAYMENT_PROVIDER_RETRIES = 0
+    answer = royalty.answer
+    refused: list[str] = []
+
+    def busy_once(method, biz, token=""):
+        if method == SETTLE and not refused:
+            refused.append(biz["out_request_no"])
+            return {"code": "20000", "msg": "Service Currently Unavailable", "sub_code": "isp.unknow-error"}
+        return answer(method, biz, token)
+
+    monkeypatch.setattr(royalty, "answer", busy_once)
+    splits_run(today=DAY_AFTER)
+    split = Split.objects.get()
+    assert split.status == Split.Status.PENDING and "20000" in split.last_error and not royalty.settles
+    assert splits_run(today=DAY_AFTER, now=split.next_attempt_at)["succeeded"] == 1
+    assert len(royalty.calls(QUERY)) == 1  # asked first: Alipay had none
+    assert [biz["out_request_no"] for biz in royalty.calls(SETTLE)] == [split.out_order_no] * 2
+    assert refused == [split.out_order_no] and len(royalty.settles) == 1
+    assert booking_sum(booking) == 0
+
+
+def test_a_settlement_still_processing_is_asked_about_until_it_is_done(room_type, royalty, pay, settings):
+    booking, _payment, _page = pay(room_type, royalty)
+    settings.PAYMENT_PROVIDER_RETRIES = 0
+    royalty.settle_state = "PROCESSING"
+    royalty.slow[SETTLE] = 1.5
+    splits_run(today=DAY_AFTER)
+    royalty.slow.clear()
+    split = Split.objects.get()
+    splits_run(today=DAY_AFTER, now=split.next_attempt_at)
+    split.refresh_from_db()
+    assert split.status == Split.Status.PROCESSING and not split.needs_attention
+    assert {r["result"] for r in split.receivers} == {"PENDING"}
+    assert not LedgerEntry.objects.filter(kind=Kind.COMMISSION_SPLIT).exists()
+    royalty.finish_settles()
+    assert splits_run(today=DAY_AFTER, now=split.next_attempt_at)["succeeded"] == 1
+    assert len(royalty.calls(QUERY)) == 2 and len(royalty.calls(SETTLE)) == 1
+    split.refresh_from_db()
+    assert {r["result"] for r in split.receivers} == {"SUCCESS"}
+    assert LedgerEntry.objects.filter(booking=booking, kind=Kind.COLLECTIVE_SPLIT).count() == 2
+    assert booking_sum(booking) == 0
+
+
+def test_a_receiver_alipay_refused_fails_the_split_for_staff(room_type, royalty, pay, settings):
+    booking, _payment, _page = pay(room_type, royalty)
+    settings.PAYMENT_PROVIDER_RETRIES = 0
+    royalty.settle_state = "FAIL"
+    royalty.slow[SETTLE] = 1.5
+    splits_run(today=DAY_AFTER)
+    royalty.slow.clear()
+    split = Split.objects.get()
+    assert splits_run(today=DAY_AFTER, now=split.next_attempt_at)["failed"] == 1
+    split.refresh_from_db()
+    assert split.needs_attention and PLATFORM_ALIPAY in split.attention_note
+    assert not LedgerEntry.objects.filter(kind=Kind.COMMISSION_SPLIT).exists()
+    assert booking_sum(booking) == 0
+
+
+def test_a_cancellation_refund_of_an_owners_trade_before_the_split_is_made_in_the_owners_name(
+    room_type, royalty, pay, django_capture_on_commit_callbacks
+):
+    booking, payment, _page = pay(room_type, royalty)
+    booking_cancel(booking=booking, by=Booking.Party.PLATFORM)
+    with django_capture_on_commit_callbacks(execute=True):
+        [refund] = refund_for_cancellation(booking=booking)
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED and refund.amount == payment.amount
+    # the fake finds an owner's trade only with the owner's token: the refund was asked in their name
+    assert royalty.refunds[refund.idempotency_key]["out_trade_no"] == payment.idempotency_key
+    assert splits_run(today=DAY_AFTER)["created"] == 1
+    split = Split.objects.get()
+    assert split.amount == 0 and split.status == Split.Status.SUCCEEDED
+    assert not royalty.calls(SETTLE) and not SplitReturn.objects.exists()
+    assert booking_sum(booking) == 0
