@@ -3,6 +3,7 @@ fake HTTP client that pages like Stripe; amounts from each transaction's source 
 in CNY), never the settlement currency."""
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -106,3 +107,73 @@ def test_stripe_unreachable_fails_the_run(room_type, stripe_api, settings):
     stripe_api.timeout = True
     run = reconciliation_run(provider="stripe_checkout", day=TODAY)
     assert run.state == State.FAILED and "Stripe" in run.message
+
+
+def refunded(payment: Payment, refund_id: str, amount: Decimal) -> Refund:
+    refund = Refund.objects.create(
+        payment=payment,
+        booking=payment.booking,
+        amount=amount,
+        reason="cancellation",
+        idempotency_key=f"r-{refund_id}",
+        provider_reference=refund_id,
+    )
+    return refund_status_set(refund=refund, status=Refund.Status.SUCCEEDED)
+
+
+def refund_source(refund_id: str, fen: int, status: str = "succeeded") -> dict:
+    return {"id": refund_id, "object": "refund", "amount": fen, "currency": "cny", "status": status}
+
+
+def test_a_payment_of_ours_stripe_does_not_list_is_missing_there(room_type, stripe_api):
+    listed, unlisted = paid(room_type, 0, "pi_0"), paid(room_type, 1, "pi_1")
+    stripe_api.balance_transaction("charge", charge("pi_0", int(listed.amount * 100)), at("2026-09-01 09:00"))
+    run = reconciliation_run(provider="stripe_checkout", day=TODAY)
+    [mismatch] = run.mismatch_lines.all()
+    assert (mismatch.kind, mismatch.line, mismatch.reference) == (
+        Mismatch.Kind.MISSING_THERE,
+        "payment",
+        unlisted.idempotency_key,
+    )
+    assert (mismatch.our_amount, mismatch.bill_amount) == (unlisted.amount, None)
+    assert mismatch.provider_reference == "pi_1" and mismatch.booking_reference == unlisted.booking.reference
+    assert (run.bill_paid, run.ours_paid) == (listed.amount, listed.amount + unlisted.amount)
+
+
+def test_a_charge_for_a_payment_still_open_here_is_a_status_difference(room_type, stripe_api):
+    payment = opened(room_type, 0)
+    Payment.objects.filter(pk=payment.pk).update(provider_payment_reference="pi_lost")  # webhook lost
+    stripe_api.balance_transaction(
+        "charge", charge("pi_lost", int(payment.amount * 100)), at("2026-09-01 09:00")
+    )
+    run = reconciliation_run(provider="stripe_checkout", day=TODAY)
+    assert {(row.kind, row.reference) for row in run.mismatch_lines.all()} == {
+        (Mismatch.Kind.STATUS, payment.idempotency_key)
+    }
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.PENDING  # reconciliation changes none
+
+
+def test_refunds_that_differ_in_amount_or_status_or_that_stripe_lacks(room_type, stripe_api):
+    payments = [paid(room_type, nth, f"pi_{nth}") for nth in range(3)]
+    for nth, payment in enumerate(payments):
+        stripe_api.balance_transaction(
+            "charge", charge(f"pi_{nth}", int(payment.amount * 100)), at("2026-09-01 09:00")
+        )
+    partial = refunded(payments[0], "re_amount", Decimal("150.00"))
+    pending = refunded(payments[1], "re_pending", Decimal("200.00"))
+    lost = refunded(payments[2], "re_lost", Decimal("200.00"))
+    stripe_api.balance_transaction("refund", refund_source("re_amount", 10000), at("2026-09-01 11:00"))
+    stripe_api.balance_transaction(
+        "refund", refund_source("re_pending", 20000, status="pending"), at("2026-09-01 11:00")
+    )
+    run = reconciliation_run(provider="stripe_checkout", day=TODAY)
+    found = {(row.kind, row.line, row.reference): row for row in run.mismatch_lines.all()}
+    assert set(found) == {
+        (Mismatch.Kind.AMOUNT, "refund", partial.idempotency_key),
+        (Mismatch.Kind.STATUS, "refund", pending.idempotency_key),
+        (Mismatch.Kind.MISSING_THERE, "refund", lost.idempotency_key),
+    }
+    amount = found[Mismatch.Kind.AMOUNT, "refund", partial.idempotency_key]
+    assert (amount.bill_amount, amount.our_amount) == (Decimal("100.00"), Decimal("150.00"))
+    assert run.bill_refunded == Decimal("100.00")  # only what Stripe says went through
+    assert run.ours_refunded == Decimal("550.00")
