@@ -72,11 +72,12 @@ class Push:
 
 
 def signature(*parts: str) -> str:
-    return hashlib.sha1("".join(sorted(parts)).encode(), usedforsecurity=False).hexdigest()
+    """WeChat's signature: SHA-1, as WeChat computes it (not our choice of hash)."""
+    return hashlib.sha1("".join(sorted(parts)).encode(errors="replace"), usedforsecurity=False).hexdigest()
 
 
 def _signed(expected: str, given: str) -> bool:
-    return hmac.compare_digest(expected.encode(), given.encode())
+    return hmac.compare_digest(expected.encode(), given.encode(errors="replace"))
 
 
 def push_verify(*, query: Mapping[str, str], now: float | None = None) -> None:
@@ -101,7 +102,7 @@ def push_read(*, query: Mapping[str, str], body: bytes, now: float | None = None
     if query.get("encrypt_type", "raw") == "aes":
         envelope = _document(body)
         encrypted = envelope.get("Encrypt")
-        if not isinstance(encrypted, str) or not encrypted:
+        if not isinstance(encrypted, str) or not encrypted or not encrypted.isascii():
             raise PushRefused("no Encrypt field")
         timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
         _fresh(timestamp, now)
@@ -187,14 +188,23 @@ def _push(document: dict) -> Push:
     for found in lists:
         for item in found if isinstance(found, list) else [found]:
             if isinstance(item, dict):
-                items.append({k: str(v).strip() for k, v in item.items() if isinstance(v, str | int)})
-    event, openid, created = document.get("Event"), document.get("FromUserName"), document.get("CreateTime")
+                items.append(
+                    {key: _text(value) for key, value in item.items() if isinstance(value, str | int)}
+                )
     return Push(
-        event=event if isinstance(event, str) else "",
-        openid=openid if isinstance(openid, str) else "",
-        created=str(created) if isinstance(created, str | int) else "",
+        event=_text(document.get("Event")),
+        openid=_text(document.get("FromUserName")),
+        created=_text(document.get("CreateTime")),
         items=items,
     )
+
+
+def _text(value: object) -> str:
+    """A field as text the database takes: printable characters only (no NUL, no lone surrogate, which
+    JSON can carry and PostgreSQL refuses), at most 200."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return ""
+    return "".join(ch for ch in str(value)[:200] if ch.isprintable()).strip()
 
 
 # What each event records.
@@ -219,7 +229,7 @@ def _sent(push: Push) -> int:
     changed = 0
     for item in push.items:
         msgid, code = item.get("MsgID", ""), _code(item.get("ErrorCode", "0"))
-        if not msgid or len(msgid) > 100:
+        if not (msgid.isascii() and msgid.isdigit() and len(msgid) <= 100):  # WeChat's msgids are numbers
             continue
         if code == 0:
             changed += _delivered(msgid)

@@ -264,6 +264,13 @@ def test_a_malformed_push_is_refused(body):
     assert notification.status == Status.SENT
 
 
+NUL_SENT = (
+    b'{"Event": "subscribe_msg_sent_event", "FromUserName": "o\\u0000x", "SubscribeMsgSentEvent": {"List": '
+    b'{"MsgID": "1700827132819554304", "ErrorCode": 20001, "TemplateId": "\\u0000", '
+    b'"ErrorStatus": "\\ud800bad\\u0000"}}}'
+)
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -274,8 +281,25 @@ def test_a_malformed_push_is_refused(body):
         b"<xml><Event>subscribe</Event><FromUserName>oOA-guest</FromUserName></xml>",
         b"<xml><Event>subscribe_msg_popup_event</Event><SubscribeMsgPopupEvent><List><List><List>"
         b"<TemplateId>x</TemplateId></List></List></List></SubscribeMsgPopupEvent></xml>",
+        # NUL and lone surrogates, which JSON can carry and PostgreSQL refuses in text.
+        NUL_SENT.replace(b"1700827132819554304", b"\\ud800"),
+        b'{"Event": "subscribe_msg_change_event", "FromUserName": "oOA-guest\\u0000", '
+        b'"SubscribeMsgChangeEvent": {"List": [{"TemplateId": "\\ud800", '
+        b'"SubscribeStatusString": "reject"}]}}',
+        b'{"Event": "subscribe_msg_popup_event", "FromUserName": "\\ud800", "List": '
+        b'{"TemplateId": "\\u0000", "SubscribeStatusString": "accept"}}',
     ],
-    ids=["no-items", "list-of-text", "msgid-object", "odd-types", "other-event", "nested"],
+    ids=[
+        "no-items",
+        "list-of-text",
+        "msgid-object",
+        "odd-types",
+        "other-event",
+        "nested",
+        "nul",
+        "nul-2",
+        "nul-3",
+    ],
 )
 def test_a_signed_push_we_cannot_use_is_answered_and_changes_nothing(body):
     notification = sent_notification()
@@ -285,6 +309,16 @@ def test_a_signed_push_we_cannot_use_is_answered_and_changes_nothing(body):
     assert response.status_code == 200 and response.content == b"success"
     notification.refresh_from_db()
     assert notification.status == Status.SENT and notification.delivered_at is None
+
+
+def test_text_postgresql_refuses_is_left_out_of_what_is_recorded():
+    notification = sent_notification()
+
+    response = post(NUL_SENT, content_type="application/json")
+
+    assert response.status_code == 200
+    notification.refresh_from_db()
+    assert notification.status == Status.FAILED and notification.last_error.endswith(": 20001 bad")
 
 
 def test_an_error_code_that_is_no_number_never_counts_as_delivered():
@@ -378,7 +412,8 @@ def envelope(secret: str) -> tuple[dict[str, str], bytes]:
 
 
 @pytest.mark.parametrize(
-    "trouble", ["other-app", "other-key", "bad-msg-signature", "no-key-set", "not-base64", "cut", "empty"]
+    "trouble",
+    ["other-app", "other-key", "bad-msg-signature", "no-key-set", "not-base64", "cut", "empty", "surrogate"],
 )
 def test_an_encrypted_push_that_is_not_ours_is_refused(trouble, settings):
     notification = sent_notification()
@@ -396,6 +431,8 @@ def test_an_encrypted_push_that_is_not_ours_is_refused(trouble, settings):
         query, body = envelope(body.split(b"CDATA[")[2].split(b"]]")[0].decode()[:24])
     if trouble == "empty":
         query, body = envelope("")
+    if trouble == "surrogate":
+        query, body = push.signed(encrypt_type="aes", msg_signature="0" * 40), b'{"Encrypt": "\\ud800"}'
 
     response = post(body, query)
 
