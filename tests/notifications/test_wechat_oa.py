@@ -139,6 +139,23 @@ def test_with_no_acceptance_left_in_the_mini_program_the_official_account_carrie
     assert mini.sent == [] and [s["touser"] for s in oa.sent] == [openids[OA]]
 
 
+def test_refused_in_the_mini_program_the_official_account_carries_it(
+    apps, room, django_capture_on_commit_callbacks
+):
+    mini, oa = apps
+    user, openids = person(apps, in_mini=True)
+    mini_accepts(apps, user, openids[MINI])
+    oa_accepts(apps, openids[OA])
+    mini.refuse(openids[MINI], IDS["booking_status"])
+
+    booking = book(room, user, django_capture_on_commit_callbacks)
+
+    notice = guest_notice(booking)
+    assert (notice.channel, notice.status, notice.provider_id) == (Channel.WECHAT, Status.SENT, "4000000001")
+    assert mini.sent == [] and len(oa.sent) == 1
+    assert wechat.subscriptions_left(user=user)[IDS["booking_status"]] == 0
+
+
 def test_an_event_the_mini_program_has_no_template_for_goes_by_the_official_account(
     apps, room, django_capture_on_commit_callbacks, settings
 ):
@@ -226,7 +243,7 @@ def test_every_booking_event_has_a_template_of_the_official_account_opening_the_
 
     assert spec is not None
     page = wechat._page(wechat.apps()[1], spec, {"reference": "HKZX7QWA"})
-    owner = ".owner_" in event
+    owner = spec["id"] == OA_IDS["owner_booking"]
     assert page == f"{SITE}/{'owner/' if owner else ''}bookings/HKZX7QWA/"
     assert all(keyword.rstrip("0123456789") in VALUE_RULES for keyword in spec["data"])
 
