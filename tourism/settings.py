@@ -487,8 +487,27 @@ WECHAT_SUBSCRIBE_TEMPLATES: dict[str, dict[str, Any]] = {
 }
 # Which version of the mini-program a tap opens: formal (released), trial or developer.
 WECHAT_MINI_STATE = os.environ.get("WECHAT_MINI_STATE", "formal")
-if WECHAT_APPS.get(WECHAT_MINI_APPID) and any(t["id"] for t in WECHAT_SUBSCRIBE_TEMPLATES.values()):
+# The official account's subscription notices (订阅通知, for people who signed in inside WeChat's browser
+# and have no mini-program openid), chosen in its console (订阅通知 > 公共模板库). By default the same
+# keywords as the mini-program's templates (change ``data`` here if the templates you pick number them
+# otherwise); ``page`` is a path of the site, opened under SITE_URL. Each is on only when its id is set.
+WECHAT_OA_SUBSCRIBE_TEMPLATES: dict[str, dict[str, Any]] = {
+    purpose: {
+        **spec,
+        "id": os.environ.get(f"WECHAT_OA_TEMPLATE_{purpose.upper()}", "").strip(),
+        "page": "/owner/bookings/{reference}/" if purpose == "owner_booking" else "/bookings/{reference}/",
+    }
+    for purpose, spec in WECHAT_SUBSCRIBE_TEMPLATES.items()
+}
+if (WECHAT_APPS.get(WECHAT_MINI_APPID) and any(t["id"] for t in WECHAT_SUBSCRIBE_TEMPLATES.values())) or (
+    WECHAT_APPS.get(WECHAT_OA_APPID) and any(t["id"] for t in WECHAT_OA_SUBSCRIBE_TEMPLATES.values())
+):
     NOTIFICATION_CHANNELS["wechat"] = "notifications.wechat.WeChatChannel"
+# WeChat's message push (消息推送 / 服务器配置) of both apps to /wechat/push/: delivery of subscription
+# messages and the official account's subscriptions (notifications/wechat_push.py). Off (404) without a
+# token; the same Token, and for the safe mode the same EncodingAESKey, go in both consoles.
+WECHAT_PUSH_TOKEN = os.environ.get("WECHAT_PUSH_TOKEN", "").strip()
+WECHAT_PUSH_AES_KEY = os.environ.get("WECHAT_PUSH_AES_KEY", "").strip()
 
 # Bookings: how long unpaid and unanswered bookings hold their nights.
 BOOKING_PAYMENT_HOLD_MINUTES = int(os.environ.get("BOOKING_PAYMENT_HOLD_MINUTES", "15"))

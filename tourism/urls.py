@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from notifications import views as notification_views
 from tourism import views, wechat_share
 from tourism.api import api
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("favicon.ico", views.favicon, name="favicon"),
     path("wechat/jssdk-config", wechat_share.jssdk_config, name="wechat_jssdk_config"),
+    # WeChat's message push of the mini-program and the official account (notifications/wechat_push.py).
+    path("wechat/push/", notification_views.wechat_push, name="wechat_push"),
 ]
 
 urlpatterns += i18n_patterns(

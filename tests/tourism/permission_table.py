@@ -254,6 +254,8 @@ PAGES: dict[str, Page] = {
     "wechat_unlink": Page(Access.PUBLIC, get=404, post=404),
     # The JS-SDK signature for share cards: 404 without the official account (test_wechat_share.py: on).
     "wechat_jssdk_config": Page(Access.PUBLIC, get=404, post=405),
+    # WeChat's message push: 404 without WECHAT_PUSH_TOKEN, as here (test_wechat_push.py checks it on).
+    "wechat_push": Page(Access.PUBLIC, get=404, post=404),
     "me": Page(Access.SIGNED_IN, get=200, post=405),
     "api:api-root": Page(Access.PUBLIC, get=404, post=404),
     "api:openapi-json": Page(Access.PUBLIC, get=200, post=200),
