@@ -159,7 +159,11 @@ LOGIN_REDIRECT_URL = "home"
 # (tourism.adapter.ContactVerificationStage), so everyone signed in, and so everyone booking, has one.
 ACCOUNT_ADAPTER = "tourism.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "tourism.adapter.SignupContactForm"
-ACCOUNT_FORMS = {"request_login_code": "tourism.account_forms.HumanCheckedRequestLoginCodeForm"}
+ACCOUNT_FORMS = {
+    "request_login_code": "tourism.account_forms.HumanCheckedRequestLoginCodeForm",
+    "change_phone": "tourism.account_forms.HumanCheckedChangePhoneForm",
+    "verify_phone": "tourism.account_forms.PhoneTakenExplainedVerifyPhoneForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
 # Phone or e-mail, either one: the sign-up form requires one of them (account.W001 expects one required).
