@@ -370,13 +370,45 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Every handler hides phone and ID numbers (notifications.privacy.RedactNumbersFilter), Django's own
+# included: its errors e-mailed to ADMINS (in production) and runserver's request lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "personal_numbers": {"()": "notifications.privacy.RedactNumbersFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]},
+        "mail_admins": {
+            "class": "notifications.privacy.RedactedAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "personal_numbers"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["personal_numbers"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
+# Who gets Django's error e-mails (production) and the SMS budget warning besides the group's staff:
+# comma-separated addresses.
+ADMINS = env_list("ADMINS", "")
 
 SITE_NAME = _("离石乡村旅游")
 # The site's public address, for links in notifications the task worker sends (no request there).
