@@ -115,7 +115,9 @@ def test_every_handler_in_the_settings_hides_numbers(settings):
 def test_a_log_line_written_through_the_configured_logging_has_no_number():
     """The root logger's handler as the settings configured it, writing to a buffer."""
     [handler] = [
-        h for h in logging.getLogger().handlers if any(isinstance(f, RedactNumbersFilter) for f in h.filters)
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.StreamHandler) and any(isinstance(f, RedactNumbersFilter) for f in h.filters)
     ]
     buffer = io.StringIO()
     previous = handler.setStream(buffer)
