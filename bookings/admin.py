@@ -1,6 +1,6 @@
 """Staff views of bookings, inventory and prices. Bookings change state only through the use cases (the
 pages, the owner console, the API), so here they are read-only, with their activity log; guest document
-numbers are always masked."""
+numbers and the lead guest's phone are always masked."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from bookings.models import Booking, BookingNight, Guest, HolidayDay, PriceRule,
 from bookings.payments import admin as payments_admin  # noqa: F401  (registers payments, refunds, ledger)
 from bookings.payments import splits_admin  # noqa: F401  (registers profit sharing)
 from bookings.selectors import holiday_years_missing, holiday_years_provisional
+from common.phones import phone_mask
 from villages import admin as villages_admin
 from villages.models import Homestay, RoomType
 
@@ -65,8 +66,18 @@ class BookingEventInline(ReadOnlyInline):
     ordering = ["created_at", "id"]
 
 
+MASKED_PHONE = "lead_guest_phone_masked"
+
+
+def _booking_fields() -> list[str]:
+    return [field.name for field in Booking._meta.fields]
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
+    """Read-only. Staff find a booking by the guest's number typed in full or in part, and see it
+    masked, like document numbers."""
+
     list_display = ["reference", "homestay", "room_type", "check_in", "check_out", "rooms", "total", "status"]
     list_filter = ["status", "payment", "needs_approval", "homestay__village", "homestay"]
     list_select_related = ["homestay", "room_type__homestay"]
@@ -74,8 +85,16 @@ class BookingAdmin(admin.ModelAdmin):
     date_hierarchy = "check_in"
     inlines = [BookingNightInline, GuestInline, BookingEventInline]
 
+    def get_fields(self, request, obj=None):
+        """Every field of the booking, the lead guest's phone masked in its place (DESIGN invariant 7)."""
+        return [MASKED_PHONE if name == "lead_guest_phone" else name for name in _booking_fields()]
+
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Booking._meta.fields]
+        return [*_booking_fields(), MASKED_PHONE]
+
+    @admin.display(description=_("联系电话 phone"))
+    def lead_guest_phone_masked(self, booking: Booking) -> str:
+        return phone_mask(booking.lead_guest_phone)
 
     def has_add_permission(self, request):
         return False

@@ -45,8 +45,10 @@ class IdempotencyKey(models.Model):
 class UserPhone(models.Model):
     """A person's mobile number, in E.164: how they sign in by SMS code and how SMS reaches them.
 
-    One per person (the account adapter's ``get_phone``/``set_phone``), and one person per number, so
-    a number signs in to exactly one account."""
+    One per person (the account adapter's ``get_phone``/``set_phone``), and one person per *verified*
+    number, so a number signs in to exactly one account. A number typed at sign-up is held unverified
+    until its code comes back; several accounts may hold one number so (a stranger can type anyone's
+    number), and the account that verifies it takes it from the others (``common.user_phones``)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -54,7 +56,7 @@ class UserPhone(models.Model):
         related_name="phone",
         verbose_name=_("用户 user"),
     )
-    number = models.CharField(_("手机号 phone number"), max_length=16, unique=True, help_text="E.164")
+    number = models.CharField(_("手机号 phone number"), max_length=16, db_index=True, help_text="E.164")
     verified = models.BooleanField(_("已验证 verified"), default=False)
     changed_at = models.DateTimeField(_("修改时间 changed"), auto_now=True)
 
@@ -64,6 +66,9 @@ class UserPhone(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(number__regex=r"^\+[1-9][0-9]{5,14}$"), name="user_phone_is_e164"
+            ),
+            models.UniqueConstraint(
+                fields=["number"], condition=models.Q(verified=True), name="user_phone_verified_is_unique"
             ),
         ]
 

@@ -1,9 +1,11 @@
-"""Reads of a person's WeChat identity (``common.models.WeChatIdentity``) for the layers above:
-JSAPI payment and subscription messages need the payer's or recipient's openid in one app."""
+"""A person's WeChat identity (``common.models.WeChatIdentity``) for the layers above: who a WeChat
+sign-in is, linking and unlinking, and the openid in one app that JSAPI payment and subscription
+messages need."""
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 
-from common.models import WeChatIdentity, WeChatOpenId
+from common.models import UserPhone, WeChatIdentity, WeChatOpenId
 
 
 def openid_for(user, appid: str) -> str | None:
@@ -71,3 +73,42 @@ def wechat_unlink(user) -> bool:
     """Forget the person's WeChat identity and openids; True if there was one."""
     deleted, _ = WeChatIdentity.objects.filter(user=user).delete()
     return bool(deleted)
+
+
+# What the apps above let a person do with an account, by the name each gives its relation to the user
+# (common imports none of them): any row there means the account has been used.
+ACCOUNT_USES = (
+    "bookings",
+    "shop_orders",
+    "event_tickets",
+    "reviews",
+    "homestays",
+    "producers",
+    "shareholdings",
+)
+
+
+def wechat_only_and_unused(user) -> bool:
+    """An account a WeChat sign-in made and nobody has used for anything: no password, no verified phone
+    or e-mail, no role, and no booking, order, ticket, review or anything else of ``ACCOUNT_USES``. Such an
+    account may give its WeChat to the person's real account (``wechat_account_retire``); any other
+    account keeps its WeChat, which is never moved without the person signing in there."""
+    if user.has_usable_password() or user.is_staff or user.is_superuser or user.groups.exists():
+        return False
+    if UserPhone.objects.filter(user=user, verified=True).exists():
+        return False
+    addresses = EmailAddress.objects.filter(user=user)
+    if addresses.filter(verified=True).exists() or (user.email and not addresses.exists()):
+        return False
+    return not any(
+        related.exists() for name in ACCOUNT_USES if (related := getattr(user, name, None)) is not None
+    )
+
+
+@transaction.atomic
+def wechat_account_retire(user) -> None:
+    """An unused WeChat-only account gives up its WeChat (to be linked to the person's real account in
+    the same transaction) and is switched off: it has no other way in, and nothing in it to keep."""
+    wechat_unlink(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])

@@ -13,14 +13,15 @@ from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.models import UserPhone
+from common.models import UserPhone, WeChatIdentity
 from common.phones import phone_normalize
+from common.user_phones import PhoneTaken, user_phone_set, user_phone_verify
 from notifications.sms import VERIFICATION_CODE, SmsError, SmsThrottled, sms_send
 from tourism.phone_limits import sms_budget_spent, sms_code_near_limit, sms_code_wait
 
@@ -41,9 +42,20 @@ class MainlandPhoneField(PhoneField):
         super().__init__(*args, **kwargs)
 
 
+PHONE_TAKEN = _(
+    "这个手机号已属于另一个账户。请退出，再用这个手机号和短信验证码登录那个账户；要用微信登录它，登录后在"
+    "「微信绑定」页绑定微信。 This number belongs to another account: sign out, sign in to that account "
+    "with the number and an SMS code, and link WeChat there to sign in with WeChat."
+)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """allauth's phone support backed by ``common.UserPhone``, codes sent through ``notifications.sms``
     within the limits of ``tourism.phone_limits``."""
+
+    # allauth says "taken" once a code has proved the number the person's (verifying a change of number):
+    # with what to do about it (the page shows ``account/phone_taken.html`` instead: account_forms).
+    error_messages = {**DefaultAccountAdapter.error_messages, "phone_taken": PHONE_TAKEN}
 
     def phone_form_field(self, **kwargs: Any) -> Any:
         return MainlandPhoneField(**kwargs)
@@ -65,15 +77,21 @@ class AccountAdapter(DefaultAccountAdapter):
         return (record[0], record[1]) if record else None
 
     def set_phone_verified(self, user: Any, phone: str) -> None:
-        """Also the end of changing one's number: allauth verifies the new number before it is set."""
+        """The end of every verification: a sign-up's code, a change of number (allauth verifies the new
+        number before it is set), and signing in by code (allauth marks the number verified then)."""
         _phone_store(user, phone, verified=True)
 
     def get_user_by_phone(self, phone: str) -> Any:
+        """The account that signs in with this number (by code or password, and the one sign-up and a
+        change of number meet as "taken"): only an account that *verified* it. A number typed at sign-up
+        proves nothing: were it found here, anyone could sign up with a stranger's number and their own
+        password, and the stranger's first sign-in by code (which marks the number verified) would land
+        in that account while its maker kept a password into it."""
         try:
             number = phone_normalize(phone)
         except ValidationError:
             return None
-        record = UserPhone.objects.filter(number=number).select_related("user").first()
+        record = UserPhone.objects.filter(number=number, verified=True).select_related("user").first()
         return record.user if record else None
 
     def send_verification_code_sms(self, user: Any, phone: str, code: str, **kwargs: Any) -> None:
@@ -120,23 +138,31 @@ def too_many_codes(wait: int) -> str:
 
 
 def _phone_store(user: Any, phone: str, *, verified: bool) -> None:
-    """The user's one number. The forms check that nobody else has it, but another account can claim it
-    between that check and this write (two sign-ups at once): the unique constraint then refuses it, and
-    so does this, with a 409 that changed nothing instead of a 500."""
+    """The user's one number (``common.user_phones``). A number verified by another account is refused
+    with a 409 that changed nothing: on the page, what to do instead (sign in to that account; link
+    WeChat there); the forms look first, but another account can verify it between their look and this
+    write."""
     try:
-        with transaction.atomic():
-            UserPhone.objects.update_or_create(user=user, defaults={"number": phone, "verified": verified})
-    except IntegrityError:
-        raise ImmediateHttpResponse(
-            refusal(
-                context.request,
-                status=409,
-                code="phone_taken",
-                message=gettext(
-                    "这个手机号已被其他账户使用 This phone number is already used by another account"
-                ),
-            )
-        ) from None
+        if verified:
+            user_phone_verify(user=user, number=phone)
+        else:
+            user_phone_set(user=user, number=phone)
+    except PhoneTaken:
+        raise ImmediateHttpResponse(phone_taken_refusal(context.request, user)) from None
+
+
+def phone_taken_refusal(request: HttpRequest, user: Any) -> HttpResponse:
+    """The number is another account's: the app gets ``phone_taken``; the page says how to get into
+    that account, and (for someone signed in with WeChat) how to bring this WeChat along."""
+    if hasattr(getattr(request, "allauth", None), "headless"):
+        return refusal(request, status=409, code="phone_taken", message=str(PHONE_TAKEN))
+    has_wechat = bool(user and user.pk and WeChatIdentity.objects.filter(user=user).exists())
+    return render(
+        request,
+        "account/phone_taken.html",
+        {"has_wechat": has_wechat, "signed_in": request.user.is_authenticated},
+        status=409,
+    )
 
 
 def refusal(request: HttpRequest, *, status: int, code: str, message: str) -> HttpResponse:

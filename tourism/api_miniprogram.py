@@ -162,8 +162,9 @@ def login(request: HttpRequest, payload: LoginIn):
     summary="绑定手机号 Bind the phone number from WeChat",
     description=(
         "Reads the number of the ``getPhoneNumber`` button's code (WeChat's getuserphonenumber) and makes "
-        "it the account's verified phone, replacing another number of the account. 409 ``phone_taken``: "
-        "the number is another account's; the person can sign out and sign in to that account with the "
+        "it the account's verified phone, replacing another number of the account (an account that only "
+        "typed the number at sign-up loses it). 409 ``phone_taken``: another account has verified the "
+        "number; the person can sign out and sign in to that account with the "
         "number and an SMS code (/_allauth/app/v1/auth/code/request). 400 ``invalid_code``: the code was "
         "used or expired (each tap of the button gives a new one)."
     ),
@@ -181,9 +182,9 @@ def phone(request: SignedInApiRequest, payload: PhoneIn):
     description=(
         "For someone signed in another way (phone and SMS code after ``phone_taken``, say): a fresh "
         "``wx.login`` code links this WeChat to the account, so the mini-program signs in to it from "
-        "now on. A WeChat-only account an earlier mini-program sign-in made, never used (no phone, "
-        "e-mail, password or booking), gives the WeChat up and is switched off. 409 "
-        "``wechat_conflict``: the WeChat belongs to another real account, or this account has another "
+        "now on. A WeChat-only account an earlier sign-in made, never used (no password, verified phone "
+        "or e-mail, booking, order or ticket), gives the WeChat up and is switched off. 409 "
+        "``wechat_conflict``: the WeChat belongs to another, used account, or this account has another "
         "WeChat. 400 ``invalid_code`` / ``code_used``: call wx.login again."
     ),
 )

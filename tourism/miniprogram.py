@@ -9,7 +9,7 @@ WeChat returns stays in that server-side session; it is never sent back.
 
 ``miniprogram_phone_bind`` reads the number of the ``getPhoneNumber`` button's code through
 ``/wxa/business/getuserphonenumber`` (WeChat has verified it) and stores it as the person's verified
-phone, unless it is someone else's.
+phone, unless another account has verified it.
 
 Each failure is a ``MiniProgramError`` with the HTTP status and ``code`` the API answers; nothing is
 changed when one is raised.
@@ -29,8 +29,15 @@ from common import wechat_api
 from common.models import UserPhone, WeChatOpenId
 from common.phones import phone_normalize
 from common.ratelimit import address_network, attempt_count, client_address
+from common.user_phones import PhoneTaken, user_phone_verify
 from common.wechat_api import WeChatAPIError
-from common.wechat_ids import WeChatLinkConflict, wechat_link, wechat_unlink, wechat_user
+from common.wechat_ids import (
+    WeChatLinkConflict,
+    wechat_account_retire,
+    wechat_link,
+    wechat_only_and_unused,
+    wechat_user,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -157,17 +164,6 @@ def miniprogram_sign_in(*, code: str) -> tuple[User, str, bool]:
     raise MiniProgramError(WECHAT_CONFLICT, status=409, code="wechat_conflict")
 
 
-def _wechat_only_and_unused(user: User) -> bool:
-    """An account made by a WeChat sign-in and never used for anything else: no e-mail, no phone, no
-    password and no booking. Such an account may give its WeChat to the person's real account."""
-    return (
-        not user.email
-        and not user.has_usable_password()
-        and not UserPhone.objects.filter(user=user).exists()
-        and not user.bookings.exists()
-    )
-
-
 def miniprogram_link(*, user: User, code: str) -> None:
     """Link the mini-program's WeChat (a fresh ``wx.login`` code) to the signed-in account, e.g. one
     signed in by phone and SMS code after ``phone_taken``: from then on the mini-program signs in to this
@@ -180,11 +176,9 @@ def miniprogram_link(*, user: User, code: str) -> None:
         with transaction.atomic():
             owner = wechat_user(appid=appid, openid=openid, unionid=unionid)
             if owner is not None and owner.pk != user.pk:
-                if not _wechat_only_and_unused(owner):
+                if not wechat_only_and_unused(owner):
                     raise WeChatLinkConflict(WECHAT_CONFLICT)
-                wechat_unlink(owner)
-                owner.is_active = False
-                owner.save(update_fields=["is_active"])
+                wechat_account_retire(owner)
             wechat_link(
                 user, appid=appid, kind=WeChatOpenId.Kind.MINI_PROGRAM, openid=openid, unionid=unionid
             )
@@ -219,7 +213,8 @@ def session_token_issue(request, user: User, *, session_key: str = "") -> str:
 @transaction.atomic
 def miniprogram_phone_bind(*, user: User, code: str) -> UserPhone:
     """Store the number WeChat verified for this person as their verified phone (replacing another
-    number of theirs); ``phone_taken`` (409) when it is another person's."""
+    number of theirs, and taking it from accounts that only typed it); ``phone_taken`` (409) when
+    another account has verified it."""
     appid = mini_appid()
     try:
         data = wechat_api.call(appid, "POST", "/wxa/business/getuserphonenumber", json={"code": code})
@@ -233,13 +228,7 @@ def miniprogram_phone_bind(*, user: User, code: str) -> UserPhone:
         number = phone_normalize(f"+{info.get('countryCode', '86')}{info.get('purePhoneNumber', '')}")
     except ValidationError as error:
         raise MiniProgramError(PHONE_INVALID, status=422, code="phone_invalid") from error
-    if UserPhone.objects.filter(number=number).exclude(user=user).exists():
-        raise MiniProgramError(PHONE_TAKEN, status=409, code="phone_taken")
     try:
-        with transaction.atomic():
-            phone, _created = UserPhone.objects.update_or_create(
-                user=user, defaults={"number": number, "verified": True}
-            )
-    except IntegrityError as error:  # claimed by another account since the check above
+        return user_phone_verify(user=user, number=number)
+    except PhoneTaken as error:
         raise MiniProgramError(PHONE_TAKEN, status=409, code="phone_taken") from error
-    return phone

@@ -159,7 +159,11 @@ LOGIN_REDIRECT_URL = "home"
 # (tourism.adapter.ContactVerificationStage), so everyone signed in, and so everyone booking, has one.
 ACCOUNT_ADAPTER = "tourism.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "tourism.adapter.SignupContactForm"
-ACCOUNT_FORMS = {"request_login_code": "tourism.account_forms.HumanCheckedRequestLoginCodeForm"}
+ACCOUNT_FORMS = {
+    "request_login_code": "tourism.account_forms.HumanCheckedRequestLoginCodeForm",
+    "change_phone": "tourism.account_forms.HumanCheckedChangePhoneForm",
+    "verify_phone": "tourism.account_forms.PhoneTakenExplainedVerifyPhoneForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
 # Phone or e-mail, either one: the sign-up form requires one of them (account.W001 expects one required).
@@ -366,13 +370,45 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Every handler hides phone and ID numbers (notifications.privacy.RedactNumbersFilter), Django's own
+# included: its errors e-mailed to ADMINS (in production) and runserver's request lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "personal_numbers": {"()": "notifications.privacy.RedactNumbersFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]},
+        "mail_admins": {
+            "class": "notifications.privacy.RedactedAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "personal_numbers"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["personal_numbers"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
+# Who gets Django's error e-mails (production) and the SMS budget warning besides the group's staff:
+# comma-separated addresses.
+ADMINS = env_list("ADMINS", "")
 
 SITE_NAME = _("离石乡村旅游")
 # The site's public address, for links in notifications the task worker sends (no request there).

@@ -40,7 +40,14 @@ from common import wechat_api
 from common.contact import has_verified_contact
 from common.models import WeChatIdentity, WeChatOpenId
 from common.wechat_browser import in_wechat
-from common.wechat_ids import WeChatLinkConflict, wechat_link, wechat_unlink, wechat_user
+from common.wechat_ids import (
+    WeChatLinkConflict,
+    wechat_account_retire,
+    wechat_link,
+    wechat_only_and_unused,
+    wechat_unlink,
+    wechat_user,
+)
 
 SESSION_KEY = "wechat_oauth"
 STATE_TTL = 600  # seconds a sign-in may take between leaving for WeChat and coming back
@@ -242,10 +249,12 @@ def _new_user(person: WeChatPerson) -> User:
 
 
 def wechat_connect(user: User, person: WeChatPerson) -> None:
-    """Link this WeChat to the signed-in account; ``WeChatLinkConflict`` when it is another account's or
-    this account has another WeChat."""
+    """Link this WeChat to the signed-in account. If it is the WeChat of an account a WeChat sign-in
+    made and nobody used (someone with a phone account who tapped 微信一键登录 first), that account
+    gives it up and is switched off; the WeChat of an account that has been used is never moved
+    (``WeChatLinkConflict``), nor is a second WeChat linked to this account."""
     other = known_person(person)
-    if other is not None and other.pk != user.pk:
+    if other is not None and other.pk != user.pk and not wechat_only_and_unused(other):
         raise WeChatLinkConflict(LINKED_ELSEWHERE)
     identity = WeChatIdentity.objects.filter(user=user).first()
     if identity is not None and (
@@ -254,7 +263,11 @@ def wechat_connect(user: User, person: WeChatPerson) -> None:
     ):
         raise WeChatLinkConflict(OTHER_WECHAT)
     try:
-        _record(user, person)
+        with transaction.atomic():
+            if other is not None and other.pk != user.pk:
+                SocialAccount.objects.filter(user=other, provider=LEGACY_PROVIDER).delete()
+                wechat_account_retire(other)
+            _record(user, person)
     except WeChatLinkConflict as conflict:
         raise WeChatLinkConflict(LINKED_ELSEWHERE) from conflict
 
@@ -271,9 +284,11 @@ def wechat_disconnect(user: User) -> bool:
 
 
 LINKED_ELSEWHERE = _(
-    "这个微信已用于另一个账号，不能再绑定到这个账号；请用微信登录那个账号。 "
-    "This WeChat already belongs to another account and cannot be linked to this one; sign in to that "
-    "account with WeChat."
+    "这个微信已用于另一个账号。那个账号已经用过（有预订、订单、密码或已验证的手机号、邮箱），不会自动合并："
+    "请用微信登录那个账号；若要把微信改绑到这里，请先在那个账号的「微信绑定」页解除绑定。 "
+    "This WeChat already belongs to another account that has been used (bookings, orders, a password, or "
+    "a verified phone or e-mail), so it is not moved here: sign in to that account with WeChat, or unlink "
+    "WeChat there first and then link it here."
 )
 LAST_WAY_IN = _(
     "微信是这个账号唯一的登录方式。请先绑定并验证手机号，再解除微信绑定。 "

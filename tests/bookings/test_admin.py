@@ -24,6 +24,25 @@ def test_booking_page_shows_guest_documents_masked(admin_client, room_type):
     assert ID_NUMBER not in page.text
 
 
+def test_booking_page_shows_the_lead_guests_phone_masked(admin_client, room_type):
+    booking = hold(room_type, lead_guest_phone="13912345678")
+
+    page = admin_client.get(reverse("admin:bookings_booking_change", args=[booking.pk]))
+
+    assert page.status_code == 200
+    assert "139****5678" in page.text
+    assert "13912345678" not in page.text
+    assert booking.lead_guest_name in page.text and booking.reference in page.text
+
+
+def test_staff_still_find_a_booking_by_the_lead_guests_number(admin_client, room_type):
+    booking = hold(room_type, lead_guest_phone="13912345678")
+
+    page = admin_client.get(reverse("admin:bookings_booking_changelist"), {"q": "13912345678"})
+
+    assert booking.reference in page.text
+
+
 def test_booking_list_cannot_search_by_document_number(admin_client, room_type):
     booking = booking_confirm(booking=hold(room_type))
     guests_register(booking=booking, guests=[GuestDetails("李四", "resident_id", ID_NUMBER)])

@@ -41,11 +41,21 @@ def test_a_number_is_shown_masked():
 
 
 @pytest.mark.django_db
-def test_a_number_belongs_to_one_person():
-    UserPhone.objects.create(user=factories.user(), number="+8613812345678")
+def test_a_verified_number_belongs_to_one_person():
+    UserPhone.objects.create(user=factories.user(), number="+8613812345678", verified=True)
 
     with pytest.raises(IntegrityError):
-        UserPhone.objects.create(user=factories.user(), number="+8613812345678")
+        UserPhone.objects.create(user=factories.user(), number="+8613812345678", verified=True)
+
+
+@pytest.mark.django_db
+def test_a_number_only_typed_may_be_held_by_several_accounts_beside_its_verified_owner():
+    """Typing a number proves nothing (common/user_phones.py): it must not keep out its owner."""
+    UserPhone.objects.create(user=factories.user(), number="+8613812345678", verified=True)
+    for _ in range(2):
+        UserPhone.objects.create(user=factories.user(), number="+8613812345678", verified=False)
+
+    assert UserPhone.objects.filter(number="+8613812345678").count() == 3
 
 
 @pytest.mark.django_db

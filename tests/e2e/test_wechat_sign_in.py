@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from common.clock import local_today
@@ -82,3 +83,52 @@ def test_on_a_computer_the_sign_in_page_offers_the_qr_code(laptop, oauth):
     page.goto("/accounts/login/")
     expect(page.get_by_role("link", name="微信扫码登录")).to_be_visible()
     expect(page.get_by_text("微信一键登录")).to_have_count(0)
+
+
+def test_a_phone_user_who_tapped_wechat_first_is_told_how_to_join_up_and_links_wechat(phone, oauth, shot):
+    """Someone with a phone account taps 微信一键登录 and gets a second, WeChat-only account. Adding their
+    number to it is refused with the way out: sign out, sign in by SMS code, link WeChat; the WeChat
+    then moves to the phone account and the empty one is switched off."""
+    page = phone
+    through_fake_wechat(page, oauth)
+    console.outbox.clear()
+    ann = get_user_model().objects.create_user("ann-e2e", email="")
+    UserPhone.objects.create(user=ann, number="+8613812345678", verified=True)
+
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="微信一键登录").click()
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/(#.*)?$"))  # back home, signed in
+    wechat_only = WeChatIdentity.objects.get().user
+    page.goto("/accounts/phone/change/")
+    page.locator("#id_phone").fill("138 1234 5678")
+    page.locator("#id_phone").press("Enter")
+    expect(page).to_have_url(re.compile(r"/accounts/phone/verify/"))
+    page.locator("#id_code").fill(console.outbox[-1].params["code"])
+    page.get_by_role("button", name="确认").click()
+
+    expect(page.get_by_role("heading", name="这个手机号已属于另一个账户")).to_be_visible()
+    expect(page.get_by_text("「微信绑定」页绑定微信")).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "number-is-another-accounts")
+    page.get_by_role("button", name="退出，用手机号登录").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/code/"))
+    page.locator("#id_phone").fill("138 1234 5678")
+    page.get_by_role("button", name="请求码").click()
+    page.locator("#id_code").fill(console.outbox[-1].params["code"])
+    page.get_by_role("button", name="确认").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/"))
+
+    page.goto("/accounts/wechat/")
+    assert_fits_phone(page)
+    shot(page, "link-wechat")
+    page.get_by_role("link", name="绑定微信").click()
+    expect(page.get_by_text("已绑定微信，可以用微信登录这个账号。")).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "wechat-linked")
+    assert WeChatIdentity.objects.get().user == ann
+    wechat_only.refresh_from_db()
+    assert not wechat_only.is_active
+    # The refusal page's own 409 status is what Chromium reports; nothing else may fail.
+    assert [e for e in page.js_errors if "status of 409 (Conflict)" not in e] == []
+    assert len(page.js_errors) == 1

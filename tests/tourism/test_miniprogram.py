@@ -240,6 +240,21 @@ def test_a_number_that_is_another_persons_is_409_and_changes_nothing(mini):
     assert not UserPhone.objects.filter(user_id=body["user_id"]).exists()
 
 
+def test_a_number_another_account_only_typed_is_taken_by_the_number_wechat_verified(mini):
+    """Someone signed up on the website with this person's number and never verified it: WeChat has
+    verified it for its owner, whose account takes it (before, the owner was told ``phone_taken``)."""
+    stranger = factories.user(email="")
+    UserPhone.objects.create(user=stranger, number="+8613812345678", verified=False)
+    body = sign_in(mini)
+
+    response = post(PHONE, {"code": mini.phone_code("138 1234 5678")}, body["session_token"])
+
+    assert response.status_code == 200, response.content
+    phone = UserPhone.objects.get(number="+8613812345678")
+    assert (phone.user_id, phone.verified) == (body["user_id"], True)
+    assert not UserPhone.objects.filter(user=stranger).exists()
+
+
 def test_a_used_phone_code_is_400(mini):
     token = sign_in(mini)["session_token"]
     code = mini.phone_code("13812345678")

@@ -18,6 +18,7 @@ from villages.roles import GROUP_STAFF
 PASSWORD = "Lishi-zaolin-2024"
 PHONE = "+8613812345678"
 APP = "/_allauth/app/v1/auth"
+APP_ACCOUNT = "/_allauth/app/v1/account"
 
 
 @pytest.fixture(autouse=True)
@@ -121,7 +122,7 @@ def test_a_number_claimed_by_another_sign_up_at_the_same_moment_is_refused_and_n
     response = sign_up(client, phone="13812345678")
 
     assert response.status_code == 409
-    assert "这个手机号已被其他账户使用" in response.content.decode()
+    assert "这个手机号已属于另一个账户" in response.content.decode()
     assert get_user_model().objects.count() == 1
     assert not console.outbox, "no code sent for a number that is not theirs"
 
@@ -464,11 +465,303 @@ def test_an_e_mail_account_adds_a_phone_and_then_signs_in_by_code(client):
 
 
 @pytest.mark.django_db
-def test_a_number_of_another_account_cannot_be_taken(client):
-    phone_user()
+def test_a_number_another_account_verified_cannot_be_taken_and_the_page_says_what_to_do(client):
+    owner = phone_user()
     other = factories.user(password=PASSWORD, email="zhao@example.com")
     client.force_login(other)
 
     client.post("/accounts/phone/change/", {"phone": "13812345678"})
+    response = client.post("/accounts/phone/verify/", {"code": last_code()})
 
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "这个手机号已属于另一个账户" in page and "用这个手机号和短信验证码登录那个账户" in page
+    assert "微信绑定" not in page, "no WeChat step for someone without WeChat"
     assert not UserPhone.objects.filter(user=other).exists()
+    assert UserPhone.objects.get(number=PHONE).user == owner
+
+
+@pytest.mark.django_db
+def test_the_app_is_told_phone_taken_when_changing_to_a_number_another_account_verified(client):
+    owner = phone_user()
+    other = factories.user(password=PASSWORD, email="zhao@example.com")
+    token = app_session(client, other)
+    client.post(APP_ACCOUNT + "/phone", {"phone": "13812345678"}, **app(token))
+
+    response = client.post(f"{APP}/phone/verify", {"code": last_code()}, **app(token))
+
+    [error] = response.json()["errors"]
+    assert response.status_code == 400 and error["code"] == "phone_taken"
+    assert "短信验证码登录那个账户" in error["message"] and "SMS code" in error["message"]
+    assert UserPhone.objects.get(number=PHONE).user == owner
+    assert UserPhone.objects.get(user=other).number == "+8613700000001"
+
+
+# Numbers typed but never verified: a stranger's sign-up with your number gets nothing of yours
+
+
+def stranger_signs_up_with(number: str = "138 1234 5678"):
+    """Someone signs up with another person's number and their own password, and never sees the code."""
+    stranger = Client()
+    sign_up(stranger, phone=number, password1="Stranger-pass-99", password2="Stranger-pass-99")
+    console.outbox.clear()
+    cache.clear()  # a while later: allauth allows one code a minute per number
+    return get_user_model().objects.get(phone__number=PHONE)
+
+
+@pytest.mark.django_db
+def test_the_owner_signing_in_by_code_never_lands_in_a_strangers_account_on_their_number(client):
+    """Before: the code went out to the owner for the stranger's account, the owner typed it and was in
+    the stranger's account (now "verified"), while the stranger kept a password into it."""
+    stranger = stranger_signs_up_with()
+
+    request_code(client, "13812345678", fresh=False)
+    client.post("/accounts/login/code/confirm/", {"code": "123456"})
+
+    assert signed_in(client) != str(stranger.pk)
+    assert not console.outbox, "no code for an account the number was only typed into"
+    assert not UserPhone.objects.get(user=stranger).verified
+
+
+@pytest.mark.django_db
+def test_a_number_typed_and_never_verified_does_not_sign_in_with_a_password(client):
+    stranger = stranger_signs_up_with()
+
+    client.post("/accounts/login/", {"login": "13812345678", "password": "Stranger-pass-99"})
+
+    assert signed_in(client) is None
+    assert not console.outbox, "before: a verification code texted to the owner, for the stranger"
+    assert stranger.phone.number == PHONE
+
+
+@pytest.mark.django_db
+def test_the_owner_signs_up_with_their_number_and_takes_it_from_the_stranger(client):
+    stranger = stranger_signs_up_with()
+
+    response = sign_up(client)
+    assert response["Location"] == "/accounts/phone/verify/"
+    client.post("/accounts/phone/verify/", {"code": last_code()})
+
+    owner = get_user_model().objects.get(pk=signed_in(client))
+    assert owner != stranger
+    assert (owner.phone.number, owner.phone.verified) == (PHONE, True)
+    assert not UserPhone.objects.filter(user=stranger).exists()
+    client.post("/accounts/logout/")
+    request_code(client, "13812345678", fresh=False)
+    client.post("/accounts/login/code/confirm/", {"code": last_code()})
+    assert signed_in(client) == str(owner.pk)
+    intruder = Client()
+    intruder.post("/accounts/login/", {"login": "13812345678", "password": "Stranger-pass-99"})
+    assert intruder.session.get("_auth_user_id") is None
+
+
+@pytest.mark.django_db
+def test_an_e_mail_account_verifying_the_number_takes_it_from_the_stranger(client):
+    stranger = stranger_signs_up_with()
+    owner = factories.user(password=PASSWORD, email="zhao@example.com")
+    client.force_login(owner)
+
+    client.post("/accounts/phone/change/", {"phone": "13812345678"})
+    response = client.post("/accounts/phone/verify/", {"code": last_code()})
+
+    assert response.status_code == 302
+    assert UserPhone.objects.get(number=PHONE).user == owner and owner.phone.verified
+    assert not UserPhone.objects.filter(user=stranger).exists()
+
+
+@pytest.mark.django_db
+def test_the_app_owner_signs_in_by_code_only_to_an_account_that_verified_the_number(client):
+    client.post(
+        f"{APP}/signup", {"phone": PHONE, "password": "Stranger-pass-99"}, content_type="application/json"
+    )
+    console.outbox.clear()
+
+    response = client.post(f"{APP}/code/request", {"phone": PHONE}, content_type="application/json")
+
+    assert not console.outbox
+    token = response.json()["meta"]["session_token"]
+    confirm = client.post(f"{APP}/code/confirm", {"code": "123456"}, **app(token))
+    assert confirm.status_code != 200
+    assert not UserPhone.objects.get().verified
+
+
+# Guesses per code, and allauth's limits on changing and resending codes
+
+
+def app(token: str) -> dict:
+    return {"content_type": "application/json", "headers": {"x-session-token": token}}
+
+
+def app_session(client, user) -> str:
+    """The app signed in as ``user`` by phone and code."""
+    if not UserPhone.objects.filter(user=user).exists():
+        UserPhone.objects.create(user=user, number="+8613700000001", verified=True)
+    number = UserPhone.objects.get(user=user).number
+    pending = client.post(f"{APP}/code/request", {"phone": number}, content_type="application/json")
+    token = pending.json()["meta"]["session_token"]
+    response = client.post(f"{APP}/code/confirm", {"code": last_code()}, **app(token))
+    assert response.status_code == 200, response.content
+    cache.clear()  # the counts of this sign-in are not what the test is about
+    return response.json()["meta"]["session_token"]
+
+
+def wrong(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
+@pytest.mark.django_db
+def test_three_wrong_guesses_void_a_sign_in_code_on_the_page(client, settings):
+    assert settings.ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS == 3
+    phone_user()
+    request_code(client, PHONE, fresh=False)
+    code = last_code()
+    answers = [client.post("/accounts/login/code/confirm/", {"code": wrong(code)}) for _ in range(3)]
+
+    late = client.post("/accounts/login/code/confirm/", {"code": code})
+
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    assert answers[2].status_code == 302 and late.status_code == 302
+    assert late["Location"] == "/accounts/login/code/"
+    assert signed_in(client) is None
+
+
+@pytest.mark.django_db
+def test_two_wrong_guesses_leave_the_code_good(client):
+    user = phone_user()
+    request_code(client, PHONE, fresh=False)
+    code = last_code()
+    for _ in range(2):
+        client.post("/accounts/login/code/confirm/", {"code": wrong(code)})
+
+    client.post("/accounts/login/code/confirm/", {"code": code})
+
+    assert signed_in(client) == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_three_wrong_guesses_void_a_sign_in_code_in_the_app(client):
+    phone_user()
+    pending = client.post(f"{APP}/code/request", {"phone": PHONE}, content_type="application/json")
+    token = pending.json()["meta"]["session_token"]
+    code = last_code()
+    answers = [client.post(f"{APP}/code/confirm", {"code": wrong(code)}, **app(token)) for _ in range(3)]
+
+    late = client.post(f"{APP}/code/confirm", {"code": code}, **app(token))
+
+    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert late.status_code == 409, late.content  # no sign-in pending any more
+
+
+@pytest.mark.django_db
+def test_the_app_changes_the_number_once_the_new_one_is_verified(client):
+    user = phone_user()
+    token = app_session(client, user)
+
+    response = client.post(APP_ACCOUNT + "/phone", {"phone": "+8613912345678"}, **app(token))
+
+    assert response.status_code == 202
+    assert console.outbox[-1].phone == "+8613912345678"
+    assert UserPhone.objects.get(user=user).number == PHONE, "not before the new number is verified"
+    verified = client.post(f"{APP}/phone/verify", {"code": last_code()}, **app(token))
+    assert verified.status_code == 200, verified.content
+    user.phone.refresh_from_db()
+    assert (user.phone.number, user.phone.verified) == ("+8613912345678", True)
+
+
+@pytest.mark.django_db
+def test_the_app_changes_the_number_at_most_once_a_minute(client):
+    token = app_session(client, phone_user())
+    client.post(APP_ACCOUNT + "/phone", {"phone": "+8613912345678"}, **app(token))
+
+    again = client.post(APP_ACCOUNT + "/phone", {"phone": "+8613912345679"}, **app(token))
+
+    assert again.status_code == 429
+    assert [sms.phone for sms in console.outbox][-1] == "+8613912345678"
+
+
+@pytest.mark.django_db
+def test_the_phone_page_changes_the_number_at_most_once_a_minute(client):
+    client.force_login(phone_user())
+    client.post("/accounts/phone/change/", {"phone": "139 1234 5678"})
+
+    again = client.post("/accounts/phone/change/", {"phone": "139 1234 5679"})
+
+    assert again.status_code == 429
+    assert len(console.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_sign_up_resends_its_code_twice_and_no_more(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "verify_phone": "100/m/key,100/m/ip"}
+    sign_up(client)
+    for _ in range(2):
+        client.post("/accounts/phone/verify/", {"action": "resend"})
+    assert len(console.outbox) == 3
+
+    page = client.get("/accounts/phone/verify/")
+    client.post("/accounts/phone/verify/", {"action": "resend"})
+
+    assert page.context["can_resend"] is False
+    assert len(console.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_sign_up_changes_its_number_twice_and_no_more(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "verify_phone": "100/m/key,100/m/ip"}
+    sign_up(client)
+    for number in ("13912345670", "13912345671"):
+        client.post("/accounts/phone/verify/", {"action": "change", "phone": number})
+    assert [sms.phone for sms in console.outbox][1:] == ["+8613912345670", "+8613912345671"]
+
+    page = client.get("/accounts/phone/verify/")
+    client.post("/accounts/phone/verify/", {"action": "change", "phone": "13912345672"})
+
+    assert page.context["can_change"] is False
+    assert len(console.outbox) == 3
+    assert UserPhone.objects.get().number == "+8613912345671"
+
+
+@pytest.mark.django_db
+def test_the_app_resends_a_sign_up_code_twice_and_then_is_refused(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "verify_phone": "100/m/key,100/m/ip"}
+    response = client.post(
+        f"{APP}/signup", {"phone": PHONE, "password": PASSWORD}, content_type="application/json"
+    )
+    token = response.json()["meta"]["session_token"]
+
+    answers = [client.post(f"{APP}/phone/verify/resend", **app(token)).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 409]
+    assert len(console.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_resend_within_the_minute_is_refused_by_allauths_limit(client):
+    sign_up(client)
+
+    client.post("/accounts/phone/verify/", {"action": "resend"})
+
+    assert len(console.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_phone_page_asks_for_a_picture_code_once_the_number_nears_its_limit(client, settings):
+    settings.SMS_HUMAN_CHECK_PERCENT = 50
+    settings.SMS_CODE_PER_PHONE_PER_HOUR = 2
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "change_phone": "100/m/user",
+        "verify_phone": "100/m/key,100/m/ip",
+    }
+    user = phone_user()
+    client.force_login(user)
+    client.post("/accounts/phone/change/", {"phone": "139 1234 5678"})
+
+    refused = client.post("/accounts/phone/change/", {"phone": "139 1234 5678"})
+    page = refused.content.decode()
+    answered = client.post("/accounts/phone/change/", {"phone": "139 1234 5678", **captcha_answer(page)})
+
+    assert refused.status_code == 200 and "captcha" in refused.context["form"].errors
+    assert 'class="captcha"' in page
+    assert answered.status_code == 302
+    assert len(console.outbox) == 2

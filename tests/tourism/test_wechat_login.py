@@ -13,8 +13,11 @@ from django.test import Client
 
 from common.models import UserPhone, WeChatIdentity, WeChatOpenId
 from common.wechat_ids import openid_for, wechat_link
+from notifications.sms import console
+from shop.services import orders_place
 from tests import factories
 from tests.conftest import WECHAT_TEST_APPS
+from tests.shop import factories as shop_factories
 from tests.tourism.fake_wechat_oauth import (
     WEBSITE_APPID,
     FakeWeChatOAuth,
@@ -355,7 +358,9 @@ def test_linking_needs_a_signed_in_account(client, oauth):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_linking_a_wechat_that_is_another_account_is_refused_and_explained(client, oauth):
+def test_linking_the_wechat_of_an_unused_wechat_only_account_moves_it_here(client, oauth):
+    """Someone with a phone account tapped 微信一键登录 first and got a WeChat-only account: linking
+    from their phone account takes the WeChat; the empty account is switched off."""
     sign_in(client, oauth)
     wechat_only = signed_in_user(client)
     client.logout()
@@ -365,10 +370,92 @@ def test_linking_a_wechat_that_is_another_account_is_refused_and_explained(clien
     response = sign_in(client, oauth, start=START + "?process=link")
 
     assert response["Location"] == "/accounts/wechat/"
+    assert "已绑定微信" in client.get("/accounts/wechat/").content.decode()
+    assert WeChatIdentity.objects.get(user=ann).unionid == oauth.signed_in.unionid
+    wechat_only.refresh_from_db()
+    assert not wechat_only.is_active and not WeChatIdentity.objects.filter(user=wechat_only).exists()
+    client.logout()
+    sign_in(client, oauth)
+    assert signed_in_user(client) == ann
+
+
+def _book(user) -> None:
+    shop_factories.stay(user=user)
+
+
+def _order(user) -> None:
+    product = shop_factories.product(stock=5)
+    orders_place(user=user, items={product.pk: 1}, fulfilment="pickup", recipient="安", phone="13912340000")
+
+
+def _password(user) -> None:
+    user.set_password("Lishi-zaolin-2024")
+    user.save()
+
+
+def _verified_email(user) -> None:
+    EmailAddress.objects.create(user=user, email="wx@example.com", verified=True, primary=True)
+
+
+def _verified_phone(user) -> None:
+    UserPhone.objects.create(user=user, number="+8613712345678", verified=True)
+
+
+@pytest.mark.parametrize("use", [_book, _order, _password, _verified_email, _verified_phone])
+def test_linking_a_wechat_whose_account_has_been_used_is_refused_and_explained(client, oauth, use):
+    sign_in(client, oauth)
+    wechat_user = signed_in_user(client)
+    use(wechat_user)
+    client.logout()
+    ann = phone_account()
+    client.force_login(ann)
+
+    response = sign_in(client, oauth, start=START + "?process=link")
+
+    assert response["Location"] == "/accounts/wechat/"
     page = client.get("/accounts/wechat/").content.decode()
-    assert "这个微信已用于另一个账号" in page
+    assert "这个微信已用于另一个账号" in page and "不会自动合并" in page
     assert not WeChatIdentity.objects.filter(user=ann).exists()
-    assert WeChatIdentity.objects.get(user=wechat_only).unionid == oauth.signed_in.unionid
+    wechat_user.refresh_from_db()
+    assert (
+        wechat_user.is_active
+        and WeChatIdentity.objects.get(user=wechat_user).unionid == oauth.signed_in.unionid
+    )
+
+
+def test_an_unused_wechat_account_is_not_given_up_for_an_account_with_another_wechat(client, oauth):
+    sign_in(client, oauth)
+    wechat_only = signed_in_user(client)
+    client.logout()
+    ann = phone_account()
+    wechat_link(ann, appid=OA, kind="official_account", openid="o-ann-own", unionid="UNION-ANN-OWN")
+    client.force_login(ann)
+
+    sign_in(client, oauth, start=START + "?process=link")
+
+    assert "此账号已绑定另一个微信" in client.get("/accounts/wechat/").content.decode()
+    wechat_only.refresh_from_db()
+    assert wechat_only.is_active and WeChatIdentity.objects.filter(user=wechat_only).exists()
+
+
+def test_the_phone_page_tells_a_wechat_user_whose_number_is_taken_how_to_join_up(client, oauth):
+    """The other half of the journey: the number typed on the WeChat-only account is a phone account's;
+    once its code proves the number theirs, the page says to sign in there and link WeChat."""
+    ann = phone_account()
+    sign_in(client, oauth)
+    wechat_only = signed_in_user(client)
+    console.outbox.clear()
+    client.post("/accounts/phone/change/", {"phone": "138 1234 5678"})
+
+    response = client.post("/accounts/phone/verify/", {"code": console.outbox[-1].params["code"]})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "这个手机号已属于另一个账户" in page and "用这个手机号和短信验证码登录那个账户" in page
+    assert "「微信绑定」页绑定微信" in page
+    assert 'action="/accounts/logout/"' in page and 'value="/accounts/login/code/"' in page
+    assert UserPhone.objects.get(number="+8613812345678").user == ann
+    assert not UserPhone.objects.filter(user=wechat_only).exists()
 
 
 def test_linking_a_second_wechat_is_refused(client, oauth):
