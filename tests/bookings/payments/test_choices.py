@@ -99,7 +99,9 @@ def test_paying_at_the_homestay_stays_offered_when_booking(everything, client, r
 CARD_LABEL = {"zh": "银行卡支付(境外客人)", "en": "Card (guests from abroad)"}
 
 
-def api_pay(app, booking, body: dict | None = None, **headers):
+def api_pay(app, booking, body: dict | None = None, *, agent: str = "", **headers: str):
+    if agent:
+        headers["User-Agent"] = agent
     return app.post(reverse("api:booking_pay", kwargs={"reference": booking.reference}), body, **headers)
 
 
@@ -115,7 +117,7 @@ def test_the_api_pays_with_the_provider_named_and_says_to_open_its_page(
 ):
     booking = hold(room_type, user=app.user)
 
-    response = api_pay(app, booking, {"provider": "alipay"}, **{"User-Agent": PHONE})
+    response = api_pay(app, booking, {"provider": "alipay"}, agent=PHONE)
 
     assert response.status_code == 200
     body = response.json()
@@ -144,7 +146,7 @@ def test_the_api_gives_a_desktop_wechat_pays_code_to_show_as_a_qr_code(everythin
 def test_the_api_on_a_phone_gets_wechat_pays_h5_page_first_without_a_provider(everything, app, room_type):
     booking = hold(room_type, user=app.user)
 
-    body = api_pay(app, booking, **{"User-Agent": PHONE}).json()
+    body = api_pay(app, booking, agent=PHONE).json()
 
     assert (body["provider"], body["kind"]) == ("wechat_pay", "redirect")
     assert body["checkout_url"].startswith("https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?")
@@ -162,13 +164,13 @@ def test_the_api_takes_a_request_without_any_body(everything, app, room_type):
 def test_the_api_inside_wechat_never_opens_jsapi_and_refuses_alipay(everything, app, room_type, wechat_api):
     booking = hold(room_type, user=app.user)
 
-    refused = api_pay(app, booking, {"provider": "alipay"}, **{"User-Agent": WECHAT})
+    refused = api_pay(app, booking, {"provider": "alipay"}, agent=WECHAT)
 
     assert (refused.status_code, refused.json()["code"]) == (422, "payment_unavailable")
     assert "choices" in refused.json()["detail"] and "这种方式" in refused.json()["detail"]
     assert [choice["provider"] for choice in refused.json()["choices"]] == ["wechat_pay", "stripe_checkout"]
     assert not Payment.objects.exists()
-    body = api_pay(app, booking, {"provider": "wechat_pay"}, **{"User-Agent": WECHAT}).json()
+    body = api_pay(app, booking, {"provider": "wechat_pay"}, agent=WECHAT).json()
     assert body["kind"] == "qr_code"  # long-pressed inside WeChat; the mini-program has /wechat-pay
     assert wechat_api.calls("/v3/pay/transactions/jsapi") == []
 
