@@ -331,7 +331,8 @@ class BookingSummaryOut(Priced):
     hold_expires_at: datetime | None = Field(description="保留截止 UTC; null unless held")
     refund_due: Money | None = Field(description="应退款 set when cancelled or expired; null otherwise")
     pay_url: str | None = Field(
-        description="付款 absolute path to POST to pay online (returns the checkout address) while the "
+        description="付款 absolute path to POST to pay online (returns the page to open or WeChat Pay's "
+        "code to show as a QR code) while the "
         "booking awaits online payment and its hold is not over; null otherwise"
     )
     created_at: datetime = Field(description="UTC")
