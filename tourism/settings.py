@@ -599,6 +599,10 @@ ALIPAY_PUBLIC_KEY = os.environ.get("ALIPAY_PUBLIC_KEY", "")
 PAYMENT_PROVIDER_CONNECT_TIMEOUT = float(os.environ.get("PAYMENT_PROVIDER_CONNECT_TIMEOUT", "3"))
 PAYMENT_PROVIDER_READ_TIMEOUT = float(os.environ.get("PAYMENT_PROVIDER_READ_TIMEOUT", "6"))
 PAYMENT_PROVIDER_RETRIES = int(os.environ.get("PAYMENT_PROVIDER_RETRIES", "1"))
+# Seconds within which every provider call of one payment start must finish: replacing an open payment
+# takes a query, a close and a new order, and a call that could not finish in time at its slowest is not
+# made (bookings.payments.services._StartDeadline). Keep it under gunicorn's --timeout and above one call.
+PAYMENT_START_DEADLINE = float(os.environ.get("PAYMENT_START_DEADLINE", "25"))
 # Where daily reconciliation reads our profit-sharing records (a dotted path set by the profit-sharing
 # code, not by the environment; docs/payments.md, "对账"); empty: splits are not reconciled.
 RECONCILIATION_SPLIT_RECORDS = "bookings.payments.splits.reconciliation_records"

@@ -6,8 +6,9 @@
   what is due through the payment provider at once.
 * ``GET /api/room-types/{id}/calendar``: public price calendar of a room type, night by night
   (``bookings.api.calendar``).
-* ``POST /api/bookings/{reference}/pay``: open the online payment (Stripe Checkout) of a booking held
-  for it and answer the address of the page where the guest pays (the booking's ``pay_url``).
+* ``POST /api/bookings/{reference}/pay``: open the online payment of a booking held for it (the
+  booking's ``pay_url``) with the provider named (WeChat Pay, Alipay or card) or the first offered, and
+  answer how the guest pays: a page to open, or WeChat Pay's code to show as a QR code.
 * ``POST /api/bookings/{reference}/wechat-pay``: in the mini-program, WeChat Pay's ``wx.requestPayment``
   parameters for the booking (``bookings.api.mini_program``).
 

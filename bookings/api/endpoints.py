@@ -8,6 +8,7 @@ English alone), so the engine is called with Chinese active: the API answers in 
 the request's language, like the catalogue.
 """
 
+from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
@@ -29,15 +30,24 @@ from bookings.api.schemas import (
     BookingSummaryOut,
     IllegalTransitionOut,
     NightsUnavailableOut,
+    PaymentNotOfferedOut,
+    PaymentStartIn,
     PaymentStartOut,
     Problem,
     Reference,
+    utc,
 )
 from bookings.errors import IllegalTransition
 from bookings.models import Booking
-from bookings.payments.base import booking_payments_for
+from bookings.payments.base import (
+    PaymentClient,
+    PaymentProvider,
+    booking_payments_for,
+    online_choices,
+    payment_client,
+)
 from bookings.payments.services import PaymentUnavailable, payment_start
-from bookings.payments.views import return_url
+from bookings.payments.views import WECHAT_CODE, payment_page_for, return_url
 from bookings.pricing import MAX_QUOTED_NIGHTS
 from bookings.ratelimit import booking_attempt_wait, client_address
 from bookings.selectors import booking_detail, bookings_for_user, homestays_available
@@ -65,6 +75,10 @@ PAYMENT_NOT_OFFERED = (
     "choose another"
 )
 PAID_AT_HOMESTAY = "这个预订在民宿付款,无需在线支付 / This booking is paid at the homestay, not online"
+PROVIDER_NOT_OFFERED = (
+    "这个预订现在不能用这种方式在线支付,请从 choices 中选择 / This booking cannot be paid this way now; "
+    "choose one of `choices`"
+)
 
 
 def _in_chinese():
@@ -154,8 +168,8 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     "`rooms`, `capacity`, `inactive`, `name`, `phone`, `room_type_not_found` for an unknown "
     "room_type_id, `contact_required` for someone signed in with WeChat alone who has not verified a phone "
     "number or e-mail yet, and `payment_unavailable` for a way of paying the homestay does not take now: "
-    "`online` while online payment (Stripe) is not configured, or a homestay that takes only one way). "
-    "A booking held for online payment has a `pay_url`: POST it to get the checkout address. "
+    "`online` while no online payment provider is configured, or a homestay that takes only one way). "
+    "A booking held for online payment has a `pay_url`: POST it (optionally naming `provider`) to pay. "
     "429 `rate_limited` with Retry-After: more than "
     "BOOKING_CREATE_RATE_PER_MINUTE (default 20) attempts by one user in a minute. 400: the body is not "
     "JSON. Nothing changes unless the answer is 201. The booking's language is `lang`, else the language "
@@ -256,36 +270,84 @@ def booking_cancel_mine(request: SignedInApiRequest, reference: Reference):
     return booking_detail(reference=booking.reference)
 
 
+def _choice(provider: PaymentProvider) -> dict:
+    with translation.override(None):
+        zh, _space, en = str(provider.button_label).partition(" ")
+    return {"provider": provider.identifier, "label": {"zh": zh, "en": en or zh}}
+
+
+def _api_client(request: HttpRequest) -> PaymentClient:
+    """Where the guest pays from, by the app's or browser's user agent and address. Never a JSAPI payer:
+    the mini-program pays through ``/wechat-pay``, the site's pages inside WeChat through their own."""
+    return replace(payment_client(request), ip=client_address(request) or "", openid="", appid="")
+
+
+def _payment_answer(request: HttpRequest, booking: Booking, payment, choices: list[dict]) -> dict:
+    done = return_url(request, "payments:done", booking)
+    qr_code = payment.redirect_url.startswith(WECHAT_CODE)
+    return {
+        "reference": booking.reference,
+        "provider": payment.provider,
+        "kind": "qr_code" if qr_code else "redirect",
+        "checkout_url": payment_page_for(request, booking, payment, done),
+        "code_url": payment.redirect_url if qr_code else None,
+        "expires_at": utc(payment.expires_at),
+        "choices": choices,
+    }
+
+
 @router.post(
     "/bookings/{reference}/pay",
     auth=SIGNED_IN,
     url_name="booking_pay",
     response={
         200: PaymentStartOut,
+        **MALFORMED_BODY,
         **SIGNED_IN_ERRORS,
         **NOT_FOUND,
-        **STATE_CHANGE_REFUSED,
+        409: IllegalTransitionOut,
+        422: PaymentNotOfferedOut | ValidationErrorOut,
         503: Problem,
     },
     summary="在线付款 Pay one of my bookings online",
     description="For a booking awaiting online payment (its `pay_url`): opens the payment with the "
-    "provider (Stripe Checkout) and answers `checkout_url`, the page where the guest pays, and "
-    "`expires_at`; the rooms stay held until then. Asking again while that page is open answers the "
-    "same page. After paying (or giving up) the guest comes back to this site's payment result page; "
-    "the booking becomes `confirmed` (or, on request, awaits the owner) once the provider reports the "
-    "payment, so read the booking again. 409 `illegal_transition`: nothing to pay online (paid "
-    "already, paid at the homestay, cancelled, or the hold is over: book again). 503 "
-    "`payment_unavailable`: online payment is not configured or the provider cannot be reached; try "
-    "again later. Another user's booking: 404.",
+    "provider named in the body's `provider` (`wechat_pay`, `alipay`, `stripe_checkout` for card; "
+    "optional: the first offered, see `choices`) and answers how the guest pays, by `kind`: "
+    "`redirect`, open `checkout_url` "
+    "(Stripe Checkout, Alipay's page, WeChat Pay's H5 page in a phone browser); `qr_code`, WeChat Pay "
+    "Native on a desktop or inside WeChat's browser: show `code_url` (`weixin://...`) as a QR code to "
+    "scan with WeChat, or open `checkout_url`, this site's page showing it. In the mini-program use "
+    "`POST /api/bookings/{reference}/wechat-pay` instead (`wx.requestPayment`). `expires_at`: the payment "
+    "closes then; the rooms stay held until then. Asking again while that payment is open answers the "
+    "same one; naming another provider opens one with it (should the guest pay both, the second is "
+    "refunded automatically). After paying (or giving up) the guest comes back to this site's payment "
+    "result page; the booking becomes `confirmed` (or, on request, awaits the owner) once the provider "
+    "reports the payment, so read the booking again. 409 `illegal_transition`: nothing to pay online "
+    "(paid already, paid at the homestay, cancelled, or the hold is over: book again). 422 "
+    "`payment_unavailable` with `choices`: the booking does not take that provider from where you ask "
+    "(not configured, not chosen by the homestay, or Alipay inside WeChat). 503 `payment_unavailable`: "
+    "online payment is not configured, the provider cannot be reached, or it answered too slowly to "
+    "replace an open payment; nothing changed, try again later. The same Idempotency-Key with another "
+    "`provider` is 422. Another user's booking: 404.",
 )
 @idempotent
-def booking_pay(request: SignedInApiRequest, reference: Reference):
+def booking_pay(request: SignedInApiRequest, reference: Reference, payload: PaymentStartIn | None = None):
     booking = _my_booking(request, reference)
+    client = _api_client(request)
+    provider = payload.provider if payload is not None else None
     with _in_chinese():
         if booking.payment != Booking.Payment.ONLINE:
             raise IllegalTransition(PAID_AT_HOMESTAY, status=booking.status, action="pay")
-        return payment_start(
+        offered = online_choices(homestay=booking.homestay, client=client, language=booking.language)
+        choices = [_choice(each) for each in offered]
+        if provider is not None and provider not in {each.identifier for each in offered}:
+            detail = {"detail": PROVIDER_NOT_OFFERED, "code": PaymentUnavailable.code, "choices": choices}
+            return Status(422, detail)
+        payment = payment_start(
             booking=booking,
             success_url=return_url(request, "payments:done", booking),
             cancel_url=return_url(request, "payments:cancelled", booking),
+            provider=provider,
+            client=client,
         )
+        return _payment_answer(request, booking, payment, choices)

@@ -241,24 +241,52 @@ class RefundOut(Priced):
         return utc(obj.created_at)
 
 
+class PaymentStartIn(Schema):
+    provider: str | None = Field(
+        None,
+        max_length=50,
+        pattern=NO_NUL,
+        description="收款渠道 who takes the payment: `wechat_pay`, `alipay` or `stripe_checkout` (card), "
+        "one of the booking's online choices (the answer's `choices`); left out, the first offered: "
+        "WeChat Pay, then Alipay, then card (card first for a booking in English; no Alipay inside "
+        "WeChat's browser). Another is 422 `payment_unavailable` with `choices`",
+    )
+
+
+class PaymentChoiceOut(Schema):
+    provider: str = Field(description="收款渠道 `wechat_pay`, `alipay` or `stripe_checkout`")
+    label: Text = Field(description="按钮文字 what the guest's button to pay this way says")
+
+
+class PaymentNotOfferedOut(Problem):
+    choices: list[PaymentChoiceOut] = Field(
+        description="在线支付方式 the ways of paying online this booking takes now, in the order offered"
+    )
+
+
 class PaymentStartOut(Schema):
     reference: str = Field(description="预订号 booking reference")
-    checkout_url: str = Field(description="支付页面 open it for the guest to pay (Stripe Checkout)")
+    provider: str = Field(description="收款渠道 who takes this payment (`wechat_pay`, `alipay`, ...)")
+    kind: Literal["redirect", "qr_code"] = Field(
+        description="怎样付款 `redirect`: open `checkout_url` (Stripe Checkout, Alipay's page, WeChat "
+        "Pay's H5 page on a phone browser); `qr_code`: WeChat Pay Native, show `code_url` as a QR code "
+        "for the guest to scan with WeChat (inside WeChat, to long-press)"
+    )
+    checkout_url: str = Field(
+        description="支付页面 a web address to open for the guest to pay: the provider's page, or for "
+        '`qr_code` this site\'s page showing the QR code (with its "我已付款 I have paid" button)'
+    )
+    code_url: str | None = Field(
+        description="二维码内容 for `qr_code`: WeChat Pay's `weixin://` code to show as a QR code; a "
+        "browser cannot open it. null otherwise"
+    )
     expires_at: datetime | None = Field(
         description="支付截止 UTC: the page closes then; the rooms stay held until then"
     )
-
-    @staticmethod
-    def resolve_reference(obj):
-        return obj.booking.reference
-
-    @staticmethod
-    def resolve_checkout_url(obj):
-        return obj.redirect_url
-
-    @staticmethod
-    def resolve_expires_at(obj):
-        return utc(obj.expires_at)
+    choices: list[PaymentChoiceOut] = Field(
+        description="在线支付方式 every way of paying online this booking takes from where you ask, in "
+        "the order offered (this one among them); POST again with another `provider` to pay that way"
+    )
 
 
 class EventOut(Schema):
@@ -303,7 +331,8 @@ class BookingSummaryOut(Priced):
     hold_expires_at: datetime | None = Field(description="保留截止 UTC; null unless held")
     refund_due: Money | None = Field(description="应退款 set when cancelled or expired; null otherwise")
     pay_url: str | None = Field(
-        description="付款 absolute path to POST to pay online (returns the checkout address) while the "
+        description="付款 absolute path to POST to pay online (returns the page to open or WeChat Pay's "
+        "code to show as a QR code) while the "
         "booking awaits online payment and its hold is not over; null otherwise"
     )
     created_at: datetime = Field(description="UTC")

@@ -6,11 +6,15 @@ idempotency key, the provider is called, and the answer is stored in a second tr
 failed on the way is simply repeated with the same key (``refunds_send``, ``refunds_send_due``).
 
 * ``payment_start``: open a payment for a booking (Stripe Checkout: a session; the hold is extended
-  to the session's end, see ``bookings.payments.stripe_checkout``).
+  to the session's end, see ``bookings.payments.stripe_checkout``). The provider calls of one start
+  (a replaced payment takes three) fit within one deadline under the worker's timeout
+  (``PAYMENT_START_DEADLINE``, ``_StartDeadline``).
 * ``payment_succeeded``: money arrived (a webhook). The booking is confirmed through
   ``booking_confirm``, which also takes back the rooms of an expired hold when they are still free.
   When the booking cannot take the money (nights gone, cancelled, already paid by another payment), the
   payment is refunded in full automatically and flagged for staff: no payment is lost or unmatched.
+  Such a refund is sent by the task worker (``bookings.payments.tasks``), not in the provider's
+  notification request, which answers at once (WeChat Pay wants an answer within about 5 s).
   Money that is not what the payment asked for (another amount or currency) never confirms the booking,
   which stays held as it was: what arrived is recorded on the payment and flagged; in the booking's
   currency (CNY) it enters the ledger and is refunded in full at once; in another currency it stays out
@@ -21,10 +25,14 @@ failed on the way is simply repeated with the same key (``refunds_send``, ``refu
 """
 
 import logging
+import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -84,6 +92,50 @@ class PaymentUnavailable(BookingError):
                 "Online payment is not available right now; please try again in a moment"
             )
         )
+
+
+class PaymentStartTooSlow(PaymentUnavailable):
+    """The provider answered too slowly to replace the open payment within the start's deadline
+    (HTTP 503): nothing more was changed; the guest tries again in a moment."""
+
+    def __init__(self):
+        BookingError.__init__(
+            self,
+            _(
+                "支付渠道响应太慢,这次未能更换付款方式,请稍后再试 "
+                "The payment provider is answering too slowly to switch the payment now; please try "
+                "again in a moment"
+            ),
+        )
+
+
+def provider_call_worst() -> float:
+    """The longest one provider call can take, in seconds: every try waits at most
+    ``PAYMENT_PROVIDER_CONNECT_TIMEOUT`` + ``PAYMENT_PROVIDER_READ_TIMEOUT``, with pauses of 0.5 s, 1 s...
+    between ``PAYMENT_PROVIDER_RETRIES`` further tries (18.5 s with the defaults)."""
+    retries = int(settings.PAYMENT_PROVIDER_RETRIES)
+    per_try = float(settings.PAYMENT_PROVIDER_CONNECT_TIMEOUT) + float(settings.PAYMENT_PROVIDER_READ_TIMEOUT)
+    return (retries + 1) * per_try + sum(0.5 * attempt for attempt in range(1, retries + 1))
+
+
+@dataclass(frozen=True)
+class _StartDeadline:
+    """One deadline for every provider call of a ``payment_start`` (``PAYMENT_START_DEADLINE`` seconds,
+    25 by default, under gunicorn's 30 s worker timeout, docs/deployment.md). The first call always goes;
+    each further one only when it can still finish in time, even at its slowest
+    (``provider_call_worst``): a replacement (query, close, new order) that cannot is refused before the
+    call (``PaymentStartTooSlow``)."""
+
+    ends: float  # time.monotonic()
+
+    @classmethod
+    def start(cls) -> "_StartDeadline":
+        return cls(ends=time.monotonic() + float(settings.PAYMENT_START_DEADLINE))
+
+    def check(self) -> None:
+        if time.monotonic() + provider_call_worst() > self.ends:
+            logger.warning("Payment start refused: no time left for another provider call")
+            raise PaymentStartTooSlow
 
 
 def _new_key() -> str:
@@ -171,23 +223,34 @@ def _payment_start_failed(*, payment: Payment, error: PaymentProviderError) -> N
 
 
 def _payment_replace(
-    *, booking: Booking, payment: Payment, provider: PaymentProvider, client: PaymentClient
+    *,
+    booking: Booking,
+    payment: Payment,
+    provider: PaymentProvider,
+    client: PaymentClient,
+    deadline: _StartDeadline,
 ) -> Payment:
     """The open payment cannot be paid from where the guest is now (``payment_fits``): ask the provider
     about it first (paid meanwhile: the booking is paid and nothing new opens), close it, and open
-    another. Network calls outside any transaction, like every provider call."""
+    another. Network calls outside any transaction, like every provider call. A call after the first
+    is made only when it can finish before ``deadline``: when the query was too slow to close the
+    payment in time, it is left open as it was (the scheduled ``payments_sync_due`` asks about it
+    again); when the close was too slow to open another in time, the payment is closed and nothing new
+    is opened."""
     try:
         provider.payment_sync(payment=payment)
         payment = Payment.objects.get(pk=payment.pk)
         if payment.status == Payment.Status.PENDING:
+            deadline.check()
             provider.cancel_payment(payment=payment)
     except PaymentProviderError as error:
         logger.warning("Payment %s could not be replaced: %s", payment.pk, error.message)
         raise PaymentUnavailable from error
     payment_status_advance(payment=payment, status=Payment.Status.EXPIRED)
-    replacement, _chosen = _payment_open(
-        booking=Booking.objects.get(pk=booking.pk), provider=provider.identifier, client=client
-    )
+    booking = Booking.objects.get(pk=booking.pk)
+    _check_payable(booking, timezone.now())  # paid meanwhile: say so rather than "too slow"
+    deadline.check()
+    replacement, _chosen = _payment_open(booking=booking, provider=provider.identifier, client=client)
     return replacement
 
 
@@ -205,12 +268,16 @@ def payment_start(
     guest pays from (WeChat Pay opens an H5 page on a phone, a QR code on a desktop).
 
     Raises ``IllegalTransition`` when the booking has nothing to pay or its hold is over, and
-    ``PaymentUnavailable`` when no provider can take the payment now.
+    ``PaymentUnavailable`` when no provider can take the payment now (``PaymentStartTooSlow`` when it
+    answers too slowly to replace the open payment within the start's deadline).
     """
     client = client or ANY_CLIENT
+    deadline = _StartDeadline.start()
     payment, chosen = _payment_open(booking=booking, provider=provider, client=client)
     if payment.provider_reference and not chosen.payment_fits(payment=payment, client=client):
-        payment = _payment_replace(booking=booking, payment=payment, provider=chosen, client=client)
+        payment = _payment_replace(
+            booking=booking, payment=payment, provider=chosen, client=client, deadline=deadline
+        )
     if payment.provider_reference:
         return payment
     try:
@@ -254,7 +321,7 @@ def _refund_unmatched(booking: Booking, payment: Payment, reason: str, note: str
         reason=reason,
         idempotency_key=_new_key(),
     )
-    transaction.on_commit(lambda: refunds_send(booking=booking), robust=True)
+    transaction.on_commit(partial(refunds_send_enqueue, booking.pk), robust=True)
     return refund
 
 
@@ -592,6 +659,17 @@ def refunds_send(*, booking: Booking) -> list[Refund]:
     return [
         refund_send(refund=refund) for refund in unsent.select_related("payment", "booking").order_by("id")
     ]
+
+
+def refunds_send_enqueue(booking_id: int) -> None:
+    """Hand the booking's unsent refunds to the task worker (``tasks.refunds_send_task``); should the
+    queue fail, ``refunds_send_due`` sends them on its next run."""
+    from bookings.payments.tasks import refunds_send_task
+
+    try:
+        refunds_send_task.enqueue(booking_id)
+    except Exception:  # the queue is the database or a broker: a hiccup there must not undo anything
+        logger.exception("Refunds of booking %s not queued; the due job sends them", booking_id)
 
 
 def refunds_send_due() -> int:

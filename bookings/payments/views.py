@@ -38,6 +38,7 @@ RETURN_PARAMETER = "t"
 WECHAT_SIGN_IN_URL_NAME = "wechat_start"  # tourism/urls_wechat.py
 WITHOUT_SIGN_IN = "without_wechat_sign_in"
 JSAPI_RESULTS = {"ok", "cancel", "fail"}
+WECHAT_CODE = "weixin://"  # a WeChat Pay Native payment's redirect_url: the code to show as a QR code
 
 
 def return_token(booking: Booking) -> str:
@@ -86,11 +87,11 @@ def _problem(request: HttpRequest, booking: Booking, message: str, status: int) 
     return _render(request, "payments/problem.html", {"booking": booking, "message": message}, status=status)
 
 
-def _page_for(request: HttpRequest, booking: Booking, payment: Payment, done: str) -> str:
+def payment_page_for(request: HttpRequest, booking: Booking, payment: Payment, done: str) -> str:
     """Where to send the guest for a payment: the provider's page, our QR page for a WeChat Pay Native
     code (``weixin://``, which a browser cannot open), our JSAPI page inside WeChat, or the result page
-    when nothing is paid online."""
-    if payment.redirect_url.startswith("weixin://"):
+    when nothing is paid online. The JSON API answers it too (``POST /api/bookings/{reference}/pay``)."""
+    if payment.redirect_url.startswith(WECHAT_CODE):
         return return_url(request, "payments:wechat_code", booking)
     if jsapi_prepay(payment) is not None:
         return return_url(request, "payments:wechat_jsapi", booking)
@@ -155,7 +156,7 @@ def start(request: HttpRequest, reference: str) -> HttpResponse:
         return _problem(request, booking, error.message, status=409)
     except PaymentUnavailable as error:
         return _problem(request, booking, error.message, status=503)
-    return _see_other(_page_for(request, booking, payment, done))
+    return _see_other(payment_page_for(request, booking, payment, done))
 
 
 def _sync_open_payments(booking: Booking) -> Booking:
@@ -197,7 +198,7 @@ def wechat_code(request: HttpRequest, reference: str) -> HttpResponse:
         booking = _sync_open_payments(booking)
     payment = (
         booking.payments.filter(
-            provider=WECHAT_PAY, status=Payment.Status.PENDING, redirect_url__startswith="weixin://"
+            provider=WECHAT_PAY, status=Payment.Status.PENDING, redirect_url__startswith=WECHAT_CODE
         )
         .order_by("-id")
         .first()

@@ -24,12 +24,17 @@ decrypted with the APIv3 key (AES-256-GCM). Each notification id is handled once
 What a notification says, an order query says too: both go through ``transaction_apply`` and
 ``refund_apply``, which call the same services as Stripe's webhooks (ledger, activity, notices; a late
 payment for nights already taken refunded automatically; another amount or currency never confirms).
-Lost notifications are made up for by a query when the guest returns (``payment_sync``) and by
-``manage.py payments_sync`` on a schedule.
+Lost notifications are made up for by a query when the guest returns (``payment_sync``) and on a
+schedule by ``services.payments_sync_due``, which ``manage.py expire_holds`` runs first (cron every 5
+minutes, docs/deployment.md). A refund the platform makes on its own after a notification (a late
+payment for nights already taken, another amount) is sent by the task worker, so the notification is
+answered at once, within WeChat Pay's 5 s.
 
 Timeouts: like Stripe's calls, each gives up after ``PAYMENT_PROVIDER_CONNECT_TIMEOUT`` +
 ``PAYMENT_PROVIDER_READ_TIMEOUT`` and is tried ``PAYMENT_PROVIDER_RETRIES`` more times after a network
-failure or a 5xx (with the same order or refund number), well within gunicorn's 30 s.
+failure or a 5xx (with the same order or refund number), well within gunicorn's 30 s; the calls of one
+payment start (a replaced order takes a query, a close and a new order) share one deadline
+(``services.payment_start``).
 """
 
 import functools

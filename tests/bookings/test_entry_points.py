@@ -1,6 +1,7 @@
 """Every path does the whole job (DESIGN invariant 8): an action taken through any entry point (the booking
-pages, the API, the owner console, a payment webhook, a management command, another guest's booking that
-finds a lapsed hold) ends in the same state, the same ledger entries, the same activity event and the same
+pages, the API, the owner console, a payment webhook or provider notification, the guest's return from
+paying, a management command, another guest's booking that finds a lapsed hold) ends in the same state,
+the same ledger entries, the same activity event and the same
 notifications; only the event's ``source`` says which way it came. Repeating an action (a second click, a
 webhook delivered twice, the job run again) is one more entry point that must change nothing.
 
@@ -26,10 +27,20 @@ from bookings import usecases
 from bookings.activity import Source
 from bookings.models import Booking
 from bookings.payments.models import Payment
+from common.models import WeChatOpenId
+from common.wechat_ids import wechat_link
 from notifications.models import Notification
 from tests import factories
 from tests.bookings.helpers import ARRIVAL, DEPARTURE, hold
-from tests.bookings.payments import fakes
+from tests.bookings.payments import fake_alipay, fake_wechat, fakes
+from tests.bookings.payments.conftest import (  # noqa: F401  (the fake WeChat Pay and Alipay, as fixtures)
+    alipay_api,
+    alipay_keys,
+    alipay_server,
+    wechat_api,
+    wechat_keys,
+    wechat_server,
+)
 from tests.bookings.test_api import App, verified_user
 from villages.models import RoomType
 
@@ -380,3 +391,163 @@ def test_the_owner_console_and_the_use_case_agree_on_an_owner_cancellation(clock
     cancelled = results["console"]
     assert (cancelled["cancelled_by"], cancelled["refund_due"]) == ("owner", cancelled["total"])
     assert ("booking.owner_cancelled", "owner", "sent") not in cancelled["notices"]
+
+
+# Payments by WeChat Pay and Alipay, however they are seen: the provider's notification, the guest's
+# return to the result page, "我已付款" on the QR code page, the JSAPI page's answer inside WeChat, the
+# scheduled sync. Each does the same whole job as Stripe's webhook.
+
+DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
+IN_WECHAT = (
+    "Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 Chrome/130.0 Mobile Safari/537.36 "
+    "MicroMessenger/8.0.55.2780(0x28003737) WeChat/arm64 Weixin NetType/4G"
+)
+
+
+@dataclass
+class Providers:
+    wechat: Any  # tests.bookings.payments.fake_wechat.FakeWeChatPay
+    alipay: Any  # tests.bookings.payments.fake_alipay.FakeAlipay
+    clock: Any
+
+
+@pytest.fixture
+def providers(settings, clock, request):
+    wechat, alipay = request.getfixturevalue("wechat_api"), request.getfixturevalue("alipay_api")
+    settings.PAYMENT_PROVIDERS = [
+        "bookings.payments.at_homestay.AtHomestay",
+        "bookings.payments.wechat_pay.WeChatPay",
+        "bookings.payments.alipay.Alipay",
+        "bookings.payments.stripe_checkout.StripeCheckout",
+    ]
+    settings.WECHAT_OA_APPID = fake_wechat.OA_APPID
+    return Providers(wechat=wechat, alipay=alipay, clock=clock)
+
+
+def open_payment(world: World, booking: Booking, provider: str, agent: str = DESKTOP) -> tuple[Client, str]:
+    """The guest presses the button to pay with ``provider``: their browser and where it was sent."""
+    browser = web(world.guest)
+    response = browser.post(
+        reverse("payments:start", args=[booking.reference]),
+        {"provider": provider},
+        headers={"User-Agent": agent},
+    )
+    assert response.status_code == 303, response.content
+    return browser, response["Location"]
+
+
+def order_number(booking: Booking, provider: str) -> str:
+    return Payment.objects.get(booking=booking, provider=provider).idempotency_key
+
+
+def paid_by_stripe(world: World, booking: Booking, fake: Providers) -> None:
+    from bookings.payments.services import payment_start
+
+    payment = payment_start(
+        booking=booking,
+        success_url="https://x.example/ok",
+        cancel_url="https://x.example/no",
+        provider="stripe_checkout",
+    )
+    deliver("checkout.session.completed", fakes.session_object(payment), f"evt_paid_{booking.reference}")
+
+
+def wechat_notified(world: World, booking: Booking, fake: Providers) -> None:
+    open_payment(world, booking, "wechat_pay")
+    sent = fake.wechat.notification(fake.wechat.pay(order_number(booking, "wechat_pay")))
+    response = Client().post(
+        fake_wechat.NOTIFY_URL, data=sent.body, content_type="application/json", headers=sent.headers
+    )
+    assert response.status_code == 204
+
+
+def wechat_return_page(world: World, booking: Booking, fake: Providers) -> None:
+    browser, _code_page = open_payment(world, booking, "wechat_pay")
+    fake.wechat.pay(order_number(booking, "wechat_pay"))  # its notification lost
+    assert browser.get(reverse("payments:done", args=[booking.reference])).status_code == 200
+
+
+def wechat_i_have_paid(world: World, booking: Booking, fake: Providers) -> None:
+    browser, code_page = open_payment(world, booking, "wechat_pay")
+    assert reverse("payments:wechat_code", args=[booking.reference]) in code_page
+    fake.wechat.pay(order_number(booking, "wechat_pay"))
+    assert browser.post(code_page).status_code == 303
+
+
+def wechat_jsapi_page(world: World, booking: Booking, fake: Providers) -> None:
+    openid = f"oOA-guest-{world.guest.pk:020d}"
+    fake.wechat.openids[openid] = fake_wechat.OA_APPID
+    wechat_link(
+        world.guest, appid=fake_wechat.OA_APPID, kind=WeChatOpenId.Kind.OFFICIAL_ACCOUNT, openid=openid
+    )
+    browser, page = open_payment(world, booking, "wechat_pay", agent=IN_WECHAT)
+    assert reverse("payments:wechat_jsapi", args=[booking.reference]) in page
+    fake.wechat.pay(order_number(booking, "wechat_pay"))  # the bridge answers ok, the notification lost
+    assert browser.get(f"{page}&result=ok", headers={"User-Agent": IN_WECHAT}).status_code == 303
+
+
+def wechat_scheduled_sync(world: World, booking: Booking, fake: Providers) -> None:
+    open_payment(world, booking, "wechat_pay")
+    fake.wechat.pay(order_number(booking, "wechat_pay"))
+    fake.clock.advance(minutes=3)  # past SYNC_AFTER, within the hold
+    expire_command(world, booking)
+
+
+def alipay_opened(world: World, booking: Booking, fake: Providers) -> Client:
+    browser, page = open_payment(world, booking, "alipay")
+    fake.alipay.open_page(page)
+    return browser
+
+
+def alipay_notified(world: World, booking: Booking, fake: Providers) -> None:
+    alipay_opened(world, booking, fake)
+    sent = fake.alipay.notification(fake.alipay.pay(order_number(booking, "alipay")))
+    response = Client().post(fake_alipay.NOTIFY_URL, data=sent)
+    assert (response.status_code, response.content) == (200, b"success")
+
+
+def alipay_return_page(world: World, booking: Booking, fake: Providers) -> None:
+    browser = alipay_opened(world, booking, fake)
+    fake.alipay.pay(order_number(booking, "alipay"))
+    assert browser.get(reverse("payments:done", args=[booking.reference])).status_code == 200
+
+
+def alipay_scheduled_sync(world: World, booking: Booking, fake: Providers) -> None:
+    alipay_opened(world, booking, fake)
+    fake.alipay.pay(order_number(booking, "alipay"))
+    fake.clock.advance(minutes=3)
+    expire_command(world, booking)
+
+
+PAYMENT_PATHS = {
+    "stripe_webhook": (paid_by_stripe, Source.WEBHOOK),
+    "wechat_notification": (wechat_notified, Source.WEBHOOK),
+    "wechat_return_page": (wechat_return_page, Source.SYSTEM),
+    "wechat_i_have_paid": (wechat_i_have_paid, Source.SYSTEM),
+    "wechat_jsapi_page": (wechat_jsapi_page, Source.SYSTEM),
+    "wechat_scheduled_sync": (wechat_scheduled_sync, Source.SYSTEM),
+    "alipay_notification": (alipay_notified, Source.WEBHOOK),
+    "alipay_return_page": (alipay_return_page, Source.SYSTEM),
+    "alipay_scheduled_sync": (alipay_scheduled_sync, Source.SYSTEM),
+}
+
+
+def test_a_payment_seen_any_way_by_any_provider_does_the_same_whole_job(providers):
+    results = {}
+    for name, (pay, source) in PAYMENT_PATHS.items():
+        world = World.make()
+        booking = placed(world)
+        pay(world, booking, providers)
+        assert sources(booking) == [Source.WEB, source], name
+        results[name] = snapshot(booking)
+
+    paid = results["stripe_webhook"]
+    assert {name for name, result in results.items() if result != paid} == set()
+    assert paid["status"] == Booking.Status.CONFIRMED
+    assert paid["events"] == [("placed", "guest", "", "held"), ("paid", "system", "held", "confirmed")]
+    assert paid["notices"] == [
+        ("booking.confirmed", "guest", "sent"),
+        ("booking.held", "guest", "sent"),
+        ("booking.owner_new", "owner", "sent"),
+        ("booking.owner_paid", "owner", "sent"),
+    ]

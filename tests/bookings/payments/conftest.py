@@ -10,6 +10,31 @@ from tests.bookings.payments import fakes
 
 SUCCESS_URL = "https://lishi.example/payments/done/"
 CANCEL_URL = "https://lishi.example/payments/cancelled/"
+# What the guest and the owner are told when a payment confirms a booking, whichever way it was seen.
+PAID_NOTICES = [
+    ("booking.confirmed", "guest"),
+    ("booking.owner_new", "owner"),
+    ("booking.owner_paid", "owner"),
+]
+DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}  # a queue nobody works
+
+
+def queued_refunds() -> list:
+    """The refund tasks waiting in the queue nobody works on (``DUMMY_TASKS``)."""
+    from django.tasks import task_backends
+    from django.tasks.backends.dummy import DummyBackend
+
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    return [result for result in backend.results if result.task.name == "refunds_send_task"]
+
+
+def notices(booking) -> list[tuple[str, str]]:
+    """The booking's notifications (what its guest and owner are told), as ``(event, role)``."""
+    from notifications.models import Notification
+
+    rows = Notification.objects.filter(subject=f"booking:{booking.reference}")
+    return sorted(rows.values_list("event", "role"))
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +57,25 @@ def send_event(client, django_capture_on_commit_callbacks):
             )
 
     return send
+
+
+@pytest.fixture
+def owner(room_type):
+    """An owner for the room type's homestay (told of its payments)."""
+    from tests import factories
+
+    homestay = room_type.homestay
+    homestay.owner = factories.user()
+    homestay.save()
+    return homestay.owner
+
+
+@pytest.fixture
+def people(owner):
+    """A guest with an account, booking a homestay with an owner: the people a payment is told to."""
+    from tests import factories
+
+    return factories.user()
 
 
 def start_online(room_type, **fields):

@@ -24,7 +24,14 @@ from bookings.services import booking_cancel
 from tests import factories
 from tests.bookings.helpers import hold
 from tests.bookings.payments import fake_alipay
-from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL
+from tests.bookings.payments.conftest import (
+    CANCEL_URL,
+    DUMMY_TASKS,
+    PAID_NOTICES,
+    SUCCESS_URL,
+    notices,
+    queued_refunds,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Booking.Status
@@ -106,8 +113,9 @@ def test_without_keys_alipay_is_not_offered(settings, alipay_api, client):
 # Notifications
 
 
-def test_a_payment_notification_confirms_the_booking(deliver, started, alipay_api):
-    booking, payment = started
+def test_a_payment_notification_confirms_the_booking(deliver, room_type, alipay_api, people):
+    booking, payment = start(room_type, user=people)
+    alipay_api.open_page(payment.redirect_url)
     response = deliver(paid(alipay_api, payment))
     assert (response.status_code, response.content) == (200, b"success")
     payment = fresh(payment)
@@ -116,6 +124,7 @@ def test_a_payment_notification_confirms_the_booking(deliver, started, alipay_ap
     assert payment.provider_payment_reference.startswith("2026090122001")
     assert ledger_balances(booking=booking) == PAID
     assert booking.events.filter(action=Action.PAID, source="webhook").exists()
+    assert notices(booking) == PAID_NOTICES
 
 
 def test_a_replayed_notification_changes_nothing(deliver, started, alipay_api):
@@ -174,6 +183,26 @@ def test_another_amount_never_confirms_and_is_refunded(deliver, started, alipay_
     assert ledger_balances(booking=booking) == {"cash_provider": Decimal("0.00"), "guest": Decimal("0.00")}
 
 
+def test_another_amounts_refund_is_sent_by_the_worker_after_the_notification_is_answered(
+    deliver, room_type, alipay_api, settings, people
+):
+    settings.TASKS = DUMMY_TASKS  # a queue nobody works on yet
+    booking, payment = start(room_type, user=people)
+    alipay_api.open_page(payment.redirect_url)
+    alipay_api.pay(payment.idempotency_key, amount="1.00")
+
+    response = deliver(alipay_api.notification(alipay_api.trades[payment.idempotency_key]))
+
+    assert (response.status_code, response.content) == (200, b"success")
+    assert alipay_api.calls("alipay.trade.refund") == []
+    [queued] = queued_refunds()
+    assert queued.task.call(*queued.args) == 1  # what the worker runs
+    [sent] = alipay_api.calls("alipay.trade.refund")
+    assert sent["refund_amount"] == "1.00"
+    assert Refund.objects.get().status == Refund.Status.SUCCEEDED
+    assert notices(booking) == [("booking.refund_completed", "guest")]  # Alipay moved the money at once
+
+
 def test_a_payment_after_the_hold_expired_for_nights_taken_is_refunded(
     deliver, started, alipay_api, clock, room_type
 ):
@@ -187,6 +216,26 @@ def test_a_payment_after_the_hold_expired_for_nights_taken_is_refunded(
     assert set(ledger_balances(booking=booking).values()) == {Decimal("0.00")}
 
 
+def test_a_closed_trade_after_the_payment_changes_nothing(deliver, room_type, alipay_api, people):
+    """Alipay reports a paid trade closed (it ended, or a query raced the payment): the payment stays."""
+    booking, payment = start(room_type, user=people)
+    alipay_api.open_page(payment.redirect_url)
+    trade = alipay_api.pay(payment.idempotency_key)
+    deliver(alipay_api.notification(trade))
+    ledger = ledger_balances(booking=booking)
+    events = booking.events.count()
+
+    response = deliver(alipay_api.notification({**trade, "trade_status": "TRADE_CLOSED"}))
+
+    assert (response.status_code, response.content) == (200, b"success")
+    assert fresh(payment).status == Payment.Status.SUCCEEDED
+    assert fresh(booking).status == Status.CONFIRMED
+    assert ledger_balances(booking=booking) == ledger == PAID
+    assert booking.events.count() == events
+    assert not Refund.objects.exists()
+    assert notices(booking) == PAID_NOTICES
+
+
 def test_a_closed_trade_then_a_late_payment_still_wins(deliver, started, alipay_api):
     booking, payment = started
     alipay.trade_apply({"out_trade_no": payment.idempotency_key, "trade_status": "TRADE_CLOSED"})
@@ -198,17 +247,23 @@ def test_a_closed_trade_then_a_late_payment_still_wins(deliver, started, alipay_
 # Queries and closing
 
 
-def test_the_return_page_asks_alipay_when_the_notification_is_late(client, started, alipay_api):
-    booking, payment = started
+def test_the_return_page_asks_alipay_when_the_notification_is_late(client, room_type, alipay_api, people):
+    client.force_login(people)
+    booking, payment = start(room_type, user=people)
+    alipay_api.open_page(payment.redirect_url)
     alipay_api.pay(payment.idempotency_key)
     assert client.get(reverse("payments:done", args=[booking.reference])).status_code == 200
     assert fresh(booking).status == Status.CONFIRMED
     assert booking.events.filter(action=Action.PAID, source="system").exists()
+    assert notices(booking) == PAID_NOTICES
 
 
-def test_the_scheduled_sync_confirms_a_lost_payment_and_leaves_unopened_ones(room_type, alipay_api, clock):
-    booking, payment = start(room_type)  # the guest never opened Alipay's page
-    other, other_payment = start(factories.room_type())
+def test_the_scheduled_sync_confirms_a_lost_payment_and_leaves_unopened_ones(
+    room_type, alipay_api, clock, people
+):
+    booking, payment = start(room_type, user=people)  # the guest never opened Alipay's page
+    other_room = factories.room_type(homestay=room_type.homestay)
+    other, other_payment = start(other_room, user=people)
     alipay_api.open_page(other_payment.redirect_url)
     alipay_api.pay(other_payment.idempotency_key)
     clock.advance(minutes=3)
@@ -216,6 +271,8 @@ def test_the_scheduled_sync_confirms_a_lost_payment_and_leaves_unopened_ones(roo
     assert fresh(other).status == Status.CONFIRMED
     assert fresh(payment).status == Payment.Status.PENDING
     assert fresh(booking).status == Status.HELD
+    assert notices(other) == PAID_NOTICES
+    assert notices(booking) == []
 
 
 def test_cancelling_closes_the_trade(started, alipay_api):

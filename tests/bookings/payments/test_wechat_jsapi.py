@@ -7,6 +7,7 @@ and signing in through WeChat first."""
 
 import json
 import re
+import time
 from decimal import Decimal
 
 import pytest
@@ -18,13 +19,19 @@ from bookings.models import Booking
 from bookings.payments import wechat_pay
 from bookings.payments.base import PaymentClient, payment_client
 from bookings.payments.models import Payment, Refund
-from bookings.payments.services import homestay_providers_set, payment_start
+from bookings.payments.services import (
+    PaymentStartTooSlow,
+    homestay_providers_set,
+    payment_start,
+    payments_sync_due,
+    provider_call_worst,
+)
 from common.models import WeChatOpenId
 from common.wechat_ids import wechat_link
 from tests import factories
 from tests.bookings.helpers import hold
 from tests.bookings.payments import fake_wechat
-from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL
+from tests.bookings.payments.conftest import CANCEL_URL, PAID_NOTICES, SUCCESS_URL, notices
 
 pytestmark = pytest.mark.django_db
 Status = Booking.Status
@@ -154,7 +161,9 @@ def test_paying_in_wechat_opens_the_jsapi_page_with_signed_parameters(in_wechat,
     assert "js/wechat_pay" in page.content.decode()
 
 
-def test_ok_from_the_bridge_is_not_believed_until_wechat_pay_says_paid(in_wechat, guest, room_type, jsapi):
+def test_ok_from_the_bridge_is_not_believed_until_wechat_pay_says_paid(
+    in_wechat, guest, room_type, jsapi, owner
+):
     booking, payment = start(room_type, JSAPI_CLIENT, user=guest)
     page = reverse("payments:wechat_jsapi", args=[booking.reference])
     response = in_wechat.get(page, {"result": "ok"})  # the page says ok; WeChat Pay says NOTPAY
@@ -167,6 +176,7 @@ def test_ok_from_the_bridge_is_not_believed_until_wechat_pay_says_paid(in_wechat
     jsapi.pay(payment.idempotency_key)  # now paid, its notification lost: the result page asks
     assert "付款成功".encode() in in_wechat.get(response["Location"]).content
     assert fresh(booking).status == Status.CONFIRMED
+    assert notices(booking) == PAID_NOTICES
     assert ledger_balances(booking=booking)["cash_provider"] == Decimal("400.00")
 
 
@@ -243,6 +253,109 @@ def test_a_jsapi_order_opened_in_wechat_is_replaced_by_a_qr_code_on_a_desktop(ro
     assert jsapi.orders[opened.idempotency_key]["trade_state"] == "CLOSED"
 
 
+# One deadline for the whole start: a replacement is a query, a close and a new order, each up to
+# provider_call_worst() (18.5 s by default); a call that could not finish before PAYMENT_START_DEADLINE
+# at its slowest is not made.
+SLOW = 1.5  # seconds: slower than the deadline's spare second, within the read timeout (3 s here)
+
+
+def test_the_default_deadline_keeps_a_replacement_under_gunicorns_timeout(settings):
+    settings.PAYMENT_PROVIDER_CONNECT_TIMEOUT, settings.PAYMENT_PROVIDER_READ_TIMEOUT = 3, 6
+    settings.PAYMENT_PROVIDER_RETRIES = 1
+    assert provider_call_worst() == 18.5
+    # The first call always goes, each later one only if it ends by the deadline: at worst the deadline.
+    assert provider_call_worst() <= settings.PAYMENT_START_DEADLINE < 30
+
+
+@pytest.fixture
+def tight_deadline(settings, jsapi):
+    """Time for one call at its slowest (2 x (1 + 3) + 0.5 = 8.5 s) and one second more."""
+    settings.PAYMENT_PROVIDER_READ_TIMEOUT = 3
+    settings.PAYMENT_START_DEADLINE = provider_call_worst() + 1
+    return jsapi
+
+
+def replace_on_a_desktop(booking):
+    return payment_start(
+        booking=fresh(booking), success_url=SUCCESS_URL, cancel_url=CANCEL_URL, client=PaymentClient()
+    )
+
+
+def test_with_a_tight_deadline_a_quick_replacement_still_goes_through(room_type, guest, tight_deadline):
+    booking, opened = start(room_type, JSAPI_CLIENT, user=guest)
+    payment = replace_on_a_desktop(booking)
+    assert payment.redirect_url.startswith("weixin://")
+    assert fresh(opened).status == Payment.Status.EXPIRED
+
+
+def test_a_slow_query_leaves_no_time_to_close_and_nothing_changes(room_type, guest, tight_deadline, clock):
+    booking, opened = start(room_type, JSAPI_CLIENT, user=guest)
+    held_until = fresh(booking).hold_expires_at
+    tight_deadline.delay = SLOW  # the query answers late: a close at its slowest would end too late
+    began = time.monotonic()
+
+    with pytest.raises(PaymentStartTooSlow) as refused:
+        replace_on_a_desktop(booking)
+
+    assert time.monotonic() - began < SLOW + 1  # refused once the query answered, nothing waited for
+    tight_deadline.delay = 0
+    assert "请稍后再试" in refused.value.message and "try again" in refused.value.message
+    assert not tight_deadline.calls(f"/v3/pay/transactions/out-trade-no/{opened.idempotency_key}/close")
+    assert not tight_deadline.calls("/v3/pay/transactions/native")
+    assert tight_deadline.orders[opened.idempotency_key]["trade_state"] == "NOTPAY"
+    assert list(booking.payments.all()) == [opened]
+    assert fresh(opened).status == Payment.Status.PENDING
+    assert fresh(booking).hold_expires_at == held_until
+    # The old order stays with the scheduled sync, which sees it paid from WeChat meanwhile.
+    tight_deadline.pay(opened.idempotency_key)
+    clock.advance(minutes=3)
+    assert payments_sync_due() == 1
+    assert fresh(booking).status == Status.CONFIRMED
+
+
+def test_a_slow_close_leaves_no_time_for_a_new_order_so_none_is_opened(
+    room_type, guest, tight_deadline, monkeypatch
+):
+    booking, opened = start(room_type, JSAPI_CLIENT, user=guest)
+    close = wechat_pay.WeChatPay.cancel_payment
+
+    def slow_close(self, *, payment):
+        close(self, payment=payment)
+        time.sleep(SLOW)
+
+    monkeypatch.setattr(wechat_pay.WeChatPay, "cancel_payment", slow_close)
+
+    with pytest.raises(PaymentStartTooSlow):
+        replace_on_a_desktop(booking)
+
+    assert tight_deadline.orders[opened.idempotency_key]["trade_state"] == "CLOSED"
+    assert fresh(opened).status == Payment.Status.EXPIRED  # what WeChat Pay now says
+    assert not tight_deadline.calls("/v3/pay/transactions/native")
+    assert list(booking.payments.all()) == [opened]
+    monkeypatch.setattr(wechat_pay.WeChatPay, "cancel_payment", close)
+    again = replace_on_a_desktop(booking)  # the guest tries again: a new order at once, no query
+    assert again.redirect_url.startswith("weixin://")
+    assert booking.payments.count() == 2
+
+
+def test_the_api_answers_a_refused_replacement_with_503_in_both_languages(room_type, guest, tight_deadline):
+    booking, opened = start(room_type, JSAPI_CLIENT, user=guest)
+    tight_deadline.delay = SLOW
+    api = Client(headers={"User-Agent": DESKTOP})
+    api.force_login(guest)
+
+    response = api.post(
+        reverse("api:booking_pay", kwargs={"reference": booking.reference}),
+        {},
+        content_type="application/json",
+    )
+
+    tight_deadline.delay = 0
+    assert (response.status_code, response.json()["code"]) == (503, "payment_unavailable")
+    assert "稍后再试" in response.json()["detail"] and "try again" in response.json()["detail"]
+    assert fresh(opened).status == Payment.Status.PENDING
+
+
 # Inside WeChat without an openid
 
 
@@ -297,12 +410,13 @@ def test_choosing_card_in_wechat_is_not_stopped_by_the_sign_in_offer(room_type, 
 
 
 def test_a_jsapi_payment_notified_confirms_once_and_another_amount_never_does(
-    client, room_type, jsapi, django_capture_on_commit_callbacks
+    client, room_type, jsapi, django_capture_on_commit_callbacks, guest, owner
 ):
-    booking, payment = start(room_type, JSAPI_CLIENT)
+    booking, payment = start(room_type, JSAPI_CLIENT, user=guest)
     other, other_payment = start(
         factories.room_type(room_count=1, base_price=Decimal("200.00")),
         PaymentClient(in_wechat=True, openid=OA_OPENID, appid=fake_wechat.OA_APPID),
+        user=guest,
     )
     notification = jsapi.notification(jsapi.pay(payment.idempotency_key), notification_id="jsapi-1")
     short = jsapi.notification(jsapi.pay(other_payment.idempotency_key, total=100))
@@ -316,6 +430,8 @@ def test_a_jsapi_payment_notified_confirms_once_and_another_amount_never_does(
     assert fresh(payment).provider_payment_reference.startswith("42000")
     assert fresh(other).status == Status.HELD
     assert Refund.objects.get().payment == fresh(other_payment)
+    assert notices(booking) == PAID_NOTICES
+    assert notices(other) == [("booking.refund_sent", "guest")]
 
 
 # The mini-program

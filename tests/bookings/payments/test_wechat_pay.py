@@ -30,7 +30,14 @@ from bookings.services import booking_cancel
 from tests import factories
 from tests.bookings.helpers import hold
 from tests.bookings.payments import fake_wechat
-from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL
+from tests.bookings.payments.conftest import (
+    CANCEL_URL,
+    DUMMY_TASKS,
+    PAID_NOTICES,
+    SUCCESS_URL,
+    notices,
+    queued_refunds,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Booking.Status
@@ -112,8 +119,11 @@ def test_the_start_page_sends_a_phone_to_wechat_pays_h5_page(client, room_type, 
     assert response["Location"].startswith("https://wx.tenpay.com/")
 
 
-def test_the_start_page_shows_a_desktop_a_qr_code_that_is_paid_by_i_have_paid(client, room_type, wechat_api):
-    booking = hold(room_type)
+def test_the_start_page_shows_a_desktop_a_qr_code_that_is_paid_by_i_have_paid(
+    client, room_type, wechat_api, people
+):
+    client.force_login(people)
+    booking = hold(room_type, user=people)
     response = client.post(
         reverse("payments:start", args=[booking.reference]), headers={"User-Agent": DESKTOP}
     )
@@ -131,6 +141,7 @@ def test_the_start_page_shows_a_desktop_a_qr_code_that_is_paid_by_i_have_paid(cl
     assert reverse("payments:done", args=[booking.reference]) in paid["Location"]
     assert fresh(booking).status == Status.CONFIRMED
     assert ledger_balances(booking=booking) == PAID
+    assert notices(booking) == PAID_NOTICES
 
 
 def test_i_have_paid_before_paying_says_so_and_keeps_the_code(client, room_type, wechat_api):
@@ -144,24 +155,29 @@ def test_i_have_paid_before_paying_says_so_and_keeps_the_code(client, room_type,
     assert fresh(booking).status == Status.HELD
 
 
-def test_the_return_page_asks_wechat_pay_when_the_notification_is_late(client, started, wechat_api):
-    booking, payment = started
+def test_the_return_page_asks_wechat_pay_when_the_notification_is_late(client, room_type, wechat_api, people):
+    client.force_login(people)
+    booking, payment = start(room_type, user=people)
     wechat_api.pay(payment.idempotency_key)
     response = client.get(reverse("payments:done", args=[booking.reference]))
     assert response.status_code == 200
     assert fresh(booking).status == Status.CONFIRMED
     assert fresh(payment).provider_payment_reference.startswith("42000")
     assert booking.events.filter(action=Action.PAID, source="system").exists()
+    assert notices(booking) == PAID_NOTICES
 
 
-def test_the_scheduled_sync_confirms_a_payment_whose_notification_was_lost(started, wechat_api, clock):
-    booking, payment = started
+def test_the_scheduled_sync_confirms_a_payment_whose_notification_was_lost(
+    room_type, wechat_api, clock, people
+):
+    booking, payment = start(room_type, user=people)
     wechat_api.pay(payment.idempotency_key)
     assert payments_sync_due() == 0  # opened just now: the notification is still expected
     clock.advance(minutes=3)
     call_command("expire_holds", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert fresh(booking).status == Status.CONFIRMED
     assert ledger_balances(booking=booking) == PAID
+    assert notices(booking) == PAID_NOTICES
 
 
 def test_a_timeout_asks_the_guest_to_try_again_and_the_retry_opens_no_second_order(
@@ -355,6 +371,36 @@ def test_another_amount_never_confirms_and_is_refunded(deliver, started, wechat_
     assert ledger_balances(booking=booking) == {"cash_provider": Decimal("0.00"), "guest": Decimal("0.00")}
 
 
+@pytest.mark.parametrize(
+    ("fen", "currency", "received"), [(40000, "HKD", "400.00 HKD"), (5600, "USD", "56.00 USD")]
+)
+def test_a_payment_in_another_currency_never_confirms_and_is_left_to_staff(
+    deliver, room_type, wechat_api, people, fen, currency, received
+):
+    booking, payment = start(room_type, user=people)
+    held_until = fresh(booking).hold_expires_at
+
+    response = deliver(
+        wechat_api.notification(wechat_api.pay(payment.idempotency_key, total=fen, currency=currency))
+    )
+
+    booking, payment = fresh(booking), fresh(payment)
+    assert response.status_code == 204
+    assert (booking.status, booking.hold_expires_at, booking.paid_at) == (Status.HELD, held_until, None)
+    assert (payment.status, payment.applied, payment.needs_attention) == (
+        Payment.Status.SUCCEEDED,
+        False,
+        True,
+    )
+    assert f"{payment.amount} {payment.currency}" == received
+    assert received in payment.attention_note and "人工" in payment.attention_note
+    assert not Refund.objects.exists()
+    assert wechat_api.calls("/v3/refund/") == []
+    assert ledger_balances(booking=booking) == {}  # the ledger is kept in CNY
+    assert booking.events.filter(action=Action.PAYMENT_FLAGGED).exists()
+    assert notices(booking) == []  # nobody is told the booking is paid
+
+
 def test_a_payment_after_the_hold_expired_for_nights_taken_is_refunded(
     deliver, started, wechat_api, clock, room_type
 ):
@@ -371,6 +417,49 @@ def test_a_payment_after_the_hold_expired_for_nights_taken_is_refunded(
     deliver(wechat_api.refund_notification(refund.idempotency_key))
     assert fresh(refund).status == Refund.Status.SUCCEEDED
     assert set(ledger_balances(booking=booking).values()) == {Decimal("0.00")}
+
+
+def test_a_late_payments_refund_is_sent_by_the_worker_and_the_notification_answers_at_once(
+    deliver, wechat_api, clock, room_type, settings, people
+):
+    settings.TASKS = DUMMY_TASKS  # a queue nobody works on yet
+    booking, payment = start(room_type, user=people)
+    clock.advance(minutes=40)
+    hold(room_type, payment=Booking.Payment.AT_HOMESTAY)  # the only room goes to someone else
+
+    response = deliver(wechat_api.notification(wechat_api.pay(payment.idempotency_key)))
+
+    assert response.status_code == 204
+    assert wechat_api.calls("/v3/refund/") == []  # WeChat Pay's refund API was not waited for
+    [refund] = Refund.objects.all()
+    assert (refund.status, refund.provider_reference) == (Refund.Status.PENDING, "")
+    [queued] = queued_refunds()
+    assert queued.args == [booking.pk]
+
+    assert queued.task.call(*queued.args) == 1  # what the worker runs
+
+    [(_method, _path, sent)] = wechat_api.calls("/v3/refund/")
+    assert sent["out_refund_no"] == refund.idempotency_key
+    assert fresh(refund).provider_reference.startswith("50000")
+    assert ("booking.refund_sent", "guest") in notices(booking)
+    assert queued.task.call(*queued.args) == 0  # run twice: nothing is sent again
+    assert len(wechat_api.calls("/v3/refund/")) == 1
+
+
+def test_a_refund_the_worker_never_sent_is_sent_by_the_scheduled_job(
+    deliver, started, wechat_api, clock, settings
+):
+    settings.TASKS = DUMMY_TASKS
+    _booking, payment = started
+    deliver(wechat_api.notification(wechat_api.pay(payment.idempotency_key, total=100)))
+    assert wechat_api.calls("/v3/refund/") == []
+    clock.advance(minutes=3)
+
+    call_command("expire_holds", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    [(_method, _path, sent)] = wechat_api.calls("/v3/refund/")
+    assert sent["amount"] == {"refund": 100, "total": 100, "currency": "CNY"}
+    assert Refund.objects.get().provider_reference.startswith("50000")
 
 
 def test_a_payment_after_the_order_was_closed_still_wins(deliver, started, wechat_api):
