@@ -164,6 +164,8 @@ def test_review_photos_show_as_small_thumbnails_never_the_upload(client, stays, 
         assert "窑洞很凉快" in html, url
         assert upload not in html, url  # neither the picture nor its link is the 2,400 px upload
         [tile] = re.findall(r'<img [^>]*alt="客人照片 1"[^>]*>', html)
-        assert 'width="96" height="96"' in tile and "/thumbs/" in tile and 'loading="lazy"' in tile, url
+        assert 'sizes="96px"' in tile and "/thumbs/" in tile and 'loading="lazy"' in tile, url
+        size = re.search(r'width="(\d+)" height="(\d+)"', tile)
+        assert size is not None and size.group(1) == size.group(2), url  # a square, cropped
         link = re.search(r'<a href="([^"]+)"><picture>', html)
         assert link is not None and "/thumbs/" in link.group(1), url  # the whole picture, resized
