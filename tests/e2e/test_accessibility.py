@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
@@ -113,6 +114,8 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violation(phone, 
     check_in = local_today() + timedelta(days=10)
     stay = f"check_in={check_in}&check_out={check_in + timedelta(days=room_type.min_nights)}&guests=1"
     if role == "tourist":
+        call_command("seed_shop", verbosity=0)
+        call_command("seed_events", verbosity=0)
         route = Route.objects.filter(is_published=True, village__slug="dujiashan").first()
         event = Event.objects.filter(is_published=True).first()
         assert route is not None and event is not None
