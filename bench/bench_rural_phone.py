@@ -27,7 +27,7 @@ context (repeat visit, the browser's cache warm). For each visit:
   ``timeStamp`` (``pointerdown``) to the first task after the next animation frame, i.e. when the browser
   can show the answer to the tap; Event Timing's longest ``duration`` for the tap is reported alongside.
 
-Map tiles count: the pages with a map (the village and homestay pages) load theirs from a local tile
+Map tiles count: the pages with a map (home, village and homestay pages) load theirs from a local tile
 server (``MAP_TILE_URL`` and ``MAP_TILE_HOSTS`` point gunicorn's pages at it) that answers every
 ``/{z}/{x}/{y}.png`` with one of eight PNG tiles of 17-20 KB drawn once at start (fields, roads, rivers
 and village names: about an OpenStreetMap tile of the Loess countryside) and caches them for a day, as
