@@ -27,6 +27,12 @@ context (repeat visit, the browser's cache warm). For each visit:
   ``timeStamp`` (``pointerdown``) to the first task after the next animation frame, i.e. when the browser
   can show the answer to the tap; Event Timing's longest ``duration`` for the tap is reported alongside.
 
+Map tiles count: the pages with a map (home, village and homestay pages) load theirs from a local tile
+server (``MAP_TILE_URL`` and ``MAP_TILE_HOSTS`` point gunicorn's pages at it) that answers every
+``/{z}/{x}/{y}.png`` with one of eight PNG tiles of 17-20 KB drawn once at start (fields, roads, rivers
+and village names: about an OpenStreetMap tile of the Loess countryside) and caches them for a day, as
+OSM's tile servers do. Only other outside addresses are refused.
+
 The booking page is signed in (a tourist with a password, whose session cookie is given to the browser)
 and has dates in its address. Medians and p95 over the rounds; exit status 1 if a page is not 200.
 """
@@ -34,14 +40,18 @@ and has dates in its address. Medians and p95 over the rounds; exit status 1 if 
 import argparse
 import io
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+import zlib
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from statistics import median
 
 from bench_booking_race import HOST, free_port, stop
@@ -125,6 +135,64 @@ addEventListener('pointerdown', (event) => {
 """
 
 
+TILE_PATH = re.compile(r"^/\d+/\d+/\d+\.png$")
+TILE_VARIANTS = 8
+TILE_SPECKLES = 8000  # the texture that brings a drawn tile to an OSM tile's 17-20 KB
+
+
+def tile_png(seed: int) -> bytes:
+    """A 256 px map tile of about an OpenStreetMap tile's size: fields, roads, a river, village names."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (256, 256), (242, 239, 233))
+    draw = ImageDraw.Draw(image)
+    fields = [(205, 235, 176), (222, 242, 200), (238, 232, 213), (200, 225, 190), (230, 220, 200)]
+    for _ in range(40):
+        x, y = rng.randrange(-40, 256), rng.randrange(-40, 256)
+        points = [(x + rng.randrange(0, 90), y + rng.randrange(0, 90)) for _ in range(5)]
+        draw.polygon(points, fill=rng.choice(fields), outline=(190, 190, 180))
+    for _ in range(TILE_SPECKLES):
+        colour = (rng.randrange(150, 220), rng.randrange(170, 230), rng.randrange(140, 200))
+        draw.point((rng.randrange(256), rng.randrange(256)), fill=colour)
+    for width, colour in ((6, (252, 214, 164)), (3, (255, 255, 255)), (2, (170, 211, 223))):
+        for _ in range(4):
+            line = [(rng.randrange(-20, 276), rng.randrange(-20, 276)) for _ in range(4)]
+            draw.line(line, fill=colour, width=width, joint="curve")
+    for _ in range(30):
+        position = (rng.randrange(256), rng.randrange(256))
+        draw.text(position, rng.choice(["村", "沟", "山", "庄", "河"]), fill=(80, 80, 80))
+    buffer = io.BytesIO()
+    image.quantize(64).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def start_tile_server() -> tuple[ThreadingHTTPServer, str]:
+    """A tile server on loopback, in a thread; its URL template for ``MAP_TILE_URL``."""
+    tiles = [tile_png(seed) for seed in range(TILE_VARIANTS)]
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if not TILE_PATH.match(self.path):
+                self.send_error(404)
+                return
+            body = tiles[zlib.crc32(self.path.encode()) % TILE_VARIANTS]
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=86400")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer((HOST, free_port()), Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://{HOST}:{server.server_address[1]}"
+
+
 def seed() -> dict[str, str]:
     """The demo data and a signed-in tourist; the four pages' paths and the tourist's session cookie."""
     from django.conf import settings
@@ -154,8 +222,8 @@ def seed() -> dict[str, str]:
     }
 
 
-def start_server(port: int, log) -> subprocess.Popen:
-    env = {**os.environ, **SERVER_ENV}
+def start_server(port: int, log, tiles: str) -> subprocess.Popen:
+    env = {**os.environ, **SERVER_ENV, "MAP_TILE_URL": tiles + "/{z}/{x}/{y}.png", "MAP_TILE_HOSTS": tiles}
     static_root = tempfile.mkdtemp(prefix="lishi-bench-static-")
     env["STATIC_ROOT"] = static_root
     subprocess.run(
@@ -251,8 +319,9 @@ def measure(browser, base: str, pages: dict[str, str], session: str, rounds: int
             page = context.new_page()
             cdp = context.new_cdp_session(page)
             cdp.send("Network.enable")
-            # Outside addresses (map tiles) are refused through CDP, not Playwright's routing, which
-            # would switch the browser's cache off and spoil the repeat visit.
+            # Outside addresses are refused (the map tiles come from the local tile server) through
+            # CDP, not Playwright's routing, which would switch the browser's cache off and spoil the
+            # repeat visit.
             cdp.send("Network.setBlockedURLs", {"urls": ["https://*"]})
             cdp.send("Network.emulateNetworkConditions", RURAL)
             results[(name, "first")].append(visit(page, cdp, base + path))
@@ -308,8 +377,9 @@ def main() -> int:
     session = pages.pop("session")
     port = free_port()
     base = f"http://{HOST}:{port}"
+    tile_server, tiles = start_tile_server()
     with tempfile.NamedTemporaryFile("w+", prefix="lishi-gunicorn-", suffix=".log", delete=False) as log:
-        server = start_server(port, log)
+        server = start_server(port, log, tiles)
         try:
             warm(base, pages, session)
             from playwright.sync_api import sync_playwright
@@ -322,6 +392,7 @@ def main() -> int:
                 browser.close()
         finally:
             stop(server)
+            tile_server.shutdown()
     report(results, pages, options.rounds)
     return 0
 

@@ -15,6 +15,7 @@ from villages.models import (
     Homestay,
     News,
     OpeningException,
+    Photo,
     RoomType,
     Route,
     RouteStop,
@@ -172,6 +173,20 @@ def homestay_detail(*, village_slug: str, slug: str) -> "WithAnnotations[Homesta
 
 def route_detail(*, village_slug: str, slug: str) -> Route:
     return routes_published().prefetch_related(_route_stops()).get(village__slug=village_slug, slug=slug)
+
+
+def route_cover(route: Route) -> Photo | None:
+    """The picture that stands for a route (its share card): its village's cover, else the cover of its
+    first stop at a published attraction that has one."""
+    cover = route.village.photos.first()
+    if cover is not None:
+        return cover
+    for stop in route.stops.all():
+        if stop.attraction is not None and stop.attraction.is_published:
+            cover = stop.attraction.photos.first()
+            if cover is not None:
+                return cover
+    return None
 
 
 def attraction_hours_on(attraction: Attraction, day: date) -> DayHours:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from common.clock import local_today
 from villages import fragments, selectors
 from villages.models import Attraction, Homestay, News, Route, Village
+from villages.photos.thumbnails import image_url
 from villages.sections import village_sections
 
 THEME_PARAMETER_MAX_LENGTH = 50
@@ -140,7 +141,14 @@ def _village_page(slug: str, today: date) -> dict:
             "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
         },
     )
-    return {"title": str(village.name), "description": str(village.summary), "content": content}
+    cover = next(iter(village.photos.all()), None)
+    return {
+        "title": str(village.name),
+        "description": str(village.summary),
+        "content": content,
+        # The share card's picture (a path; the page makes it a full URL): the village's cover.
+        "image": image_url(cover.image, "share") if cover is not None else "",
+    }
 
 
 def village_detail(request, slug: str):
@@ -234,7 +242,13 @@ def route_detail(request, village_slug: str, slug: str):
     return render(
         request,
         "villages/route_detail.html",
-        {"route": route, "village": route.village, "stops": stops, "map_data": map_data},
+        {
+            "route": route,
+            "village": route.village,
+            "stops": stops,
+            "map_data": map_data,
+            "share_photo": selectors.route_cover(route),
+        },
     )
 
 

@@ -147,7 +147,9 @@
   }
 
   // The attraction picker's search box: typing keeps the villages and places whose name (or kind)
-  // contains the text, and every ticked place; without this script the box stays hidden and all show.
+  // contains the text, and every ticked place, with their groups opened; clearing it folds the groups
+  // back as they were (a group with a ticked place stays open). Without this script the box stays
+  // hidden and each village's group opens with a tap on its name.
   function enablePickSearch() {
     var box = document.querySelector("[data-pick-search]");
     var input = document.getElementById("pick-search");
@@ -156,13 +158,19 @@
       return;
     }
     var groups = Array.prototype.slice.call(document.querySelectorAll(".pick-village"));
+    var openBefore = null;
     function normal(text) {
       return text.toLocaleLowerCase().replace(/\s+/g, "");
     }
     function filter() {
       var wanted = normal(input.value);
       var shown = 0;
-      groups.forEach(function (group) {
+      if (wanted && openBefore === null) {
+        openBefore = groups.map(function (group) {
+          return group.open;
+        });
+      }
+      groups.forEach(function (group, index) {
         var legend = group.querySelector("legend");
         var villageMatches = !wanted || normal(legend ? legend.textContent : "").indexOf(wanted) >= 0;
         var any = false;
@@ -176,7 +184,15 @@
           }
         });
         group.hidden = !any;
+        if (wanted) {
+          group.open = any;
+        } else if (openBefore !== null) {
+          group.open = openBefore[index] || group.querySelector("input:checked") !== null;
+        }
       });
+      if (!wanted) {
+        openBefore = null;
+      }
       status.textContent = wanted && !shown ? status.getAttribute("data-none") : "";
     }
     box.hidden = false;

@@ -1,5 +1,13 @@
 import re
-from datetime import date
+from datetime import date, time, timedelta
+
+from bookings import usecases
+from bookings.activity import Source
+from bookings.models import Booking
+from bookings.services import booking_hold
+from bookings.transitions import OWNER as OWNER_ROLE
+from common.clock import local_today
+from villages.models import RoomType
 
 PHONE_WIDTH = 360
 # The menu items whose name the browser laid out on more than one line.
@@ -65,3 +73,32 @@ def submit_booking(page, label: str = "提交预订") -> None:
     redirect can run before the stylesheet has loaded (Playwright waits for the new page to commit, not to
     load), when both buttons are still visible; naming the bar's button makes the tap the same either way."""
     page.get_by_role("complementary", name="应付总价").get_by_role("button", name=label).click()
+
+
+def planner_pick(page, name: str):
+    """The trip planner's row for an attraction, its village's group opened first as a tourist does (a
+    tap on the village's name; the groups start folded)."""
+    pick = page.locator("li.pick:not(.pick--route)", has_text=name)
+    group = page.locator("details.pick-village", has=pick)
+    if group.get_attribute("open") is None:
+        group.locator("summary").click()
+    return pick
+
+
+def stay_completed(room: RoomType, tourist) -> Booking:
+    """A stay from today to tomorrow, checked in and out by the owner through the use cases."""
+    RoomType.objects.filter(pk=room.pk).update(same_day_cutoff=time.max)
+    today = local_today()
+    booking = booking_hold(
+        room_type=room,
+        check_in=today,
+        check_out=today + timedelta(days=1),
+        guests=2,
+        user=tourist,
+        lead_guest_name="刘洋",
+        lead_guest_phone="13812345678",
+        payment=Booking.Payment.AT_HOMESTAY,
+    )
+    owner = usecases.Actor(OWNER_ROLE, Source.CONSOLE, room.homestay.owner)
+    usecases.booking_check_in(booking=booking, actor=owner)
+    return usecases.booking_check_out(booking=booking, actor=owner).booking

@@ -11,6 +11,9 @@ from villages.models import Attraction
 
 from .helpers import assert_fits_phone, fill_date
 
+# The whole trip form at 360 px, every village folded (about 1,700 px): the start map, six village
+# names, dates, pace.
+FORM_HEIGHT_LIMIT = 2_200
 MUSTS = (
     "anguo-temple",
     "gourd-culture-park",
@@ -36,7 +39,7 @@ def test_five_must_sees_over_three_days_are_balanced(phone, shot):
         pick.locator("input[name=must_attraction]").check()
     search.fill("安国")
     expect(page.locator("li.pick:not(.pick--route)", has_text="安国寺")).to_be_visible()
-    expect(page.locator("fieldset.pick-village:visible")).not_to_have_count(6)  # others filtered out
+    expect(page.locator("details.pick-village:visible")).not_to_have_count(6)  # others filtered out
     search.fill("没有这样的地方xyz")
     expect(page.get_by_role("status")).to_contain_text("没有找到")
     for name in names:  # ticked places stay in sight whatever is typed
@@ -59,4 +62,35 @@ def test_five_must_sees_over_three_days_are_balanced(phone, shot):
     assert summary.bounding_box()["y"] < days.first.bounding_box()["y"]
     assert_fits_phone(page)
     shot(page, "balanced-plan")
+    assert page.js_errors == []
+
+
+def test_the_picker_folds_each_village_so_the_form_is_short_on_a_phone(phone):
+    page = phone
+    page.goto("/plan/")
+    groups = page.locator("details.pick-village")
+    expect(groups).to_have_count(6)
+    expect(page.locator("details.pick-village[open]")).to_have_count(0)
+    expect(page.locator("li.pick:not(.pick--route)", has_text="安国寺")).to_be_hidden()
+    form = page.locator("form.planner-form").bounding_box()
+    assert form is not None and form["height"] < FORM_HEIGHT_LIMIT, form  # 5,400 px before the folding
+
+    # A tap on the village's name opens its places; the search opens the group that has a match.
+    page.locator("details.pick-village", has_text="杜家山村").locator("summary").click()
+    temple = page.locator("li.pick:not(.pick--route)", has_text="安国寺")
+    expect(temple).to_be_visible()
+    temple.locator("input[name=attraction]").check()
+    search = page.get_by_label("搜索景点或村庄")
+    search.fill("葫芦文化")
+    expect(page.locator("li.pick:not(.pick--route)", has_text="葫芦文化园")).to_be_visible()
+    search.fill("")
+    expect(page.locator("li.pick:not(.pick--route)", has_text="葫芦文化园")).to_be_hidden()  # folded again
+    expect(temple).to_be_visible()  # its group has a ticked place
+
+    fill_date(page.get_by_label("第一天"), local_today() + timedelta(days=21))
+    page.get_by_role("button", name="生成行程").click()
+    expect(page.get_by_role("heading", name="您的行程")).to_be_visible()
+    # On the plan's page the group with the ticked place is open, the others folded.
+    expect(page.locator("details.pick-village[open]")).to_have_count(1)
+    expect(page.locator("details.pick-village[open]")).to_contain_text("已选 1")
     assert page.js_errors == []

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from common.clock import local_today
 
-from .helpers import assert_fits_phone, fill_date
+from .helpers import assert_fits_phone, fill_date, planner_pick
 
 
 def test_a_tap_on_the_map_sets_the_start_without_typing_coordinates(phone, shot):
@@ -28,7 +28,7 @@ def test_a_tap_on_the_map_sets_the_start_without_typing_coordinates(phone, shot)
     expect(page.locator("#id_start")).to_have_value("point")
     shot(page, "start-on-map")
 
-    temple = page.locator("li.pick:not(.pick--route)", has_text="安国寺")
+    temple = planner_pick(page, "安国寺")
     temple.locator("input[name=attraction]").check()
     fill_date(page.get_by_label("第一天"), local_today() + timedelta(days=21))
     page.get_by_role("button", name="生成行程").click()

@@ -4,7 +4,6 @@ photo and the reply."""
 
 import io
 import re
-from datetime import time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -12,38 +11,14 @@ from django.contrib.auth import get_user_model
 from PIL import Image
 from playwright.sync_api import expect
 
-from bookings import usecases
-from bookings.activity import Source
 from bookings.models import Booking
-from bookings.services import booking_hold
-from bookings.transitions import OWNER as OWNER_ROLE
-from common.clock import local_today
 from villages.models import Homestay, RoomType
 
-from .helpers import assert_fits_phone, sign_in
+from .helpers import assert_fits_phone, sign_in, stay_completed
 
 OWNER = "owner@demo.lishi-tourism.cn"
 DEMO_PASSWORD = "lishi-demo-2026"
 GUEST_PASSWORD = "loess-2026-pass"
-
-
-def _stayed(room: RoomType, tourist) -> Booking:
-    """A stay from today to tomorrow, checked in and out by the owner through the use cases."""
-    RoomType.objects.filter(pk=room.pk).update(same_day_cutoff=time.max)
-    today = local_today()
-    booking = booking_hold(
-        room_type=room,
-        check_in=today,
-        check_out=today + timedelta(days=1),
-        guests=2,
-        user=tourist,
-        lead_guest_name="刘洋",
-        lead_guest_phone="13812345678",
-        payment=Booking.Payment.AT_HOMESTAY,
-    )
-    owner = usecases.Actor(OWNER_ROLE, Source.CONSOLE, room.homestay.owner)
-    usecases.booking_check_in(booking=booking, actor=owner)
-    return usecases.booking_check_out(booking=booking, actor=owner).booking
 
 
 def _photo(tmp_path):
@@ -60,7 +35,7 @@ def test_a_guest_reviews_the_stay_and_the_owner_replies(phone, open_page, shot, 
     room = RoomType.objects.get(homestay__slug="loess-cave-courtyard", name_zh_hans="窑洞大床房")
     tourist = get_user_model().objects.create_user("liuyang", "liuyang@example.cn", GUEST_PASSWORD)
     EmailAddress.objects.create(user=tourist, email=tourist.email, verified=True, primary=True)
-    booking = _stayed(room, tourist)
+    booking = stay_completed(room, tourist)
     assert booking.status == Booking.Status.COMPLETED
 
     page = phone

@@ -13,7 +13,7 @@ from bookings.models import Booking
 from common.clock import local_today
 from villages.models import RoomType
 
-from .helpers import assert_fits_phone, confirm_link, fill_date, sign_in, submit_booking
+from .helpers import assert_fits_phone, confirm_link, fill_date, planner_pick, sign_in, submit_booking
 
 
 def test_tourist_discovers_plans_books_and_cancels(phone, shot):
@@ -38,10 +38,10 @@ def test_tourist_discovers_plans_books_and_cancels(phone, shot):
     first_day = local_today() + timedelta(days=21)
     page.get_by_role("navigation", name="底部导航").get_by_role("link", name="行程").click()
     page.get_by_label("出发地", exact=True).select_option(label="吕梁站")
-    temple = page.locator("li.pick:not(.pick--route)", has_text="安国寺")
+    temple = planner_pick(page, "安国寺")
     temple.locator("input[name=attraction]").check()
     temple.locator("input[name=must_attraction]").check()
-    page.locator("li.pick:not(.pick--route)", has_text="葫芦文化园").locator("input[name=attraction]").check()
+    planner_pick(page, "葫芦文化园").locator("input[name=attraction]").check()
     fill_date(page.get_by_label("第一天"), first_day)
     page.get_by_label("天数").fill("2")
     page.get_by_role("button", name="生成行程").click()

@@ -3,12 +3,21 @@ with the ticket cached (against the local fake WeChat server)."""
 
 import hashlib
 import re
+from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 
+from common.clock import local_today
 from tests import factories
 from tourism.wechat_share import JSSDK_SCRIPT, jssdk_signature
+from villages.models import News, Photo
+from villages.photos.thumbnails import image_url
+from villages.services import news_save
 
 pytestmark = pytest.mark.django_db
 WECHAT_UA = (
@@ -44,6 +53,146 @@ def test_a_homestay_page_carries_its_share_card(client):
     assert og(page, "description") == "窑洞里的枣木家具"
     assert og(page, "image").startswith("http://testserver/")
     assert og(page, "url") == "http://testserver" + homestay.get_absolute_url()
+
+
+DEFAULT_IMAGE = "http://testserver" + static("img/share.png")
+
+
+def plan_url(*attractions) -> str:
+    """A two-day plan from a Tuesday (the factories' attractions close on Mondays)."""
+    first_day = local_today() + timedelta(days=8)
+    first_day += timedelta(days=(1 - first_day.weekday()) % 7)
+    query = "&".join(f"attraction={a.pk}" for a in attractions)
+    return (
+        f"{reverse('planner:plan')}?start=centre&{query}&date={first_day}&days=2&day_start=08:00"
+        "&day_end=18:00&mode=car&pace=normal&guests=2&rooms=1"
+    )
+
+
+def _village() -> tuple[str, Photo]:
+    village = factories.village()
+    factories.attraction(village=village)
+    cover = factories.photo(village=village)
+    factories.photo(village=village)  # the second photo is not the cover
+    return village.get_absolute_url(), cover
+
+
+def _attraction() -> tuple[str, Photo]:
+    attraction = factories.attraction()
+    factories.photo(village=attraction.village)  # the village's cover is not the attraction's
+    return attraction.get_absolute_url(), factories.photo(attraction=attraction)
+
+
+def _homestay() -> tuple[str, Photo]:
+    homestay = factories.homestay()
+    return homestay.get_absolute_url(), factories.photo(homestay=homestay)
+
+
+def _route() -> tuple[str, Photo]:
+    route = factories.route()
+    first = route.stops.order_by("position").first()
+    assert first is not None
+    factories.photo(attraction=first.attraction)  # the village's cover wins over the stop's
+    return route.get_absolute_url(), factories.photo(village=route.village)
+
+
+def _route_without_a_village_photo() -> tuple[str, Photo]:
+    """No village cover: its first stop's cover (the first stop has none here, the second has)."""
+    route = factories.route()
+    second = route.stops.order_by("position")[1].attraction
+    return route.get_absolute_url(), factories.photo(attraction=second)
+
+
+def _plan() -> tuple[str, Photo]:
+    attraction = factories.attraction(name_zh_hans="安国寺")
+    return plan_url(attraction), factories.photo(attraction=attraction)
+
+
+@pytest.mark.parametrize(
+    "subject", [_village, _attraction, _homestay, _route, _route_without_a_village_photo, _plan]
+)
+def test_each_shared_page_shows_its_own_cover_on_the_card(client, subject: Callable[[], tuple[str, Photo]]):
+    url, cover = subject()
+
+    page = client.get(url).content.decode()
+
+    assert og(page, "image") == "http://testserver" + image_url(cover.image, "share")
+    assert og(page, "image").endswith(".jpg") and "/thumbs/" in og(page, "image")  # 300 px, not the upload
+    assert og(page, "url") == "http://testserver" + url.replace("&", "&amp;")
+
+
+@pytest.mark.parametrize(
+    "make_url",
+    [
+        lambda: factories.village().get_absolute_url(),
+        lambda: factories.route().get_absolute_url(),
+        lambda: plan_url(factories.attraction()),
+    ],
+    ids=["village", "route", "plan"],
+)
+def test_a_page_without_any_photo_shares_the_site_picture(client, make_url):
+    page = client.get(make_url()).content.decode()
+    assert og(page, "image") == DEFAULT_IMAGE
+
+
+def test_a_plan_card_says_its_days_and_stops(client):
+    village = factories.village()
+    temple = factories.attraction(village=village, name_zh_hans="安国寺")
+    museum = factories.attraction(village=village, name_zh_hans="葫芦博物馆")
+
+    page = client.get(plan_url(temple, museum)).content.decode()
+
+    title, description = og(page, "title"), og(page, "description")
+    assert title.startswith("2 天 2 处")
+    assert re.match(r"第[12]天：", description), description
+    assert "安国寺" in description and "葫芦博物馆" in description
+    assert "规划离石区" not in description  # not the planner's general description
+    assert not description.endswith("；")
+
+
+def test_an_empty_planner_keeps_the_general_card(client):
+    page = client.get(reverse("planner:plan")).content.decode()
+    assert og(page, "image") == DEFAULT_IMAGE
+    assert og(page, "description")
+
+
+def _public_pages() -> list[str]:
+    from tests.shop import factories as shop_factories
+
+    village = factories.village()
+    attraction = factories.attraction(village=village)
+    homestay = factories.room_type(homestay=factories.homestay(village=village)).homestay
+    route = factories.route(village=village)
+    news = News(village=village, title_zh_hans="葫芦文化节开幕", status=News.Status.PUBLISHED)
+    news.published_at = timezone.now() - timedelta(hours=1)
+    news.cover.save("cover.jpg", ContentFile(factories.image_bytes()), save=False)
+    news = news_save(news=news)
+    shop_factories.product()
+    return [
+        "/",
+        reverse("villages:village_list"),
+        village.get_absolute_url(),
+        attraction.get_absolute_url(),
+        homestay.get_absolute_url(),
+        route.get_absolute_url(),
+        reverse("planner:plan"),
+        plan_url(attraction),
+        reverse("shop:product_list"),
+        reverse("events:list"),
+        reverse("villages:news_list", kwargs={"slug": village.slug}),
+        news.get_absolute_url(),
+    ]
+
+
+def test_every_public_page_has_a_complete_share_card(client):
+    for url in _public_pages():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        for name in ("title", "description", "image"):
+            assert og(page, name).strip(), (url, name)
+        assert og(page, "image").startswith("http://testserver/"), url
+        assert og(page, "url") == "http://testserver" + url.replace("&", "&amp;"), url
 
 
 def test_the_jssdk_is_loaded_only_inside_wechat_and_only_with_the_official_account(

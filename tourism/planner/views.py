@@ -16,7 +16,7 @@ from tourism.planner.places import START_PRESETS
 from tourism.planner.selectors import planner_catalogue
 from tourism.planner.services import trip_plan
 from tourism.planner.trip import TripPlan
-from villages.models import Attraction, Route, Village
+from villages.models import Attraction, Photo, Route, Village
 
 
 @dataclass
@@ -33,6 +33,12 @@ class VillagePicks:
     village: Pick
     attractions: list[Pick] = field(default_factory=list)
     routes: list[Pick] = field(default_factory=list)
+
+    @property
+    def ticked(self) -> int:
+        """How many of the group's places (the village itself, its attractions, its routes) are ticked:
+        a group with any is shown open."""
+        return sum(pick.picked or pick.must for pick in [self.village, *self.attractions, *self.routes])
 
 
 def _picks(form: TripForm) -> list[VillagePicks]:
@@ -102,6 +108,18 @@ def map_data(plan: TripPlan) -> dict:
     return {"start": _point(start), "days": days, "nights": nights}
 
 
+def share_photo(plan: TripPlan) -> Photo | None:
+    """The plan's share card picture: the cover of its first stop that has one (an event's village's)."""
+    for day in plan.days:
+        for planned in day.stops:
+            place = planned.stop.place
+            subject = place if isinstance(place, Attraction | Village) else planned.stop.village
+            cover = subject.photos.first()
+            if cover is not None:
+                return cover
+    return None
+
+
 def pick_map_data(rows: list[VillagePicks]) -> dict:
     """The places shown on the map where a start point can be picked."""
     return {
@@ -129,6 +147,9 @@ def plan(request):
             "share_url": request.build_absolute_uri(f"{reverse('planner:plan')}?{query}"),
             "ics_url": f"{reverse('planner:plan_ics')}?{query}",
             "plan_map": map_data(trip),
+            "share_photo": share_photo(trip),
+            # The share card's description: each day with a visit and its stops.
+            "share_days": [day for day in trip.days if day.stops],
         }
     return render(request, "planner/plan.html", context)
 

@@ -2,11 +2,15 @@
 big picture, a small tile) a few widths, each in WebP and in JPEG for browsers without WebP, made by
 sorl-thumbnail on first use and remembered in its key-value store (no image work or storage request on
 later pages). Pages choose among the widths with ``srcset`` and ``sizes``, so a card on a 360 px phone
-fetches a 480 px WebP of a few dozen kilobytes, never the 1,600 px upload."""
+fetches a 480 px WebP of a few dozen kilobytes, never the 1,600 px upload.
+
+Any image field can be shown this way (``image_picture``): a gallery's ``Photo``, a review's photo, a news
+cover, an event's or a product's picture."""
 
 import logging
 from dataclasses import dataclass
 
+from django.db.models.fields.files import FieldFile
 from sorl.thumbnail import get_thumbnail
 
 from villages.models import Photo
@@ -19,7 +23,9 @@ JPEG_QUALITY = 78
 
 @dataclass(frozen=True)
 class Shape:
-    ratio: tuple[int, int]
+    ratio: tuple[int, int] | None
+    """Width to height, cropped from the centre; ``None`` keeps the upload's own proportions (the
+    copy fits in a square of the width)."""
     widths: tuple[int, ...]
     sizes: str
     """The width the picture takes on screen, for the browser to pick from ``srcset`` before layout."""
@@ -33,7 +39,12 @@ SHAPES = {
     "tile": Shape((1, 1), (120, 240), "120px"),
     # The square a share card shows (WeChat asks for at least 300 x 300; JPEG, which every app reads).
     "share": Shape((1, 1), (300,), "300px"),
+    # A guest's review photo: a 96 px square, and the whole picture uncropped when tapped.
+    "thumb": Shape((1, 1), (96, 192), "96px"),
+    "view": Shape(None, (1200,), "100vw"),
 }
+GALLERY_SHAPES = ("card", "hero", "tile", "share")
+"""The shapes a gallery's photos are shown in, made at once after an upload."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ class Rendition:
 
 @dataclass(frozen=True)
 class Picture:
-    photo: Photo
+    image: FieldFile
     webp: list[Rendition]
     jpeg: list[Rendition]
     sizes: str
@@ -67,35 +78,58 @@ class Picture:
         """The ``src`` of browsers without ``srcset``: the middle JPEG."""
         return self.jpeg[len(self.jpeg) // 2]
 
+    @property
+    def largest(self) -> Rendition:
+        """The widest JPEG: the one to link to or share."""
+        return self.jpeg[-1]
 
-def _renditions(photo: Photo, shape: Shape, image_format: str, quality: int) -> list[Rendition]:
+
+def _renditions(image: FieldFile, shape: Shape, image_format: str, quality: int) -> list[Rendition]:
     renditions: dict[int, Rendition] = {}
     for width in shape.widths:
-        height = round(width * shape.ratio[1] / shape.ratio[0])
-        thumbnail = get_thumbnail(
-            photo.image, f"{width}x{height}", crop="center", format=image_format, quality=quality
-        )
+        options: dict = {"format": image_format, "quality": quality}
+        if shape.ratio is None:
+            geometry = f"{width}x{width}"
+        else:
+            geometry = f"{width}x{round(width * shape.ratio[1] / shape.ratio[0])}"
+            options["crop"] = "center"
+        thumbnail = get_thumbnail(image, geometry, **options)
         # Without upscaling a small upload gives the same copy for the larger widths: list it once.
         renditions.setdefault(thumbnail.width, Rendition(thumbnail.url, thumbnail.width, thumbnail.height))
     return sorted(renditions.values(), key=lambda rendition: rendition.width)
 
 
-def photo_picture(photo: Photo, shape_name: str) -> Picture | None:
-    """The photo's renditions for a shape of ``SHAPES``; ``None`` (and a log line) when its file is
-    missing or unreadable, so a page shows the card without a picture instead of failing."""
+def image_picture(image: FieldFile | None, shape_name: str) -> Picture | None:
+    """An image field's renditions for a shape of ``SHAPES``; ``None`` without a file, and ``None`` (and
+    a log line) when its file is missing or unreadable, so a page shows the card without a picture
+    instead of failing."""
+    if not image:
+        return None
     shape = SHAPES[shape_name]
     try:
-        webp = _renditions(photo, shape, "WEBP", WEBP_QUALITY)
-        jpeg = _renditions(photo, shape, "JPEG", JPEG_QUALITY)
+        webp = _renditions(image, shape, "WEBP", WEBP_QUALITY)
+        jpeg = _renditions(image, shape, "JPEG", JPEG_QUALITY)
     except Exception:
-        logger.exception("no thumbnail for photo %s (%s)", photo.pk, photo.image.name)
+        logger.exception("no thumbnail for %s", image.name)
         return None
     if not webp or not jpeg:
         return None
-    return Picture(photo=photo, webp=webp, jpeg=jpeg, sizes=shape.sizes)
+    return Picture(image=image, webp=webp, jpeg=jpeg, sizes=shape.sizes)
+
+
+def image_url(image: FieldFile | None, shape_name: str) -> str:
+    """The URL of the widest JPEG of a shape (a link to the whole picture, a share card's image); empty
+    without a picture."""
+    shown = image_picture(image, shape_name)
+    return shown.largest.url if shown is not None else ""
+
+
+def photo_picture(photo: Photo, shape_name: str) -> Picture | None:
+    """A gallery photo's renditions (``image_picture`` of its file)."""
+    return image_picture(photo.image, shape_name)
 
 
 def photo_thumbnails_warm(photo: Photo) -> None:
-    """Make every rendition now (after an upload), so the first visitor does not wait for them."""
-    for shape_name in SHAPES:
+    """Make every rendition a gallery shows now (after an upload), so the first visitor does not wait."""
+    for shape_name in GALLERY_SHAPES:
         photo_picture(photo, shape_name)

@@ -1,6 +1,8 @@
 """The review pages: the guest's form on a phone, the owner's replies, the staff's queue, and the
 averages on the homestay's page, the village page's cards and search."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -140,3 +142,30 @@ def test_the_homestay_page_village_cards_and_search_show_the_average(client, sta
 def test_search_offers_the_rating_sort(client, stays):
     response = client.get(reverse("bookings:search"), {"sort": "rating"})
     assert response.status_code == 200 and 'value="rating" selected' in response.text
+
+
+def test_review_photos_show_as_small_thumbnails_never_the_upload(client, stays, guest, owner, staff):
+    booking = stays.completed(guest)
+    made = services.review_create(
+        booking=booking, user=guest, ratings=dict(RATINGS), text="窑洞很凉快", photos=[photo_upload("a.jpg")]
+    )
+    upload = made.photos.get().image.url
+    pages = [
+        (None, stays.homestay.get_absolute_url()),
+        (None, reverse("reviews:homestay", kwargs={"homestay_id": stays.homestay.pk})),
+        (guest, write_url(booking)),
+        (owner, reverse("reviews:owner_list")),
+        (staff, reverse("reviews:staff_queue")),
+    ]
+    for user, url in pages:
+        if user is not None:
+            client.force_login(user)
+        html = client.get(url).text
+        assert "窑洞很凉快" in html, url
+        assert upload not in html, url  # neither the picture nor its link is the 2,400 px upload
+        [tile] = re.findall(r'<img [^>]*alt="客人照片 1"[^>]*>', html)
+        assert 'sizes="96px"' in tile and "/thumbs/" in tile and 'loading="lazy"' in tile, url
+        size = re.search(r'width="(\d+)" height="(\d+)"', tile)
+        assert size is not None and size.group(1) == size.group(2), url  # a square, cropped
+        link = re.search(r'<a href="([^"]+)"><picture>', html)
+        assert link is not None and "/thumbs/" in link.group(1), url  # the whole picture, resized

@@ -120,3 +120,25 @@ def test_the_map_data_has_a_line_per_day_through_its_stops(client, catalogue):
     days = response.context["plan_map"]["days"]
     assert [len(day["stops"]) for day in days] == [1, 1]
     assert days[1]["points"][0] == days[0]["points"][-1]
+
+
+def open_groups(html: str) -> dict[str, bool]:
+    found = re.findall(
+        r'<details class="pick-village"( open)?>\s*<summary class="pick-village__summary">'
+        r'<span class="pick-village__name">([^<]+)</span>',
+        html,
+    )
+    return {name: bool(is_open) for is_open, name in found}
+
+
+def test_the_picker_folds_each_village_unless_it_holds_a_ticked_place(client, catalogue):
+    empty = client.get(reverse("planner:plan")).text
+    assert open_groups(empty) == {"归化村": False, "严村": False}
+    assert "廉政文化馆" in empty  # folded, not left out: found by the search and sent with the form
+
+    planned = plan_page(client, attraction=[catalogue["museum"].pk]).text
+    assert open_groups(planned) == {"归化村": True, "严村": False}
+    assert "已选 1" in planned
+
+    by_village = plan_page(client, must_village=["yancun"]).text
+    assert open_groups(by_village) == {"归化村": False, "严村": True}

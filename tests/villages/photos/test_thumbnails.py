@@ -2,14 +2,21 @@
 load the uploaded file itself; the first picture of a gallery loads at once, the others lazily."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
+from common.clock import local_today
 from tests import factories
+from villages.models import News
 from villages.photos.thumbnails import SHAPES, photo_picture
+from villages.services import news_save
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +34,9 @@ def test_each_shape_has_webp_and_jpeg_copies_of_the_right_sizes():
         for renditions, image_format in ((picture.webp, "WEBP"), (picture.jpeg, "JPEG")):
             assert [r.width for r in renditions] == list(shape.widths)
             for rendition in renditions:
-                assert rendition.height == round(rendition.width * shape.ratio[1] / shape.ratio[0])
+                # Without a ratio the copy keeps the upload's proportions (1600 x 1000).
+                ratio = shape.ratio or (16, 10)
+                assert rendition.height == round(rendition.width * ratio[1] / ratio[0])
                 with Image.open(media_file(rendition.url)) as image:
                     assert image.format == image_format
                     assert image.size == (rendition.width, rendition.height)
@@ -145,3 +154,69 @@ def test_a_cover_chosen_shows_first_on_cards(client):
     html = client.get(homestay.village.get_absolute_url()).text
     [card] = [tag for tag in img_tags(html) if "card__photo" in tag]
     assert 'alt="新封面"' in card
+
+
+def upload(name: str) -> ContentFile:
+    return ContentFile(factories.image_bytes((1600, 1000)), name=name)
+
+
+def test_news_covers_are_thumbnails_on_the_village_page_the_list_and_the_article(client):
+    village = factories.village()
+    news = News(village=village, title_zh_hans="葫芦文化节开幕", status=News.Status.PUBLISHED)
+    news.published_at = timezone.now() - timedelta(hours=1)
+    news.cover.save("cover.jpg", upload("cover.jpg"), save=False)
+    news = news_save(news=news)
+    original = news.cover.url
+
+    for url, css_class in (
+        (village.get_absolute_url(), "card__photo"),
+        (reverse("villages:news_list", kwargs={"slug": village.slug}), "card__photo"),
+        (news.get_absolute_url(), "hero-photo"),
+    ):
+        html = client.get(url).text
+        assert original not in html, url
+        [tag] = [tag for tag in img_tags(html) if css_class in tag]
+        assert "/thumbs/" in tag and "srcset=" in tag, url
+
+
+def test_an_events_picture_is_a_thumbnail_loaded_at_once(client):
+    from tests.events.helpers import event
+
+    today = local_today()
+    shown = event(starts_on=today, ends_on=today + timedelta(days=3))
+    shown.photo.save("event.jpg", upload("event.jpg"))
+
+    html = client.get(shown.get_absolute_url()).text
+
+    assert shown.photo.url not in html
+    [tag] = [tag for tag in img_tags(html) if "event-photo" in tag]
+    assert "/thumbs/" in tag and "srcset=" in tag and 'fetchpriority="high"' in tag
+    assert f'alt="{shown.title}"' in tag
+
+
+def test_a_products_picture_is_a_thumbnail_with_webp_and_srcset(client):
+    from tests.shop.factories import product
+
+    sold = product()
+    sold.photo.save("dates.jpg", upload("dates.jpg"))
+
+    for url in (reverse("shop:product_list"), reverse("shop:product_detail", args=[sold.pk])):
+        html = client.get(url).text
+        assert sold.photo.url not in html, url
+        [tag] = [tag for tag in img_tags(html) if "shop-photo" in tag]
+        assert "/thumbs/" in tag and "srcset=" in tag and f'alt="{sold.name}"' in tag, url
+        assert '<source type="image/webp"' in html, url
+
+
+def test_the_picture_tag_without_a_file_shows_nothing(client):
+    village = factories.village()
+    news_save(
+        news=News(
+            village=village,
+            title_zh_hans="没有封面的消息",
+            status=News.Status.PUBLISHED,
+            published_at=timezone.now() - timedelta(hours=1),
+        )
+    )
+    html = client.get(reverse("villages:news_list", kwargs={"slug": village.slug})).text
+    assert "没有封面的消息" in html and "card__photo" not in html
