@@ -20,7 +20,7 @@ from django.db.models import Sum
 
 from bookings.ledger import Account, Kind, LedgerEntry, Sector, Source, ledger_post
 from common.clock import local_today
-from common.money import ZERO
+from common.money import ZERO, quantize
 from shop.models import Order, Producer, ProducerPayout
 
 PAYOUT_PROVIDER = "bank_transfer"
@@ -95,7 +95,7 @@ def producer_owed(producer: Producer) -> Decimal:
     total = LedgerEntry.objects.filter(
         account=Account.PRODUCER_PAYABLE, party=producer.party, sector=Sector.SHOP
     ).aggregate(total=Sum("amount"))["total"]
-    return -(total or ZERO)
+    return quantize(ZERO - (total or ZERO))
 
 
 def producer_paid(payout: ProducerPayout) -> list[LedgerEntry]:

@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from bookings.ledger import Account, Kind, LedgerEntry, Sector
-from common.money import ZERO
+from common.money import ZERO, quantize
 from shop.models import Order, OrderStatus, Producer, ProducerPayout, Product
 from villages.roles import AnyUser, is_group_staff
 
@@ -108,7 +108,9 @@ def producer_balances(*, producers: QuerySet[Producer]) -> list[ProducerBalance]
         .annotate(total=Sum("amount"))
         .values_list("party", "total")
     )
-    return [ProducerBalance(producer, -(rows.get(producer.party) or ZERO)) for producer in listed]
+    return [
+        ProducerBalance(producer, quantize(ZERO - (rows.get(producer.party) or ZERO))) for producer in listed
+    ]
 
 
 def payouts_of(*, producers: QuerySet[Producer]) -> QuerySet[ProducerPayout]:

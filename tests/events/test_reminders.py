@@ -95,7 +95,7 @@ def test_the_reminder_says_tomorrow_when_and_where_and_fits_one_sms():
     text = sms_templates()[message.sms.template].render(message.sms.params)
     assert (
         text
-        == "【离石乡村旅游】您登记的离石区信义镇严村第一…明天09:00开始，地点：严村葫芦文化园东…，入场请出示门票二维码。"
+        == "【离石乡村旅游】您登记的离石区信义镇严村第一届…明天09:00开始，地点：严村葫芦文化园东侧…，入场请出示门票二维码。"
     )
     assert len(text) <= SMS_SINGLE_LIMIT
     assert "2026-09-02 09:00" in message.text

@@ -143,7 +143,7 @@ def test_the_producer_is_told_by_a_text_that_fits_one_sms(producer, owed, seller
     text = sms_templates()[message.sms.template].render(message.sms.params)
     assert (
         text
-        == "【离石乡村旅游】集团已向离石区枣林乡彩家庄…支付货款153.00元，付款日期1月1日，详见生产者中心。"
+        == "【离石乡村旅游】集团已向离石区枣林乡彩家庄村红…支付货款153.00元，付款日期1月1日，详见生产者中心。"
     )
     assert len(text) <= SMS_SINGLE_LIMIT
     assert payout.paid_on == date(2026, 1, 1)
