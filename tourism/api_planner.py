@@ -8,10 +8,11 @@ The body is checked by the same form as the page, so both refuse the same things
 
 import datetime as dt
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Router, Schema, Status
 
@@ -26,6 +27,7 @@ from villages.api.fields import ErrorOut, Text, ValidationErrorOut, bilingual, m
 router = Router(tags=["trips 行程"])
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+BEIJING = ZoneInfo("Asia/Shanghai")  # times are shown in Beijing time, as the plan's
 
 
 class StartIn(Schema):
@@ -359,8 +361,8 @@ def _event_slot(slot) -> dict:
         "title": bilingual(event, "title"),
         "village": event.village.slug,
         "village_name": bilingual(event.village, "name"),
-        "starts_at": slot.starts_at,
-        "ends_at": slot.ends_at,
+        "starts_at": timezone.localtime(slot.starts_at, BEIJING),
+        "ends_at": timezone.localtime(slot.ends_at, BEIJING),
         "places_left": slot.places_left,
         "price": money(slot.price),
         "currency": CURRENCY,

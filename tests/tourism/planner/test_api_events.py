@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from events.models import TicketSlot
-from tests.tourism.planner.conftest import MONDAY
+from tests.tourism.planner.conftest import MONDAY, NOW
 from tests.tourism.planner.test_events import SHANGHAI, fair  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +18,16 @@ def body(**fields) -> dict:
 
 
 def test_the_offered_slots_are_the_pages_with_their_times_places_and_prices(client, fair):  # noqa: F811
-    started = TicketSlot.objects.create(
+    started = TicketSlot.objects.create(  # this morning, 09:00-11:00: started an hour ago
         event=fair.event,
-        starts_at=datetime.combine(MONDAY - timedelta(days=3), time(9), tzinfo=SHANGHAI),
-        ends_at=datetime.combine(MONDAY - timedelta(days=3), time(10), tzinfo=SHANGHAI),
+        starts_at=datetime.combine(NOW.date(), time(9), tzinfo=SHANGHAI),
+        ends_at=datetime.combine(NOW.date(), time(11), tzinfo=SHANGHAI),
+        capacity=5,
+    )
+    TicketSlot.objects.create(  # beyond the 60 days offered
+        event=fair.event,
+        starts_at=datetime.combine(MONDAY + timedelta(days=70), time(9), tzinfo=SHANGHAI),
+        ends_at=datetime.combine(MONDAY + timedelta(days=70), time(10), tzinfo=SHANGHAI),
         capacity=5,
     )
 
