@@ -101,7 +101,7 @@ def test_the_producer_puts_a_phone_photo_on_a_product(open_page, tmp_path):
 
     card = page.locator(f"#product-{juice.pk}")
     card.get_by_label("上传照片").set_input_files(photo)
-    card.get_by_role("button", name="上传").click()
+    card.get_by_role("button", name="上传", exact=True).click()
 
     expect(page.get_by_text("照片已更新")).to_be_visible()
     expect(page.locator(f"#product-{juice.pk} img.shop-photo")).to_be_visible()
