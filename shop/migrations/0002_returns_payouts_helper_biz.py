@@ -6,75 +6,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0015_lodging_index_without_sales'),
-        ('shop', '0001_shop_helper_shop'),
+        ("bookings", "0015_lodging_index_without_sales"),
+        ("shop", "0001_shop_helper_shop"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProducerPayout',
+            name="ProducerPayout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额 amount')),
-                ('currency', models.CharField(default='CNY', max_length=3, verbose_name='币种 currency')),
-                ('paid_on', models.DateField(verbose_name='付款日期 paid on')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注 note')),
-                ('key', models.CharField(max_length=64, unique=True, verbose_name='幂等键 idempotency key')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间 recorded')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额 amount")),
+                ("currency", models.CharField(default="CNY", max_length=3, verbose_name="币种 currency")),
+                ("paid_on", models.DateField(verbose_name="付款日期 paid on")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注 note")),
+                ("key", models.CharField(max_length=64, unique=True, verbose_name="幂等键 idempotency key")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间 recorded")),
             ],
             options={
-                'verbose_name': '生产者付款 producer payout',
-                'verbose_name_plural': '生产者付款 producer payouts',
-                'ordering': ['-paid_on', '-id'],
+                "verbose_name": "生产者付款 producer payout",
+                "verbose_name_plural": "生产者付款 producer payouts",
+                "ordering": ["-paid_on", "-id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='order',
-            name='shop_order_status_valid',
+            model_name="order",
+            name="shop_order_status_valid",
         ),
         migrations.AddField(
-            model_name='order',
-            name='goods_back',
-            field=models.BooleanField(blank=True, help_text='退货时货物是否退回并重新入库 Whether the goods came back to stock on a return', null=True, verbose_name='货物已退回 goods came back'),
+            model_name="order",
+            name="goods_back",
+            field=models.BooleanField(
+                blank=True,
+                help_text="退货时货物是否退回并重新入库 Whether the goods came back to stock on a return",
+                null=True,
+                verbose_name="货物已退回 goods came back",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='return_reason',
-            field=models.CharField(blank=True, max_length=200, verbose_name='退货原因 reason for the return'),
+            model_name="order",
+            name="return_reason",
+            field=models.CharField(blank=True, max_length=200, verbose_name="退货原因 reason for the return"),
         ),
         migrations.AddField(
-            model_name='order',
-            name='returned_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='退货时间 returned'),
+            model_name="order",
+            name="returned_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="退货时间 returned"),
         ),
         migrations.AlterField(
-            model_name='order',
-            name='status',
-            field=models.CharField(choices=[('placed', '已下单 Placed'), ('packed', '已打包 Packed'), ('shipped', '已发货 Shipped'), ('ready_for_pickup', '待取货 Ready for pickup'), ('completed', '已完成 Completed'), ('cancelled', '已取消 Cancelled'), ('returned', '已退货 Returned')], default='placed', max_length=20, verbose_name='状态 status'),
+            model_name="order",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("placed", "已下单 Placed"),
+                    ("packed", "已打包 Packed"),
+                    ("shipped", "已发货 Shipped"),
+                    ("ready_for_pickup", "待取货 Ready for pickup"),
+                    ("completed", "已完成 Completed"),
+                    ("cancelled", "已取消 Cancelled"),
+                    ("returned", "已退货 Returned"),
+                ],
+                default="placed",
+                max_length=20,
+                verbose_name="状态 status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['placed', 'packed', 'shipped', 'ready_for_pickup', 'completed', 'cancelled', 'returned'])), name='shop_order_status_valid'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "placed",
+                            "packed",
+                            "shipped",
+                            "ready_for_pickup",
+                            "completed",
+                            "cancelled",
+                            "returned",
+                        ],
+                    )
+                ),
+                name="shop_order_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'returned'), _negated=True), models.Q(('completed_at__isnull', False), ('goods_back__isnull', False), ('returned_at__isnull', False)), _connector='OR'), name='shop_order_returned_facts'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "returned"), _negated=True),
+                    models.Q(
+                        ("completed_at__isnull", False),
+                        ("goods_back__isnull", False),
+                        ("returned_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="shop_order_returned_facts",
+            ),
         ),
         migrations.AddField(
-            model_name='producerpayout',
-            name='producer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='shop.producer', verbose_name='生产者 producer'),
+            model_name="producerpayout",
+            name="producer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payouts",
+                to="shop.producer",
+                verbose_name="生产者 producer",
+            ),
         ),
         migrations.AddField(
-            model_name='producerpayout',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人 recorded by'),
+            model_name="producerpayout",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="登记人 recorded by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='producerpayout',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='shop_producer_payout_positive'),
+            model_name="producerpayout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="shop_producer_payout_positive"
+            ),
         ),
     ]
