@@ -38,6 +38,7 @@ run: install
 	$(BIN)/python manage.py seed_shop
 	$(BIN)/python manage.py seed_shareholders
 	$(BIN)/python manage.py seed_events
+	$(BIN)/python manage.py seed_news
 	@echo "Serving on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
 	@echo "通知由后台任务发送并打印在这里 Notifications are sent by the task worker and printed here"
 	# The task worker (notifications, calendar sync) runs beside the site and stops with it.

@@ -5,13 +5,25 @@ and the producer as the receiver. Keys name the order and the posting, so a repe
 * payment recorded (offline, by the producer or staff): ``sale_payment`` cash_provider +, guest −;
 * completed: ``sale`` guest + against producer_payable − (the goods less the group's margin) and
   platform_commission − (the margin and the delivery fee);
-* a paid order cancelled (the cash handed back): ``sale_refund`` cash_provider −, guest +.
+* a paid order cancelled (the cash handed back): ``sale_refund`` cash_provider −, guest +;
+* a completed order returned: ``sale_reversed``, the ``sale`` posting's lines with their signs turned
+  (read back from the ledger, so it mirrors the sale to the fen whatever rates changed since), then the
+  refund as above.
+
+A payout to a producer (``ProducerPayout``) is a source of its own, ``producer_payout:<id>``, on the day
+it was paid: ``producer_payout`` producer_payable +, cash_provider − (provider ``bank_transfer``).
 """
+
+from decimal import Decimal
+
+from django.db.models import Sum
 
 from bookings.ledger import Account, Kind, LedgerEntry, Sector, Source, ledger_post
 from common.clock import local_today
-from common.money import ZERO
-from shop.models import Order
+from common.money import ZERO, quantize
+from shop.models import Order, Producer, ProducerPayout
+
+PAYOUT_PROVIDER = "bank_transfer"
 
 
 def _source(order: Order) -> Source:
@@ -63,4 +75,41 @@ def order_refunded(order: Order) -> list[LedgerEntry]:
         key=_key(order, "refund"),
         lines=[(Account.CASH_PROVIDER, -order.total), (Account.GUEST, order.total)],
         provider=order.provider,
+    )
+
+
+def order_sale_reversed(order: Order) -> list[LedgerEntry]:
+    """The order's ``sale`` posting turned around, line for line (nothing when it was never earned)."""
+    sale = LedgerEntry.objects.filter(source=order.source_reference, kind=Kind.SALE).order_by("id")
+    lines = [(entry.account, -entry.amount) for entry in sale]
+    if not lines:
+        return []
+    return ledger_post(
+        source=_source(order), kind=Kind.SALE_REVERSED, key=_key(order, "sale-reversed"), lines=lines
+    )
+
+
+def producer_owed(producer: Producer) -> Decimal:
+    """What the group owes the producer now: every ``producer_payable`` line naming them (sales and
+    returns credit and debit it, payouts debit it), as a positive amount."""
+    total = LedgerEntry.objects.filter(
+        account=Account.PRODUCER_PAYABLE, party=producer.party, sector=Sector.SHOP
+    ).aggregate(total=Sum("amount"))["total"]
+    return quantize(ZERO - (total or ZERO))
+
+
+def producer_paid(payout: ProducerPayout) -> list[LedgerEntry]:
+    producer = payout.producer
+    return ledger_post(
+        source=Source(
+            reference=payout.source_reference,
+            sector=Sector.SHOP,
+            village=producer.village,
+            on=payout.paid_on,
+            party=producer.party,
+        ),
+        kind=Kind.PRODUCER_PAYOUT,
+        key=f"producer-payout-{payout.pk}",
+        lines=[(Account.PRODUCER_PAYABLE, payout.amount), (Account.CASH_PROVIDER, -payout.amount)],
+        provider=PAYOUT_PROVIDER,
     )

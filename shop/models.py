@@ -98,6 +98,7 @@ class OrderStatus(models.TextChoices):
     READY = "ready_for_pickup", _("待取货 Ready for pickup")
     COMPLETED = "completed", _("已完成 Completed")
     CANCELLED = "cancelled", _("已取消 Cancelled")
+    RETURNED = "returned", _("已退货 Returned")
 
 
 class Fulfilment(models.TextChoices):
@@ -162,6 +163,14 @@ class Order(models.Model):
     ready_at = models.DateTimeField(_("可取货时间 ready"), null=True, blank=True)
     completed_at = models.DateTimeField(_("完成时间 completed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间 cancelled"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("退货时间 returned"), null=True, blank=True)
+    return_reason = models.CharField(_("退货原因 reason for the return"), max_length=200, blank=True)
+    goods_back = models.BooleanField(
+        _("货物已退回 goods came back"),
+        null=True,
+        blank=True,
+        help_text=_("退货时货物是否退回并重新入库 Whether the goods came back to stock on a return"),
+    )
     created_at = models.DateTimeField(_("下单时间 placed"), auto_now_add=True)
 
     class Meta:
@@ -190,6 +199,11 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=OrderStatus.SHIPPED) | ~Q(tracking_number=""),
                 name="shop_order_shipped_tracked",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=OrderStatus.RETURNED)
+                | Q(returned_at__isnull=False, goods_back__isnull=False, completed_at__isnull=False),
+                name="shop_order_returned_facts",
             ),
         ]
 
@@ -272,3 +286,41 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
+
+
+class ProducerPayout(models.Model):
+    """Money the group paid a producer by hand (bank transfer or cash) from what the ledger says it owes
+    them (``producer_payable``). ``key`` makes a repeated submission of the same form one payout."""
+
+    producer = models.ForeignKey(
+        Producer, on_delete=models.PROTECT, related_name="payouts", verbose_name=_("生产者 producer")
+    )
+    amount = models.DecimalField(_("金额 amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("币种 currency"), max_length=3, default=CURRENCY)
+    paid_on = models.DateField(_("付款日期 paid on"))
+    note = models.CharField(_("备注 note"), max_length=200, blank=True)
+    key = models.CharField(_("幂等键 idempotency key"), max_length=64, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人 recorded by"),
+    )
+    created_at = models.DateTimeField(_("登记时间 recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        verbose_name = _("生产者付款 producer payout")
+        verbose_name_plural = _("生产者付款 producer payouts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="shop_producer_payout_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.producer} {self.amount}"
+
+    @property
+    def source_reference(self) -> str:
+        return f"producer_payout:{self.pk}"

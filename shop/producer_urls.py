@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("orders/<str:reference>/", views.order_detail, name="order"),
     path("products/", views.products, name="products"),
+    path("products/<int:pk>/photo/", views.product_photo, name="product_photo"),
     path("earnings/", views.earnings, name="earnings"),
 ]

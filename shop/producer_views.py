@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shop import selectors, services
+from shop import product_photos, returns, selectors, services
 from shop.errors import ShopError
 from shop.models import Product
 from shop.transitions import PRODUCER, STAFF, TRANSITIONS, actions_for
@@ -59,14 +59,23 @@ def order_detail(request: SignedInRequest, reference: str) -> HttpResponse:
         if action not in TRANSITIONS:
             messages.error(request, _("请选择操作 Choose an action"))
         else:
+            actor = services.Actor(role, request.user)
             try:
-                services.order_act(
-                    order=order,
-                    action=action,
-                    actor=services.Actor(role, request.user),
-                    tracking_number=request.POST.get("tracking_number", ""),
-                    reason=request.POST.get("reason", ""),
-                )
+                if action == "return":
+                    returns.order_return(
+                        order=order,
+                        actor=actor,
+                        reason=request.POST.get("reason", ""),
+                        goods_back=request.POST.get("goods_back") == "on",
+                    )
+                else:
+                    services.order_act(
+                        order=order,
+                        action=action,
+                        actor=actor,
+                        tracking_number=request.POST.get("tracking_number", ""),
+                        reason=request.POST.get("reason", ""),
+                    )
             except ValidationError as refusal:
                 messages.error(request, refusal.messages[0])
             except ShopError as refusal:
@@ -108,13 +117,41 @@ def products(request: SignedInRequest) -> HttpResponse:
 
 
 @producer_required
+@require_POST
+def product_photo(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A photo of one of the producer's own products (another's is 404), from the phone's camera or
+    gallery."""
+    product = Product.objects.filter(producer__in=selectors.producers_of(user=request.user), pk=pk).first()
+    if product is None:
+        raise Http404
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, _("请选择一张照片 Choose a photo"))
+    else:
+        try:
+            product_photos.product_photo_set(product=product, upload=upload)
+        except ValidationError as refusal:
+            messages.error(request, refusal.messages[0])
+        else:
+            messages.success(request, _("照片已更新 Photo updated: %(name)s") % {"name": product.name})
+    response = redirect("producer:products")
+    response["Location"] += f"#product-{product.pk}"
+    return response
+
+
+@producer_required
 @require_GET
 def earnings(request: SignedInRequest) -> HttpResponse:
     producers = selectors.producers_of(user=request.user)
     return render(
         request,
         "shop/producer/earnings.html",
-        {"months": selectors.producer_earnings(producers=producers), "producers": producers},
+        {
+            "months": selectors.producer_earnings(producers=producers),
+            "producers": producers,
+            "balances": selectors.producer_balances(producers=producers),
+            "payouts": selectors.payouts_of(producers=producers)[:24],
+        },
     )
 
 

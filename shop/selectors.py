@@ -10,8 +10,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from bookings.ledger import Account, Kind, LedgerEntry, Sector
-from common.money import ZERO
-from shop.models import Order, OrderStatus, Producer, Product
+from common.money import ZERO, quantize
+from shop.models import Order, OrderStatus, Producer, ProducerPayout, Product
 from villages.roles import AnyUser, is_group_staff
 
 # What the producer console lists first: what needs a hand now.
@@ -90,13 +90,43 @@ def producer_earnings(*, producers: QuerySet[Producer]) -> list[MonthEarning]:
 
 
 @dataclass(frozen=True)
+class ProducerBalance:
+    producer: Producer
+    owed: Decimal  # what the group owes now: earned, less returns and payouts
+
+
+def producer_balances(*, producers: QuerySet[Producer]) -> list[ProducerBalance]:
+    """What the group owes each producer now, from every ``producer_payable`` line naming them."""
+    listed = list(producers)
+    rows = dict(
+        LedgerEntry.objects.filter(
+            sector=Sector.SHOP,
+            account=Account.PRODUCER_PAYABLE,
+            party__in=[producer.party for producer in listed],
+        )
+        .values("party")
+        .annotate(total=Sum("amount"))
+        .values_list("party", "total")
+    )
+    return [
+        ProducerBalance(producer, quantize(ZERO - (rows.get(producer.party) or ZERO))) for producer in listed
+    ]
+
+
+def payouts_of(*, producers: QuerySet[Producer]) -> QuerySet[ProducerPayout]:
+    return ProducerPayout.objects.filter(producer__in=producers).select_related("producer")
+
+
+@dataclass(frozen=True)
 class ReportRow:
     village: str
     producer: str
     sales: Decimal  # what buyers paid for completed orders
-    producer_part: Decimal
-    group_part: Decimal  # the margin and delivery fees
+    producer_part: Decimal  # net of returns
+    group_part: Decimal  # the margin and delivery fees, net of returns
     refunds: Decimal
+    returns: Decimal = ZERO  # completed orders' sales turned around
+    paid_out: Decimal = ZERO  # paid to the producer in the period
 
 
 def shop_report(*, start: date, end: date) -> list[ReportRow]:
@@ -106,9 +136,13 @@ def shop_report(*, start: date, end: date) -> list[ReportRow]:
         .values("village", "party")
         .annotate(
             sales=Sum("amount", filter=Q(kind=Kind.SALE, account=Account.GUEST)),
-            producer_part=Sum("amount", filter=Q(account=Account.PRODUCER_PAYABLE)),
+            producer_part=Sum(
+                "amount", filter=Q(account=Account.PRODUCER_PAYABLE, kind__in=(Kind.SALE, Kind.SALE_REVERSED))
+            ),
             group_part=Sum("amount", filter=Q(account=Account.PLATFORM_COMMISSION)),
             refunds=Sum("amount", filter=Q(kind=Kind.SALE_REFUND, account=Account.GUEST)),
+            returns=Sum("amount", filter=Q(kind=Kind.SALE_REVERSED, account=Account.GUEST)),
+            paid_out=Sum("amount", filter=Q(kind=Kind.PRODUCER_PAYOUT, account=Account.PRODUCER_PAYABLE)),
         )
         .order_by("village", "party")
     )
@@ -124,6 +158,8 @@ def shop_report(*, start: date, end: date) -> list[ReportRow]:
                 producer_part=-(row["producer_part"] or ZERO),
                 group_part=-(row["group_part"] or ZERO),
                 refunds=row["refunds"] or ZERO,
+                returns=-(row["returns"] or ZERO),
+                paid_out=row["paid_out"] or ZERO,
             )
         )
     return report

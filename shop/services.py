@@ -238,7 +238,12 @@ def order_act(
     *, order: Order | int, action: str, actor: Actor, tracking_number: str = "", reason: str = ""
 ) -> Order:
     """Take ``action`` (``shop.transitions``) on the order as ``actor``. Safe to repeat: an action
-    already done answers the order unchanged."""
+    already done answers the order unchanged. A return is its own use case (``shop.returns``, which
+    also says whether the goods came back); here it assumes they did."""
+    if action == "return":
+        from shop.returns import order_return
+
+        return order_return(order=order, actor=actor, reason=reason)
     order_id = order.pk if isinstance(order, Order) else order
     locked = Order.objects.select_for_update().select_related("producer__village").get(pk=order_id)
     if action == "pay" and locked.is_paid:

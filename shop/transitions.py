@@ -74,6 +74,9 @@ TRANSITIONS: dict[str, Transition] = {
     "pay": _t({Status.PLACED, Status.PACKED, Status.SHIPPED, Status.READY}, SELLERS, _pay),
     "complete": _t({Status.SHIPPED, Status.READY}, SELLERS, _complete),
     "cancel": _t({Status.PLACED, Status.PACKED, Status.READY}, {BUYER, *SELLERS}, _cancel),
+    # A completed order brought back: only staff record it (the buyer asks the group; the producer is
+    # told). ``shop.returns.order_return`` takes it, not ``order_act``.
+    "return": _t({Status.COMPLETED}, {STAFF}, _complete),
 }
 # Where each action leads (``pay`` records money and leaves the status as it is).
 TARGETS = {
@@ -82,6 +85,7 @@ TARGETS = {
     "ready": Status.READY,
     "complete": Status.COMPLETED,
     "cancel": Status.CANCELLED,
+    "return": Status.RETURNED,
 }
 
 

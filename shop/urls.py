@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop import views
+from shop import payout_views, views
 
 app_name = "shop"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("orders/", views.my_orders, name="my_orders"),
     path("orders/<str:reference>/", views.order_detail, name="order"),
     path("report/", views.report, name="report"),
+    path("payouts/", payout_views.producer_payouts, name="payouts"),
 ]

@@ -154,7 +154,7 @@ def report(request: SignedInRequest) -> HttpResponse:
     rows = selectors.shop_report(start=start, end=end)
     totals = {
         field: sum((getattr(row, field) for row in rows), ZERO)
-        for field in ("sales", "producer_part", "group_part", "refunds")
+        for field in ("sales", "returns", "producer_part", "group_part", "refunds", "paid_out")
     }
     return render(request, "shop/report.html", {"rows": rows, "start": start, "end": end, "totals": totals})
 

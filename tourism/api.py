@@ -18,6 +18,7 @@ from tourism.api_accounts import router as accounts_router
 from tourism.api_planner import router as planner_router
 from villages.api import router as villages_router
 from villages.api.auth import unauthorized
+from villages.api.news import router as news_router
 
 BODY_TOO_LARGE = "请求内容太大 / The request body is too large"
 BODY_NOT_JSON = "请求内容不是有效的 JSON / The request body is not valid JSON"
@@ -40,6 +41,7 @@ api.add_router("/", api_miniprogram.router)
 api.add_router("/", reviews_router)
 api.add_router("/", shop_api.router)
 api.add_router("/", events_router)
+api.add_router("/", news_router)
 
 
 def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:

@@ -1,4 +1,6 @@
-"""POST /api/trips/plan: the trip planner for the mini-program and other clients.
+"""POST /api/trips/plan: the trip planner for the mini-program and other clients; GET
+/api/trips/event-slots: the events' time slots it can take as stops (the page's "活动" choices: the next
+60 days' slots of published events in published villages), each visited on its day during the slot.
 
 The body is checked by the same form as the page, so both refuse the same things: bad input answers
 422 with one entry per problem (``loc``, ``msg`` in Chinese and English, ``type`` a stable code).
@@ -6,14 +8,16 @@ The body is checked by the same form as the page, so both refuse the same things
 
 import datetime as dt
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 from ninja import Field, Router, Schema, Status
 
 from common.money import CURRENCY
+from tourism.planner.events import event_slots_to_pick
 from tourism.planner.forms import TripForm
 from tourism.planner.places import POINT
 from tourism.planner.services import trip_plan
@@ -23,6 +27,7 @@ from villages.api.fields import ErrorOut, Text, ValidationErrorOut, bilingual, m
 router = Router(tags=["trips 行程"])
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+BEIJING = ZoneInfo("Asia/Shanghai")  # times are shown in Beijing time, as the plan's
 
 
 class StartIn(Schema):
@@ -45,6 +50,11 @@ class TripIn(Schema):
     start: StartIn
     stops: list[StopIn] = Field(default_factory=list, max_length=200)
     routes: list[int] = Field(default_factory=list, max_length=50, description="精品线路编号 route ids")
+    event_slots: list[int] = Field(
+        default_factory=list,
+        max_length=50,
+        description="活动场次编号 event time-slot ids (GET /api/trips/event-slots), on a day of the trip",
+    )
     date: dt.date = Field(description="第一天 first day (Beijing time), not in the past")
     days: int = Field(1, description="天数 number of days")
     day_start: dt.time = Field(dt.time(8), description="每天出发 daily start")
@@ -68,7 +78,7 @@ class HoursOut(Schema):
 
 
 class PlannedStopOut(Schema):
-    kind: Literal["attraction", "village"]
+    kind: Literal["attraction", "village", "event"]
     id: int
     slug: str
     name: Text
@@ -124,13 +134,30 @@ class DayOut(Schema):
 
 
 class DroppedOut(Schema):
-    kind: Literal["attraction", "village"]
+    kind: Literal["attraction", "village", "event"]
     id: int
     slug: str
     name: Text
     must: bool
     reason: Literal["closed", "hours", "longer_than_day", "too_far", "no_time"]
     message: Text
+
+
+class EventSlotOut(Schema):
+    id: int = Field(description="场次编号 slot id, for ``event_slots``")
+    event: int
+    slug: str
+    title: Text
+    village: str = Field(description="村庄标识 village slug")
+    village_name: Text
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    places_left: int
+    price: str = Field(description="每人价格 price per person, CNY; 0.00 is free registration")
+    currency: Literal["CNY"]
+    lat: float
+    lng: float
+    url: str
 
 
 class TotalsOut(Schema):
@@ -180,6 +207,7 @@ def _form_data(payload: TripIn) -> MultiValueDict[str, str]:
         if stop.village is not None:
             data.appendlist(f"{prefix}village", stop.village)
     data.setlist("route", [str(route) for route in payload.routes])
+    data.setlist("event_slot", [str(slot) for slot in payload.event_slots])
     data.update(
         {
             "date": payload.date.isoformat(),
@@ -320,6 +348,40 @@ def plan_out(plan: TripPlan) -> dict:
         "share_url": share_url,
         "ics_url": ics_url,
     }
+
+
+def _event_slot(slot) -> dict:
+    event = slot.event
+    with translation.override(settings.LANGUAGE_CODE):
+        url = event.get_absolute_url()
+    return {
+        "id": slot.pk,
+        "event": event.pk,
+        "slug": event.slug,
+        "title": bilingual(event, "title"),
+        "village": event.village.slug,
+        "village_name": bilingual(event.village, "name"),
+        "starts_at": timezone.localtime(slot.starts_at, BEIJING),
+        "ends_at": timezone.localtime(slot.ends_at, BEIJING),
+        "places_left": slot.places_left,
+        "price": money(slot.price),
+        "currency": CURRENCY,
+        "lat": float(event.latitude),
+        "lng": float(event.longitude),
+        "url": url,
+    }
+
+
+@router.get(
+    "/trips/event-slots",
+    response=list[EventSlotOut],
+    summary="可加入行程的活动场次 Event time slots the planner can take",
+    description="The time slots of published events in the next 60 days that have not started, soonest "
+    "first. Pass their ids as ``event_slots`` to POST /api/trips/plan: each is visited on its own day, "
+    "during the slot, at the event's place; one outside the trip's dates is 422 (``not_on_trip``).",
+)
+def trip_event_slots(request):
+    return [_event_slot(slot) for slot in event_slots_to_pick()]
 
 
 @router.post(

@@ -426,6 +426,10 @@ SMS_TEMPLATE_NAMES = [
     *("booking_refund_sent", "booking_refund_cash", "booking_refund_completed", "booking_reminder"),
     "booking_review_invite",
     *("owner_new", "owner_request", "owner_cancelled", "owner_paid", "owner_cash_refund"),
+    *("shop_producer_new", "shop_shipped", "shop_ready", "shop_returned", "shop_producer_returned"),
+    "shop_producer_paid",
+    *("ticket_registered", "ticket_reminder"),
+    *("dividend_declared", "dividend_paid"),
 ]
 SMS_TEMPLATES = {
     name: os.environ.get(f"SMS_TEMPLATE_{name.upper()}", f"SMS_{name.upper()}") for name in SMS_TEMPLATE_NAMES

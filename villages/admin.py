@@ -156,7 +156,7 @@ class NewsForm(forms.ModelForm):
 
     class Meta:
         model = News
-        fields = ["village", "title", "summary", "body", "cover", "status", "published_at"]
+        fields = ["village", "title", "summary", "body", "cover", "status", "published_at", "is_demo"]
 
     def clean_cover(self):
         cover = self.cleaned_data["cover"]
@@ -172,12 +172,12 @@ class NewsAdmin(TabbedTranslationAdmin):
     """Staff write the body as HTML in a plain text box; ``news_save`` sanitises it on every save."""
 
     form = NewsForm
-    list_display = ["title", "village", "status", "published_at", "author"]
-    list_filter = ["village", "status"]
+    list_display = ["title", "village", "status", "published_at", "author", "is_demo"]
+    list_filter = ["village", "status", "is_demo"]
     list_select_related = ["village", "author"]
     search_fields = ["title_zh_hans", "title_en"]
     date_hierarchy = "published_at"
-    fields = ["village", "title", "summary", "body", "cover", "status", "published_at", "author"]
+    fields = ["village", "title", "summary", "body", "cover", "status", "published_at", "is_demo", "author"]
     readonly_fields = ["author"]
 
     def save_model(self, request, obj, form, change):

@@ -559,6 +559,7 @@ class News(models.Model):
         related_name="+",
         verbose_name=_("作者 author"),
     )
+    is_demo = models.BooleanField(_("演示数据 demo data"), default=False)
     created_at = models.DateTimeField(_("创建时间 created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间 updated"), auto_now=True)
 

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from bookings.ledger import Account, LedgerEntry
 from shop.models import Order, Product
 from shop.services import orders_place
+from tests import factories
 
 from .conftest import PHONE
 from .helpers import assert_fits_phone, sign_in
@@ -86,3 +87,23 @@ def test_the_producer_ships_a_delivery_order_with_its_tracking_number(open_page)
     expect(page.locator("h1 [data-status]")).to_contain_text("已发货")
     assert_fits_phone(page)
     assert Order.objects.get(pk=order.pk).tracking_number == "SF1234567890"
+
+
+def test_the_producer_puts_a_phone_photo_on_a_product(open_page, tmp_path):
+    call_command("seed_shop", verbosity=0)
+    juice = Product.objects.get(name_zh_hans="沙棘汁")
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(factories.image_bytes(size=(3000, 4000)))
+    page = open_page(PHONE)
+    sign_in(page, PRODUCER, PRODUCER_PASSWORD)
+    page.goto("/producer/products/")
+    assert_fits_phone(page)
+
+    card = page.locator(f"#product-{juice.pk}")
+    card.get_by_label("上传照片").set_input_files(photo)
+    card.get_by_role("button", name="上传", exact=True).click()
+
+    expect(page.get_by_text("照片已更新")).to_be_visible()
+    expect(page.locator(f"#product-{juice.pk} img.shop-photo")).to_be_visible()
+    assert_fits_phone(page)
+    assert Product.objects.get(pk=juice.pk).photo

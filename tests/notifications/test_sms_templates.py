@@ -51,3 +51,53 @@ def test_the_command_lists_every_template_for_both_providers_with_its_setting():
     text = out.getvalue()
     assert "SMS_TEMPLATES['booking_confirmed'] = 'SMS_BOOKING_CONFIRMED'" in text
     assert "您在${homestay}的预订${ref}已确认" in text and "您在{1}的预订{2}已确认" in text
+
+
+def test_every_registered_template_has_a_code_setting(settings):
+    """A template an app sends but ``SMS_TEMPLATE_NAMES`` lacks has no provider code: with a real
+    provider its messages would fail."""
+    missing = sorted(set(sms_templates()) - set(settings.SMS_TEMPLATES))
+
+    assert missing == []
+    assert {"shop_returned", "shop_producer_paid", "ticket_reminder", "dividend_paid"} <= set(sms_templates())
+
+
+# The longest value each parameter of the shop's, events' and dividends' templates can carry, as their
+# renderers cut them (names to 10 or 12 characters with an ellipsis, amounts to five digits of yuan).
+LONGEST = {
+    "ref": "ABCD2345",
+    "tracking": "SF" + "1" * 32 + "…",
+    "place": "离石区枣林乡彩家庄村明…",
+    "amount": "99999.99",
+    "producer": "离石区枣林乡彩家庄村明…",
+    "day": "12月31日",
+    "event": "离石区信义镇严村第一届…",
+    "when": "12月31日23:30",
+    "time": "23:30",
+    "people": "10",
+    "village": "离石区枣林乡彩家庄村明…",
+    "period": "2026.01–2026.12",
+}
+OTHER_APPS = [
+    "shop_producer_new",
+    "shop_shipped",
+    "shop_ready",
+    "shop_returned",
+    "shop_producer_returned",
+    "shop_producer_paid",
+    "ticket_registered",
+    "ticket_reminder",
+    "dividend_declared",
+    "dividend_paid",
+]
+
+
+@pytest.mark.parametrize("name", OTHER_APPS)
+def test_the_shop_event_and_dividend_texts_fit_one_sms_with_the_longest_values(name, settings):
+    template = sms_templates()[name]
+
+    text = template.render({param: LONGEST[param] for param in template.params})
+
+    assert len(text) <= 70, (len(text), text)
+    assert all(len(LONGEST[param]) <= PARAM_LIMIT for param in template.params)
+    assert "http" not in template.text  # no links in a template: the providers review them apart

@@ -306,11 +306,15 @@ PAGES: dict[str, Page] = {
     "shop:my_orders": Page(Access.SIGNED_IN, get=200, post=405),
     "shop:order": Page(Access.GUEST, get=200, post=302, kwargs=_shop_order),
     "shop:report": Page(Access.STAFF, get=200, post=405),
+    "shop:payouts": Page(Access.STAFF, get=200, post=302),  # POST names no producer: refused, back
     # The producers' console: the people of a producer (none of the six here) and the group's staff.
     "producer:dashboard": Page(Access.STAFF, get=200, post=405),
     "producer:order": Page(Access.STAFF, get=200, post=302, kwargs=_shop_order),
     "producer:products": Page(Access.STAFF, get=200, post=404),  # POST names no product
     "producer:earnings": Page(Access.STAFF, get=200, post=405),
+    "producer:product_photo": Page(
+        Access.STAFF, get=405, post=302, kwargs=lambda w: {"pk": _shop_product(w).pk}
+    ),  # POST without a file: refused with a message, back to the products
     "planner:plan_ics": Page(Access.PUBLIC, get=200, post=200, query=_trip),
     "owner:dashboard": Page(Access.OWNER, get=200, post=200),
     "owner:homestay_edit": Page(
@@ -618,6 +622,10 @@ OPERATIONS: dict[str, Operation] = {
         path=lambda w: {"review_id": w.review.pk},
         body=lambda w: {"reply": "谢谢您的评价。"},
     ),
+    "GET /api/trips/event-slots": Operation(Access.PUBLIC, 200),
+    "GET /api/news": Operation(Access.PUBLIC, 200),
+    "GET /api/news/{id}": Operation(Access.PUBLIC, 200, path=lambda w: {"id": _news(w)["pk"]}),
+    "GET /api/villages/{slug}/news": Operation(Access.PUBLIC, 200, path=lambda w: {"slug": w.village.slug}),
     "GET /api/events": Operation(Access.PUBLIC, 200),
     "GET /api/events/{event_id}": Operation(Access.PUBLIC, 200, path=lambda w: {"event_id": w.event.pk}),
     "GET /api/events/tickets": Operation(Access.SIGNED_IN, 200),
