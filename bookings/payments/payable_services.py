@@ -342,3 +342,23 @@ def payable_refund_record_outside(*, payment: Payment, amount: Decimal, provider
     )
     refund.save()
     return refund
+
+
+def payable_payments_sync(*, payable: str) -> bool:
+    """Ask the providers about the payable's payments still open (the buyer is back from paying and
+    the notification may be late or lost); what they say goes through the same services. Whether any
+    was asked about."""
+    enabled = providers_enabled()
+    open_payments = Payment.objects.filter(
+        payable=payable,
+        status__in=[Payment.Status.PENDING, Payment.Status.PROCESSING],
+        provider__in=list(enabled),
+    ).exclude(provider_reference="")
+    asked = False
+    for payment in open_payments:
+        try:
+            enabled[payment.provider].payment_sync(payment=payment)
+        except PaymentProviderError:
+            continue  # the notification, or the next query, tells
+        asked = True
+    return asked

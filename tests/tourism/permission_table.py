@@ -303,6 +303,9 @@ PAGES: dict[str, Page] = {
     "shop:checkout": Page(Access.SIGNED_IN, get=200, post=422),
     "shop:my_orders": Page(Access.SIGNED_IN, get=200, post=405),
     "shop:order": Page(Access.GUEST, get=200, post=302, kwargs=_shop_order),
+    # The tourist's order is paid at pickup: paying it online is refused with a message (302 back).
+    "shop:order_pay": Page(Access.GUEST, get=405, post=302, kwargs=_shop_order),
+    "shop:order_wechat": Page(Access.GUEST, get=302, post=302, kwargs=_shop_order),
     "shop:report": Page(Access.STAFF, get=200, post=405),
     # The producers' console: the people of a producer (none of the six here) and the group's staff.
     "producer:dashboard": Page(Access.STAFF, get=200, post=405),
@@ -577,6 +580,8 @@ OPERATIONS: dict[str, Operation] = {
     "GET /api/orders": Operation(Access.SIGNED_IN, 200),
     "GET /api/orders/{reference}": Operation(Access.GUEST, 200, path=_shop_order),
     "POST /api/orders/{reference}/cancel": Operation(Access.GUEST, 200, path=_shop_order, body=lambda w: {}),
+    # Paid at pickup, not online: 409 not_payable for the buyer.
+    "POST /api/orders/{reference}/pay": Operation(Access.GUEST, 409, path=_shop_order, body=lambda w: {}),
     "GET /api/me": Operation(Access.SIGNED_IN, 200),
     # The mini-program is not configured here: its sign-in and phone binding answer 404 not_configured.
     "POST /api/miniprogram/login": Operation(Access.PUBLIC, 404, body=lambda w: {"code": "wx-login-code"}),
