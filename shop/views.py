@@ -228,13 +228,15 @@ def order_wechat(request: SignedInRequest, reference: str) -> HttpResponse:
     if not order.awaiting_payment or payment is None:
         return redirect("shop:order", reference=order.reference)
     context = {
-        "order": order,
+        "what": _("订单 %(reference)s") % {"reference": order.reference},
         "payment": payment,
         "qr": qr_data_uri(payment.redirect_url),
         "paid_not_seen": request.method == "POST",
         "in_wechat": payment_client(request).in_wechat,
+        "post_url": reverse("shop:order_wechat", args=[order.reference]),
+        "back_url": reverse("shop:order", args=[order.reference]),
     }
-    return render(request, "shop/order_wechat.html", context)
+    return render(request, "payments/payable_code.html", context)
 
 
 @group_staff_required

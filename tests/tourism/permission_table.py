@@ -461,6 +461,9 @@ PAGES: dict[str, Page] = {
     "events:my_tickets": Page(Access.SIGNED_IN, get=200, post=405),
     "events:ticket": Page(Access.GUEST, get=200, post=405, kwargs=_ticket),
     "events:ticket_cancel": Page(Access.GUEST, get=200, post=302, kwargs=_ticket),
+    # The tourist's ticket is not paid online: paying it is refused with a message (302 back).
+    "events:ticket_pay": Page(Access.GUEST, get=405, post=302, kwargs=_ticket),
+    "events:ticket_wechat": Page(Access.GUEST, get=302, post=302, kwargs=_ticket),
     # The slot is not today: staff see the ticket, and checking it in is refused with 409.
     "events:check_in": Page(Access.STAFF, get=200, post=409, kwargs=_ticket),
     # POST_DATA has no code: the form asks for one (200) and opens nothing.
