@@ -17,7 +17,7 @@ first ticket, not a second one.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -214,7 +214,7 @@ def _ticket_expire(*, pk: int) -> bool:
 
 
 @transaction.atomic
-def ticket_paid_online(*, ticket_id: int, paid_at) -> str | None:
+def ticket_paid_online(*, ticket_id: int, paid_at: datetime) -> str | None:
     """The money of a ticket paid online arrived (``events.payables``, in the payment's transaction):
     the ticket is paid; or why it cannot take the money (the payment is then refunded automatically)."""
     current = Ticket.objects.select_for_update().get(pk=ticket_id)

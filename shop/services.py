@@ -21,7 +21,7 @@ refunds it through its provider.
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -352,7 +352,7 @@ def _order_expire(*, order_id: int) -> bool:
 
 
 @transaction.atomic
-def order_paid_online(*, order_id: int, paid_at) -> str | None:
+def order_paid_online(*, order_id: int, paid_at: datetime) -> str | None:
     """The money of an online order arrived (``shop.payables``, inside the payment's transaction, the
     order locked): the order is paid and its producer told; or why it cannot take the money (the
     payment is then refunded automatically)."""

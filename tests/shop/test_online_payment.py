@@ -107,6 +107,7 @@ def test_an_online_order_holds_its_stock_until_it_is_paid_and_the_producer_hears
     order = place(buyer, product)
     assert fresh(product).stock == 8
     assert order.pays_online and not order.is_paid
+    assert order.pay_by is not None
     assert timezone.now() + PAY_WINDOW - timedelta(minutes=1) < order.pay_by <= timezone.now() + PAY_WINDOW
     assert not producer_told(order)
 
