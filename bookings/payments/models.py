@@ -11,7 +11,7 @@ A payment or refund is for a booking (``booking``) or for another payable (``pay
 a ticket, ``"shop_order:12"``, see ``bookings.payments.payables``), exactly one of the two (CHECK).
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -25,7 +25,7 @@ from villages.models import Homestay
 # checker keeps ``payment.booking`` a ``Booking``, because code written for bookings only ever receives
 # a booking's payments: every service and provider path dispatches on ``payable`` first (a payable's
 # payment reaching booking code would fail at once on ``None``, never pass silently).
-FOR_BOOKINGS = {"null": True, "blank": True}
+FOR_BOOKINGS: dict[str, Any] = {"null": True, "blank": True}
 PAYABLE_LENGTH = 40
 ONE_OWNER = Q(booking__isnull=False, payable="") | Q(booking__isnull=True) & ~Q(payable="")
 
