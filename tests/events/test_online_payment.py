@@ -147,3 +147,30 @@ def test_the_ticket_page_offers_the_providers_and_sends_the_holder_to_pay(client
     assert 'value="stripe_checkout"' in page
     response = client.post(reverse("events:ticket_pay", kwargs={"code": ticket.code}))
     assert response.url.startswith("https://checkout.stripe.com/")
+
+
+def test_the_api_registers_a_ticket_to_pay_online_and_opens_its_payment_once(client, paid_slot, stripe_api):
+    holder = factories.user()
+    client.force_login(holder)
+    registered = client.post(
+        "/api/events/tickets",
+        data={
+            "slot_id": paid_slot.pk,
+            "quantity": 1,
+            "holder_name": "王小明",
+            "holder_phone": "13800138000",
+            "pay_online": True,
+        },
+        content_type="application/json",
+    )
+    assert registered.status_code == 201
+    body = registered.json()
+    assert body["pays_online"] and body["pay_by"] and not body["paid"]
+    path = f"/api/events/tickets/{body['code']}/pay"
+    headers = {"Idempotency-Key": "ticket-pay-1"}
+    first = client.post(path, data={}, content_type="application/json", headers=headers)
+    again = client.post(path, data={}, content_type="application/json", headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    assert first.json()["checkout_url"].startswith("https://checkout.stripe.com/")
+    assert len(stripe_api.calls("/v1/checkout/sessions")) == 1

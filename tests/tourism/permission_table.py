@@ -639,6 +639,8 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "GET /api/events/tickets/{code}": Operation(Access.GUEST, 200, path=_ticket),
     "POST /api/events/tickets/{code}/cancel": Operation(Access.GUEST, 200, path=_ticket, body=lambda w: {}),
+    # Not a ticket paid online: 409 not_payable for its holder.
+    "POST /api/events/tickets/{code}/pay": Operation(Access.GUEST, 409, path=_ticket, body=lambda w: {}),
 }
 
 API_REFUSALS: dict[Access, dict[str, int | str]] = {
