@@ -217,7 +217,14 @@ def test_money_for_an_order_that_expired_meanwhile_is_refunded_automatically_and
     assert not producer_told(order)
 
 
-def test_a_second_payment_of_a_paid_order_goes_back(deliver, buyer, product, wechat_api, alipay_api):
+def test_a_second_payment_of_a_paid_order_goes_back(
+    deliver, buyer, product, wechat_api, alipay_api, settings
+):
+    settings.PAYMENT_PROVIDERS = [
+        "bookings.payments.at_homestay.AtHomestay",
+        "bookings.payments.wechat_pay.WeChatPay",
+        "bookings.payments.alipay.Alipay",
+    ]
     order = place(buyer, product)
     by_wechat = start(order, "wechat_pay")
     by_alipay = start(order, "alipay")
@@ -315,7 +322,9 @@ def test_stripe_checkout_names_the_order_and_its_completed_session_pays_it(
     order = place(buyer, product)
     payment = start(order, "stripe_checkout")
     [sent] = stripe_api.calls("/v1/checkout/sessions")
-    assert sent.params["metadata"] == {"payable": order.source_reference, "payment": str(payment.pk)}
+    assert sent.params["metadata[payable]"] == order.source_reference
+    assert sent.params["metadata[payment]"] == str(payment.pk)
+    assert "metadata[booking]" not in sent.params
     assert sent.params["client_reference_id"] == order.reference
     session = {
         "id": payment.provider_reference,
@@ -340,7 +349,7 @@ def test_stripe_checkout_names_the_order_and_its_completed_session_pays_it(
         order_act(order=order, action="cancel", actor=Actor(BUYER, buyer))
     [refund_call] = stripe_api.calls("/v1/refunds")
     assert refund_call.params["payment_intent"] == "pi_shop_1"
-    assert refund_call.params["metadata"]["payable"] == order.source_reference
+    assert refund_call.params["metadata[payable]"] == order.source_reference
 
 
 def test_alipay_pays_the_order(buyer, product, alipay_api, client):
