@@ -219,11 +219,11 @@ def ticket_paid_online(*, ticket_id: int, paid_at: datetime) -> str | None:
     the ticket is paid; or why it cannot take the money (the payment is then refunded automatically)."""
     current = Ticket.objects.select_for_update().get(pk=ticket_id)
     if current.paid_at is not None:
-        return _("门票已付款 The ticket was already paid")
+        return str(_("门票已付款 The ticket was already paid"))
     if current.status != Ticket.Status.ISSUED:
-        return _("门票已取消,付款自动退回 The ticket was cancelled: the payment goes back")
+        return str(_("门票已取消,付款自动退回 The ticket was cancelled: the payment goes back"))
     if not current.pays_online:
-        return _("这张门票在现场付款 This ticket is paid at the door")
+        return str(_("这张门票在现场付款 This ticket is paid at the door"))
     current.paid_at = paid_at
     current.save(update_fields=["paid_at"])
     return None
