@@ -31,7 +31,7 @@ def test_a_tourist_pays_a_shop_order_by_alipay_on_a_phone(open_page, alipay_on, 
     page.get_by_role("button", name="加入购物车").click()
     page.get_by_role("link", name="去结算").click()
     page.get_by_label("到村自提(取货时付款)").check()
-    page.get_by_label(re.compile("^在线支付")).check()
+    page.get_by_label("在线支付(30分钟内付款)").check()
     assert_fits_phone(page)
     page.get_by_role("button", name="提交订单").click()
     expect(page.get_by_text("待在线付款")).to_be_visible()
