@@ -277,7 +277,15 @@ def ticket_cancel(request: SignedInApiRequest, code: str):
     "/events/tickets/{code}/pay",
     auth=SIGNED_IN,
     url_name="ticket_pay",
-    response={200: TicketPaymentOut, 401: ErrorOut, 404: ErrorOut, 409: TicketProblem, 503: TicketProblem},
+    response={
+        200: TicketPaymentOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: TicketProblem,
+        422: ValidationErrorOut,
+        503: TicketProblem,
+    },
     summary="在线付款 Pay my ticket online",
     description="For a ticket registered with `pay_online`: opens the payment with the provider and "
     "answers `checkout_url` and `expires_at`; asking again while it is open answers the same page. The "

@@ -282,6 +282,7 @@ def order_cancel(request: SignedInApiRequest, reference: str):
     url_name="order_pay",
     response={
         200: OrderPaymentOut,
+        400: ErrorOut,  # a body that is not JSON at all
         **SIGNED_IN_ERRORS,
         404: ErrorOut,
         409: ProblemOut,

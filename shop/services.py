@@ -45,6 +45,7 @@ from shop.transitions import BUYER, PRODUCER, STAFF, TARGETS, transition_check
 from villages.roles import is_group_staff
 
 MAX_QUANTITY = 99
+MAX_ID = 2**63 - 1  # the largest primary key the databases store
 PAY_WINDOW = timedelta(minutes=30)  # an order paid online holds its stock this long
 SYSTEM = "system"  # the OrderEvent role of what happens by itself (an unpaid order expiring)
 STAY_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN)
@@ -93,6 +94,11 @@ def _quantities(items: Mapping[int, int]) -> dict[int, int]:
         if not 1 <= int(quantity) <= MAX_QUANTITY:
             raise ValidationError(
                 _("每件商品数量须为1至99 Each quantity must be 1 to 99"), code="invalid_quantity"
+            )
+        if not 1 <= int(product_id) <= MAX_ID:  # no product has it; the database cannot even compare it
+            raise ValidationError(
+                _("有商品已下架,请刷新购物车 A product is no longer on sale: refresh your cart"),
+                code="product_unavailable",
             )
         wanted[int(product_id)] = int(quantity)
     return wanted
