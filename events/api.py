@@ -9,7 +9,8 @@
 Refusals are ``{"detail": "中文 English", "code": ...}``: 409 for the state of things (``sold_out``,
 ``slot_closed``, ``too_late``, ``already_checked_in``), 422 for bad input (``name``, ``quantity``,
 ``invalid_phone``, ``slot_not_found``). Check-in at the door is a staff page, not an API operation.
-Online payment of tickets is not offered yet: a paid ticket is paid at the door.
+A paid ticket is paid at the door, or online when registered with ``pay_online``:
+``POST /api/events/tickets/{code}/pay`` (``Idempotency-Key`` accepted) opens the payment.
 """
 
 from datetime import date, datetime
@@ -20,6 +21,8 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from bookings.payments.payable_services import PayableRefused, payable_payment_start
+from bookings.payments.services import PaymentUnavailable
 from common.idempotency import idempotent
 from events import selectors, services
 from events.errors import TicketError
@@ -121,6 +124,20 @@ class TicketIn(Schema):
     quantity: int = Field(ge=1, le=MAX_PEOPLE_PER_TICKET, description="人数 people")
     holder_name: str = Field(min_length=1, max_length=60)
     holder_phone: str = Field(max_length=20)
+    pay_online: bool = Field(False, description="在线支付 a paid slot's ticket paid online within 30 minutes")
+
+
+class TicketPayIn(Schema):
+    provider: str | None = Field(
+        None, max_length=40, description="wechat_pay, alipay or stripe_checkout (default: the first offered)"
+    )
+
+
+class TicketPaymentOut(Schema):
+    code: str
+    provider: str
+    checkout_url: str = Field(description="支付页面 where the holder pays (a weixin:// code for WeChat Pay)")
+    expires_at: datetime | None = Field(description="支付截止: the places are held until then")
 
 
 class TicketOut(Priced):
@@ -131,11 +148,18 @@ class TicketOut(Priced):
     village: str
     slot: TicketSlotOut
     quantity: int
-    amount: Money = Field(description="应付 due at the door (0.00 free)")
+    amount: Money = Field(description="应付 due at the door, or online with pays_online (0.00 free)")
     holder_name: str
     holder_phone: str
     checked_in_at: datetime | None
+    pays_online: bool
+    pay_by: datetime | None = Field(description="在线支付截止: unpaid by then, the ticket is cancelled")
+    paid: bool
     url: str
+
+    @staticmethod
+    def resolve_paid(obj):
+        return obj.paid_at is not None
 
     @staticmethod
     def resolve_event(obj):
@@ -212,6 +236,7 @@ def ticket_create(request: SignedInApiRequest, payload: TicketIn):
                 holder_phone=payload.holder_phone,
                 quantity=payload.quantity,
                 language=language,
+                pay_online=payload.pay_online,
             )
         except TicketSlot.DoesNotExist:
             return Status(422, {"detail": SLOT_NOT_FOUND, "code": "slot_not_found"})
@@ -247,6 +272,50 @@ def ticket_cancel(request: SignedInApiRequest, code: str):
         except TicketError as error:
             return Status(409, {"detail": error.message, "code": error.code})
     return selectors.ticket_by_code(code=code)
+
+
+@router.post(
+    "/events/tickets/{code}/pay",
+    auth=SIGNED_IN,
+    url_name="ticket_pay",
+    response={
+        200: TicketPaymentOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: TicketProblem,
+        422: ValidationErrorOut,
+        503: TicketProblem,
+    },
+    summary="在线付款 Pay my ticket online",
+    description="For a ticket registered with `pay_online`: opens the payment with the provider and "
+    "answers `checkout_url` and `expires_at`; asking again while it is open answers the same page. The "
+    "ticket is `paid` once the provider reports the payment. 409 `not_payable`: paid already, cancelled, "
+    "paid at the door, or its time to pay is over. 503 `payment_unavailable`.",
+)
+@idempotent
+def ticket_pay(request: SignedInApiRequest, code: str, payload: TicketPayIn):
+    ticket = _my_ticket(request, code)
+    back = request.build_absolute_uri(ticket.get_absolute_url())
+    with _in_chinese():
+        try:
+            payment = payable_payment_start(
+                payable=ticket.source_reference,
+                provider=payload.provider,
+                language=ticket.language or "zh-hans",
+                success_url=back,
+                cancel_url=back,
+            )
+        except PayableRefused as error:
+            return Status(409, {"detail": error.message, "code": error.code})
+        except PaymentUnavailable as error:
+            return Status(503, {"detail": error.message, "code": error.code})
+    return {
+        "code": ticket.code,
+        "provider": payment.provider,
+        "checkout_url": payment.redirect_url,
+        "expires_at": payment.expires_at,
+    }
 
 
 @router.get("/events", response=list[VillageEventOut], summary="近期活动 Upcoming events")

@@ -7,8 +7,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("活动与门票 Events and tickets")
 
     def ready(self) -> None:
-        from events import notices, sections, signals
+        from events import notices, payables, sections, signals
 
         notices.register()
+        payables.register()
         sections.register()
         signals.connect()

@@ -10,6 +10,10 @@ class RegisterForm(forms.Form):
     holder_phone = forms.CharField(
         label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
     )
+    # Left out (``del form.fields``) for a free slot or when no online provider is enabled.
+    pay_online = forms.BooleanField(
+        label=_("在线支付(30分钟内付款,否则名额自动释放)"), required=False, initial=True
+    )
 
 
 class CodeForm(forms.Form):

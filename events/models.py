@@ -9,6 +9,7 @@ bug. Times are stored in UTC and shown in Asia/Shanghai.
 """
 
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -167,7 +168,14 @@ class Ticket(models.Model):
         related_name="+",
         verbose_name=_("核验人 checked in by"),
     )
-    paid_at = models.DateTimeField(_("现场收款时间 paid at the door"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("收款时间 paid"), null=True, blank=True)
+    pays_online = models.BooleanField(_("在线支付 paid online"), default=False)
+    pay_by = models.DateTimeField(
+        _("支付截止 pay by"),
+        null=True,
+        blank=True,
+        help_text=_("在线支付的门票此前未付款则自动取消 An online ticket unpaid by then is cancelled"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -183,6 +191,11 @@ class Ticket(models.Model):
                 condition=~Q(status="checked_in") | Q(checked_in_at__isnull=False),
                 name="ticket_checked_in_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(pays_online=True, pay_by__isnull=False)
+                | Q(pays_online=False, pay_by__isnull=True),
+                name="ticket_online_has_pay_by",
+            ),
         ]
         indexes = [models.Index(fields=["slot", "status"], name="ticket_slot_status")]
 
@@ -191,6 +204,19 @@ class Ticket(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:ticket", kwargs={"code": self.code})
+
+    @property
+    def source_reference(self) -> str:
+        """The ledger's ``Source`` and the payments' ``payable``: ``ticket:<id>``."""
+        return f"ticket:{self.pk}"
+
+    @property
+    def awaiting_payment(self) -> bool:
+        return self.pays_online and self.paid_at is None and self.status == self.Status.ISSUED
+
+    def payment_overdue(self, now: datetime) -> bool:
+        """Unpaid past its time: its places are no longer held, whether or not the clean-up ran."""
+        return self.awaiting_payment and self.pay_by is not None and self.pay_by <= now
 
     @property
     def holder_name_masked(self) -> str:

@@ -1,5 +1,7 @@
 """The pages: thin, each calls one selector or use case (``events.services``)."""
 
+from dataclasses import replace
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bookings.payments.base import PaymentClient, payment_client
+from bookings.payments.models import Payment
+from bookings.payments.payable_services import (
+    payable_online_choices,
+    payable_payment_start,
+    payable_payments_sync,
+)
+from common.errors import DomainError
+from common.qr import qr_data_uri
 from events import selectors, services
 from events.errors import AlreadyCheckedIn, TicketError
 from events.forms import CodeForm, RegisterForm
@@ -53,6 +64,8 @@ def ticket_register(request: HttpRequest, slot_id: int) -> HttpResponse:
     except TicketSlot.DoesNotExist:
         raise Http404(SLOT_NOT_FOUND) from None
     form = RegisterForm(request.POST or None)
+    if slot.is_free or not _choices(request):
+        del form.fields["pay_online"]
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,7 +81,10 @@ def ticket_register(request: HttpRequest, slot_id: int) -> HttpResponse:
             form.add_error(None, str(getattr(error, "message", SLOT_NOT_FOUND)))
             status = 409
         else:
-            messages.success(request, _("登记成功，入场时出示门票二维码。"))
+            if registration.ticket.awaiting_payment:
+                messages.success(request, _("已为您保留名额，请在30分钟内在线付款。"))
+            else:
+                messages.success(request, _("登记成功，入场时出示门票二维码。"))
             return redirect(registration.ticket.get_absolute_url())
     return render(
         request, "events/register.html", {"slot": slot, "event": slot.event, "form": form}, status=status
@@ -106,6 +122,8 @@ def check_in_url(request: HttpRequest, ticket: Ticket) -> str:
 @require_GET
 def ticket_detail(request: HttpRequest, code: str) -> HttpResponse:
     ticket = _own_ticket(request, code)
+    if ticket.awaiting_payment and payable_payments_sync(payable=ticket.source_reference):
+        ticket = _own_ticket(request, code)  # back from paying: the provider says what happened
     url = check_in_url(request, ticket)
     qr = segno.make(url, error="m", micro=False).svg_inline(scale=5, omitsize=False)
     return render(
@@ -117,8 +135,73 @@ def ticket_detail(request: HttpRequest, code: str) -> HttpResponse:
             "event": ticket.slot.event,
             "qr": mark_safe(qr),  # noqa: S308  (segno's SVG of our own URL)
             "can_cancel": ticket.status == Ticket.Status.ISSUED and ticket.slot.starts_at > timezone.now(),
+            "pay_choices": _choices(request) if ticket.awaiting_payment else [],
+            "overdue": ticket.payment_overdue(timezone.now()),
         },
     )
+
+
+def _client(request: HttpRequest) -> PaymentClient:
+    """Where the holder pays from; without the openid (a ticket is paid by H5, a QR code or Alipay)."""
+    return replace(payment_client(request), openid="", appid="")
+
+
+def _choices(request: HttpRequest) -> list:
+    return payable_online_choices(client=_client(request), language=get_language() or "zh-hans")
+
+
+@login_required
+@require_http_methods(["POST"])
+def ticket_pay(request: HttpRequest, code: str) -> HttpResponse:
+    """Open the ticket's online payment with the provider chosen and send the holder to it."""
+    ticket = _own_ticket(request, code)
+    back = request.build_absolute_uri(ticket.get_absolute_url())
+    try:
+        payment = payable_payment_start(
+            payable=ticket.source_reference,
+            provider=request.POST.get("provider") or None,
+            client=_client(request),
+            language=get_language() or "zh-hans",
+            success_url=back,
+            cancel_url=back,
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect(ticket.get_absolute_url())
+    if payment.redirect_url.startswith("weixin://"):
+        return redirect("events:ticket_wechat", code=ticket.code)
+    return redirect(payment.redirect_url or back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_wechat(request: HttpRequest, code: str) -> HttpResponse:
+    """The WeChat Pay code of the ticket's open payment; "I have paid" asks WeChat Pay at once."""
+    ticket = _own_ticket(request, code)
+    if request.method == "POST" or ticket.awaiting_payment:
+        payable_payments_sync(payable=ticket.source_reference)
+        ticket = _own_ticket(request, code)
+    payment = (
+        Payment.objects.filter(
+            payable=ticket.source_reference,
+            status=Payment.Status.PENDING,
+            redirect_url__startswith="weixin://",
+        )
+        .order_by("-id")
+        .first()
+    )
+    if not ticket.awaiting_payment or payment is None:
+        return redirect(ticket.get_absolute_url())
+    context = {
+        "what": ticket.slot.event.title,
+        "payment": payment,
+        "qr": qr_data_uri(payment.redirect_url),
+        "paid_not_seen": request.method == "POST",
+        "in_wechat": payment_client(request).in_wechat,
+        "post_url": reverse("events:ticket_wechat", kwargs={"code": ticket.code}),
+        "back_url": ticket.get_absolute_url(),
+    }
+    return render(request, "payments/payable_code.html", context)
 
 
 @login_required

@@ -2,7 +2,8 @@
 
 * ``GET /api/products``, ``GET /api/products/{id}``: public, what is on sale (``village`` filters by slug).
 * ``POST /api/orders`` (``Idempotency-Key`` honoured), ``GET /api/orders``, ``GET /api/orders/{reference}``,
-  ``POST /api/orders/{reference}/cancel``: the signed-in buyer's own orders.
+  ``POST /api/orders/{reference}/cancel``, ``POST /api/orders/{reference}/pay`` (online, with
+  ``Idempotency-Key``): the signed-in buyer's own orders.
 
 Money is a decimal string with two places and ``currency``; refusals are ``{"detail": "中文 English",
 "code"}``: 409 ``out_of_stock`` (with ``product_ids``) or ``illegal_transition``, 422 for input the shop
@@ -14,10 +15,13 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import HttpError
 
+from bookings.payments.payable_services import PayableRefused, payable_payment_start
+from bookings.payments.services import PaymentUnavailable
 from common.idempotency import idempotent
 from shop import selectors, services
 from shop.errors import IllegalTransition, OutOfStock
@@ -106,6 +110,8 @@ class OrderOut(Schema):
     total: Decimal
     currency: str
     paid: bool
+    pays_online: bool = Field(description="在线支付 paid online (see POST /api/orders/{reference}/pay)")
+    pay_by: str | None = Field(None, description="在线支付截止 UTC: unpaid by then, the order is cancelled")
     tracking_number: str
     booking: str | None = Field(None, description="随住宿取货的预订号 the stay it waits at")
     lines: list[OrderLineOut]
@@ -131,6 +137,10 @@ class OrderOut(Schema):
     def resolve_created_at(obj: Order) -> str:
         return obj.created_at.isoformat()
 
+    @staticmethod
+    def resolve_pay_by(obj: Order) -> str | None:
+        return obj.pay_by.isoformat() if obj.pay_by is not None else None
+
 
 class OrderItemIn(Schema):
     product_id: int = Field(ge=1, le=MAX_ID, description="商品编号 product id")
@@ -144,6 +154,22 @@ class OrderIn(Schema):
     phone: str = Field("", max_length=30)
     address: str = Field("", max_length=200)
     booking: str | None = Field(None, description="with_stay: the reference of one of your upcoming stays")
+    pay_online: bool = Field(
+        False, description="在线支付 pay online within 30 minutes (POST /api/orders/{reference}/pay)"
+    )
+
+
+class OrderPayIn(Schema):
+    provider: str | None = Field(
+        None, max_length=40, description="wechat_pay, alipay or stripe_checkout (default: the first offered)"
+    )
+
+
+class OrderPaymentOut(Schema):
+    reference: str = Field(description="订单号 order reference")
+    provider: str
+    checkout_url: str = Field(description="支付页面 where the buyer pays (a weixin:// code for WeChat Pay)")
+    expires_at: str | None = Field(description="支付截止 UTC: the order holds its stock until then")
 
 
 def _chinese():
@@ -183,8 +209,10 @@ def product_get(request: HttpRequest, product_id: ObjectId):
     },
     summary="下单 Place orders",
     description="One order per producer of the items. Paid offline: on delivery, at pickup, or at the "
-    "homestay with the stay (online payment of orders is not offered yet). 409 `out_of_stock`: nothing "
-    "is ordered. Send an Idempotency-Key to make a retry harmless.",
+    "homestay with the stay; or, with `pay_online`, online within 30 minutes (`POST "
+    "/api/orders/{reference}/pay`), the stock held until then. 409 `out_of_stock`: nothing is ordered. "
+    "422 `online_unavailable`: no online provider is enabled. Send an Idempotency-Key to make a retry "
+    "harmless.",
 )
 @idempotent
 def order_create(request: SignedInApiRequest, payload: OrderIn):
@@ -202,6 +230,7 @@ def order_create(request: SignedInApiRequest, payload: OrderIn):
             address=payload.address,
             booking=booking_id,
             language=translation.get_language_from_request(request),
+            pay_online=payload.pay_online,
         )
     return Status(201, orders)
 
@@ -246,6 +275,51 @@ def order_cancel(request: SignedInApiRequest, reference: str):
     order = _mine(request, reference)
     with _chinese():
         return services.order_act(order=order, action="cancel", actor=services.Actor(BUYER, request.auth))
+
+
+@router.post(
+    "/orders/{reference}/pay",
+    auth=SIGNED_IN,
+    url_name="order_pay",
+    response={
+        200: OrderPaymentOut,
+        400: ErrorOut,  # a body that is not JSON at all
+        **SIGNED_IN_ERRORS,
+        404: ErrorOut,
+        409: ProblemOut,
+        422: ValidationErrorOut,
+        503: ProblemOut,
+    },
+    summary="在线付款 Pay one of my orders online",
+    description="For an order placed with `pay_online`: opens the payment with the provider and answers "
+    "`checkout_url` and `expires_at`; asking again while it is open answers the same page. The order "
+    "becomes `paid` once the provider reports the payment: read it again. 409 `not_payable`: paid "
+    "already, cancelled, paid on handover, or its time to pay is over. 503 `payment_unavailable`: no "
+    "online provider can take it now. Send an Idempotency-Key to make a retry harmless.",
+)
+@idempotent
+def order_pay(request: SignedInApiRequest, reference: str, payload: OrderPayIn):
+    order = _mine(request, reference)
+    back = request.build_absolute_uri(reverse("shop:order", args=[order.reference]))
+    with _chinese():
+        try:
+            payment = payable_payment_start(
+                payable=order.source_reference,
+                provider=payload.provider,
+                language=order.language,
+                success_url=back,
+                cancel_url=back,
+            )
+        except PayableRefused as error:
+            return Status(409, {"detail": error.message, "code": error.code})
+        except PaymentUnavailable as error:
+            return Status(503, {"detail": error.message, "code": error.code})
+    return {
+        "reference": order.reference,
+        "provider": payment.provider,
+        "checkout_url": payment.redirect_url,
+        "expires_at": payment.expires_at.isoformat() if payment.expires_at else None,
+    }
 
 
 def install(api: NinjaAPI) -> None:

@@ -7,6 +7,7 @@ class ShopConfig(AppConfig):
     verbose_name = _("消费帮扶商城 Shop")
 
     def ready(self) -> None:
-        from shop import notices
+        from shop import notices, payables
 
         notices.register()
+        payables.register()

@@ -6,6 +6,10 @@ and the producer as the receiver. Keys name the order and the posting, so a repe
 * completed: ``sale`` guest + against producer_payable − (the goods less the group's margin) and
   platform_commission − (the margin and the delivery fee);
 * a paid order cancelled (the cash handed back): ``sale_refund`` cash_provider −, guest +;
+* paid online (``shop.payables``): ``sale_payment`` per payment that arrived (also one refunded at once
+  because the order could not take it), ``sale_refund`` per refund when the provider confirms it, and
+  ``refund_failed`` (cash_provider +, guest −) if a confirmed refund fails afterwards; keyed by the
+  payment or refund, with its provider.
 * a completed order returned: ``sale_reversed``, the ``sale`` posting's lines with their signs turned
   (read back from the ledger, so it mirrors the sale to the fen whatever rates changed since), then the
   refund as above.
@@ -19,6 +23,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from bookings.ledger import Account, Kind, LedgerEntry, Sector, Source, ledger_post
+from bookings.payments.models import Payment, Refund
 from common.clock import local_today
 from common.money import ZERO, quantize
 from shop.models import Order, Producer, ProducerPayout
@@ -48,6 +53,27 @@ def order_payment_received(order: Order) -> list[LedgerEntry]:
         key=_key(order, "payment"),
         lines=[(Account.CASH_PROVIDER, order.total), (Account.GUEST, -order.total)],
         provider=order.provider,
+    )
+
+
+def order_online_payment(order: Order, payment: Payment) -> list[LedgerEntry]:
+    return ledger_post(
+        source=_source(order),
+        kind=Kind.PAYMENT_RECEIVED_SALE,
+        key=_key(order, f"payment-{payment.pk}"),
+        lines=[(Account.CASH_PROVIDER, payment.amount), (Account.GUEST, -payment.amount)],
+        provider=payment.provider,
+    )
+
+
+def order_online_refund(order: Order, refund: Refund, *, failed: bool = False) -> list[LedgerEntry]:
+    sign = -1 if failed else 1
+    return ledger_post(
+        source=_source(order),
+        kind=Kind.REFUND_FAILED if failed else Kind.SALE_REFUND,
+        key=_key(order, f"refund-{refund.pk}{'-failed' if failed else ''}"),
+        lines=[(Account.CASH_PROVIDER, -sign * refund.amount), (Account.GUEST, sign * refund.amount)],
+        provider=refund.payment.provider,
     )
 
 

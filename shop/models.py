@@ -7,6 +7,7 @@ delivery has an address, an order picked up with a stay names the stay and only 
 its tracking number, and a product appears once per order.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -107,7 +108,8 @@ class Fulfilment(models.TextChoices):
     WITH_STAY = "with_stay", _("入住时在民宿取 Pick up at your homestay")
 
 
-# How each fulfilment is paid: offline, on handing over (online payment for orders comes later).
+# How each fulfilment is paid offline, on handing over; an order may instead be paid online at
+# checkout (``Order.pays_online``, through the providers of ``bookings.payments``: ``shop.payables``).
 PAYMENT_PROVIDER = {
     Fulfilment.DELIVERY: "cash_on_delivery",
     Fulfilment.PICKUP: "at_pickup",
@@ -158,6 +160,13 @@ class Order(models.Model):
     )
     cancel_reason = models.CharField(_("取消原因 cancellation reason"), max_length=200, blank=True)
     paid_at = models.DateTimeField(_("收款时间 paid"), null=True, blank=True)
+    pays_online = models.BooleanField(_("在线支付 paid online"), default=False)
+    pay_by = models.DateTimeField(
+        _("支付截止 pay by"),
+        null=True,
+        blank=True,
+        help_text=_("在线支付的订单此前未付款则自动取消 An online order unpaid by then is cancelled"),
+    )
     packed_at = models.DateTimeField(_("打包时间 packed"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("发货时间 shipped"), null=True, blank=True)
     ready_at = models.DateTimeField(_("可取货时间 ready"), null=True, blank=True)
@@ -205,6 +214,11 @@ class Order(models.Model):
                 | Q(returned_at__isnull=False, goods_back__isnull=False, completed_at__isnull=False),
                 name="shop_order_returned_facts",
             ),
+            models.CheckConstraint(
+                condition=Q(pays_online=True, pay_by__isnull=False)
+                | Q(pays_online=False, pay_by__isnull=True),
+                name="shop_order_online_has_pay_by",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -216,7 +230,17 @@ class Order(models.Model):
 
     @property
     def provider(self) -> str:
+        """The offline way it is paid (an online order's provider is its payment's)."""
         return PAYMENT_PROVIDER[Fulfilment(self.fulfilment)]
+
+    @property
+    def awaiting_payment(self) -> bool:
+        """Placed to be paid online and not paid yet (its time may be over: ``payment_overdue``)."""
+        return self.pays_online and not self.is_paid and self.status == OrderStatus.PLACED
+
+    def payment_overdue(self, now: datetime) -> bool:
+        """Unpaid past its time: it no longer holds its stock, whether or not the clean-up ran."""
+        return self.awaiting_payment and self.pay_by is not None and self.pay_by <= now
 
     @property
     def source_reference(self) -> str:

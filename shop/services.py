@@ -9,14 +9,19 @@ can never both get it, and a cart with one product short places nothing. The ord
 already done, post to the ledger (``shop.ledger``), log an ``OrderEvent`` and queue notices
 (``shop.notices``) after the commit.
 
-Payment is offline for now (cash on delivery, at pickup, with the stay at the homestay): the producer or
-staff record it (``pay``). Online payment of orders comes when the payment providers serve more than
-bookings.
+Payment is offline (cash on delivery, at pickup, with the stay at the homestay: the producer or staff
+record it, ``pay``) or online at checkout (``pay_online``): through the same providers as bookings
+(``shop.payables``), the order holds its stock until ``pay_by`` (``PAY_WINDOW``), the producer hears of
+it once it is paid, and an order still unpaid then is cancelled and its stock returned
+(``orders_expire_due``: by the ``expire_holds`` job, and before any checkout that wants those products,
+so an unpaid order never blocks a sale whether or not the job ran). Cancelling an order paid online
+refunds it through its provider.
 """
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,16 +33,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Booking
+from bookings.payments.base import ANY_CLIENT
+from bookings.payments.payable_services import payable_cancelled, payable_online_choices
 from common.clock import local_today
 from common.money import ZERO, quantize
 from common.phones import phone_normalize
 from shop import ledger, notices
 from shop.errors import OutOfStock
-from shop.models import Fulfilment, Order, OrderEvent, OrderLine, Product
+from shop.models import Fulfilment, Order, OrderEvent, OrderLine, OrderStatus, Product
 from shop.transitions import BUYER, PRODUCER, STAFF, TARGETS, transition_check
 from villages.roles import is_group_staff
 
 MAX_QUANTITY = 99
+MAX_ID = 2**63 - 1  # the largest primary key the databases store
+PAY_WINDOW = timedelta(minutes=30)  # an order paid online holds its stock this long
+SYSTEM = "system"  # the OrderEvent role of what happens by itself (an unpaid order expiring)
 STAY_STATUSES = (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN)
 
 
@@ -84,6 +94,11 @@ def _quantities(items: Mapping[int, int]) -> dict[int, int]:
         if not 1 <= int(quantity) <= MAX_QUANTITY:
             raise ValidationError(
                 _("每件商品数量须为1至99 Each quantity must be 1 to 99"), code="invalid_quantity"
+            )
+        if not 1 <= int(product_id) <= MAX_ID:  # no product has it; the database cannot even compare it
+            raise ValidationError(
+                _("有商品已下架,请刷新购物车 A product is no longer on sale: refresh your cart"),
+                code="product_unavailable",
             )
         wanted[int(product_id)] = int(quantity)
     return wanted
@@ -151,7 +166,6 @@ def _log(order: Order, action: str, actor: Actor, before: str) -> None:
     )
 
 
-@transaction.atomic
 def orders_place(
     *,
     user: User,
@@ -162,10 +176,45 @@ def orders_place(
     address: str = "",
     booking: Booking | int | None = None,
     language: str = "zh-hans",
+    pay_online: bool = False,
 ) -> list[Order]:
     """The buyer's cart (``{product id: quantity}``) as orders, one per producer, with the stock taken.
-    Prices and the group's margin are copied onto the lines: later changes never touch an order."""
+    Prices and the group's margin are copied onto the lines: later changes never touch an order.
+    ``pay_online``: the orders wait for the buyer's online payment until ``pay_by``. Unpaid online
+    orders of these products whose time is over give their stock back first."""
+    orders_expire_due(product_ids=_quantities(items))
+    return _orders_place(
+        user=user,
+        items=items,
+        fulfilment=fulfilment,
+        recipient=recipient,
+        phone=phone,
+        address=address,
+        booking=booking,
+        language=language,
+        pay_online=pay_online,
+    )
+
+
+@transaction.atomic
+def _orders_place(
+    *,
+    user: User,
+    items: Mapping[int, int],
+    fulfilment: str,
+    recipient: str,
+    phone: str,
+    address: str,
+    booking: Booking | int | None,
+    language: str,
+    pay_online: bool,
+) -> list[Order]:
     wanted = _quantities(items)
+    if pay_online and not payable_online_choices(client=ANY_CLIENT, language=language):
+        raise ValidationError(
+            _("暂时无法在线支付,请选择线下付款 Online payment is not available: choose to pay offline"),
+            code="online_unavailable",
+        )
     handover = _handover(
         user=user, fulfilment=fulfilment, recipient=recipient, phone=phone, address=address, booking=booking
     )
@@ -191,6 +240,8 @@ def orders_place(
             subtotal=subtotal,
             delivery_fee=fee,
             language=language,
+            pays_online=pay_online,
+            pay_by=timezone.now() + PAY_WINDOW if pay_online else None,
             **handover,
         )
         OrderLine.objects.bulk_create(
@@ -206,7 +257,8 @@ def orders_place(
             for p in producer_products
         )
         _log(order, "place", Actor(BUYER, user), "")
-        notices.order_placed(order)
+        if not pay_online:  # an online order is the producer's once it is paid (``order_paid_online``)
+            notices.order_placed(order)
         orders.append(order)
     return orders
 
@@ -261,7 +313,9 @@ def order_act(
     elif action == "cancel":
         locked.cancelled_at, locked.cancel_reason = now, reason.strip()[:200]
         _return_stock(locked)
-        if locked.is_paid:
+        if locked.pays_online:  # refunded through its provider, posted when the provider confirms
+            payable_cancelled(payable=locked.source_reference)
+        elif locked.is_paid:
             ledger.order_refunded(locked)
     elif action == "complete":
         locked.completed_at = now
@@ -278,6 +332,53 @@ def order_act(
     _log(locked, action, actor, before)
     notices.order_changed(locked, action=action, by=actor.role)
     return locked
+
+
+def orders_expire_due(*, product_ids: Iterable[int] | None = None) -> int:
+    """Cancel the orders placed to be paid online and not paid by their ``pay_by``, returning their
+    stock (only those holding ``product_ids`` when given). Each in its own transaction; a payment
+    that arrives afterwards is refunded automatically (``shop.payables``). Returns how many expired."""
+    overdue = Order.objects.filter(
+        pays_online=True, paid_at__isnull=True, status=OrderStatus.PLACED, pay_by__lte=timezone.now()
+    )
+    if product_ids is not None:
+        overdue = overdue.filter(lines__product_id__in=list(product_ids))
+    ids = sorted(set(overdue.values_list("pk", flat=True)))
+    return sum(1 for order_id in ids if _order_expire(order_id=order_id))
+
+
+@transaction.atomic
+def _order_expire(*, order_id: int) -> bool:
+    locked = Order.objects.select_for_update().get(pk=order_id)
+    if not locked.payment_overdue(timezone.now()):
+        return False  # paid or cancelled meanwhile
+    before = locked.status
+    locked.status, locked.cancelled_at = OrderStatus.CANCELLED, timezone.now()
+    locked.cancel_reason = _("超时未支付,订单已自动取消 Not paid in time: cancelled automatically")
+    locked.save()
+    _return_stock(locked)
+    payable_cancelled(payable=locked.source_reference)
+    _log(locked, "expire", Actor(SYSTEM), before)
+    return True
+
+
+@transaction.atomic
+def order_paid_online(*, order_id: int, paid_at: datetime) -> str | None:
+    """The money of an online order arrived (``shop.payables``, inside the payment's transaction, the
+    order locked): the order is paid and its producer told; or why it cannot take the money (the
+    payment is then refunded automatically)."""
+    locked = Order.objects.select_for_update().select_related("producer").get(pk=order_id)
+    if locked.is_paid:
+        return _("订单已由另一笔付款支付 The order was already paid by another payment")
+    if locked.status == OrderStatus.CANCELLED:
+        return _("订单已取消,付款自动退回 The order was cancelled: the payment goes back")
+    if not locked.pays_online:
+        return _("这个订单不是在线支付的 This order is not paid online")
+    locked.paid_at = paid_at
+    locked.save(update_fields=["paid_at"])
+    _log(locked, "pay", Actor(SYSTEM), locked.status)
+    notices.order_placed(locked)
+    return None
 
 
 def _return_stock(order: Order) -> None:

@@ -40,6 +40,14 @@ def _ready(order: Order, role: str) -> str | None:
 def _pay(order: Order, role: str) -> str | None:
     if order.is_paid:
         return _("已登记收款 The payment is already recorded")
+    if order.pays_online:
+        return _("这个订单由买家在线支付 The buyer pays this order online")
+    return None
+
+
+def _pack(order: Order, role: str) -> str | None:
+    if order.pays_online and not order.is_paid:
+        return _("等待买家在线付款 Waiting for the buyer to pay online")
     return None
 
 
@@ -68,7 +76,7 @@ def _t(sources, roles, guard: Guard = _always) -> Transition:
 
 SELLERS = {PRODUCER, STAFF}
 TRANSITIONS: dict[str, Transition] = {
-    "pack": _t({Status.PLACED}, SELLERS),
+    "pack": _t({Status.PLACED}, SELLERS, _pack),
     "ship": _t({Status.PACKED}, SELLERS, _ship),
     "ready": _t({Status.PACKED}, SELLERS, _ready),
     "pay": _t({Status.PLACED, Status.PACKED, Status.SHIPPED, Status.READY}, SELLERS, _pay),

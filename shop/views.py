@@ -1,6 +1,7 @@
 """The tourist's shop pages: products, cart, checkout, orders. Thin: each reads a selector or calls one
 use case of ``shop.services`` and renders."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -8,12 +9,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bookings.payments.base import PaymentClient, payment_client
+from bookings.payments.models import Payment
+from bookings.payments.payable_services import (
+    payable_online_choices,
+    payable_payment_start,
+    payable_payments_sync,
+)
 from common.clock import local_today
+from common.errors import DomainError
 from common.money import ZERO
+from common.qr import qr_data_uri
 from shop import cart, selectors, services
 from shop.errors import ShopError
 from shop.models import Fulfilment, Product
@@ -85,6 +97,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 address=request.POST.get("address", ""),
                 booking=_int(request.POST.get("booking")),
                 language=get_language() or "zh-hans",
+                pay_online=request.POST.get("payment") == "online",
             )
         except ValidationError as refusal:
             error = refusal.messages[0]
@@ -106,6 +119,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
             "form": request.POST,
             "fulfilments": Fulfilment.choices,
             "delivery_fee": services.delivery_fee_for(cart.cart_total(lines)),
+            "online": bool(_choices(request)),
         },
         status=422 if error else 200,
     )
@@ -124,12 +138,33 @@ def my_orders(request: SignedInRequest) -> HttpResponse:
     return render(request, "shop/my_orders.html", {"orders": selectors.orders_of_buyer(user=request.user)})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def order_detail(request: SignedInRequest, reference: str) -> HttpResponse:
+def _client(request: HttpRequest) -> PaymentClient:
+    """Where the buyer pays from. Without the openid: an order is paid by H5, a QR code or Alipay's
+    page (inside WeChat the QR code, which WeChat lets the buyer long-press); JSAPI is the bookings'."""
+    return replace(payment_client(request), openid="", appid="")
+
+
+def _choices(request: HttpRequest) -> list:
+    return payable_online_choices(client=_client(request), language=get_language() or "zh-hans")
+
+
+def _my_order(request: SignedInRequest, reference: str):
     order = selectors.orders_of_buyer(user=request.user).filter(reference=reference.upper()).first()
     if order is None:
         raise Http404
+    return order
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_detail(request: SignedInRequest, reference: str) -> HttpResponse:
+    order = _my_order(request, reference)
+    if (
+        request.method == "GET"
+        and order.awaiting_payment
+        and payable_payments_sync(payable=order.source_reference)
+    ):
+        order = _my_order(request, reference)  # back from paying: the provider says what happened
     if request.method == "POST":
         try:
             services.order_act(order=order, action="cancel", actor=services.Actor(BUYER, request.user))
@@ -139,8 +174,69 @@ def order_detail(request: SignedInRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "shop/order_detail.html",
-        {"order": order, "can_cancel": "cancel" in actions_for(order, role=BUYER)},
+        {
+            "order": order,
+            "can_cancel": "cancel" in actions_for(order, role=BUYER),
+            "overdue": order.payment_overdue(timezone.now()),
+            "pay_choices": _choices(request) if order.awaiting_payment else [],
+        },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def order_pay(request: SignedInRequest, reference: str) -> HttpResponse:
+    """Open the order's online payment with the provider chosen and send the buyer to it (a WeChat Pay
+    QR code is shown here, ``order_wechat``)."""
+    order = _my_order(request, reference)
+    back = request.build_absolute_uri(reverse("shop:order", args=[order.reference]))
+    try:
+        payment = payable_payment_start(
+            payable=order.source_reference,
+            provider=request.POST.get("provider") or None,
+            client=_client(request),
+            language=get_language() or "zh-hans",
+            success_url=back,
+            cancel_url=back,
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("shop:order", reference=order.reference)
+    if payment.redirect_url.startswith("weixin://"):
+        return redirect("shop:order_wechat", reference=order.reference)
+    return redirect(payment.redirect_url or back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_wechat(request: SignedInRequest, reference: str) -> HttpResponse:
+    """The WeChat Pay code of the order's open payment, to scan (or long-press inside WeChat); the page
+    reloads itself, and "I have paid" asks WeChat Pay at once. Once paid, back to the order."""
+    order = _my_order(request, reference)
+    if request.method == "POST" or order.awaiting_payment:
+        payable_payments_sync(payable=order.source_reference)
+        order = _my_order(request, reference)
+    payment = (
+        Payment.objects.filter(
+            payable=order.source_reference,
+            status=Payment.Status.PENDING,
+            redirect_url__startswith="weixin://",
+        )
+        .order_by("-id")
+        .first()
+    )
+    if not order.awaiting_payment or payment is None:
+        return redirect("shop:order", reference=order.reference)
+    context = {
+        "what": _("订单 %(reference)s") % {"reference": order.reference},
+        "payment": payment,
+        "qr": qr_data_uri(payment.redirect_url),
+        "paid_not_seen": request.method == "POST",
+        "in_wechat": payment_client(request).in_wechat,
+        "post_url": reverse("shop:order_wechat", args=[order.reference]),
+        "back_url": reverse("shop:order", args=[order.reference]),
+    }
+    return render(request, "payments/payable_code.html", context)
 
 
 @group_staff_required

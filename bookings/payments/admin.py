@@ -37,19 +37,28 @@ class FlaggedAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(FlaggedAdmin):
-    list_display = ["booking", "provider", "amount", "status", "applied", "needs_attention", "created_at"]
+    list_display = [
+        "booking",
+        "payable",
+        "provider",
+        "amount",
+        "status",
+        "applied",
+        "needs_attention",
+        "created_at",
+    ]
     list_filter = ["needs_attention", "status", "provider", "applied"]
     list_select_related = ["booking"]
-    search_fields = ["booking__reference", "provider_reference", "provider_payment_reference"]
+    search_fields = ["booking__reference", "payable", "provider_reference", "provider_payment_reference"]
     date_hierarchy = "created_at"
 
 
 @admin.register(Refund)
 class RefundAdmin(FlaggedAdmin):
-    list_display = ["booking", "amount", "reason", "status", "needs_attention", "created_at"]
+    list_display = ["booking", "payable", "amount", "reason", "status", "needs_attention", "created_at"]
     list_filter = ["needs_attention", "status", "reason"]
     list_select_related = ["booking"]
-    search_fields = ["booking__reference", "provider_reference"]
+    search_fields = ["booking__reference", "payable", "provider_reference"]
     date_hierarchy = "created_at"
 
 

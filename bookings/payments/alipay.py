@@ -57,6 +57,7 @@ from bookings.payments.base import (
     RefundResult,
 )
 from bookings.payments.models import Payment, Refund, WebhookEvent
+from bookings.payments.payables import payable_of
 from bookings.payments.services import (
     payment_status_advance,
     payment_succeeded,
@@ -283,13 +284,18 @@ class Alipay(PaymentProvider):
         page pay elsewhere. The order itself ends at the payment's end (``time_expire``)."""
         assert payment.expires_at is not None  # payment_expires_at always gives one
         api = self.client().acting_for(alipay_auth_token(payment=payment, opening=True))
+        payable = payable_of(payment)
         params: dict[str, Any] = {
-            "subject": _subject(payment.booking),
+            "subject": (
+                _subject(payment.booking)
+                if payable is None
+                else f"{payable.title} {payable.number}"[:SUBJECT_LENGTH]
+            ),
             "out_trade_no": payment.idempotency_key,
             "total_amount": yuan(payment.amount),
             "return_url": success_url,
             "time_expire": payment.expires_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
-            "passback_params": payment.booking.reference,
+            "passback_params": payment.booking.reference if payable is None else payable.reference,
             **alipay_order_extra(payment=payment),
         }
         if client.mobile:

@@ -6,9 +6,12 @@ Every record keeps the provider's references, a Decimal amount with its currency
 only moves forward (``STATUS_RANK``): webhooks repeat and arrive in any order, a stale one never
 undoes a later one. Money that could not be matched to a booking is refunded automatically and the
 payment is flagged (``needs_attention``) for staff.
+
+A payment or refund is for a booking (``booking``) or for another payable (``payable``: a shop order,
+a ticket, ``"shop_order:12"``, see ``bookings.payments.payables``), exactly one of the two (CHECK).
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from common.money import CURRENCY
 from villages.models import Homestay
+
+# ``booking`` is NULL for a payment of another payable. Passed through ``**`` on purpose: the type
+# checker keeps ``payment.booking`` a ``Booking``, because code written for bookings only ever receives
+# a booking's payments: every service and provider path dispatches on ``payable`` first (a payable's
+# payment reaching booking code would fail at once on ``None``, never pass silently).
+FOR_BOOKINGS: dict[str, Any] = {"null": True, "blank": True}
+PAYABLE_LENGTH = 40
+ONE_OWNER = Q(booking__isnull=False, payable="") | Q(booking__isnull=True) & ~Q(payable="")
 
 
 class Payment(models.Model):
@@ -36,7 +47,18 @@ class Payment(models.Model):
     }
 
     booking = models.ForeignKey(
-        "bookings.Booking", on_delete=models.PROTECT, related_name="payments", verbose_name=_("预订 booking")
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("预订 booking"),
+        **FOR_BOOKINGS,
+    )
+    payable = models.CharField(
+        _("付款对象 paid for"),
+        max_length=PAYABLE_LENGTH,
+        blank=True,
+        db_index=True,
+        help_text=_("预订以外的付款对象,如 shop_order:12 What else is paid, e.g. shop_order:12"),
     )
     provider = models.CharField(_("收款渠道 provider"), max_length=40)
     amount = models.DecimalField(_("金额 amount"), max_digits=10, decimal_places=2)
@@ -99,10 +121,21 @@ class Payment(models.Model):
             models.UniqueConstraint(
                 fields=["booking"], condition=Q(applied=True), name="payment_one_applied_per_booking"
             ),
+            models.UniqueConstraint(
+                fields=["payable"],
+                condition=Q(applied=True) & ~Q(payable=""),
+                name="payment_one_applied_per_payable",
+            ),
+            models.CheckConstraint(condition=ONE_OWNER, name="payment_booking_or_payable"),
         ]
 
     def __str__(self) -> str:
         return f"{self.provider} ¥{self.amount} {self.status}"
+
+    @property
+    def paid_for(self) -> str:
+        """What it pays for, as staff read it: the booking's reference or the payable (``shop_order:12``)."""
+        return self.payable or self.booking.reference
 
 
 class Refund(models.Model):
@@ -116,6 +149,7 @@ class Refund(models.Model):
         BOOKING_UNAVAILABLE = "booking_unavailable", _("预订已无法确认 Booking could not take the payment")
         DUPLICATE = "duplicate", _("重复付款 Duplicate payment")
         OUTSIDE = "outside", _("在收款渠道后台发起 Made at the provider")
+        PAYABLE_UNAVAILABLE = "payable_unavailable", _("订单已无法收款 The order could not take the payment")
 
     STATUS_RANK: ClassVar[dict[str, int]] = {Status.PENDING: 0, Status.SUCCEEDED: 1, Status.FAILED: 2}
 
@@ -123,8 +157,13 @@ class Refund(models.Model):
         Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("付款 payment")
     )
     booking = models.ForeignKey(
-        "bookings.Booking", on_delete=models.PROTECT, related_name="refunds", verbose_name=_("预订 booking")
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("预订 booking"),
+        **FOR_BOOKINGS,
     )
+    payable = models.CharField(_("付款对象 paid for"), max_length=PAYABLE_LENGTH, blank=True, db_index=True)
     amount = models.DecimalField(_("金额 amount"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("币种 currency"), max_length=3, default=CURRENCY)
     reason = models.CharField(_("原因 reason"), max_length=20, choices=Reason.choices)
@@ -152,10 +191,15 @@ class Refund(models.Model):
                 condition=~Q(provider_reference=""),
                 name="refund_provider_reference_unique",
             ),
+            models.CheckConstraint(condition=ONE_OWNER, name="refund_booking_or_payable"),
         ]
 
     def __str__(self) -> str:
         return f"¥{self.amount} {self.reason} {self.status}"
+
+    @property
+    def paid_for(self) -> str:
+        return self.payable or self.booking.reference
 
 
 class WebhookEvent(models.Model):

@@ -403,7 +403,17 @@ def payment_succeeded(
     the booking cannot take it any more, refund it automatically and flag it). Safe to call twice.
 
     ``amount`` and ``currency`` are what the provider says arrived; when either differs from the
-    payment's, nothing is confirmed (``_payment_mismatched``). Left out, the payment's own are taken."""
+    payment's, nothing is confirmed (``_payment_mismatched``). Left out, the payment's own are taken.
+    A payment of another payable (a shop order, a ticket) goes to ``payable_payment_succeeded``."""
+    if payment.payable:
+        return _payables().payable_payment_succeeded(
+            payment=payment,
+            provider_reference=provider_reference,
+            provider_payment_reference=provider_payment_reference,
+            source=source,
+            amount=amount,
+            currency=currency,
+        )
     booking, payment = _lock_payment(payment)
     _set_references(payment, provider_reference, provider_payment_reference)
     if payment.status == Payment.Status.SUCCEEDED:
@@ -545,6 +555,10 @@ def refund_status_set(
 ) -> Refund:
     """Record what the provider says about a refund. Statuses only move forward; the ledger gets the
     refund when it succeeds, and gets it back (flagged for staff) if it fails after succeeding."""
+    if refund.payable:
+        return _payables().payable_refund_status_set(
+            refund=refund, status=status, provider_reference=provider_reference, by=by
+        )
     lock_booking(refund.booking)
     refund = (
         Refund.objects.select_for_update(of=("self",)).select_related("payment", "booking").get(pk=refund.pk)
@@ -599,6 +613,10 @@ def _refund_told(refund: Refund, *, previous: str, reached: bool, source: str, b
 def refund_record_outside(*, payment: Payment, amount: Decimal, provider_reference: str) -> Refund:
     """A refund the platform did not ask for (made in the provider's dashboard): recorded so the money
     stays matched, and flagged because the booking did not change."""
+    if payment.payable:
+        return _payables().payable_refund_record_outside(
+            payment=payment, amount=amount, provider_reference=provider_reference
+        )
     booking = lock_booking(payment.booking)
     existing = Refund.objects.filter(provider_reference=provider_reference).first()
     if existing is not None:
@@ -622,7 +640,8 @@ def refund_record_outside(*, payment: Payment, amount: Decimal, provider_referen
 
 @transaction.atomic
 def _refund_send_failed(*, refund: Refund, error: PaymentProviderError) -> Refund:
-    lock_booking(refund.booking)
+    if not refund.payable:
+        lock_booking(refund.booking)
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     refund.attention_note = error.message[:NOTE_LENGTH]
     refund.save(update_fields=["attention_note", "updated_at"])
@@ -749,3 +768,11 @@ def payments_sync_due(*, now=None) -> int:
             continue
         asked += 1
     return asked
+
+
+def _payables():
+    """``payable_services``, which builds on this module: imported when a payable's payment or refund
+    comes through the services written for bookings (the one place they dispatch)."""
+    from bookings.payments import payable_services
+
+    return payable_services

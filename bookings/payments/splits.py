@@ -148,6 +148,9 @@ def _alipay_payee(payment: Payment) -> tuple[str, str, str]:
 
 def _payee_decide(payment: Payment) -> tuple[str, str, str]:
     """``(mode, sub_mchid, reason)`` for a new payment."""
+    if payment.payable:  # a shop order or a ticket: the group sells it and pays the producer itself
+        group = _group_sub_mchid() if payment.provider == WECHAT_PAY and partner_mode() else ""
+        return PaymentPayee.Mode.GROUP, group, _("集团销售,不分账 Sold by the group: no profit sharing")
     if payment.provider == ALIPAY:
         return _alipay_payee(payment)
     if payment.provider != WECHAT_PAY:

@@ -45,6 +45,7 @@ from bookings.payments.base import (
     RefundResult,
 )
 from bookings.payments.models import Payment, Refund
+from bookings.payments.payables import payable_of
 from bookings.payments.webhooks import PROVIDER, MalformedEvent, refund_status, stripe_event_handle
 from common.money import to_minor_units
 
@@ -117,23 +118,31 @@ class StripeCheckout(PaymentProvider):
         return earliest if hold_expires_at is None else max(hold_expires_at, earliest)
 
     def session_params(self, *, payment: Payment, success_url: str, cancel_url: str) -> "SessionCreateParams":
-        booking = payment.booking
+        payable = payable_of(payment)
+        if payable is None:
+            booking = payment.booking
+            number, language = booking.reference, booking.language
+            metadata = {"booking": booking.reference, "payment": str(payment.pk)}
+            product: dict[str, str] = {
+                "name": _product_name(booking),
+                "description": _product_description(booking),
+            }
+        else:
+            number, language = payable.number, payable.language
+            metadata = {"payable": payable.reference, "payment": str(payment.pk)}
+            product = {"name": payable.title, "description": payable.number}
         methods = self.payment_methods()
         assert payment.expires_at is not None  # payment_expires_at always gives Stripe payments one
-        metadata = {"booking": booking.reference, "payment": str(payment.pk)}
         params: SessionCreateParams = {
             "mode": "payment",
-            "client_reference_id": booking.reference,
+            "client_reference_id": number,
             "line_items": [
                 {
                     "quantity": 1,
                     "price_data": {
                         "currency": payment.currency.lower(),
                         "unit_amount": to_minor_units(payment.amount),
-                        "product_data": {
-                            "name": _product_name(booking),
-                            "description": _product_description(booking),
-                        },
+                        "product_data": {"name": product["name"], "description": product["description"]},
                     },
                 }
             ],
@@ -142,7 +151,7 @@ class StripeCheckout(PaymentProvider):
             "expires_at": int(payment.expires_at.timestamp()),
             "success_url": success_url,
             "cancel_url": cancel_url,
-            "locale": CHECKOUT_LOCALES.get(booking.language, "auto"),
+            "locale": CHECKOUT_LOCALES.get(language, "auto"),
             "metadata": metadata,
             "payment_intent_data": {"metadata": metadata},
         }
@@ -180,7 +189,11 @@ class StripeCheckout(PaymentProvider):
             "payment_intent": payment.provider_payment_reference,
             "amount": to_minor_units(refund.amount),
             "reason": "duplicate" if refund.reason == Refund.Reason.DUPLICATE else "requested_by_customer",
-            "metadata": {"booking": refund.booking.reference, "refund": str(refund.pk)},
+            "metadata": (
+                {"payable": refund.payable, "refund": str(refund.pk)}
+                if refund.payable
+                else {"booking": refund.booking.reference, "refund": str(refund.pk)}
+            ),
         }
         try:
             created = self.client().v1.refunds.create(

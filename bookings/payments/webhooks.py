@@ -34,6 +34,7 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from bookings.payments.models import Payment, Refund, WebhookEvent
 from bookings.payments.services import (
@@ -119,8 +120,9 @@ def _payment_for_session(session: dict) -> Payment | None:
     payment = payments.filter(provider_reference=session_id).first()
     payment_id = _metadata_id(session, "payment")
     if payment is None and payment_id is not None:
-        booking = _metadata(session, "booking")
-        payment = payments.filter(pk=payment_id, booking__reference=booking, provider_reference="").first()
+        payable = _metadata(session, "payable")
+        owner = Q(payable=payable) if payable else Q(booking__reference=_metadata(session, "booking"))
+        payment = payments.filter(owner, pk=payment_id, provider_reference="").first()
     if payment is None:
         logger.error("Stripe Checkout Session %s matches no payment of ours", session_id)
     return payment

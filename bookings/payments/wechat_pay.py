@@ -69,6 +69,7 @@ from bookings.payments.base import (
     RefundResult,
 )
 from bookings.payments.models import Payment, Refund, WebhookEvent
+from bookings.payments.payables import payable_of, provider_text
 from bookings.payments.services import (
     payment_status_advance,
     payment_succeeded,
@@ -338,12 +339,17 @@ class WeChatPay(PaymentProvider):
         assert payment.expires_at is not None  # payment_expires_at always gives one
         jsapi = bool(client.openid and client.appid)
         h5 = client.mobile and not client.in_wechat and not jsapi
+        payable = payable_of(payment)
         params: dict[str, Any] = {
-            "description": _description(payment.booking),
+            "description": (
+                _description(payment.booking)
+                if payable is None
+                else provider_text(payable, DESCRIPTION_LENGTH)
+            ),
             "out_trade_no": payment.idempotency_key,
             "amount": {"total": fen(payment.amount), "currency": payment.currency.upper()},
             "time_expire": payment.expires_at.astimezone(CHINA).isoformat(timespec="seconds"),
-            "attach": payment.booking.reference,
+            "attach": payment.booking.reference if payable is None else payable.reference,
             **wechat_order_extra(payment=payment),
         }
         if h5:

@@ -305,6 +305,9 @@ PAGES: dict[str, Page] = {
     "shop:checkout": Page(Access.SIGNED_IN, get=200, post=422),
     "shop:my_orders": Page(Access.SIGNED_IN, get=200, post=405),
     "shop:order": Page(Access.GUEST, get=200, post=302, kwargs=_shop_order),
+    # The tourist's order is paid at pickup: paying it online is refused with a message (302 back).
+    "shop:order_pay": Page(Access.GUEST, get=405, post=302, kwargs=_shop_order),
+    "shop:order_wechat": Page(Access.GUEST, get=302, post=302, kwargs=_shop_order),
     "shop:report": Page(Access.STAFF, get=200, post=405),
     "shop:payouts": Page(Access.STAFF, get=200, post=302),  # POST names no producer: refused, back
     # The producers' console: the people of a producer (none of the six here) and the group's staff.
@@ -464,6 +467,9 @@ PAGES: dict[str, Page] = {
     "events:my_tickets": Page(Access.SIGNED_IN, get=200, post=405),
     "events:ticket": Page(Access.GUEST, get=200, post=405, kwargs=_ticket),
     "events:ticket_cancel": Page(Access.GUEST, get=200, post=302, kwargs=_ticket),
+    # The tourist's ticket is not paid online: paying it is refused with a message (302 back).
+    "events:ticket_pay": Page(Access.GUEST, get=405, post=302, kwargs=_ticket),
+    "events:ticket_wechat": Page(Access.GUEST, get=302, post=302, kwargs=_ticket),
     # The slot is not today: staff see the ticket, and checking it in is refused with 409.
     "events:check_in": Page(Access.STAFF, get=200, post=409, kwargs=_ticket),
     # POST_DATA has no code: the form asks for one (200) and opens nothing.
@@ -583,6 +589,8 @@ OPERATIONS: dict[str, Operation] = {
     "GET /api/orders": Operation(Access.SIGNED_IN, 200),
     "GET /api/orders/{reference}": Operation(Access.GUEST, 200, path=_shop_order),
     "POST /api/orders/{reference}/cancel": Operation(Access.GUEST, 200, path=_shop_order, body=lambda w: {}),
+    # Paid at pickup, not online: 409 not_payable for the buyer.
+    "POST /api/orders/{reference}/pay": Operation(Access.GUEST, 409, path=_shop_order, body=lambda w: {}),
     "GET /api/me": Operation(Access.SIGNED_IN, 200),
     # The mini-program is not configured here: its sign-in and phone binding answer 404 not_configured.
     "POST /api/miniprogram/login": Operation(Access.PUBLIC, 404, body=lambda w: {"code": "wx-login-code"}),
@@ -641,6 +649,8 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "GET /api/events/tickets/{code}": Operation(Access.GUEST, 200, path=_ticket),
     "POST /api/events/tickets/{code}/cancel": Operation(Access.GUEST, 200, path=_ticket, body=lambda w: {}),
+    # Not a ticket paid online: 409 not_payable for its holder.
+    "POST /api/events/tickets/{code}/pay": Operation(Access.GUEST, 409, path=_ticket, body=lambda w: {}),
 }
 
 API_REFUSALS: dict[Access, dict[str, int | str]] = {

@@ -165,7 +165,7 @@ class PaymentMatcher(Matcher):
                 payment.currency,
                 paid,
                 paid and payment.paid_at is not None and start <= payment.paid_at < end,
-                payment.booking.reference,
+                payment.paid_for,
             )
 
 
@@ -207,7 +207,7 @@ class RefundMatcher(Matcher):
                 refund.currency,
                 done,
                 done and refund.in_day,
-                refund.booking.reference,
+                refund.paid_for,
             )
 
 
