@@ -7,15 +7,16 @@ turns the ``sale`` posting around line for line (``sale_reversed``: the producer
 margin and the delivery fee), records the refund and tells the buyer and the producer, in one
 transaction under the order's lock. Repeating it changes nothing.
 
-``order_refund_record`` is the refund step on its own: the shop is paid offline today, so it records
-the cash handed back (``sale_refund``). Online payment replaces its body for an order paid through a
-provider (a provider refund, whose confirmation posts the same ``sale_refund``).
+``order_refund_record`` is the refund step on its own, the same rule as cancelling: an order paid
+offline gets the cash handed back recorded (``sale_refund``); an order paid online is refunded through
+its provider (``payable_cancelled``), and the provider's confirmation posts the same ``sale_refund``.
 """
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from bookings.payments.payable_services import payable_cancelled
 from shop import ledger, notices
 from shop.models import Order, Product
 from shop.services import Actor, _log
@@ -23,9 +24,13 @@ from shop.transitions import transition_check
 
 
 def order_refund_record(*, order: Order) -> None:
-    """The money of a returned order given back to the buyer (offline: handed back in cash or by
-    transfer). Runs in the caller's transaction, under the order's lock; safe to repeat."""
-    ledger.order_refunded(order)
+    """The money of a returned order given back to the buyer: through the provider it was paid with
+    (sent after the commit), or, paid offline, handed back in cash or by transfer. Runs in the caller's
+    transaction, under the order's lock; safe to repeat."""
+    if order.pays_online:
+        payable_cancelled(payable=order.source_reference)
+    else:
+        ledger.order_refunded(order)
 
 
 @transaction.atomic

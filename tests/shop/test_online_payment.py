@@ -23,8 +23,9 @@ from notifications.models import Notification
 from shop import notices
 from shop.errors import IllegalTransition
 from shop.models import Order, Product
+from shop.returns import order_return
 from shop.services import PAY_WINDOW, Actor, order_act, orders_place
-from shop.transitions import BUYER, PRODUCER
+from shop.transitions import BUYER, PRODUCER, STAFF
 from tests import factories
 from tests.bookings.payments import fake_alipay, fake_wechat, fakes
 from tests.shop import factories as shop_factories
@@ -439,3 +440,26 @@ def test_the_database_refuses_a_payment_of_nothing_or_of_two_things(started):
         with pytest.raises(IntegrityError), transaction.atomic():
             Payment.objects.filter(pk=payment.pk).update(**fields)
     assert Product.objects.exists()
+
+
+def test_returning_an_order_paid_online_refunds_it_through_wechat_pay_not_in_cash(
+    deliver, started, wechat_api, django_capture_on_commit_callbacks
+):
+    order, payment = started
+    deliver(wechat_api.notification(wechat_api.pay(payment.idempotency_key)))
+    seller = order.producer.users.get()
+    for action in ("pack", "ready", "complete"):
+        order_act(order=order, action=action, actor=Actor(PRODUCER, seller))
+    staff = factories.user(is_staff=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_return(order=order, actor=Actor(STAFF, staff), reason="枣子发霉", goods_back=False)
+
+    [refund] = Refund.objects.all()
+    assert (refund.amount, refund.payable) == (Decimal("60.00"), order.source_reference)
+    [(_method, _path, sent)] = wechat_api.calls("/v3/refund/")
+    assert sent["out_refund_no"] == refund.idempotency_key
+    assert not LedgerEntry.objects.filter(source=order.source_reference, kind=Kind.SALE_REFUND).exists()
+    deliver(wechat_api.refund_notification(refund.idempotency_key))
+    assert LedgerEntry.objects.filter(source=order.source_reference, kind=Kind.SALE_REFUND).exists()
+    assert set(balances(order).values()) == {Decimal("0.00")}  # sale reversed, money back: nothing owed
