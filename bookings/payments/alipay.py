@@ -287,7 +287,7 @@ class Alipay(PaymentProvider):
         payable = payable_of(payment)
         params: dict[str, Any] = {
             "subject": (
-                _subject(payment.booking)
+                _subject(payment.for_booking)
                 if payable is None
                 else f"{payable.title} {payable.number}"[:SUBJECT_LENGTH]
             ),
@@ -295,7 +295,7 @@ class Alipay(PaymentProvider):
             "total_amount": yuan(payment.amount),
             "return_url": success_url,
             "time_expire": payment.expires_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
-            "passback_params": payment.booking.reference if payable is None else payable.reference,
+            "passback_params": payment.for_booking.reference if payable is None else payable.reference,
             **alipay_order_extra(payment=payment),
         }
         if client.mobile:

@@ -11,7 +11,7 @@ A payment or refund is for a booking (``booking``) or for another payable (``pay
 a ticket, ``"shop_order:12"``, see ``bookings.payments.payables``), exactly one of the two (CHECK).
 """
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -21,11 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from common.money import CURRENCY
 from villages.models import Homestay
 
-# ``booking`` is NULL for a payment of another payable. Passed through ``**`` on purpose: the type
-# checker keeps ``payment.booking`` a ``Booking``, because code written for bookings only ever receives
-# a booking's payments: every service and provider path dispatches on ``payable`` first (a payable's
-# payment reaching booking code would fail at once on ``None``, never pass silently).
-FOR_BOOKINGS: dict[str, Any] = {"null": True, "blank": True}
+if TYPE_CHECKING:
+    from bookings.models import Booking
+
 PAYABLE_LENGTH = 40
 ONE_OWNER = Q(booking__isnull=False, payable="") | Q(booking__isnull=True) & ~Q(payable="")
 
@@ -51,7 +49,8 @@ class Payment(models.Model):
         on_delete=models.PROTECT,
         related_name="payments",
         verbose_name=_("预订 booking"),
-        **FOR_BOOKINGS,
+        null=True,
+        blank=True,
     )
     payable = models.CharField(
         _("付款对象 paid for"),
@@ -135,7 +134,16 @@ class Payment(models.Model):
     @property
     def paid_for(self) -> str:
         """What it pays for, as staff read it: the booking's reference or the payable (``shop_order:12``)."""
-        return self.payable or self.booking.reference
+        return self.payable or self.for_booking.reference
+
+    @property
+    def for_booking(self) -> "Booking":
+        """The booking paid for, on the code paths that serve bookings only: the services and providers
+        dispatch a payable's record (``payable`` set) elsewhere first, so reaching here without a booking
+        is a bug, refused loudly rather than passed on as ``None``."""
+        if self.booking is None:
+            raise TypeError(f"{type(self).__name__} {self.pk} is for {self.payable!r}, not a booking")
+        return self.booking
 
 
 class Refund(models.Model):
@@ -161,7 +169,8 @@ class Refund(models.Model):
         on_delete=models.PROTECT,
         related_name="refunds",
         verbose_name=_("预订 booking"),
-        **FOR_BOOKINGS,
+        null=True,
+        blank=True,
     )
     payable = models.CharField(_("付款对象 paid for"), max_length=PAYABLE_LENGTH, blank=True, db_index=True)
     amount = models.DecimalField(_("金额 amount"), max_digits=10, decimal_places=2)
@@ -199,7 +208,16 @@ class Refund(models.Model):
 
     @property
     def paid_for(self) -> str:
-        return self.payable or self.booking.reference
+        return self.payable or self.for_booking.reference
+
+    @property
+    def for_booking(self) -> "Booking":
+        """The booking paid for, on the code paths that serve bookings only: the services and providers
+        dispatch a payable's record (``payable`` set) elsewhere first, so reaching here without a booking
+        is a bug, refused loudly rather than passed on as ``None``."""
+        if self.booking is None:
+            raise TypeError(f"{type(self).__name__} {self.pk} is for {self.payable!r}, not a booking")
+        return self.booking
 
 
 class WebhookEvent(models.Model):

@@ -292,7 +292,7 @@ def payment_start(
 
 
 def _lock_payment(payment: Payment) -> tuple[Booking, Payment]:
-    booking = lock_booking(payment.booking)
+    booking = lock_booking(payment.for_booking)
     return booking, Payment.objects.select_for_update().get(pk=payment.pk)
 
 
@@ -559,14 +559,14 @@ def refund_status_set(
         return _payables().payable_refund_status_set(
             refund=refund, status=status, provider_reference=provider_reference, by=by
         )
-    lock_booking(refund.booking)
+    lock_booking(refund.for_booking)
     refund = (
         Refund.objects.select_for_update(of=("self",)).select_related("payment", "booking").get(pk=refund.pk)
     )
     previous, reached = refund.status, bool(refund.provider_reference)
     if provider_reference and not refund.provider_reference:
         refund.provider_reference = provider_reference
-    in_ledger = refund.currency.upper() == refund.booking.currency  # see _payment_mismatched
+    in_ledger = refund.currency.upper() == refund.for_booking.currency  # see _payment_mismatched
     if Refund.STATUS_RANK[status] > Refund.STATUS_RANK[previous]:
         refund.status = status
         if status == Refund.Status.SUCCEEDED and in_ledger:
@@ -575,7 +575,7 @@ def refund_status_set(
             if previous == Refund.Status.SUCCEEDED and in_ledger:
                 ledger_record_refund_failed(refund=refund)
             _flag(refund, _("退款失败,需人工处理 The refund failed and needs staff"))
-            logger.warning("Refund %s of booking %s failed", refund.pk, refund.booking.reference)
+            logger.warning("Refund %s of booking %s failed", refund.pk, refund.for_booking.reference)
     refund.save()
     _refund_told(refund, previous=previous, reached=reached, source=source, by=by)
     return refund
@@ -589,7 +589,7 @@ def _refund_told(refund: Refund, *, previous: str, reached: bool, source: str, b
     """Record and tell what happened to a refund: on its way (the provider took it; for cash, the owner
     is asked to hand it back), completed, or failed (staff see it flagged). A refund in another currency
     (see ``_payment_mismatched``) is recorded but staff explain it to the guest themselves."""
-    booking = refund.booking
+    booking = refund.for_booking
     status, note = booking.status, _money(refund)
     tell = refund.currency.upper() == booking.currency
     cash = refund.payment.provider == AT_HOMESTAY
@@ -617,7 +617,7 @@ def refund_record_outside(*, payment: Payment, amount: Decimal, provider_referen
         return _payables().payable_refund_record_outside(
             payment=payment, amount=amount, provider_reference=provider_reference
         )
-    booking = lock_booking(payment.booking)
+    booking = lock_booking(payment.for_booking)
     existing = Refund.objects.filter(provider_reference=provider_reference).first()
     if existing is not None:
         return existing
@@ -641,7 +641,7 @@ def refund_record_outside(*, payment: Payment, amount: Decimal, provider_referen
 @transaction.atomic
 def _refund_send_failed(*, refund: Refund, error: PaymentProviderError) -> Refund:
     if not refund.payable:
-        lock_booking(refund.booking)
+        lock_booking(refund.for_booking)
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     refund.attention_note = error.message[:NOTE_LENGTH]
     refund.save(update_fields=["attention_note", "updated_at"])

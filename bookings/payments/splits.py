@@ -129,14 +129,14 @@ def _owner_account(booking: Booking) -> SplitAccount | None:
 def _alipay_payee(payment: Payment) -> tuple[str, str, str]:
     if not alipay_royalty():
         return PaymentPayee.Mode.GROUP, "", _("支付宝分账未开通 Alipay royalty is not switched on")
-    account = _owner_account(payment.booking)
+    account = _owner_account(payment.for_booking)
     if account is None or not account.alipay_account or not account.alipay_app_auth_token:
         return (
             PaymentPayee.Mode.GROUP,
             "",
             _("经营户没有支付宝商家授权 The owner has not authorised us at Alipay"),
         )
-    rates = rates_for(payment.booking)
+    rates = rates_for(payment.for_booking)
     if rates.commission + rates.collective > max_ratio():
         return (
             PaymentPayee.Mode.GROUP,
@@ -166,14 +166,14 @@ def _payee_decide(payment: Payment) -> tuple[str, str, str]:
             _("微信支付未开通服务商模式 WeChat Pay is not in service-provider mode"),
         )
     group = _group_sub_mchid()
-    account = _owner_account(payment.booking)
+    account = _owner_account(payment.for_booking)
     if account is None or not account.wechat_mchid:
         return (
             PaymentPayee.Mode.GROUP,
             group,
             _("经营户没有可用的子商户号 The owner has no usable sub-merchant"),
         )
-    rates = rates_for(payment.booking)
+    rates = rates_for(payment.for_booking)
     if rates.commission + rates.collective > max_ratio():
         return (
             PaymentPayee.Mode.GROUP,
@@ -233,7 +233,7 @@ def alipay_auth_token(*, payment: Payment, opening: bool = False) -> str:
     payee = payee_for(payment=payment, opening=opening)
     if payee.mode != PaymentPayee.Mode.SUB_MERCHANT:
         return ""
-    account = _owner_account(payment.booking)
+    account = _owner_account(payment.for_booking)
     token = account.alipay_app_auth_token if account is not None else ""
     if not token:
         raise PaymentProviderError("Alipay: the owner's authorisation is gone", retryable=False)
@@ -351,7 +351,7 @@ def _receivers(split: Split, booking: Booking) -> tuple[list[Receiver], str]:
 def split_create(*, payment: Payment) -> Split:
     """The split record of a due payment (once: the payment's split if it exists), with an
     ``OwnerPayout`` when the group collected."""
-    booking = lock_booking(payment.booking)
+    booking = lock_booking(payment.for_booking)
     existing = Split.objects.filter(payment=payment).first()
     if existing is not None:
         return existing

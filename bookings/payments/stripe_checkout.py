@@ -120,7 +120,7 @@ class StripeCheckout(PaymentProvider):
     def session_params(self, *, payment: Payment, success_url: str, cancel_url: str) -> "SessionCreateParams":
         payable = payable_of(payment)
         if payable is None:
-            booking = payment.booking
+            booking = payment.for_booking
             number, language = booking.reference, booking.language
             metadata = {"booking": booking.reference, "payment": str(payment.pk)}
             product: dict[str, str] = {
@@ -192,7 +192,7 @@ class StripeCheckout(PaymentProvider):
             "metadata": (
                 {"payable": refund.payable, "refund": str(refund.pk)}
                 if refund.payable
-                else {"booking": refund.booking.reference, "refund": str(refund.pk)}
+                else {"booking": refund.for_booking.reference, "refund": str(refund.pk)}
             ),
         }
         try:

@@ -342,14 +342,14 @@ class WeChatPay(PaymentProvider):
         payable = payable_of(payment)
         params: dict[str, Any] = {
             "description": (
-                _description(payment.booking)
+                _description(payment.for_booking)
                 if payable is None
                 else provider_text(payable, DESCRIPTION_LENGTH)
             ),
             "out_trade_no": payment.idempotency_key,
             "amount": {"total": fen(payment.amount), "currency": payment.currency.upper()},
             "time_expire": payment.expires_at.astimezone(CHINA).isoformat(timespec="seconds"),
-            "attach": payment.booking.reference if payable is None else payable.reference,
+            "attach": payment.for_booking.reference if payable is None else payable.reference,
             **wechat_order_extra(payment=payment),
         }
         if h5:

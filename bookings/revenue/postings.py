@@ -38,7 +38,7 @@ def revenue_record_payment(*, payment: Payment) -> list[LedgerEntry]:
     """Split a payment applied to its booking (a payment refunded as unmatched earns nothing)."""
     if not payment.applied or payment.status != Payment.Status.SUCCEEDED:
         return []
-    booking = payment.booking
+    booking = payment.for_booking
     entries = []
     for account, amount in _shares(booking, payment.amount).items():
         if amount:

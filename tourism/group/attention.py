@@ -203,7 +203,7 @@ def _payment_items(payments: QuerySet[Payment]) -> list[Item]:
             kind=PAYMENT,
             when=payment.updated_at,
             reference=payment.paid_for,
-            homestay=payment.booking.homestay.name if payment.booking_id else "",
+            homestay=payment.for_booking.homestay.name if payment.booking_id else "",
             detail=f"{_provider(payment.provider)} · {payment.get_status_display()}",
             note=redact(payment.attention_note),
             admin_url=_admin("bookings_payment", payment.pk),
@@ -228,7 +228,7 @@ def _refund_item(refund: Refund, kind: str) -> Item:
         kind=kind,
         when=when,
         reference=refund.paid_for,
-        homestay=refund.booking.homestay.name if refund.booking_id else "",
+        homestay=refund.for_booking.homestay.name if refund.booking_id else "",
         detail=f"{_provider(refund.payment.provider)} · {refund.get_reason_display()} · "
         f"{refund.get_status_display()}",
         note=str(note),

@@ -165,8 +165,8 @@ def test_the_queue_lists_everything_that_needs_staff_newest_first(
     assert _kinds(queue) == [
         ("notification", booked_here.reference),
         ("calendar_conflict", booked_here.reference),
-        ("refund", refund.booking.reference),
-        ("payment", payment.booking.reference),
+        ("refund", refund.for_booking.reference),
+        ("payment", payment.for_booking.reference),
     ]
     assert {count.kind: count.count for count in queue.counts} == {
         "payment": 1,
@@ -262,7 +262,7 @@ def test_a_refund_flag_is_cleared_the_same_way(staff_client, room, guest):
     refund = refund_record_outside(
         payment=_paid_online(room, guest), amount=Decimal("50.00"), provider_reference="re_outside_3"
     )
-    assert _kinds(_queue(staff_client)[1]) == [("refund", refund.booking.reference)]
+    assert _kinds(_queue(staff_client)[1]) == [("refund", refund.for_booking.reference)]
 
     staff_client.post(reverse("admin:bookings_refund_change", args=[refund.pk]), {"needs_attention": ""})
 
@@ -274,13 +274,13 @@ def test_an_old_flagged_refund_is_listed_once_and_as_overdue_once_cleared(staff_
         payment=_paid_online(room, guest), amount=Decimal("50.00"), provider_reference="re_outside_4"
     )
     clock.advance(days=4)
-    assert _kinds(_queue(staff_client)[1]) == [("refund", refund.booking.reference)]
+    assert _kinds(_queue(staff_client)[1]) == [("refund", refund.for_booking.reference)]
 
     staff_client.post(reverse("admin:bookings_refund_change", args=[refund.pk]), {"needs_attention": ""})
 
     # Still pending at the provider after four days: it stays in the queue, now for that reason.
     response, queue = _queue(staff_client)
-    assert _kinds(queue) == [("refund_overdue", refund.booking.reference)]
+    assert _kinds(queue) == [("refund_overdue", refund.for_booking.reference)]
     assert "收款渠道尚未确认退款" in response.text
 
 
@@ -295,10 +295,10 @@ def test_a_cash_refund_is_listed_once_pending_for_more_than_three_days(
     clock.advance(minutes=2)
     response, queue = _queue(staff_client)
 
-    assert _kinds(queue) == [("refund_overdue", refund.booking.reference)]
+    assert _kinds(queue) == [("refund_overdue", refund.for_booking.reference)]
     assert "现金退款:经营户尚未登记已退还客人" in response.text and "¥400.00" in response.text
 
-    cash_refund_handed_back(booking=refund.booking, actor=Actor("owner", Source.CONSOLE, owner))
+    cash_refund_handed_back(booking=refund.for_booking, actor=Actor("owner", Source.CONSOLE, owner))
     assert _kinds(_queue(staff_client)[1]) == []
 
 

@@ -84,9 +84,9 @@ def test_the_days_totals_from_the_bills_equal_the_dashboards(
     )
     # The platform cancels the second WeChat Pay stay: refunded in full the same day.
     cancelled = Payment.objects.get(pk=by_wechat[1].pk)
-    booking_cancel(booking=cancelled.booking, by=Booking.Party.PLATFORM)
+    booking_cancel(booking=cancelled.for_booking, by=Booking.Party.PLATFORM)
     with django_capture_on_commit_callbacks(execute=True):
-        [refund] = refund_for_cancellation(booking=cancelled.booking)
+        [refund] = refund_for_cancellation(booking=cancelled.for_booking)
     wechat_refund = wechat_fake.refunds[refund.idempotency_key]
     wechat_refund |= {"status": "SUCCESS", "success_time": now}
     wechat_pay.refund_apply({**wechat_refund, "refund_status": "SUCCESS"})

@@ -49,9 +49,9 @@ def wechat_refunded(wechat_api, clock, django_capture_on_commit_callbacks):
 
     def refund(payment: Payment) -> Refund:
         wechat_api.refund_status = "PROCESSING"
-        booking_cancel(booking=payment.booking, by=Booking.Party.PLATFORM)
+        booking_cancel(booking=payment.for_booking, by=Booking.Party.PLATFORM)
         with django_capture_on_commit_callbacks(execute=True):
-            [refund] = refund_for_cancellation(booking=payment.booking)
+            [refund] = refund_for_cancellation(booking=payment.for_booking)
         wechat_refund = wechat_api.refunds[refund.idempotency_key]
         wechat_refund["status"] = "SUCCESS"
         wechat_refund["success_time"] = clock.now.isoformat()

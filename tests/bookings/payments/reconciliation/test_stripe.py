@@ -136,7 +136,8 @@ def test_a_payment_of_ours_stripe_does_not_list_is_missing_there(room_type, stri
         unlisted.idempotency_key,
     )
     assert (mismatch.our_amount, mismatch.bill_amount) == (unlisted.amount, None)
-    assert mismatch.provider_reference == "pi_1" and mismatch.booking_reference == unlisted.booking.reference
+    assert mismatch.provider_reference == "pi_1"
+    assert mismatch.booking_reference == unlisted.for_booking.reference
     assert (run.bill_paid, run.ours_paid) == (listed.amount, listed.amount + unlisted.amount)
 
 
