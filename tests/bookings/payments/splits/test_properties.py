@@ -13,14 +13,17 @@ Each example runs inside one transaction rolled back at its end (like
 ``tests/bookings/revenue/test_properties.py``), so the examples share the fake WeChat Pay server and
 the database cheaply."""
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Sum
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookings.ledger import Account, LedgerEntry
@@ -44,6 +47,8 @@ from tests.bookings.helpers import hold
 from tests.bookings.payments.conftest import CANCEL_URL, SUCCESS_URL
 from tests.bookings.payments.splits.helpers import COLLECTIVE_MCH, PLATFORM_MCH
 from tests.bookings.revenue.helpers import rule
+from villages.roles import GROUP_STAFF
+from villages.templatetags.catalogue import cny
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -121,7 +126,9 @@ def _world(base_prices: list[Decimal]):
     villages = [factories.village(), factories.village()]
     for village, (commission, collective) in zip(villages, RATES, strict=True):
         rule(village, str(commission), str(collective))
-    SplitAccount.objects.create(party="platform", name="吕梁市离石区文旅集团", wechat_mchid=PLATFORM_MCH, verified=True)
+    SplitAccount.objects.create(
+        party="platform", name="吕梁市离石区文旅集团", wechat_mchid=PLATFORM_MCH, verified=True
+    )
     for number, village in enumerate(villages):
         SplitAccount.objects.create(
             party="collective",
@@ -131,8 +138,8 @@ def _world(base_prices: list[Decimal]):
             verified=True,
         )
     room_types = []
-    for number, ((village, policy, account), price) in enumerate(zip(HOMESTAYS, base_prices, strict=True)):
-        homestay = factories.homestay(village=villages[village], cancellation_policy=policy)
+    for number, ((place, policy, account), price) in enumerate(zip(HOMESTAYS, base_prices, strict=True)):
+        homestay = factories.homestay(village=villages[place], cancellation_policy=policy)
         room_types.append(factories.room_type(homestay=homestay, room_count=20, capacity=2, base_price=price))
         if account:
             SplitAccount.objects.create(
@@ -163,9 +170,9 @@ def _book(plan: dict, room_type, fake) -> Booking:
     return Booking.objects.get(pk=booking.pk)
 
 
-def _expect(plan: dict, booking: Booking, base_price: Decimal) -> Expected:
+def _expect(plan: dict, base_price: Decimal) -> Expected:
     """Money flow of one booking up to its split (payment, cancellation and its refund, earnings)."""
-    village, policy, account = HOMESTAYS[plan["homestay"]]
+    village, policy, _account = HOMESTAYS[plan["homestay"]]
     total = base_price * plan["nights"] * plan["rooms"]
     expected = Expected(village, total, plan["nights"], plan["rooms"])
     cancel = plan["fate"] in ("cancel_guest", "cancel_owner")
@@ -204,14 +211,38 @@ def _check_booking(booking: Booking, expected: Expected) -> None:
     assert balances == {account: amount for account, amount in expected.balances.items() if amount}
 
 
-@settings(max_examples=25, deadline=None, phases=[Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture])
+def _check_group_page(client, everything: list[Expected]) -> None:
+    """/group/ as staff see it: the net revenue card, and the villages table's total row exported."""
+    staff = factories.user(username="staff-sums")
+    staff.groups.add(Group.objects.get_or_create(name=GROUP_STAFF)[0])
+    client.force_login(staff)
+    query = f"preset=custom&start={PERIOD.start}&end={PERIOD.end}"
+    net = sum((sum(expected.earned, ZERO) for expected in everything), ZERO)
+    page = client.get(f"/group/?{query}")
+    assert page.status_code == 200 and cny(net) in page.text
+    text = client.get(f"/group/export/villages.csv?{query}").content.decode("utf-8")
+    total = list(csv.reader(io.StringIO(text[1:])))[-1]
+    sold = [expected for expected in everything if not expected.cancelled]
+    assert total[:8] == [
+        "合计 Total",
+        str(len(sold)),
+        str(sum(expected.nights * expected.rooms for expected in sold)),
+        str(sum((expected.total for expected in everything), ZERO)),
+        str(sum((expected.refunds for expected in everything), ZERO)),
+        str(net),
+        str(sum((expected.earned[0] for expected in everything), ZERO)),
+        str(sum((expected.earned[1] for expected in everything), ZERO)),
+    ]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     plans=st.lists(booking_plan, min_size=1, max_size=6),
     base_prices=prices,
     payout_percents=st.tuples(*[st.integers(min_value=0, max_value=100)] * 2),
 )
 def test_splits_refunds_and_payouts_keep_the_ledger_and_the_reports_right(
-    clock, partner, plans, base_prices, payout_percents
+    clock, partner, client, plans, base_prices, payout_percents
 ):
     clock.set("2026-09-01 10:00")
     partner.reset()
@@ -223,7 +254,7 @@ def test_splits_refunds_and_payouts_keep_the_ledger_and_the_reports_right(
             booking = _book(plan, room_types[plan["homestay"]], partner)
             assert booking.total == base_prices[plan["homestay"]] * plan["nights"] * plan["rooms"]
             assert booking.status == Booking.Status.CONFIRMED
-            made.append((plan, booking, _expect(plan, booking, base_prices[plan["homestay"]])))
+            made.append((plan, booking, _expect(plan, base_prices[plan["homestay"]])))
 
         # cancelled before the stay (so before the split): the refund is sent and answered at once
         for plan, booking, _expected in made:
@@ -296,6 +327,7 @@ def test_splits_refunds_and_payouts_keep_the_ledger_and_the_reports_right(
         everything = [expected for _plan, _booking, expected in made]
         assert report.total.net_revenue == sum((sum(expected.earned, ZERO) for expected in everything), ZERO)
         assert report.total.refunds == sum((expected.refunds for expected in everything), ZERO)
+        _check_group_page(client, everything)
 
         # each collective's statement, and a payout of part of what is still owed once the period is over
         clock.set("2027-01-02 10:00")
@@ -305,13 +337,15 @@ def test_splits_refunds_and_payouts_keep_the_ledger_and_the_reports_right(
             split = sum((expected.collective_split for expected in mine), ZERO)
             statement = dividend_statement(village=village, period=PERIOD)
             assert (statement.owed, statement.paid, statement.outstanding) == (owed, split, owed - split)
-            payout = quantize((owed - split) * payout_percents[number] / 100)
-            if payout > ZERO:
-                dividend_payout_record(village=village, period=PERIOD, amount=payout, paid_on=date(2027, 1, 2))
+            paid_now = quantize((owed - split) * payout_percents[number] / 100)
+            if paid_now > ZERO:
+                dividend_payout_record(
+                    village=village, period=PERIOD, amount=paid_now, paid_on=date(2027, 1, 2)
+                )
             else:
-                payout = ZERO
+                paid_now = ZERO
             statement = dividend_statement(village=village, period=PERIOD)
             assert collective_owed(village=village, period=PERIOD) == statement.owed == owed
-            assert collective_paid(village=village, period=PERIOD) == statement.paid == split + payout
-            assert statement.outstanding == owed - split - payout
+            assert collective_paid(village=village, period=PERIOD) == statement.paid == split + paid_now
+            assert statement.outstanding == owed - split - paid_now
         transaction.set_rollback(True)

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bookings.ledger import Kind, LedgerEntry, ledger_balances
@@ -316,3 +317,5 @@ def test_a_split_whose_parts_add_up_only_in_fen_not_in_floats_is_recorded(room_t
         Decimal("42.55"),
     )
     assert booking_sum(booking) == 0
+    with pytest.raises(IntegrityError), transaction.atomic():  # a fen out is still refused
+        Split.objects.filter(pk=split.pk).update(owner=Decimal("42.54"))
