@@ -6,6 +6,7 @@ after it (split returns), with owner payouts and collective payouts recorded:
 1. every booking's ledger sums to zero, and each account's balance is what the money flow says;
 2. the group dashboard's figures equal sums computed here from the generated inputs (price × nights ×
    rooms, the villages' rates, the cancellation policies), never read back from the ledger;
+   A refund WeChat Pay reports failed after its success is reversed in the ledger (``refund_failed``).
 3. each village's dividend statement owes the collective its share and counts as paid what was split to
    it, less what refunds took back, plus the collective payout.
 
@@ -75,6 +76,7 @@ booking_plan = st.fixed_dictionaries(
         "fate": st.sampled_from(["stay", "cancel_guest", "cancel_owner", "refund_after"]),
         "refund_percent": st.integers(min_value=1, max_value=100),  # of the total, refunded after the split
         "payout_recorded": st.booleans(),  # staff paid the owner what the group collected
+        "refund_bounces": st.booleans(),  # WeChat Pay answers, after its success, that the refund failed
     }
 )
 prices = st.lists(
@@ -203,6 +205,21 @@ def _split_mode(plan: dict) -> str | None:
     return "split" if HOMESTAYS[plan["homestay"]][2] == "verified" else "group"
 
 
+def _bounce(refund: Refund, plan: dict, expected: Expected) -> None:
+    """WeChat Pay tells us a refund it reported done went wrong (ABNORMAL): the ledger takes it back."""
+    if not plan["refund_bounces"]:
+        return
+    answer = {
+        "out_refund_no": refund.idempotency_key,
+        "refund_id": refund.provider_reference,
+        "refund_status": "ABNORMAL",
+    }
+    bounced = wechat_pay.refund_apply(answer)
+    assert bounced is not None and bounced.status == Refund.Status.FAILED
+    expected.refunds -= refund.amount
+    expected.move(Account.CASH_PROVIDER, Account.GUEST, refund.amount)
+
+
 def _check_booking(booking: Booking, expected: Expected) -> None:
     entries = LedgerEntry.objects.filter(booking=booking)
     assert sum(entries.values_list("amount", flat=True), ZERO) == 0
@@ -257,11 +274,14 @@ def test_splits_refunds_and_payouts_keep_the_ledger_and_the_reports_right(
             made.append((plan, booking, _expect(plan, base_prices[plan["homestay"]])))
 
         # cancelled before the stay (so before the split): the refund is sent and answered at once
-        for plan, booking, _expected in made:
+        # (some refunds then bounce: the split still goes ahead, on what the booking kept)
+        for plan, booking, expected in made:
             if plan["fate"] in ("cancel_guest", "cancel_owner"):
                 by = Booking.Party.OWNER if plan["fate"] == "cancel_owner" else Booking.Party.GUEST
                 for refund in refund_for_cancellation(booking=booking_cancel(booking=booking, by=by)):
-                    assert refund_send(refund=refund).status == Refund.Status.SUCCEEDED
+                    refund = refund_send(refund=refund)
+                    assert refund.status == Refund.Status.SUCCEEDED
+                    _bounce(refund, plan, expected)
 
         splits_run(today=SPLIT_DAY)
         for plan, booking, expected in made:
@@ -292,7 +312,8 @@ def test_splits_refunds_and_payouts_keep_the_ledger_and_the_reports_right(
                 reason=Refund.Reason.DUPLICATE,
                 idempotency_key=f"rf-after-{booking.pk}",
             )
-            assert refund_send(refund=refund).status == Refund.Status.SUCCEEDED
+            refund = refund_send(refund=refund)
+            assert refund.status == Refund.Status.SUCCEEDED
             expected.refunds += amount
             expected.move(Account.GUEST, Account.CASH_PROVIDER, amount)
             if _split_mode(plan) == "split":
@@ -302,6 +323,7 @@ def test_splits_refunds_and_payouts_keep_the_ledger_and_the_reports_right(
                 expected.move(Account.CASH_PROVIDER, Account.CASH_PLATFORM, returned[0])
                 expected.move(Account.CASH_PROVIDER, Account.VILLAGE_COLLECTIVE, returned[1])
                 expected.collective_split -= returned[1]
+            _bounce(refund, plan, expected)  # what the receivers gave back stays given back
 
         for _plan, booking, expected in made:
             _check_booking(booking, expected)
