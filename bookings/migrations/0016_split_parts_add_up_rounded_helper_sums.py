@@ -7,18 +7,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0015_lodging_index_without_sales'),
+        ("bookings", "0015_lodging_index_without_sales"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='split',
-            name='split_parts_add_up',
+            model_name="split",
+            name="split_parts_add_up",
         ),
         migrations.AddConstraint(
-            model_name='split',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('amount'), '-', models.F('commission')), '-', models.F('collective')), '-', models.F('owner')), 2), 0), name='split_parts_add_up'),
+            model_name="split",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.Exact(
+                    django.db.models.functions.math.Round(
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("amount"), "-", models.F("commission")
+                                ),
+                                "-",
+                                models.F("collective"),
+                            ),
+                            "-",
+                            models.F("owner"),
+                        ),
+                        2,
+                    ),
+                    0,
+                ),
+                name="split_parts_add_up",
+            ),
         ),
     ]
