@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from common.money import CURRENCY
@@ -474,7 +476,9 @@ class Split(models.Model):
                 name="split_parts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(amount=F("commission") + F("collective") + F("owner")),
+                # rounded to fen: SQLite compares decimals as floats, where 5.01 + 2.50 + 42.55 is not
+                # 50.06 (PostgreSQL's numeric is exact either way)
+                condition=Exact(Round(F("amount") - F("commission") - F("collective") - F("owner"), 2), 0),
                 name="split_parts_add_up",
             ),
             models.CheckConstraint(

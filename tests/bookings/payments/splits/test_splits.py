@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bookings.ledger import Kind, LedgerEntry, ledger_balances
@@ -299,3 +300,22 @@ def test_an_alipay_payment_is_collected_by_the_group_and_owed_to_the_owner(
     payout = OwnerPayout.objects.get()
     assert payout.amount == Decimal("340.00") and "未开通" in payout.reason
     assert booking_sum(booking) == 0
+
+
+def test_a_split_whose_parts_add_up_only_in_fen_not_in_floats_is_recorded(room_type, partner, accounts):
+    """¥50.06 shares as 5.01 + 2.50 + 42.55, which SQLite's float comparison once refused
+    (``split_parts_add_up``), stopping the whole run."""
+    room_type.base_price = Decimal("25.03")
+    room_type.save(update_fields=["base_price"])
+    booking, _payment = paid(room_type, partner)
+    assert booking.total == Decimal("50.06")
+    assert splits_run(today=DAY_AFTER) == {"created": 1, "sent": 1, "succeeded": 1, "failed": 0}
+    split = Split.objects.get()
+    assert (split.commission, split.collective, split.owner) == (
+        Decimal("5.01"),
+        Decimal("2.50"),
+        Decimal("42.55"),
+    )
+    assert booking_sum(booking) == 0
+    with pytest.raises(IntegrityError), transaction.atomic():  # a fen out is still refused
+        Split.objects.filter(pk=split.pk).update(owner=Decimal("42.54"))
