@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import REFERENCE_LENGTH
@@ -192,7 +194,10 @@ class Order(models.Model):
                 condition=Q(status__in=OrderStatus.values), name="shop_order_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(subtotal__gt=0, delivery_fee__gte=0, total=F("subtotal") + F("delivery_fee")),
+                # rounded to the fen: SQLite compares decimals as floats, where 1.06 + 5.00 is not 6.06
+                # (PostgreSQL's numeric is exact either way)
+                condition=Q(subtotal__gt=0, delivery_fee__gte=0)
+                & Q(Exact(Round(F("total") - F("subtotal") - F("delivery_fee"), 2), 0)),
                 name="shop_order_total",
             ),
             models.CheckConstraint(

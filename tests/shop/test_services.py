@@ -116,6 +116,26 @@ def test_delivery_costs_the_fee_below_the_threshold_and_nothing_above(buyer, dat
     assert small.phone == "+8613800138000"
 
 
+def test_a_total_whose_parts_do_not_add_up_as_floats_is_still_accepted(buyer, seller, settings):
+    """SQLite compares decimals as floats, where 1.06 + 5.00 is not 6.06: the database check on the
+    total rounds to the fen, so such an order is placed, and a total a fen out is still refused."""
+    settings.SHOP_DELIVERY_FEE, settings.SHOP_FREE_DELIVERY_FROM = Decimal("5.00"), Decimal("99.00")
+    cheap = shop.product(producer=shop.producer(users=[seller]), price=Decimal("1.06"), stock=3)
+
+    [order] = orders_place(
+        user=buyer,
+        items={cheap.pk: 1},
+        fulfilment="delivery",
+        recipient="李四",
+        phone=PHONE,
+        address="离石区永宁路1号",
+    )
+
+    assert Order.objects.get(pk=order.pk).total == Decimal("6.06")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(total=Decimal("6.07"))
+
+
 def test_delivery_without_an_address_is_refused(buyer, dates):
     with pytest.raises(ValidationError) as refused:
         orders_place(user=buyer, items={dates.pk: 1}, fulfilment="delivery", recipient="李四", phone=PHONE)

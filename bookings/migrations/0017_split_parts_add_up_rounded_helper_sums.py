@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0015_lodging_index_without_sales"),
+        ("bookings", "0016_payable_helper_payable"),
     ]
 
     operations = [
