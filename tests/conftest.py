@@ -182,7 +182,8 @@ WECHAT_TEST_APPS = {
 @pytest.fixture
 def fake_wechat(settings):
     """A local fake of WeChat's server API (tests/common/fake_wechat_api.py) with the group's official
-    account and mini-program configured, and short timeouts."""
+    account and mini-program configured. Answers get 3 s (a loaded machine running four test workers
+    can keep a healthy answer waiting past a second); the timeout tests shorten it themselves."""
     from django.core.cache import cache
 
     from tests.common.fake_wechat_api import fake_wechat_server
@@ -193,7 +194,7 @@ def fake_wechat(settings):
         settings.WECHAT_APPS = dict(WECHAT_TEST_APPS)
         settings.WECHAT_OA_APPID, settings.WECHAT_OA_SECRET = oa, oa_secret
         settings.WECHAT_MINI_APPID, settings.WECHAT_MINI_SECRET = mini, mini_secret
-        settings.WECHAT_API_TIMEOUT = (0.5, 0.5)
+        settings.WECHAT_API_TIMEOUT = (3, 3)
         # As tourism/settings.py does when the official account is configured: WeChat's JS-SDK may load.
         script_src = settings.SECURE_CSP["script-src"]
         settings.SECURE_CSP = {**settings.SECURE_CSP, "script-src": [*script_src, "https://res.wx.qq.com"]}

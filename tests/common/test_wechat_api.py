@@ -55,7 +55,8 @@ def test_system_busy_is_retryable(fake_wechat):
     assert caught.value.retryable
 
 
-def test_a_timeout_is_a_retryable_error(fake_wechat):
+def test_a_timeout_is_a_retryable_error(fake_wechat, settings):
+    settings.WECHAT_API_TIMEOUT = (0.5, 0.5)
     fake_wechat.delay = 0.8
     with pytest.raises(WeChatAPIError) as caught:
         wechat_api.access_token(OA)

@@ -207,13 +207,14 @@ def test_refused_with_no_other_way_to_reach_the_person_fails_and_says_why(
 
 @pytest.mark.parametrize("trouble", ["busy", "timeout"])
 def test_busy_or_slow_wechat_is_retried_with_the_acceptance_kept(
-    mini, room, django_capture_on_commit_callbacks, trouble
+    mini, room, django_capture_on_commit_callbacks, trouble, settings
 ):
     user, openid = wechat_person(mini)
     accepted(mini, user, openid, STATUS_TEMPLATE)
     if trouble == "busy":
         mini.fake.fail("/cgi-bin/message/subscribe/send", -1)
     else:
+        settings.WECHAT_API_TIMEOUT = (0.5, 0.5)
         mini.fake.delay = 0.8
 
     booking = book(room, user, django_capture_on_commit_callbacks)
@@ -223,6 +224,7 @@ def test_busy_or_slow_wechat_is_retried_with_the_acceptance_kept(
     assert notice.last_error.startswith("wechat: ")
     assert wechat.subscriptions_left(user=user)[STATUS_TEMPLATE] == 1
     mini.fake.delay = 0
+    settings.WECHAT_API_TIMEOUT = (3, 3)
     Notification.objects.filter(pk=notice.pk).update(next_attempt_at=timezone.now())
 
     notification_deliver(notification_id=notice.pk)

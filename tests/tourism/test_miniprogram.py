@@ -153,7 +153,8 @@ def test_an_unknown_code_and_a_used_code_are_refused_by_wechat(mini):
     assert User.objects.count() == 1
 
 
-def test_a_timeout_is_503_not_500(mini, fake_wechat):
+def test_a_timeout_is_503_not_500(mini, fake_wechat, settings):
+    settings.WECHAT_API_TIMEOUT = (0.5, 0.5)
     fake_wechat.delay = 0.8
 
     response = post(LOGIN, {"code": mini.person()})
