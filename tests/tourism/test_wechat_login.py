@@ -314,7 +314,8 @@ def test_wechat_errors_are_explained_and_change_nothing(client, oauth, errcode, 
     assert User.objects.count() == 0 and WeChatIdentity.objects.count() == 0
 
 
-def test_wechat_not_answering_in_time_is_explained(client, oauth):
+def test_wechat_not_answering_in_time_is_explained(client, oauth, settings):
+    settings.WECHAT_API_TIMEOUT = (0.5, 0.5)
     oauth.api.delay = 1.0  # the client waits 0.5 s
     response = sign_in(client, oauth)
     assert response.status_code == 503
