@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bookings.payments.base import PaymentClient, payment_client
-from bookings.payments.models import Payment
 from bookings.payments.payable_services import (
     payable_online_choices,
     payable_payment_start,
     payable_payments_sync,
+    payable_wechat_code,
 )
 from common.errors import DomainError
 from common.qr import qr_data_uri
@@ -181,15 +181,7 @@ def ticket_wechat(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" or ticket.awaiting_payment:
         payable_payments_sync(payable=ticket.source_reference)
         ticket = _own_ticket(request, code)
-    payment = (
-        Payment.objects.filter(
-            payable=ticket.source_reference,
-            status=Payment.Status.PENDING,
-            redirect_url__startswith="weixin://",
-        )
-        .order_by("-id")
-        .first()
-    )
+    payment = payable_wechat_code(payable=ticket.source_reference)
     if not ticket.awaiting_payment or payment is None:
         return redirect(ticket.get_absolute_url())
     context = {

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bookings.payments.base import PaymentClient, payment_client
-from bookings.payments.models import Payment
 from bookings.payments.payable_services import (
     payable_online_choices,
     payable_payment_start,
     payable_payments_sync,
+    payable_wechat_code,
 )
 from common.clock import local_today
 from common.errors import DomainError
@@ -216,15 +216,7 @@ def order_wechat(request: SignedInRequest, reference: str) -> HttpResponse:
     if request.method == "POST" or order.awaiting_payment:
         payable_payments_sync(payable=order.source_reference)
         order = _my_order(request, reference)
-    payment = (
-        Payment.objects.filter(
-            payable=order.source_reference,
-            status=Payment.Status.PENDING,
-            redirect_url__startswith="weixin://",
-        )
-        .order_by("-id")
-        .first()
-    )
+    payment = payable_wechat_code(payable=order.source_reference)
     if not order.awaiting_payment or payment is None:
         return redirect("shop:order", reference=order.reference)
     context = {

@@ -43,6 +43,7 @@ from bookings.payments.services import (
     _new_key,
     _payment_start_failed,
     _payment_started,
+    _StartDeadline,
     payment_status_advance,
     refund_send,
 )
@@ -114,19 +115,28 @@ def _payment_open(
 
 
 def _payment_replace(
-    *, payable: str, payment: Payment, provider: PaymentProvider, client: PaymentClient, language: str
+    *,
+    payable: str,
+    payment: Payment,
+    provider: PaymentProvider,
+    client: PaymentClient,
+    language: str,
+    deadline: _StartDeadline,
 ) -> Payment:
     """As for a booking: the open payment cannot be paid from here (``payment_fits``): ask about it
-    (paid meanwhile: nothing new opens), close it and open another."""
+    (paid meanwhile: nothing new opens), close it and open another, each call after the first only when
+    it can finish before ``deadline`` (``PaymentStartTooSlow`` otherwise, before the call)."""
     try:
         provider.payment_sync(payment=payment)
         payment = Payment.objects.get(pk=payment.pk)
         if payment.status == Payment.Status.PENDING:
+            deadline.check()
             provider.cancel_payment(payment=payment)
     except PaymentProviderError as error:
         logger.warning("Payment %s could not be replaced: %s", payment.pk, error.message)
         raise PaymentUnavailable from error
     payment_status_advance(payment=payment, status=Payment.Status.EXPIRED)
+    deadline.check()
     replacement, _chosen = _payment_open(
         payable=payable, provider=provider.identifier, client=client, language=language
     )
@@ -147,10 +157,16 @@ def payable_payment_start(
     ``PayableRefused`` when it cannot be paid now and ``PaymentUnavailable`` when no provider can take
     the payment now."""
     client = client or ANY_CLIENT
+    deadline = _StartDeadline.start()
     payment, chosen = _payment_open(payable=payable, provider=provider, client=client, language=language)
     if payment.provider_reference and not chosen.payment_fits(payment=payment, client=client):
         payment = _payment_replace(
-            payable=payable, payment=payment, provider=chosen, client=client, language=language
+            payable=payable,
+            payment=payment,
+            provider=chosen,
+            client=client,
+            language=language,
+            deadline=deadline,
         )
     if payment.provider_reference:
         return payment
@@ -362,3 +378,15 @@ def payable_payments_sync(*, payable: str) -> bool:
             continue  # the notification, or the next query, tells
         asked = True
     return asked
+
+
+def payable_wechat_code(*, payable: str) -> Payment | None:
+    """The payable's open WeChat Pay payment shown as a QR code (Native: ``weixin://``), the latest one;
+    what the shop's and the events' WeChat Pay pages show."""
+    return (
+        Payment.objects.filter(
+            payable=payable, status=Payment.Status.PENDING, redirect_url__startswith="weixin://"
+        )
+        .order_by("-id")
+        .first()
+    )

@@ -19,6 +19,7 @@ from bookings.ledger import Account, Kind, LedgerEntry
 from bookings.payments.base import PaymentClient
 from bookings.payments.models import Payment, Refund, WebhookEvent
 from bookings.payments.payable_services import PayableRefused, payable_payment_start
+from bookings.payments.services import PaymentStartTooSlow, provider_call_worst
 from notifications.models import Notification
 from shop import notices
 from shop.errors import IllegalTransition
@@ -463,3 +464,29 @@ def test_returning_an_order_paid_online_refunds_it_through_wechat_pay_not_in_cas
     deliver(wechat_api.refund_notification(refund.idempotency_key))
     assert LedgerEntry.objects.filter(source=order.source_reference, kind=Kind.SALE_REFUND).exists()
     assert set(balances(order).values()) == {Decimal("0.00")}  # sale reversed, money back: nothing owed
+
+
+def test_reopening_an_orders_payment_while_wechat_pay_is_slow_is_refused_in_time_and_changes_nothing(
+    buyer, product, wechat_api, settings
+):
+    """The start's one deadline holds for orders as for bookings. A QR payment opened on a computer and
+    opened again inside WeChat by a buyer signed in through the official account does not fit there
+    (``payment_fits``), so it is asked about, closed and replaced; when the query answers too late for a
+    close to finish in time, nothing more is asked and the first payment stays open."""
+    settings.PAYMENT_PROVIDER_READ_TIMEOUT = 3
+    settings.PAYMENT_START_DEADLINE = provider_call_worst() + 1
+    order = place(buyer, product)
+    opened = start(order)
+    in_wechat = PaymentClient(mobile=True, in_wechat=True, openid="o-buyer", appid="wx0fa0000000000001")
+    wechat_api.delay = 1.5  # slower than the deadline's spare second, within the read timeout
+
+    with pytest.raises(PaymentStartTooSlow):
+        payable_payment_start(
+            payable=order.source_reference, success_url=BACK, cancel_url=BACK, client=in_wechat
+        )
+
+    wechat_api.delay = 0
+    assert not wechat_api.calls(f"/v3/pay/transactions/out-trade-no/{opened.idempotency_key}/close")
+    assert len(wechat_api.calls("/v3/pay/transactions/native")) == 1  # the first one only
+    assert fresh(opened).status == Payment.Status.PENDING
+    assert fresh(order).status == Order.Status.PLACED
