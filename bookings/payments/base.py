@@ -7,6 +7,7 @@ enabled providers (``HomestayPayment``), all of them by default.
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, cast
@@ -191,7 +192,15 @@ def wechat_payer(request: HttpRequest, appid: str) -> dict[str, str]:
 def online_choices(*, homestay: Homestay, client: PaymentClient, language: str) -> list[PaymentProvider]:
     """The online providers the guest can pay this homestay with, in the order offered: only those
     whose keys are set (``providers_for``), ordered for where the guest is (``ORDER_IN_CHINA``)."""
-    online = [provider for provider in providers_for(homestay=homestay) if provider.booking_payment == ONLINE]
+    return online_in_order(providers_for(homestay=homestay), client=client, language=language)
+
+
+def online_in_order(
+    providers: Iterable[PaymentProvider], *, client: PaymentClient, language: str
+) -> list[PaymentProvider]:
+    """The online ones of ``providers`` in the order offered where the guest is: no Alipay inside
+    WeChat, WeChat Pay first in China, card first for a guest in English (``ORDER_IN_CHINA``)."""
+    online = [provider for provider in providers if provider.booking_payment == ONLINE]
     if client.in_wechat:
         online = [provider for provider in online if provider.identifier not in NOT_IN_WECHAT]
     order = ORDER_FROM_ABROAD if language == "en" else ORDER_IN_CHINA

@@ -25,13 +25,10 @@ from django.utils.translation import gettext as _
 from bookings.activity import Source
 from bookings.payments.base import (
     ANY_CLIENT,
-    NOT_IN_WECHAT,
-    ONLINE,
-    ORDER_FROM_ABROAD,
-    ORDER_IN_CHINA,
     PaymentClient,
     PaymentProvider,
     PaymentProviderError,
+    online_in_order,
     provider_get,
     providers_enabled,
 )
@@ -41,8 +38,8 @@ from bookings.payments.services import (
     NOTE_LENGTH,
     PaymentUnavailable,
     _new_key,
-    _payment_start_failed,
-    _payment_started,
+    _payment_close_to_replace,
+    _provider_start,
     _StartDeadline,
     payment_status_advance,
     refund_send,
@@ -62,11 +59,7 @@ class PayableRefused(DomainError):
 def payable_online_choices(*, client: PaymentClient, language: str) -> list[PaymentProvider]:
     """The online providers enabled for the platform, in the order offered (as ``online_choices`` for
     a homestay: WeChat Pay first inside WeChat and no Alipay there, card first in English)."""
-    online = [provider for provider in providers_enabled().values() if provider.booking_payment == ONLINE]
-    if client.in_wechat:
-        online = [provider for provider in online if provider.identifier not in NOT_IN_WECHAT]
-    order = ORDER_FROM_ABROAD if language == "en" else ORDER_IN_CHINA
-    return sorted(online, key=lambda provider: order.get(provider.identifier, len(order)))
+    return online_in_order(providers_enabled().values(), client=client, language=language)
 
 
 def _provider_for(identifier: str | None, client: PaymentClient, language: str) -> PaymentProvider:
@@ -126,16 +119,7 @@ def _payment_replace(
     """As for a booking: the open payment cannot be paid from here (``payment_fits``): ask about it
     (paid meanwhile: nothing new opens), close it and open another, each call after the first only when
     it can finish before ``deadline`` (``PaymentStartTooSlow`` otherwise, before the call)."""
-    try:
-        provider.payment_sync(payment=payment)
-        payment = Payment.objects.get(pk=payment.pk)
-        if payment.status == Payment.Status.PENDING:
-            deadline.check()
-            provider.cancel_payment(payment=payment)
-    except PaymentProviderError as error:
-        logger.warning("Payment %s could not be replaced: %s", payment.pk, error.message)
-        raise PaymentUnavailable from error
-    payment_status_advance(payment=payment, status=Payment.Status.EXPIRED)
+    _payment_close_to_replace(payment=payment, provider=provider, deadline=deadline)
     deadline.check()
     replacement, _chosen = _payment_open(
         payable=payable, provider=provider.identifier, client=client, language=language
@@ -170,15 +154,9 @@ def payable_payment_start(
         )
     if payment.provider_reference:
         return payment
-    try:
-        started = chosen.start_payment(
-            payment=payment, success_url=success_url, cancel_url=cancel_url, client=client
-        )
-    except PaymentProviderError as error:
-        logger.warning("Payment %s could not start: %s", payment.pk, error.message)
-        _payment_start_failed(payment=payment, error=error)
-        raise PaymentUnavailable from error
-    return _payment_started(payment=payment, started=started)
+    return _provider_start(
+        payment=payment, provider=chosen, success_url=success_url, cancel_url=cancel_url, client=client
+    )
 
 
 def _refund_create(payment: Payment, amount: Decimal, reason: str) -> Refund:

@@ -222,6 +222,41 @@ def _payment_start_failed(*, payment: Payment, error: PaymentProviderError) -> N
     payment.save(update_fields=["attention_note", "status", "updated_at"])
 
 
+def _payment_close_to_replace(
+    *, payment: Payment, provider: PaymentProvider, deadline: _StartDeadline
+) -> None:
+    """The first half of replacing an open payment (a booking's or a payable's): ask the provider about
+    it (paid meanwhile: recorded through the same services as a notification), close it when it is still
+    open and the close can finish before ``deadline``, and record it expired. ``PaymentUnavailable``
+    when the provider cannot be reached, ``PaymentStartTooSlow`` before a call there is no time for."""
+    try:
+        provider.payment_sync(payment=payment)
+        payment = Payment.objects.get(pk=payment.pk)
+        if payment.status == Payment.Status.PENDING:
+            deadline.check()
+            provider.cancel_payment(payment=payment)
+    except PaymentProviderError as error:
+        logger.warning("Payment %s could not be replaced: %s", payment.pk, error.message)
+        raise PaymentUnavailable from error
+    payment_status_advance(payment=payment, status=Payment.Status.EXPIRED)
+
+
+def _provider_start(
+    *, payment: Payment, provider: PaymentProvider, success_url: str, cancel_url: str, client: PaymentClient
+) -> Payment:
+    """Open ``payment`` with its provider (again, with the same idempotency key, after a failure) and
+    record where to send the payer; a refusal is noted on the payment and raised as ``PaymentUnavailable``."""
+    try:
+        started = provider.start_payment(
+            payment=payment, success_url=success_url, cancel_url=cancel_url, client=client
+        )
+    except PaymentProviderError as error:
+        logger.warning("Payment %s could not start: %s", payment.pk, error.message)
+        _payment_start_failed(payment=payment, error=error)
+        raise PaymentUnavailable from error
+    return _payment_started(payment=payment, started=started)
+
+
 def _payment_replace(
     *,
     booking: Booking,
@@ -237,16 +272,7 @@ def _payment_replace(
     payment in time, it is left open as it was (the scheduled ``payments_sync_due`` asks about it
     again); when the close was too slow to open another in time, the payment is closed and nothing new
     is opened."""
-    try:
-        provider.payment_sync(payment=payment)
-        payment = Payment.objects.get(pk=payment.pk)
-        if payment.status == Payment.Status.PENDING:
-            deadline.check()
-            provider.cancel_payment(payment=payment)
-    except PaymentProviderError as error:
-        logger.warning("Payment %s could not be replaced: %s", payment.pk, error.message)
-        raise PaymentUnavailable from error
-    payment_status_advance(payment=payment, status=Payment.Status.EXPIRED)
+    _payment_close_to_replace(payment=payment, provider=provider, deadline=deadline)
     booking = Booking.objects.get(pk=booking.pk)
     _check_payable(booking, timezone.now())  # paid meanwhile: say so rather than "too slow"
     deadline.check()
@@ -280,15 +306,9 @@ def payment_start(
         )
     if payment.provider_reference:
         return payment
-    try:
-        started = chosen.start_payment(
-            payment=payment, success_url=success_url, cancel_url=cancel_url, client=client
-        )
-    except PaymentProviderError as error:
-        logger.warning("Payment %s could not start: %s", payment.pk, error.message)
-        _payment_start_failed(payment=payment, error=error)
-        raise PaymentUnavailable from error
-    return _payment_started(payment=payment, started=started)
+    return _provider_start(
+        payment=payment, provider=chosen, success_url=success_url, cancel_url=cancel_url, client=client
+    )
 
 
 def _lock_payment(payment: Payment) -> tuple[Booking, Payment]:
