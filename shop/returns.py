@@ -13,13 +13,12 @@ its provider (``payable_cancelled``), and the provider's confirmation posts the 
 """
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from bookings.payments.payable_services import payable_cancelled
 from shop import ledger, notices
-from shop.models import Order, Product
-from shop.services import Actor, _log
+from shop.models import Order
+from shop.services import Actor, order_event_log, order_stock_return
 from shop.transitions import transition_check
 
 
@@ -47,12 +46,11 @@ def order_return(*, order: Order | int, actor: Actor, reason: str = "", goods_ba
     locked.return_reason = reason.strip()[:200]
     locked.goods_back = goods_back
     if goods_back:
-        for line in locked.lines.order_by("product_id"):
-            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        order_stock_return(locked)
     ledger.order_sale_reversed(locked)
     order_refund_record(order=locked)
     locked.status = Order.Status.RETURNED
     locked.save()
-    _log(locked, "return", actor, before)
+    order_event_log(locked, "return", actor, before)
     notices.order_returned(locked)
     return locked

@@ -155,7 +155,7 @@ def _reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(REFERENCE_LENGTH))
 
 
-def _log(order: Order, action: str, actor: Actor, before: str) -> None:
+def order_event_log(order: Order, action: str, actor: Actor, before: str) -> None:
     OrderEvent.objects.create(
         order=order,
         action=action,
@@ -256,7 +256,7 @@ def _orders_place(
             )
             for p in producer_products
         )
-        _log(order, "place", Actor(BUYER, user), "")
+        order_event_log(order, "place", Actor(BUYER, user), "")
         if not pay_online:  # an online order is the producer's once it is paid (``order_paid_online``)
             notices.order_placed(order)
         orders.append(order)
@@ -312,7 +312,7 @@ def order_act(
         ledger.order_payment_received(locked)
     elif action == "cancel":
         locked.cancelled_at, locked.cancel_reason = now, reason.strip()[:200]
-        _return_stock(locked)
+        order_stock_return(locked)
         if locked.pays_online:  # refunded through its provider, posted when the provider confirms
             payable_cancelled(payable=locked.source_reference)
         elif locked.is_paid:
@@ -329,7 +329,7 @@ def order_act(
     if action in TARGETS:
         locked.status = TARGETS[action]
     locked.save()
-    _log(locked, action, actor, before)
+    order_event_log(locked, action, actor, before)
     notices.order_changed(locked, action=action, by=actor.role)
     return locked
 
@@ -356,9 +356,9 @@ def _order_expire(*, order_id: int) -> bool:
     locked.status, locked.cancelled_at = OrderStatus.CANCELLED, timezone.now()
     locked.cancel_reason = _("超时未支付,订单已自动取消 Not paid in time: cancelled automatically")
     locked.save()
-    _return_stock(locked)
+    order_stock_return(locked)
     payable_cancelled(payable=locked.source_reference)
-    _log(locked, "expire", Actor(SYSTEM), before)
+    order_event_log(locked, "expire", Actor(SYSTEM), before)
     return True
 
 
@@ -376,12 +376,13 @@ def order_paid_online(*, order_id: int, paid_at: datetime) -> str | None:
         return _("这个订单不是在线支付的 This order is not paid online")
     locked.paid_at = paid_at
     locked.save(update_fields=["paid_at"])
-    _log(locked, "pay", Actor(SYSTEM), locked.status)
+    order_event_log(locked, "pay", Actor(SYSTEM), locked.status)
     notices.order_placed(locked)
     return None
 
 
-def _return_stock(order: Order) -> None:
+def order_stock_return(order: Order) -> None:
+    """Put the order's goods back into stock (a cancelled or expired order, goods that came back)."""
     for line in order.lines.order_by("product_id"):
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
 
