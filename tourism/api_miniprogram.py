@@ -3,7 +3,7 @@
 are ``tourism.miniprogram`` and ``notifications.wechat``; refusals are ``{"detail", "code"}``."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema, Status
 
 from common.phones import phone_mask
 from notifications import wechat
@@ -190,7 +190,7 @@ def phone(request: SignedInApiRequest, payload: PhoneIn):
 )
 def link(request: SignedInApiRequest, payload: LoginIn):
     miniprogram_link(user=request.auth, code=payload.code)
-    return 204, None
+    return Status(204, None)
 
 
 def _subscriptions(user) -> dict:

@@ -159,8 +159,20 @@ def shot(request) -> Callable:
     taken: list[Path] = []
 
     def take(page, name: str) -> Path:
+        from playwright.sync_api import Error as PlaywrightError
+
         path = folder / f"{len(taken) + 1:02d}-{name}.png"
-        page.screenshot(path=path, full_page=True)
+        # Chromium under a loaded CI machine now and then answers a full-page capture with
+        # "Unable to capture screenshot" while it re-lays the page out; the screenshot is a
+        # record of the journey, not an assertion, so it is taken again after a frame or two.
+        for attempt in range(3):
+            try:
+                page.screenshot(path=path, full_page=True)
+                break
+            except PlaywrightError as error:
+                if "Unable to capture screenshot" not in str(error) or attempt == 2:
+                    raise
+                page.wait_for_timeout(250)
         taken.append(path)
         return path
 
