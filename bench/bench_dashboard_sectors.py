@@ -15,7 +15,9 @@ producer_payable and platform_commission), one in twenty returned (``sale_revers
 paid and earned with the village collective's part too; a few thousand producer payouts and household
 dividends sit in the same index without being sales. It times the whole page (``/group/``, signed in
 as group staff) for this month, this year and the two years, and the sector selector alone; median and
-95th percentile in milliseconds, and the queries per page. Target: under 300 ms.
+95th percentile in milliseconds, and the queries per page, and first the time of each page's first
+request with nothing kept in the cache (``bookings.revenue.tally``; the data must be ten minutes old
+for anything to be kept: built with ``--keep`` earlier, say). Target: under 300 ms.
 """
 
 import argparse
@@ -23,6 +25,7 @@ import functools
 import random
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -183,6 +186,19 @@ def run(
         "this year (2026)": "/group/?preset=this_year",
         "two years": "/group/?start=2025-01-01&end=2026-12-31",
     }
+    from django.core.cache import cache
+
+    from bookings.revenue.tally import settled_mark
+
+    # The ledger's sums kept between requests (``bookings.revenue.tally``): the first request after
+    # they were dropped sums every month; the ones after it add only what was written since.
+    print(f"ledger mark: {settled_mark()}")
+    cache.clear()
+    for label, url in pages.items():
+        started = time.perf_counter()
+        assert client.get(url).status_code == 200
+        first = 1000 * (time.perf_counter() - started)
+        print(f"/group/ {label:<17} first request, nothing kept: {first:7.1f} ms")
     worst = 0.0
     for label, url in pages.items():
         response = client.get(url)

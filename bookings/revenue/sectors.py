@@ -21,8 +21,9 @@ the index puts beside it). That is four index rows per shop order instead of fiv
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, Sum
@@ -30,6 +31,7 @@ from django.db.models import Count, Q, Sum
 from bookings.ledger import SALE_SECTORS, Account, Kind, LedgerEntry
 from bookings.revenue.periods import Period
 from bookings.revenue.sql import Literally
+from bookings.revenue.tally import Tally, tally
 from common.money import ZERO, quantize
 from villages.models import Village
 
@@ -118,22 +120,43 @@ def _sale_entries(period: Period, villages: list[int]):
     )
 
 
-def sector_sales(*, period: Period, village: Village | None = None) -> list[SectorReport]:
-    """The shop's and tickets' figures for the period, in total and village by village (in the
-    villages' order; those with nothing in the period are left out), for every village or one."""
-    catalogue = Village.objects.order_by("order", "id")
-    if village is not None:
-        catalogue = catalogue.filter(pk=village.pk)
-    villages = {v.pk: v for v in catalogue}
-    rows = (
-        _sale_entries(period, list(villages))
-        .values_list("sector", "village_id", "kind", "account")
+def _sale_rows(period: Period, up_to: int | None, villages: list[int] | None = None):
+    """Every village's sale entries of a period within one month (up to id ``up_to``), grouped in the
+    index's order. ``villages``: every village's id, when the caller has them already."""
+    if villages is None:
+        villages = list(Village.objects.values_list("pk", flat=True))
+    entries = _sale_entries(period, villages)
+    if up_to is not None:
+        entries = entries.filter(pk__lte=up_to)
+    return (
+        entries.values_list("sector", "village_id", "kind", "account")
         .annotate(amount=Sum("amount"), count=Count("*"))
         .order_by("sector", "village_id", "kind", "account")
     )
+
+
+# The sales by the month they count in, sector, village, kind and account; whole months kept between
+# requests (``bookings.revenue.tally``).
+SALES_TALLY = Tally(
+    "sector-sales",
+    Q(sector__in=SALE_SECTORS, kind__in=(*SALES, *CASH), account__in=ACCOUNTS_READ),
+    "occurred_on",
+    ("sector", "village_id", "kind", "account"),
+    _sale_rows,
+    per_month=True,
+)
+
+
+def sector_sales(*, period: Period, village: Village | None = None) -> list[SectorReport]:
+    """The shop's and tickets' figures for the period, in total and village by village (in the
+    villages' order; those with nothing in the period are left out), for every village or one."""
+    every = list(Village.objects.order_by("order", "id"))
+    villages = {v.pk: v for v in every if village is None or v.pk == village.pk}
+    spec = replace(SALES_TALLY, rows=partial(_sale_rows, villages=[v.pk for v in every]))
     cells: dict[tuple[str, int], SectorFigures] = defaultdict(SectorFigures)
-    for sector, village_id, kind, account, amount, count in rows:
-        cells[sector, village_id]._add(kind, account, quantize(amount), count)
+    for _month, sector, village_id, kind, account, amount, count in tally(spec, period):
+        if village_id in villages:
+            cells[sector, village_id]._add(kind, account, quantize(amount), count)
     reports = []
     for sector in SALE_SECTORS:
         total, lines = SectorFigures(), []

@@ -8,6 +8,11 @@ total. Each big one reads one index from its first month to its last, with no jo
 (``booking_night_report``, less the few unsold bookings' nights), the inventory rows
 (``room_night_report``) and the ledger entries it reports (``ledger_entry_reported``, which carry their
 booking's homestay and arrival date). Ordered like the index, the rows are added up as they are read.
+
+Outside a transaction the bookings, nights and inventory rows are read side by side on connections of
+their own (``common.concurrency``), and the ledger's money is summed a whole month at a time and kept
+between requests (``bookings.revenue.tally``: exact, as the ledger never changes a line; only the
+entries written since are read again).
 """
 
 from collections import defaultdict
@@ -25,7 +30,9 @@ from bookings.revenue.figures import Figures
 from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.periods import Period
 from bookings.revenue.sql import DaysBetween, DaysSinceLocalDate, Literally, MonthStart
+from bookings.revenue.tally import Tally, tally
 from bookings.sync.models import ExternalNight
+from common.concurrency import side_by_side
 from common.money import ZERO, quantize
 from villages.models import Homestay, RoomType, Village
 
@@ -97,9 +104,9 @@ def _by_month(queryset, date_field: str, period: Period):
     )
 
 
-def _booking_figures(period: Period, cells: dict[Key, Figures]) -> None:
+def _booking_rows(period: Period):
     sold = Q(status__in=SOLD)
-    rows = (
+    return (
         _by_month(Booking.objects.filter(confirmed_at__isnull=False), "check_in", period)
         .values_list("month", "homestay_id")
         .annotate(
@@ -112,6 +119,9 @@ def _booking_figures(period: Period, cells: dict[Key, Figures]) -> None:
         )
         .order_by("month", "homestay_id")
     )
+
+
+def _booking_figures(rows, cells: dict[Key, Figures]) -> None:
     for month, homestay_id, bookings, confirmed, cancelled, gross, stay, lead in rows:
         cell = cells[homestay_id, month]
         cell.bookings += bookings
@@ -122,24 +132,39 @@ def _booking_figures(period: Period, cells: dict[Key, Figures]) -> None:
         cell.lead_days += lead or 0
 
 
-def _night_figures(period: Period, cells: dict[Key, Figures], room_types: dict[int, _RoomType]) -> None:
+def _night_rows(period: Period):
     """Nights sold: every night of the period but those of the (few) bookings not sold."""
     unsold = Booking.objects.filter(
         status__in=UNSOLD, check_out__gt=period.start, check_in__lte=period.end
     ).values("pk")
-    rows = (
+    return (
         _by_month(BookingNight.objects.exclude(booking__in=unsold), "night", period)
         .values_list("month", "room_type_id")
         .annotate(room_nights=Sum("rooms"), room_revenue=Sum(F("price") * F("rooms"), output_field=MONEY))
         .order_by("month", "room_type_id")
     )
+
+
+def _night_figures(rows, cells: dict[Key, Figures], room_types: dict[int, _RoomType]) -> None:
     for month, room_type_id, room_nights, room_revenue in rows:
         cell = cells[room_types[room_type_id].homestay_id, month]
         cell.room_nights += room_nights
         cell.room_revenue += quantize(room_revenue)
 
 
-def _available_figures(period: Period, cells: dict[Key, Figures], room_types: dict[int, _RoomType]) -> None:
+def _correction_rows(period: Period):
+    """The inventory rows of the period: nights with a room count of their own or rooms closed."""
+    return (
+        _by_month(RoomNight.objects.all(), "night", period)
+        .values_list("month", "room_type_id")
+        .annotate(nights=Count("*"), rooms=Sum(F("rooms_total") - F("rooms_closed")))
+        .order_by("month", "room_type_id")
+    )
+
+
+def _available_figures(
+    period: Period, corrections, cells: dict[Key, Figures], room_types: dict[int, _RoomType]
+) -> None:
     """Rooms of bookable room types every night, corrected by the nights that have their own row:
     a different room count, or rooms closed (less those an imported calendar closed)."""
     rooms: dict[int, int] = defaultdict(int)
@@ -150,12 +175,6 @@ def _available_figures(period: Period, cells: dict[Key, Figures], room_types: di
     for homestay_id, room_count in rooms.items():
         for month, nights in nights_per_month:
             cells[homestay_id, month].available += room_count * nights
-    corrections = (
-        _by_month(RoomNight.objects.all(), "night", period)
-        .values_list("month", "room_type_id")
-        .annotate(nights=Count("*"), rooms=Sum(F("rooms_total") - F("rooms_closed")))
-        .order_by("month", "room_type_id")
-    )
     for month, room_type_id, nights, rooms in corrections:
         room_type = room_types[room_type_id]
         if room_type.is_active:
@@ -172,14 +191,26 @@ def _available_figures(period: Period, cells: dict[Key, Figures], room_types: di
         cells[homestay_id, month].available += nights
 
 
-def _money_figures(period: Period, cells: dict[Key, Figures]) -> None:
-    rows = (
-        _by_month(LedgerEntry.objects.filter(Literally(REPORTED)), "arrival", period)
+def _money_rows(period: Period, up_to: int | None):
+    """The reported entries of a period (up to id ``up_to``) by arrival month, homestay and account,
+    read from ``ledger_entry_reported`` in its order."""
+    entries = LedgerEntry.objects.filter(Literally(REPORTED))
+    if up_to is not None:
+        entries = entries.filter(pk__lte=up_to)
+    return (
+        _by_month(entries, "arrival", period)
         .values_list("month", "homestay_id", "account")
-        .annotate(amount=Sum("amount"))
+        .annotate(amount=Sum("amount"), count=Count("*"))
         .order_by("month", "homestay_id", "account")
     )
-    for month, homestay_id, account, amount in rows:
+
+
+# The lodging money by arrival month, homestay and account; whole months kept between requests.
+MONEY_TALLY = Tally("lodging-money", REPORTED, "arrival", ("homestay_id", "account"), _money_rows)
+
+
+def _money_figures(period: Period, cells: dict[Key, Figures]) -> None:
+    for month, homestay_id, account, amount, _entries in tally(MONEY_TALLY, period):
         cell, name = cells[homestay_id, month], MONEY_FIGURES[account]
         setattr(cell, name, getattr(cell, name) - quantize(amount))
 
@@ -212,9 +243,15 @@ def _catalogue() -> tuple[dict[int, Homestay], dict[int, _RoomType]]:
 def dashboard(*, period: Period) -> Dashboard:
     homestays, room_types = _catalogue()
     cells: dict[Key, Figures] = defaultdict(Figures)
-    _booking_figures(period, cells)
-    _night_figures(period, cells, room_types)
-    _available_figures(period, cells, room_types)
+    # The three largest reads at once, each on its own connection (``common.concurrency``).
+    bookings, nights, corrections = side_by_side(
+        lambda: list(_booking_rows(period)),
+        lambda: list(_night_rows(period)),
+        lambda: list(_correction_rows(period)),
+    )
+    _booking_figures(bookings, cells)
+    _night_figures(nights, cells, room_types)
+    _available_figures(period, corrections, cells, room_types)
     _money_figures(period, cells)
     by_homestay: dict[int, Figures] = defaultdict(Figures)
     by_month: dict[date, Figures] = {month: Figures() for month in period.months()}

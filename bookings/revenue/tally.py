@@ -1,0 +1,182 @@
+"""Sums of the ledger kept between requests, exact because the ledger is append-only.
+
+The dashboard adds up hundreds of thousands of ledger entries for a long period (the lodging money of
+``selectors`` and the shop's and tickets' sales of ``sectors``). The ledger never changes a line once it
+is written (DESIGN invariant 6: the model refuses, and on PostgreSQL a trigger refuses any client), so a
+sum of the entries up to a given one stays true for ever. A ``Tally`` adds a whole month's entries up
+to a **mark** once, keeps those sums in the cache, and on every later request adds only the entries
+written after the mark, read live. The report is still computed from the ledger's lines alone, every
+time exact to the fen: what the cache holds is a partial sum of entries that cannot change, never a
+stored total that writes would have to keep up to date.
+
+The mark is the last entry written more than ``SETTLE`` ago. Ids grow as entries are written, so every
+smaller id was taken by a transaction that began earlier; an application transaction lasts seconds
+(requests are cut at 30 s), so by then it has committed or rolled back and no entry at or below the mark
+can still appear. (On SQLite, which writes one transaction at a time, this holds at once.) Each cached
+month remembers its mark's id, idempotency key and time, checked against the ledger on every use: a
+database restored from a backup or rolled back, whose ids now name other entries, is summed afresh.
+
+Only whole months are kept; the partial months at a period's ends are read live, as are the entries
+after the marks. A month whose mark falls more than ``REFRESH_AFTER`` ids behind is summed again up to
+the current mark, so what is read live stays small. Calls inside a transaction (a command, a test)
+read every month live: below the mark there could be the transaction's own entries, not yet
+committed, if it has been open longer than ``SETTLE`` (or its clock was moved, as tests do).
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from bookings.ledger import LedgerEntry
+from bookings.revenue.periods import Period, month_after, month_period
+
+SETTLE = timedelta(minutes=10)
+REFRESH_AFTER = 20_000  # entries written since a month's mark before it is summed again
+CACHE_SECONDS = 7 * 24 * 3600
+VERSION = 1  # change when what a tally adds up changes meaning
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one report adds up. ``rows(period, up_to)`` runs the report's own indexed query for a
+    period, entries up to id ``up_to`` (all when None), yielding ``(month, *keys, amount, count)``;
+    with ``per_month`` it is given one month (or part of one) at a time and leaves the month out, for
+    an index that groups by day more cheaply than by month. ``condition`` selects the same entries for
+    the live rows after the marks, ``day`` names the date they count on and ``keys`` the fields they
+    are grouped by."""
+
+    name: str
+    condition: Q
+    day: str
+    keys: tuple[str, ...]
+    rows: Callable[[Period, int | None], Iterable[tuple]]
+    per_month: bool = False
+
+    @property
+    def cache_prefix(self) -> str:
+        shape = f"{VERSION}|{self.condition}|{self.day}|{self.keys}".encode()
+        return f"ledger-tally:{self.name}:{hashlib.sha1(shape, usedforsecurity=False).hexdigest()[:12]}"
+
+
+@dataclass(frozen=True)
+class Mark:
+    id: int
+    key: str
+    created_at: datetime
+
+
+def settled_mark(now: datetime | None = None) -> Mark | None:
+    """The last entry written more than ``SETTLE`` ago (None while the ledger has none)."""
+    cutoff = (now or timezone.now()) - SETTLE
+    row = (
+        LedgerEntry.objects.filter(created_at__lte=cutoff)
+        .order_by("-pk")
+        .values_list("pk", "idempotency_key", "created_at")
+        .first()
+    )
+    return Mark(*row) if row else None
+
+
+def _pieces(period: Period) -> tuple[list[date], list[Period]]:
+    """The period's whole months, and the parts of months at its ends."""
+    whole, partial = [], []
+    for month in period.months():
+        full = month_period(month)
+        if period.start <= full.start and full.end <= period.end:
+            whole.append(month)
+        else:
+            partial.append(Period(max(period.start, full.start), min(period.end, full.end)))
+    return whole, partial
+
+
+def _valid(kept: dict[str, dict], now_mark: Mark) -> dict[str, dict]:
+    """The kept months whose mark is still the entry it was, and not too far behind."""
+    ids = {entry["mark"][0] for entry in kept.values()}
+    found = {
+        pk: (key, created_at)
+        for pk, key, created_at in LedgerEntry.objects.filter(pk__in=ids).values_list(
+            "pk", "idempotency_key", "created_at"
+        )
+    }
+    return {
+        cache_key: entry
+        for cache_key, entry in kept.items()
+        if found.get(entry["mark"][0]) == tuple(entry["mark"][1:])
+        and now_mark.id - entry["mark"][0] <= REFRESH_AFTER
+    }
+
+
+def _runs(months: list[date]) -> list[Period]:
+    """Consecutive months joined into periods, one query each."""
+    runs: list[list[date]] = []
+    for month in months:
+        if runs and month_after(runs[-1][-1]) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return [Period(run[0], month_after(run[-1]) - timedelta(days=1)) for run in runs]
+
+
+def _rows(spec: Tally, period: Period, up_to: int | None) -> Iterable[tuple]:
+    if not spec.per_month:
+        yield from spec.rows(period, up_to)
+        return
+    for month in period.months():
+        piece = Period(max(period.start, month), min(period.end, month_after(month) - timedelta(days=1)))
+        for row in spec.rows(piece, up_to):
+            yield (month, *row)
+
+
+def tally(spec: Tally, period: Period, *, now: datetime | None = None) -> list[tuple]:
+    """The period's entries added up by month and the tally's keys: ``(month, *keys, amount, count)``,
+    a key in as many parts as it was read in (a kept month, the entries after its mark); the parts add
+    up to the sums."""
+    whole, partial = _pieces(period)
+    # Inside a transaction the entries at or below a mark may be this transaction's own, not yet
+    # committed (a long command, or a test whose clock jumps): nothing is kept or taken then.
+    mark = None if connection.in_atomic_block or not whole else settled_mark(now)
+    if mark is None:
+        return list(_rows(spec, period, None))
+    parts = [row for piece in partial for row in _rows(spec, piece, None)]
+    cache_keys = {month: f"{spec.cache_prefix}:{month.isoformat()}" for month in whole}
+    kept = _valid(cache.get_many(cache_keys.values()), mark)
+    fresh: dict[str, dict] = {}
+    missing = [month for month, cache_key in cache_keys.items() if cache_key not in kept]
+    for run in _runs(missing):
+        month_sums: dict[date, list[tuple]] = {month: [] for month in run.months()}
+        for month, *rest in _rows(spec, run, mark.id):
+            month_sums[month].append(tuple(rest))
+        for month, rows in month_sums.items():
+            fresh[cache_keys[month]] = {"mark": (mark.id, mark.key, mark.created_at), "rows": rows}
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    marks: dict[date, int] = {}
+    for month, cache_key in cache_keys.items():
+        entry = kept.get(cache_key) or fresh[cache_key]
+        marks[month] = entry["mark"][0]
+        parts += [(month, *rest) for rest in entry["rows"]]
+    parts += _live(spec, marks)
+    return parts
+
+
+def _live(spec: Tally, marks: dict[date, int]) -> list[tuple]:
+    """The kept months' entries written after their marks, read row by row from the primary key."""
+    first, last = min(marks), month_after(max(marks)) - timedelta(days=1)
+    live = (
+        LedgerEntry.objects.filter(spec.condition, pk__gt=min(marks.values()))
+        .filter(**{f"{spec.day}__range": (first, last)})
+        .values_list("pk", spec.day, *spec.keys, "amount")
+        .order_by()
+    )
+    parts = []
+    for pk, day, *keys, amount in live:
+        month = day.replace(day=1)
+        if month in marks and pk > marks[month]:
+            parts.append((month, *keys, amount, 1))
+    return parts
