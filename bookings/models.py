@@ -333,14 +333,35 @@ class Booking(models.Model):
         return self.status == self.Status.HELD and self.needs_approval and not self.awaiting_payment
 
 
-class BookingNight(models.Model):
-    """One night of a booking with the price per room it was sold at: the price breakdown and reports."""
+class BookedNightWrittenOnce(Exception):
+    """Somebody tried to change or delete a booked night: a programming error."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="booked_nights")
+
+class BookingNightQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise BookedNightWrittenOnce("booked nights are never updated")
+
+    def delete(self):
+        raise BookedNightWrittenOnce("booked nights are never deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise BookedNightWrittenOnce("booked nights are never updated")
+
+
+class BookingNight(models.Model):
+    """One night of a booking with the price per room it was sold at: the price breakdown and reports.
+
+    Written once, with its booking, and never changed or deleted (a booking is never deleted either:
+    its nights protect it). The dashboard keeps sums of them between requests on that promise
+    (``bookings.revenue.tally``); on PostgreSQL a trigger (migration 0019) refuses UPDATE and DELETE."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="booked_nights")
     room_type = models.ForeignKey(RoomType, on_delete=models.PROTECT, related_name="booked_nights")
     night = models.DateField(_("日期(当晚) night"))
     rooms = models.PositiveSmallIntegerField(_("间数 rooms"))
     price = models.DecimalField(_("每间价格 price per room"), max_digits=8, decimal_places=2)
+
+    objects = BookingNightQuerySet.as_manager()
 
     class Meta:
         ordering = ["night"]
@@ -358,6 +379,11 @@ class BookingNight(models.Model):
                 F("price"),
                 name="booking_night_report",
             ),
+            # The same nights booking by booking: the dashboard takes those of the bookings not sold
+            # from the nights it keeps summed (``bookings.revenue.selectors``), without the table.
+            models.Index(
+                fields=["booking", "night", "room_type", "rooms", "price"], name="booking_night_by_booking"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["booking", "night"], name="booking_night_once_per_booking"),
@@ -367,6 +393,15 @@ class BookingNight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.night} ×{self.rooms} ¥{self.price}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise BookedNightWrittenOnce("booked nights are never updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise BookedNightWrittenOnce("booked nights are never deleted")
 
 
 class Guest(models.Model):

@@ -31,7 +31,7 @@ from django.db.models import Count, Q, Sum
 from bookings.ledger import SALE_SECTORS, Account, Kind, LedgerEntry
 from bookings.revenue.periods import Period
 from bookings.revenue.sql import Literally
-from bookings.revenue.tally import Tally, tally
+from bookings.revenue.tally import ledger_tally, tally
 from common.money import ZERO, quantize
 from villages.models import Village
 
@@ -137,12 +137,12 @@ def _sale_rows(period: Period, up_to: int | None, villages: list[int] | None = N
 
 # The sales by the month they count in, sector, village, kind and account; whole months kept between
 # requests (``bookings.revenue.tally``).
-SALES_TALLY = Tally(
+SALES_TALLY = ledger_tally(
     "sector-sales",
-    Q(sector__in=SALE_SECTORS, kind__in=(*SALES, *CASH), account__in=ACCOUNTS_READ),
-    "occurred_on",
-    ("sector", "village_id", "kind", "account"),
-    _sale_rows,
+    condition=Q(sector__in=SALE_SECTORS, kind__in=(*SALES, *CASH), account__in=ACCOUNTS_READ),
+    day="occurred_on",
+    keys=("sector", "village_id", "kind", "account"),
+    rows=_sale_rows,
     per_month=True,
 )
 

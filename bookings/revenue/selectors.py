@@ -17,11 +17,11 @@ entries written since are read again).
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from bookings.ledger import EARNED, REPORTED, Account, Kind, LedgerEntry
@@ -30,7 +30,7 @@ from bookings.revenue.figures import Figures
 from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.periods import Period
 from bookings.revenue.sql import DaysBetween, DaysSinceLocalDate, Literally, MonthStart
-from bookings.revenue.tally import Tally, tally
+from bookings.revenue.tally import Tally, ledger_tally, tally
 from bookings.sync.models import ExternalNight
 from common.concurrency import side_by_side
 from common.money import ZERO, quantize
@@ -132,24 +132,56 @@ def _booking_figures(rows, cells: dict[Key, Figures]) -> None:
         cell.lead_days += lead or 0
 
 
-def _night_rows(period: Period):
-    """Nights sold: every night of the period but those of the (few) bookings not sold."""
-    unsold = Booking.objects.filter(
-        status__in=UNSOLD, check_out__gt=period.start, check_in__lte=period.end
-    ).values("pk")
+def _booked_night_rows(nights, period: Period):
     return (
-        _by_month(BookingNight.objects.exclude(booking__in=unsold), "night", period)
+        _by_month(nights, "night", period)
         .values_list("month", "room_type_id")
         .annotate(room_nights=Sum("rooms"), room_revenue=Sum(F("price") * F("rooms"), output_field=MONEY))
         .order_by("month", "room_type_id")
     )
 
 
+def _every_night_rows(period: Period, up_to: int | None):
+    """Every booked night of the period (up to id ``up_to``), sold or not, by month and room type."""
+    nights = BookingNight.objects.all()
+    if up_to is not None:
+        nights = nights.filter(pk__lte=up_to)
+    return _booked_night_rows(nights, period)
+
+
+# Every booked night by month and room type; whole months kept between requests (booked nights are
+# written once, with their booking, and never change).
+NIGHTS_TALLY = Tally(
+    "booked-nights",
+    model=BookingNight,
+    condition=Q(),
+    day="night",
+    keys=("room_type_id",),
+    values=("rooms", ExpressionWrapper(F("price") * F("rooms"), output_field=MONEY)),
+    rows=_every_night_rows,
+    written="booking__created_at",
+    fingerprint=("booking_id", "night", "room_type_id"),
+)
+
+
+def _night_rows(period: Period) -> list[tuple]:
+    """Nights sold: every night of the period (kept sums and those booked since) less the nights of
+    the bookings not sold (few: held, cancelled or expired), as ``(month, room type, rooms, revenue,
+    sign)``."""
+    unsold = Booking.objects.filter(
+        status__in=UNSOLD, check_out__gt=period.start, check_in__lte=period.end
+    ).values("pk")
+    every = [(*row, 1) for row in tally(NIGHTS_TALLY, period)]
+    return every + [
+        (*row, -1) for row in _booked_night_rows(BookingNight.objects.filter(booking__in=unsold), period)
+    ]
+
+
 def _night_figures(rows, cells: dict[Key, Figures], room_types: dict[int, _RoomType]) -> None:
-    for month, room_type_id, room_nights, room_revenue in rows:
+    for month, room_type_id, room_nights, room_revenue, sign in rows:
         cell = cells[room_types[room_type_id].homestay_id, month]
-        cell.room_nights += room_nights
-        cell.room_revenue += quantize(room_revenue)
+        cell.room_nights += sign * room_nights
+        cell.room_revenue += sign * quantize(room_revenue)
 
 
 def _correction_rows(period: Period):
@@ -206,7 +238,9 @@ def _money_rows(period: Period, up_to: int | None):
 
 
 # The lodging money by arrival month, homestay and account; whole months kept between requests.
-MONEY_TALLY = Tally("lodging-money", REPORTED, "arrival", ("homestay_id", "account"), _money_rows)
+MONEY_TALLY = ledger_tally(
+    "lodging-money", condition=REPORTED, day="arrival", keys=("homestay_id", "account"), rows=_money_rows
+)
 
 
 def _money_figures(period: Period, cells: dict[Key, Figures]) -> None:
@@ -240,16 +274,28 @@ def _catalogue() -> tuple[dict[int, Homestay], dict[int, _RoomType]]:
     return homestays, room_types
 
 
+def _halves(period: Period) -> list[Period]:
+    """The period in two, at a month's end (the period itself while it is within one month)."""
+    months = period.months()
+    if len(months) < 2:
+        return [period]
+    second = months[len(months) // 2]
+    return [Period(period.start, second - timedelta(days=1)), Period(second, period.end)]
+
+
 def dashboard(*, period: Period) -> Dashboard:
     homestays, room_types = _catalogue()
     cells: dict[Key, Figures] = defaultdict(Figures)
-    # The three largest reads at once, each on its own connection (``common.concurrency``).
-    bookings, nights, corrections = side_by_side(
-        lambda: list(_booking_rows(period)),
-        lambda: list(_night_rows(period)),
+    # The largest reads at once, each on its own connection (``common.concurrency``); the bookings,
+    # the largest, in two halves of the period's months (their rows are grouped by month).
+    halves = _halves(period)
+    *bookings, nights, corrections = side_by_side(
+        *(lambda half=half: list(_booking_rows(half)) for half in halves),
+        lambda: _night_rows(period),
         lambda: list(_correction_rows(period)),
     )
-    _booking_figures(bookings, cells)
+    for rows in bookings:
+        _booking_figures(rows, cells)
     _night_figures(nights, cells, room_types)
     _available_figures(period, corrections, cells, room_types)
     _money_figures(period, cells)

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Expression, Q, Value
 from django.utils import timezone
 
 from bookings.ledger import LedgerEntry
@@ -39,48 +39,79 @@ from bookings.revenue.periods import Period, month_after, month_period
 SETTLE = timedelta(minutes=10)
 REFRESH_AFTER = 20_000  # entries written since a month's mark before it is summed again
 CACHE_SECONDS = 7 * 24 * 3600
+LAST_ROWS = 200  # newest rows looked at for the mark before searching by time
 VERSION = 1  # change when what a tally adds up changes meaning
 
 
 @dataclass(frozen=True)
 class Tally:
-    """What one report adds up. ``rows(period, up_to)`` runs the report's own indexed query for a
-    period, entries up to id ``up_to`` (all when None), yielding ``(month, *keys, amount, count)``;
-    with ``per_month`` it is given one month (or part of one) at a time and leaves the month out, for
-    an index that groups by day more cheaply than by month. ``condition`` selects the same entries for
-    the live rows after the marks, ``day`` names the date they count on and ``keys`` the fields they
-    are grouped by."""
+    """What one report adds up, from a table whose rows are only ever inserted (``model``).
+
+    ``rows(period, up_to)`` runs the report's own indexed query for a period, rows up to id ``up_to``
+    (all when None), yielding ``(month, *keys, *values)``; with ``per_month`` it is given one month (or
+    part of one) at a time and leaves the month out, for an index that groups by day more cheaply than
+    by month. For the rows after the marks, read one by one: ``condition`` selects the same rows,
+    ``day`` names the date they count on, ``keys`` the fields they are grouped by and ``values`` what
+    each row adds. ``written`` is the time a row was written (a field or a relation's), ``fingerprint``
+    the fields that tell a mark's row from another that took its id."""
 
     name: str
+    model: type[models.Model]
     condition: Q
     day: str
     keys: tuple[str, ...]
+    values: tuple[str | Expression, ...]
     rows: Callable[[Period, int | None], Iterable[tuple]]
+    written: str
+    fingerprint: tuple[str, ...]
     per_month: bool = False
 
     @property
     def cache_prefix(self) -> str:
-        shape = f"{VERSION}|{self.condition}|{self.day}|{self.keys}".encode()
-        return f"ledger-tally:{self.name}:{hashlib.sha1(shape, usedforsecurity=False).hexdigest()[:12]}"
+        shape = f"{VERSION}|{self.model._meta.label}|{self.condition}|{self.day}|{self.keys}|{self.values}"
+        return f"tally:{self.name}:{hashlib.sha1(shape.encode(), usedforsecurity=False).hexdigest()[:12]}"
+
+
+def ledger_tally(
+    name: str,
+    *,
+    condition: Q,
+    day: str,
+    keys: tuple[str, ...],
+    rows: Callable[[Period, int | None], Iterable[tuple]],
+    per_month: bool = False,
+) -> Tally:
+    """A tally of ledger entries: each adds its amount, and counts once."""
+    return Tally(
+        name,
+        model=LedgerEntry,
+        condition=condition,
+        day=day,
+        keys=keys,
+        values=("amount", Value(1)),
+        rows=rows,
+        written="created_at",
+        fingerprint=("idempotency_key", "created_at"),
+        per_month=per_month,
+    )
 
 
 @dataclass(frozen=True)
 class Mark:
     id: int
-    key: str
-    created_at: datetime
+    fingerprint: tuple
 
 
-def settled_mark(now: datetime | None = None) -> Mark | None:
-    """The last entry written more than ``SETTLE`` ago (None while the ledger has none)."""
+def settled_mark(spec: Tally, now: datetime | None = None) -> Mark | None:
+    """The last row written more than ``SETTLE`` ago (None while there is none). The last rows are
+    read newest first by their primary key: only when all of those are younger is the time searched."""
     cutoff = (now or timezone.now()) - SETTLE
-    row = (
-        LedgerEntry.objects.filter(created_at__lte=cutoff)
-        .order_by("-pk")
-        .values_list("pk", "idempotency_key", "created_at")
-        .first()
-    )
-    return Mark(*row) if row else None
+    newest = spec.model._default_manager.order_by("-pk").values_list("pk", spec.written, *spec.fingerprint)
+    for pk, written, *fingerprint in newest[:LAST_ROWS]:
+        if written <= cutoff:
+            return Mark(pk, tuple(fingerprint))
+    row = newest.filter(**{f"{spec.written}__lte": cutoff}).first()
+    return Mark(row[0], tuple(row[2:])) if row else None
 
 
 def _pieces(period: Period) -> tuple[list[date], list[Period]]:
@@ -95,20 +126,19 @@ def _pieces(period: Period) -> tuple[list[date], list[Period]]:
     return whole, partial
 
 
-def _valid(kept: dict[str, dict], now_mark: Mark) -> dict[str, dict]:
-    """The kept months whose mark is still the entry it was, and not too far behind."""
+def _valid(spec: Tally, kept: dict[str, dict], now_mark: Mark) -> dict[str, dict]:
+    """The kept months whose mark is still the row it was, and not too far behind."""
     ids = {entry["mark"][0] for entry in kept.values()}
     found = {
-        pk: (key, created_at)
-        for pk, key, created_at in LedgerEntry.objects.filter(pk__in=ids).values_list(
-            "pk", "idempotency_key", "created_at"
+        pk: tuple(fingerprint)
+        for pk, *fingerprint in spec.model._default_manager.filter(pk__in=ids).values_list(
+            "pk", *spec.fingerprint
         )
     }
     return {
         cache_key: entry
         for cache_key, entry in kept.items()
-        if found.get(entry["mark"][0]) == tuple(entry["mark"][1:])
-        and now_mark.id - entry["mark"][0] <= REFRESH_AFTER
+        if found.get(entry["mark"][0]) == entry["mark"][1] and now_mark.id - entry["mark"][0] <= REFRESH_AFTER
     }
 
 
@@ -140,12 +170,12 @@ def tally(spec: Tally, period: Period, *, now: datetime | None = None) -> list[t
     whole, partial = _pieces(period)
     # Inside a transaction the entries at or below a mark may be this transaction's own, not yet
     # committed (a long command, or a test whose clock jumps): nothing is kept or taken then.
-    mark = None if connection.in_atomic_block or not whole else settled_mark(now)
+    mark = None if connection.in_atomic_block or not whole else settled_mark(spec, now)
     if mark is None:
         return list(_rows(spec, period, None))
     parts = [row for piece in partial for row in _rows(spec, piece, None)]
     cache_keys = {month: f"{spec.cache_prefix}:{month.isoformat()}" for month in whole}
-    kept = _valid(cache.get_many(cache_keys.values()), mark)
+    kept = _valid(spec, cache.get_many(cache_keys.values()), mark)
     fresh: dict[str, dict] = {}
     missing = [month for month, cache_key in cache_keys.items() if cache_key not in kept]
     for run in _runs(missing):
@@ -153,7 +183,7 @@ def tally(spec: Tally, period: Period, *, now: datetime | None = None) -> list[t
         for month, *rest in _rows(spec, run, mark.id):
             month_sums[month].append(tuple(rest))
         for month, rows in month_sums.items():
-            fresh[cache_keys[month]] = {"mark": (mark.id, mark.key, mark.created_at), "rows": rows}
+            fresh[cache_keys[month]] = {"mark": (mark.id, mark.fingerprint), "rows": rows}
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)
     marks: dict[date, int] = {}
@@ -166,17 +196,16 @@ def tally(spec: Tally, period: Period, *, now: datetime | None = None) -> list[t
 
 
 def _live(spec: Tally, marks: dict[date, int]) -> list[tuple]:
-    """The kept months' entries written after their marks, read row by row from the primary key."""
-    first, last = min(marks), month_after(max(marks)) - timedelta(days=1)
+    """The kept months' rows written after their marks, read one by one from the primary key (the
+    months are picked here: a date range would lead the database to an index of dates instead)."""
     live = (
-        LedgerEntry.objects.filter(spec.condition, pk__gt=min(marks.values()))
-        .filter(**{f"{spec.day}__range": (first, last)})
-        .values_list("pk", spec.day, *spec.keys, "amount")
+        spec.model._default_manager.filter(spec.condition, pk__gt=min(marks.values()))
+        .values_list("pk", spec.day, *spec.keys, *spec.values)
         .order_by()
     )
     parts = []
-    for pk, day, *keys, amount in live:
-        month = day.replace(day=1)
+    for pk, day, *rest in live:
+        month = day.replace(day=1) if day is not None else None
         if month in marks and pk > marks[month]:
-            parts.append((month, *keys, amount, 1))
+            parts.append((month, *rest))
     return parts

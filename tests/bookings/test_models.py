@@ -126,3 +126,44 @@ def test_held_booking_says_what_it_waits_for(booking, on_request_room_type):
     assert request.awaiting_approval
     assert not request.awaiting_payment
     assert request.hold_expires_at is not None and request.hold_expires_at > timezone.now()
+
+
+# Booked nights are written once (the dashboard keeps sums of them: bookings.revenue.tally).
+
+
+def test_a_booked_night_cannot_be_changed_or_deleted(booking):
+    from bookings.models import BookedNightWrittenOnce
+
+    booked = BookingNight.objects.filter(booking=booking).first()
+    booked.price = Decimal("1.00")
+    with pytest.raises(BookedNightWrittenOnce):
+        booked.save()
+    with pytest.raises(BookedNightWrittenOnce):
+        booked.delete()
+    with pytest.raises(BookedNightWrittenOnce):
+        BookingNight.objects.filter(booking=booking).update(price=Decimal("1.00"))
+    with pytest.raises(BookedNightWrittenOnce):
+        BookingNight.objects.all().delete()
+    assert BookingNight.objects.get(pk=booked.pk).price != Decimal("1.00")
+
+
+def test_a_booking_with_nights_cannot_be_deleted(booking):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        Booking.objects.filter(pk=booking.pk).delete()
+    assert Booking.objects.filter(pk=booking.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE bookings_bookingnight SET price = 1", "DELETE FROM bookings_bookingnight"]
+)
+def test_postgresql_itself_refuses_to_change_booked_nights(booking, statement):
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL")
+    count = BookingNight.objects.count()
+    with pytest.raises(DatabaseError, match="written once"), transaction.atomic():
+        connection.cursor().execute(statement)
+    assert BookingNight.objects.count() == count

@@ -1,5 +1,5 @@
-"""Ledger sums kept between requests (``bookings.revenue.tally``): the dashboard's money and the sales
-come out the same as summed afresh, whatever is written after a month was kept.
+"""Sums kept between requests (``bookings.revenue.tally``): the dashboard's money, booked nights and
+sales come out the same as summed afresh, whatever is written after a month was kept.
 
 These tests commit (``transaction=True``): inside a transaction nothing is kept, by design."""
 
@@ -33,7 +33,7 @@ def settled(monkeypatch):
 
 def _kept(name: str = "sector-sales") -> dict[str, dict]:
     """The kept months of a tally, by their cache keys."""
-    keys = [key.split(":", 2)[-1] for key in cache._cache if f"ledger-tally:{name}:" in key]  # type: ignore[attr-defined]
+    keys = [key.split(":", 2)[-1] for key in cache._cache if f"tally:{name}:" in key]  # type: ignore[attr-defined]
     return cache.get_many(keys)
 
 
@@ -103,8 +103,8 @@ def test_a_month_kept_from_another_database_is_summed_afresh(settled):
     september = Period(date(2026, 9, 1), date(2026, 9, 30))
     sector_sales(period=september)
     ((key, kept),) = _kept().items()
-    mark_id, _key, created_at = kept["mark"]
-    kept["mark"] = (mark_id, "an entry of another database", created_at)
+    mark_id, (_key, created_at) = kept["mark"]
+    kept["mark"] = (mark_id, ("an entry of another database", created_at))
     kept["rows"] = [(*row[:-2], Decimal("999999.00"), 999) for row in kept["rows"]]
     cache.set(key, kept)
     assert sector_sales(period=september)[0].total.sales == 1
@@ -148,4 +148,6 @@ def test_the_lodging_money_is_the_same_kept_or_summed_afresh(settled):
         fresh = dashboard(period=period).total
     assert after == fresh
     assert after.refunds > before.refunds
-    assert sorted(key.rsplit(":", 1)[-1] for key in _kept("lodging-money")) == ["2027-03-01", "2027-04-01"]
+    for name in ("lodging-money", "booked-nights"):
+        assert sorted(key.rsplit(":", 1)[-1] for key in _kept(name)) == ["2027-03-01", "2027-04-01"]
+    assert after.room_nights == fresh.room_nights == 4  # the cancelled stay's night taken off
