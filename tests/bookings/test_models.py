@@ -134,7 +134,7 @@ def test_held_booking_says_what_it_waits_for(booking, on_request_room_type):
 def test_a_booked_night_cannot_be_changed_or_deleted(booking):
     from bookings.models import BookedNightWrittenOnce
 
-    booked = BookingNight.objects.filter(booking=booking).first()
+    booked = BookingNight.objects.filter(booking=booking)[0]
     booked.price = Decimal("1.00")
     with pytest.raises(BookedNightWrittenOnce):
         booked.save()
