@@ -80,6 +80,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.revenue.sql import MonthStart
 from common.money import CURRENCY, ZERO, quantize
+from common.write_once import WriteOnceModel
 
 if TYPE_CHECKING:
     from bookings.models import Booking
@@ -90,17 +91,6 @@ if TYPE_CHECKING:
 
 class LedgerAppendOnly(Exception):
     """Somebody tried to change or delete a ledger entry: a programming error."""
-
-
-class LedgerQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise LedgerAppendOnly("ledger entries are never updated")
-
-    def delete(self):
-        raise LedgerAppendOnly("ledger entries are never deleted")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise LedgerAppendOnly("ledger entries are never updated")
 
 
 class Kind(models.TextChoices):
@@ -170,9 +160,11 @@ EARNED = Q(account__in=REVENUE_ACCOUNTS) & ~Q(kind__in=SETTLEMENT_KINDS)
 REPORTED = (EARNED | Q(account=Account.CASH_PROVIDER, kind__in=REFUND_KINDS)) & Q(source="")
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(WriteOnceModel):
     Kind = Kind
     Account = Account
+    write_once_error = LedgerAppendOnly
+    write_once_name = "ledger entries"
 
     booking = models.ForeignKey(
         "bookings.Booking",
@@ -226,8 +218,6 @@ class LedgerEntry(models.Model):
     )
     occurred_on = models.DateField(_("计入日期 counts on"), null=True, blank=True)
     party = models.CharField(_("收款方 receiver"), max_length=40, blank=True, default="")
-
-    objects = LedgerQuerySet.as_manager()
 
     class Meta:
         ordering = ["booking", "id"]
@@ -315,15 +305,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.account} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise LedgerAppendOnly("ledger entries are never updated")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise LedgerAppendOnly("ledger entries are never deleted")
 
 
 Line = tuple[str, Decimal]

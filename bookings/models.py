@@ -23,6 +23,7 @@ from bookings.revenue.sql import MonthStart
 from bookings.reviews.models import Review, ReviewPhoto
 from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight
 from common.money import CURRENCY
+from common.write_once import WriteOnceModel
 from villages.models import Homestay, RoomType
 
 # The app's other models live beside the code that uses them (activity log, ledger, payments, revenue,
@@ -337,18 +338,7 @@ class BookedNightWrittenOnce(Exception):
     """Somebody tried to change or delete a booked night: a programming error."""
 
 
-class BookingNightQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise BookedNightWrittenOnce("booked nights are never updated")
-
-    def delete(self):
-        raise BookedNightWrittenOnce("booked nights are never deleted")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise BookedNightWrittenOnce("booked nights are never updated")
-
-
-class BookingNight(models.Model):
+class BookingNight(WriteOnceModel):
     """One night of a booking with the price per room it was sold at: the price breakdown and reports.
 
     Written once, with its booking, and never changed or deleted (a booking is never deleted either:
@@ -361,7 +351,8 @@ class BookingNight(models.Model):
     rooms = models.PositiveSmallIntegerField(_("间数 rooms"))
     price = models.DecimalField(_("每间价格 price per room"), max_digits=8, decimal_places=2)
 
-    objects = BookingNightQuerySet.as_manager()
+    write_once_error = BookedNightWrittenOnce
+    write_once_name = "booked nights"
 
     class Meta:
         ordering = ["night"]
@@ -393,15 +384,6 @@ class BookingNight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.night} ×{self.rooms} ¥{self.price}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise BookedNightWrittenOnce("booked nights are never updated")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise BookedNightWrittenOnce("booked nights are never deleted")
 
 
 class Guest(models.Model):
