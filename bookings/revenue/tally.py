@@ -1,26 +1,28 @@
-"""Sums of the ledger kept between requests, exact because the ledger is append-only.
+"""Sums of rows that are written once, kept between requests: exact because the rows never change.
 
-The dashboard adds up hundreds of thousands of ledger entries for a long period (the lodging money of
-``selectors`` and the shop's and tickets' sales of ``sectors``). The ledger never changes a line once it
-is written (DESIGN invariant 6: the model refuses, and on PostgreSQL a trigger refuses any client), so a
-sum of the entries up to a given one stays true for ever. A ``Tally`` adds a whole month's entries up
-to a **mark** once, keeps those sums in the cache, and on every later request adds only the entries
-written after the mark, read live. The report is still computed from the ledger's lines alone, every
-time exact to the fen: what the cache holds is a partial sum of entries that cannot change, never a
-stored total that writes would have to keep up to date.
+The dashboard adds up hundreds of thousands of rows for a long period: the ledger's entries (the lodging
+money of ``selectors``, the shop's and tickets' sales of ``sectors``) and the booked nights. Neither ever
+changes a row once it is written (DESIGN invariant 6 for the ledger; ``BookingNight`` likewise: the
+models refuse, and on PostgreSQL triggers refuse any client), so a sum of the rows up to a given one
+stays true for ever. A ``Tally`` adds a whole month's rows up to a **mark** once, keeps those sums in
+the cache, and on every later request adds only the rows written after the mark, read live. The report
+is still computed from the rows alone, every time exact to the fen: what the cache holds is a partial
+sum of rows that cannot change, never a stored total that writes would have to keep up to date.
 
-The mark is the last entry written more than ``SETTLE`` ago. Ids grow as entries are written, so every
+The mark is the last row written more than ``SETTLE`` ago. Ids grow as rows are written, so every
 smaller id was taken by a transaction that began earlier; an application transaction lasts seconds
-(requests are cut at 30 s), so by then it has committed or rolled back and no entry at or below the mark
-can still appear. (On SQLite, which writes one transaction at a time, this holds at once.) Each cached
-month remembers its mark's id, idempotency key and time, checked against the ledger on every use: a
-database restored from a backup or rolled back, whose ids now name other entries, is summed afresh.
+(requests are cut at 30 s), so by then it has committed or rolled back and no row at or below the mark
+can still appear. (On SQLite, which writes one transaction at a time, this holds at once.) A command
+that writes rows dated in the past inside one long transaction (``bookings.demo_activity``) calls
+``tallies_forget`` when it is done, as should whoever restores a database. Each cached month also
+remembers its mark's id and fingerprint, checked on every use: a database restored from a backup or
+rolled back, whose ids now name other rows, is summed afresh.
 
-Only whole months are kept; the partial months at a period's ends are read live, as are the entries
+Only whole months are kept; the partial months at a period's ends are read live, as are the rows
 after the marks. A month whose mark falls more than ``REFRESH_AFTER`` ids behind is summed again up to
 the current mark, so what is read live stays small. Calls inside a transaction (a command, a test)
-read every month live: below the mark there could be the transaction's own entries, not yet
-committed, if it has been open longer than ``SETTLE`` (or its clock was moved, as tests do).
+read every month live: below the mark there could be the transaction's own rows, not yet committed, if
+it has been open longer than ``SETTLE`` (or its clock was moved, as tests do).
 """
 
 import hashlib
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Expression, Q, Value
 from django.utils import timezone
 
@@ -41,6 +43,7 @@ REFRESH_AFTER = 20_000  # entries written since a month's mark before it is summ
 CACHE_SECONDS = 7 * 24 * 3600
 LAST_ROWS = 200  # newest rows looked at for the mark before searching by time
 VERSION = 1  # change when what a tally adds up changes meaning
+GENERATION = "tally:generation"  # raised by ``tallies_forget``: every kept sum is then summed afresh
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,14 @@ def settled_mark(spec: Tally, now: datetime | None = None) -> Mark | None:
     return Mark(row[0], tuple(row[2:])) if row else None
 
 
+def tallies_forget() -> None:
+    """Forget every kept sum: the next request sums every month afresh."""
+    try:
+        cache.incr(GENERATION)
+    except ValueError:  # not in the cache yet
+        cache.set(GENERATION, 1, None)
+
+
 def _pieces(period: Period) -> tuple[list[date], list[Period]]:
     """The period's whole months, and the parts of months at its ends."""
     whole, partial = [], []
@@ -163,6 +174,31 @@ def _rows(spec: Tally, period: Period, up_to: int | None) -> Iterable[tuple]:
             yield (month, *row)
 
 
+def _month_sums(spec: Tally, run: Period, up_to: int) -> dict[date, list[tuple]]:
+    """Each month's rows up to id ``up_to``, grouped: ``{month: [(*keys, *values)]}``.
+
+    SQLite's indexes hold the row id, so the report's index answers "up to the mark" alone. PostgreSQL's
+    do not: it would read every table row. There the whole months are summed from the index and the rows
+    after the mark taken off, both in one snapshot (REPEATABLE READ): the rows up to the mark are
+    settled, so both see all of them."""
+    months: dict[date, list[tuple]] = {month: [] for month in run.months()}
+    if connection.vendor != "postgresql":
+        for month, *rest in _rows(spec, run, up_to):
+            months[month].append(tuple(rest))
+        return months
+    width = 1 + len(spec.keys)
+    with transaction.atomic():
+        connection.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        sums = {tuple(row[:width]): list(row[width:]) for row in _rows(spec, run, None)}
+        for row in _live(spec, dict.fromkeys(months, up_to)):
+            cell = sums[tuple(row[:width])]  # the same snapshot: every row after the mark is in the sums
+            for index, value in enumerate(row[width:]):
+                cell[index] -= value
+    for (month, *keys), values in sums.items():
+        months[month].append((*keys, *values))
+    return months
+
+
 def tally(spec: Tally, period: Period, *, now: datetime | None = None) -> list[tuple]:
     """The period's entries added up by month and the tally's keys: ``(month, *keys, amount, count)``,
     a key in as many parts as it was read in (a kept month, the entries after its mark); the parts add
@@ -174,15 +210,13 @@ def tally(spec: Tally, period: Period, *, now: datetime | None = None) -> list[t
     if mark is None:
         return list(_rows(spec, period, None))
     parts = [row for piece in partial for row in _rows(spec, piece, None)]
-    cache_keys = {month: f"{spec.cache_prefix}:{month.isoformat()}" for month in whole}
+    generation = cache.get(GENERATION, 0)
+    cache_keys = {month: f"{spec.cache_prefix}:{generation}:{month.isoformat()}" for month in whole}
     kept = _valid(spec, cache.get_many(cache_keys.values()), mark)
     fresh: dict[str, dict] = {}
     missing = [month for month, cache_key in cache_keys.items() if cache_key not in kept]
     for run in _runs(missing):
-        month_sums: dict[date, list[tuple]] = {month: [] for month in run.months()}
-        for month, *rest in _rows(spec, run, mark.id):
-            month_sums[month].append(tuple(rest))
-        for month, rows in month_sums.items():
+        for month, rows in _month_sums(spec, run, mark.id).items():
             fresh[cache_keys[month]] = {"mark": (mark.id, mark.fingerprint), "rows": rows}
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)

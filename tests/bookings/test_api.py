@@ -882,6 +882,18 @@ def test_paying_another_tourists_booking_is_not_found(tourist, other_tourist, ro
     assert stripe_api.sent == []
 
 
+def test_a_bad_body_for_another_tourists_booking_answers_as_for_no_booking(tourist, other_tourist, room_type):
+    """The body's shape is checked before any booking is read: the same 422 whether the reference is
+    someone else's or does not exist, so it tells nothing of the booking."""
+    reference = tourist.book(room_type).json()["reference"]
+
+    theirs = other_tourist.post(pay_path(reference), {"provider": 7})
+    nobodys = other_tourist.post(pay_path("ZZZZZZZZ"), {"provider": 7})
+
+    assert theirs.status_code == nobodys.status_code == 422
+    assert theirs.json() == nobodys.json()
+
+
 def test_paying_needs_a_sign_in(client, room_type):
     reference = hold(room_type, user=verified_user()).reference
 
