@@ -39,6 +39,7 @@ from bookings.payments.services import (
     PaymentUnavailable,
     _new_key,
     _payment_close_to_replace,
+    _payment_open_or_new,
     _provider_start,
     _StartDeadline,
     payment_status_advance,
@@ -85,23 +86,12 @@ def _payment_open(
         raise PayableRefused(described.why_not)
     chosen = _provider_for(provider, client, language)
     now = timezone.now()
-    open_payment = (
-        Payment.objects.filter(payable=payable, provider=chosen.identifier, status=Payment.Status.PENDING)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .order_by("-id")
-        .first()
+    payment, opened = _payment_open_or_new(
+        {"payable": payable}, chosen, described.amount, described.currency, described.pay_by, now
     )
-    if open_payment is not None:
-        return open_payment, chosen
-    expires_at = chosen.payment_expires_at(hold_expires_at=described.pay_by, now=now)
-    payment = Payment.objects.create(
-        payable=payable,
-        provider=chosen.identifier,
-        amount=described.amount,
-        currency=described.currency,
-        expires_at=expires_at,
-        idempotency_key=_new_key(),
-    )
+    if not opened:
+        return payment, chosen
+    expires_at = payment.expires_at
     if expires_at is not None and described.pay_by is not None and expires_at > described.pay_by:
         handler.pay_by_extend(ident=ident, until=expires_at)
     return payment, chosen

@@ -166,6 +166,31 @@ def _check_payable(booking: Booking, now) -> None:
         raise _refuse(booking, _("这个预订现在无需付款 This booking has nothing to pay now"))
 
 
+def _payment_open_or_new(
+    owner: dict, chosen: PaymentProvider, amount, currency: str, pay_by, now
+) -> tuple[Payment, bool]:
+    """The open (pending, unexpired) payment of ``owner`` (``{"booking": ...}`` or ``{"payable": ...}``)
+    with the provider, or a new one ending when the provider's payments do (``pay_by`` the owner's own
+    end); and whether it is new. The caller holds the owner's lock."""
+    open_payment = (
+        Payment.objects.filter(**owner, provider=chosen.identifier, status=Payment.Status.PENDING)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("-id")
+        .first()
+    )
+    if open_payment is not None:
+        return open_payment, False
+    payment = Payment.objects.create(
+        **owner,
+        provider=chosen.identifier,
+        amount=amount,
+        currency=currency,
+        expires_at=chosen.payment_expires_at(hold_expires_at=pay_by, now=now),
+        idempotency_key=_new_key(),
+    )
+    return payment, True
+
+
 @transaction.atomic
 def _payment_open(
     *, booking: Booking, provider: str | None, client: PaymentClient
@@ -175,23 +200,12 @@ def _payment_open(
     chosen = _provider_for(booking, provider, client)
     now = timezone.now()
     _check_payable(booking, now)
-    open_payment = (
-        booking.payments.filter(provider=chosen.identifier, status=Payment.Status.PENDING)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .order_by("-id")
-        .first()
+    payment, opened = _payment_open_or_new(
+        {"booking": booking}, chosen, booking.total, booking.currency, booking.hold_expires_at, now
     )
-    if open_payment is not None:
-        return open_payment, chosen
-    expires_at = chosen.payment_expires_at(hold_expires_at=booking.hold_expires_at, now=now)
-    payment = Payment.objects.create(
-        booking=booking,
-        provider=chosen.identifier,
-        amount=booking.total,
-        currency=booking.currency,
-        expires_at=expires_at,
-        idempotency_key=_new_key(),
-    )
+    if not opened:
+        return payment, chosen
+    expires_at = payment.expires_at
     if (
         booking.status == Status.HELD
         and expires_at is not None
