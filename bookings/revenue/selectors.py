@@ -10,9 +10,10 @@ total. Each big one reads one index from its first month to its last, with no jo
 booking's homestay and arrival date). Ordered like the index, the rows are added up as they are read.
 
 Outside a transaction the bookings, nights and inventory rows are read side by side on connections of
-their own (``common.concurrency``), and the ledger's money is summed a whole month at a time and kept
-between requests (``bookings.revenue.tally``: exact, as the ledger never changes a line; only the
-entries written since are read again).
+their own (``common.concurrency``). The ledger's money and the booked nights are summed a whole month at
+a time and kept between requests (``bookings.revenue.tally``: exact, as neither ever changes a row; only
+the rows written since are read again), and so are the booking figures and the unsold bookings' nights
+while none of the month's bookings is saved (``bookings.revenue.quiet``).
 """
 
 from collections import defaultdict
@@ -29,6 +30,7 @@ from bookings.models import Booking, BookingNight, RoomNight
 from bookings.revenue.figures import Figures
 from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.periods import Period
+from bookings.revenue.quiet import BookingMonths, booking_months
 from bookings.revenue.sql import DaysBetween, DaysSinceLocalDate, Literally, MonthStart
 from bookings.revenue.tally import Tally, ledger_tally, tally
 from bookings.sync.models import ExternalNight
@@ -121,6 +123,11 @@ def _booking_rows(period: Period):
     )
 
 
+# The booking figures by arrival month and homestay; whole months kept between requests while none of
+# their bookings is saved (``bookings.revenue.quiet``).
+BOOKINGS_MONTHS = BookingMonths("dashboard-bookings", rows=_booking_rows)
+
+
 def _booking_figures(rows, cells: dict[Key, Figures]) -> None:
     for month, homestay_id, bookings, confirmed, cancelled, gross, stay, lead in rows:
         cell = cells[homestay_id, month]
@@ -164,17 +171,23 @@ NIGHTS_TALLY = Tally(
 )
 
 
-def _night_rows(period: Period) -> list[tuple]:
-    """Nights sold: every night of the period (kept sums and those booked since) less the nights of
-    the bookings not sold (few: held, cancelled or expired), as ``(month, room type, rooms, revenue,
-    sign)``."""
+def _unsold_night_rows(period: Period):
+    """The nights of the bookings not sold (few: held, cancelled or expired) by month and room type."""
     unsold = Booking.objects.filter(
         status__in=UNSOLD, check_out__gt=period.start, check_in__lte=period.end
     ).values("pk")
+    return _booked_night_rows(BookingNight.objects.filter(booking__in=unsold), period)
+
+
+# Kept while none of the bookings with nights in the month is saved (``bookings.revenue.quiet``).
+UNSOLD_NIGHTS_MONTHS = BookingMonths("dashboard-unsold-nights", rows=_unsold_night_rows, spans=True)
+
+
+def _night_rows(period: Period) -> list[tuple]:
+    """Nights sold: every night of the period (kept sums and those booked since) less the nights of
+    the bookings not sold, as ``(month, room type, rooms, revenue, sign)``."""
     every = [(*row, 1) for row in tally(NIGHTS_TALLY, period)]
-    return every + [
-        (*row, -1) for row in _booked_night_rows(BookingNight.objects.filter(booking__in=unsold), period)
-    ]
+    return every + [(*row, -1) for row in booking_months(UNSOLD_NIGHTS_MONTHS, period)]
 
 
 def _night_figures(rows, cells: dict[Key, Figures], room_types: dict[int, _RoomType]) -> None:
@@ -290,7 +303,7 @@ def dashboard(*, period: Period) -> Dashboard:
     # the largest, in two halves of the period's months (their rows are grouped by month).
     halves = _halves(period)
     *bookings, nights, corrections = side_by_side(
-        *(lambda half=half: list(_booking_rows(half)) for half in halves),
+        *(lambda half=half: booking_months(BOOKINGS_MONTHS, half) for half in halves),
         lambda: _night_rows(period),
         lambda: list(_correction_rows(period)),
     )

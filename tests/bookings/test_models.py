@@ -167,3 +167,21 @@ def test_postgresql_itself_refuses_to_change_booked_nights(booking, statement):
     with pytest.raises(DatabaseError, match="written once"), transaction.atomic():
         connection.cursor().execute(statement)
     assert BookingNight.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda booking: booking.save(update_fields=["status"]),
+        lambda booking: Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CANCELLED),
+        lambda booking: Booking.objects.bulk_update([booking], ["status"]),
+    ],
+    ids=["save of some fields", "update", "bulk update"],
+)
+def test_every_change_of_a_booking_stamps_its_time(booking, clock, change):
+    """The dashboard keeps a month's booking sums while none of its bookings was saved since
+    (``bookings.revenue.quiet``): a change that left ``updated_at`` behind would go unseen."""
+    clock.advance(minutes=30)
+    booking.status = Booking.Status.CANCELLED
+    change(booking)
+    assert Booking.objects.get(pk=booking.pk).updated_at == timezone.now()

@@ -1,0 +1,145 @@
+"""Sums over bookings by month, kept between requests while the month's bookings are quiet.
+
+The ledger and the booked nights never change a row, so ``bookings.revenue.tally`` keeps their sums
+up to a mark. Bookings do change (a held booking is confirmed, a confirmed one cancelled, checked in,
+completed), but every change saves the booking and with it ``updated_at`` (``Booking.save`` and
+``BookingQuerySet.update`` make sure of it), its arrival and departure never change, and no booking is
+ever deleted. So a month's sums over the bookings it holds stay true until one of those bookings is
+saved again, and the bookings saved since a moment are few and found by the index on ``updated_at``.
+
+A ``BookingMonths`` adds up whole months of one report (the dashboard's booking figures by arrival
+month, the nights of unsold bookings by night) and keeps each month's rows in the cache with an
+**as-of** time: the month is kept only while quiet, none of its bookings saved since ``SETTLE`` ago,
+and the as-of time is then ``SETTLE`` before the sums were read. Any booking not yet committed when
+they were read was saved by a transaction still open, which began less than ``SETTLE`` earlier (requests
+are cut at 30 s), so it is saved after the as-of time. On every request one query reads the bookings
+saved since the oldest as-of time (their arrival, departure and time saved); a kept month one of them
+touches after its as-of time is summed again, the others are used as kept. A month checked quiet again
+more than ``ADVANCE`` after its as-of time has it moved forward, so that query stays short.
+
+As in ``tally``: only whole months are kept (the partial months at a period's ends are read live);
+calls inside a transaction read everything live; ``tallies_forget`` drops these too (its generation
+is in every key); each kept month remembers the newest booking when it was summed, checked on every
+use, so a database restored from an older backup is summed afresh.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from bookings.models import Booking
+from bookings.revenue.periods import Period, month_after
+from bookings.revenue.tally import CACHE_SECONDS, GENERATION, SETTLE, _pieces, _runs
+
+ADVANCE = timedelta(hours=1)
+MOST_SAVED = 5_000  # bookings saved since the oldest as-of time beyond which everything is read live
+VERSION = 1  # change when what is kept changes meaning
+
+
+@dataclass(frozen=True)
+class BookingMonths:
+    """A report over bookings, by month. ``rows(period)`` runs its query for a period of whole months
+    (or the parts of months at a period's ends), yielding ``(month, *rest)``. ``spans``: a booking
+    counts in every month of its nights (the nights' reports); otherwise in its arrival month only."""
+
+    name: str
+    rows: Callable[[Period], Iterable[tuple]]
+    spans: bool = False
+
+    @property
+    def cache_prefix(self) -> str:
+        shape = f"{VERSION}|{self.name}|{self.spans}"
+        return f"quiet:{self.name}:{hashlib.sha1(shape.encode(), usedforsecurity=False).hexdigest()[:12]}"
+
+    def touches(self, check_in: date, check_out: date) -> list[date]:
+        """The months whose sums a booking's change can alter."""
+        last = (check_out - timedelta(days=1)).replace(day=1) if self.spans else check_in.replace(day=1)
+        months, month = [], check_in.replace(day=1)
+        while month <= last:
+            months.append(month)
+            month = month_after(month)
+        return months
+
+
+def _newest_booking() -> tuple | None:
+    return Booking.objects.order_by("-pk").values_list("pk", "reference").first()
+
+
+def _saved_since(spec: BookingMonths, since: datetime) -> dict[date, datetime] | None:
+    """Each month's latest save since ``since`` among the bookings touching it; None when more than
+    ``MOST_SAVED`` bookings were saved since (an import, a demo year: then everything is read live)."""
+    latest: dict[date, datetime] = {}
+    query = Booking.objects.filter(updated_at__gte=since).values_list("check_in", "check_out", "updated_at")
+    saved = list(query.order_by()[: MOST_SAVED + 1])
+    if len(saved) > MOST_SAVED:
+        return None
+    for check_in, check_out, updated_at in saved:
+        for month in spec.touches(check_in, check_out):
+            if month not in latest or latest[month] < updated_at:
+                latest[month] = updated_at
+    return latest
+
+
+def booking_months(spec: BookingMonths, period: Period, *, now: datetime | None = None) -> list[tuple]:
+    """The report's rows for the period, ``(month, *rest)``: whole months kept while quiet, the rest
+    read live."""
+    whole, partial = _pieces(period)
+    if connection.in_atomic_block or not whole:
+        return list(spec.rows(period))
+    cutoff = (now or timezone.now()) - SETTLE
+    generation = cache.get(GENERATION, 0)
+    cache_keys = {month: f"{spec.cache_prefix}:{generation}:{month.isoformat()}" for month in whole}
+    kept = _restored_dropped(cache.get_many(cache_keys.values()))
+    since = min([cutoff, *(entry["as_of"] for entry in kept.values())])
+    saved = _saved_since(spec, since)
+    if saved is None:
+        return list(spec.rows(period))
+    anchor = _newest_booking()
+    parts = [row for piece in partial for row in spec.rows(piece)]
+    missing, store, stale = [], {}, []
+    for month, cache_key in cache_keys.items():
+        entry = kept.get(cache_key)
+        if entry is not None and month in saved and saved[month] >= entry["as_of"]:
+            entry = None  # one of its bookings was saved since its sums were read
+            stale.append(cache_key)
+        if entry is None:
+            missing.append(month)
+            continue
+        parts += [(month, *rest) for rest in entry["rows"]]
+        if _quiet(month, saved, cutoff) and cutoff - entry["as_of"] > ADVANCE:
+            store[cache_key] = {**entry, "as_of": cutoff}  # still true now: nothing saved since
+    for run in _runs(missing):
+        months: dict[date, list[tuple]] = {month: [] for month in run.months()}
+        for month, *rest in spec.rows(run):
+            months[month].append(tuple(rest))
+        for month, rows in months.items():
+            parts += [(month, *rest) for rest in rows]
+            if _quiet(month, saved, cutoff):
+                store[cache_keys[month]] = {"as_of": cutoff, "rows": rows, "anchor": anchor}
+    if store:
+        cache.set_many(store, CACHE_SECONDS)
+    if stale := [key for key in stale if key not in store]:
+        cache.delete_many(stale)  # so that its old as-of time no longer widens the search for saves
+    return parts
+
+
+def _quiet(month: date, saved: dict[date, datetime], cutoff: datetime) -> bool:
+    """None of the month's bookings saved since ``SETTLE`` ago."""
+    return month not in saved or saved[month] < cutoff
+
+
+def _restored_dropped(kept: dict[str, dict]) -> dict[str, dict]:
+    """The kept months whose newest booking, when they were summed, is still that booking (not so in
+    a database restored from an older backup)."""
+    anchors = {entry["anchor"][0] for entry in kept.values() if entry["anchor"] is not None}
+    found = dict(Booking.objects.filter(pk__in=anchors).values_list("pk", "reference")) if anchors else {}
+    return {
+        key: entry
+        for key, entry in kept.items()
+        if entry["anchor"] is None or found.get(entry["anchor"][0]) == entry["anchor"][1]
+    }

@@ -1,0 +1,190 @@
+"""Booking sums kept while a month is quiet (``bookings.revenue.quiet``): the dashboard's booking
+figures and unsold nights come out the same as summed afresh, whatever happens to a booking after its
+month was kept.
+
+These tests commit (``transaction=True``): inside a transaction nothing is kept, by design. The clock
+is the bookings tests' frozen one (1 September 2026, 10:00 Beijing), moved on so that bookings settle."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from bookings.revenue import quiet as quiet_module
+from bookings.revenue.periods import Period
+from bookings.revenue.selectors import dashboard
+from bookings.revenue.tally import tallies_forget
+from tests import factories
+from tests.bookings.revenue.helpers import cancel, paid_online, rule
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+OCTOBER_NOVEMBER = Period(date(2026, 10, 1), date(2026, 11, 30))
+
+
+def _kept(name: str) -> dict[str, dict]:
+    keys = [key.split(":", 2)[-1] for key in cache._cache if f"quiet:{name}:" in key]  # type: ignore[attr-defined]
+    return cache.get_many(keys)
+
+
+def _kept_months(name: str = "dashboard-bookings") -> list[str]:
+    return sorted(key.rsplit(":", 1)[-1] for key in _kept(name))
+
+
+def _fresh(period=OCTOBER_NOVEMBER):
+    with transaction.atomic():  # nothing kept or read inside a transaction
+        return dashboard(period=period).total
+
+
+@pytest.fixture
+def room_type(db):
+    room_type = factories.room_type(room_count=3)
+    rule(room_type.homestay.village, "0.10", "0.05")
+    return room_type
+
+
+def test_kept_months_give_the_same_figures_and_see_every_booking_saved_after(room_type, clock):
+    first = paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    paid_online(room_type, check_in=date(2026, 11, 10), check_out=date(2026, 11, 11))
+    clock.advance(minutes=20)
+    before = dashboard(period=OCTOBER_NOVEMBER).total
+    assert before == _fresh()
+    assert _kept_months() == _kept_months("dashboard-unsold-nights") == ["2026-10-01", "2026-11-01"]
+    assert (before.bookings, before.cancelled, before.room_nights) == (2, 0, 3)
+    cancel(first)  # October's kept sums are now out of date: its booking was saved since
+    paid_online(room_type, check_in=date(2026, 11, 20), check_out=date(2026, 11, 22))
+    after = dashboard(period=OCTOBER_NOVEMBER).total
+    assert after == _fresh()
+    assert (after.bookings, after.cancelled, after.room_nights) == (2, 1, 3)
+
+
+def test_a_quiet_month_is_not_summed_again(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    with CaptureQueriesContext(connection) as queries:
+        again = dashboard(period=OCTOBER_NOVEMBER).total
+    booking_sums = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and '"bookings_booking"' in q["sql"]]
+    assert booking_sums == []  # neither the bookings' figures nor the unsold nights were summed again
+    assert again == _fresh()
+
+
+def test_a_month_with_a_booking_saved_in_the_last_minutes_is_read_live(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    paid_online(room_type, check_in=date(2026, 11, 10), check_out=date(2026, 11, 11))  # just now
+    assert dashboard(period=OCTOBER_NOVEMBER).total == _fresh()
+    assert _kept_months() == ["2026-10-01"]
+    clock.advance(minutes=11)
+    dashboard(period=OCTOBER_NOVEMBER)
+    assert _kept_months() == ["2026-10-01", "2026-11-01"]
+
+
+def test_a_booking_committed_after_its_month_was_summed_is_seen(room_type, clock):
+    """A transaction that saved a booking before the month was summed but committed after: its time
+    saved is after the kept month's as-of time (``SETTLE`` before the sums were read)."""
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    started = clock.now + timedelta(minutes=15)
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    assert _kept_months() == ["2026-10-01", "2026-11-01"]
+    clock.now = started  # the late transaction's own time, 5 minutes before the sums were read
+    paid_online(room_type, check_in=date(2026, 10, 20), check_out=date(2026, 10, 21))
+    clock.advance(minutes=5)
+    assert dashboard(period=OCTOBER_NOVEMBER).total.bookings == 2 == _fresh().bookings
+
+
+def test_a_stay_across_two_months_is_taken_off_both_when_cancelled(room_type, clock):
+    across = paid_online(room_type, check_in=date(2026, 10, 30), check_out=date(2026, 11, 2))
+    clock.advance(minutes=20)
+    assert dashboard(period=OCTOBER_NOVEMBER).total.room_nights == 3
+    cancel(across)
+    figures = dashboard(period=OCTOBER_NOVEMBER)
+    assert figures.total.room_nights == 0 == _fresh().room_nights
+    assert [row.figures.room_nights for row in figures.months] == [0, 0]
+
+
+def test_a_kept_month_checked_quiet_long_after_is_moved_forward(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    as_of = {key: entry["as_of"] for key, entry in _kept("dashboard-bookings").items()}
+    clock.advance(hours=2)
+    dashboard(period=OCTOBER_NOVEMBER)
+    moved = {key: entry["as_of"] for key, entry in _kept("dashboard-bookings").items()}
+    assert moved.keys() == as_of.keys()
+    assert all(moved[key] - as_of[key] == timedelta(hours=2) for key in as_of)
+
+
+def test_an_out_of_date_month_is_dropped_while_its_bookings_are_busy(room_type, clock):
+    """So that its old as-of time does not make every request read the bookings saved since."""
+    booking = paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    cancel(booking)
+    dashboard(period=OCTOBER_NOVEMBER)
+    assert _kept_months() == ["2026-11-01"]
+
+
+def test_a_month_kept_from_another_database_is_summed_afresh(room_type, clock):
+    """A backup restored: the newest booking when the month was summed is not that booking any more."""
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    for key, entry in _kept("dashboard-bookings").items():
+        entry["anchor"] = (entry["anchor"][0], "LS-ANOTHER-DATABASE")
+        entry["rows"] = [(homestay, 999, 999, 999, *rest) for homestay, _b, _c, _x, *rest in entry["rows"]]
+        cache.set(key, entry)
+    assert dashboard(period=OCTOBER_NOVEMBER).total.bookings == 1
+
+
+def test_forgotten_sums_are_summed_afresh(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    tallies_forget()
+    with CaptureQueriesContext(connection) as queries:
+        assert dashboard(period=OCTOBER_NOVEMBER).total.bookings == 1
+    assert any("GROUP BY" in q["sql"] and '"bookings_booking"' in q["sql"] for q in queries)
+
+
+def test_nothing_is_kept_inside_a_transaction(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    with transaction.atomic():
+        assert dashboard(period=OCTOBER_NOVEMBER).total.bookings == 1
+    assert _kept_months() == []
+
+
+def test_partial_months_at_the_ends_are_read_live(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    period = Period(date(2026, 10, 3), date(2026, 11, 30))
+    assert dashboard(period=period).total.bookings == 1
+    assert _kept_months() == ["2026-11-01"]
+
+
+def test_the_months_a_booking_touches():
+    arrival = quiet_module.BookingMonths("arrival", rows=lambda period: [])
+    nights = quiet_module.BookingMonths("nights", rows=lambda period: [], spans=True)
+    assert arrival.touches(date(2026, 10, 30), date(2026, 12, 2)) == [date(2026, 10, 1)]
+    assert nights.touches(date(2026, 10, 30), date(2026, 12, 2)) == [
+        date(2026, 10, 1),
+        date(2026, 11, 1),
+        date(2026, 12, 1),
+    ]
+    assert nights.touches(date(2026, 10, 30), date(2026, 11, 1)) == [date(2026, 10, 1)]  # leaves the 1st
+
+
+def test_when_many_bookings_were_saved_lately_everything_is_read_live(room_type, clock, monkeypatch):
+    """An import or a demo year saves thousands at once: reading them all would cost more than the sums."""
+    monkeypatch.setattr(quiet_module, "MOST_SAVED", 1)
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    paid_online(room_type, check_in=date(2026, 11, 5), check_out=date(2026, 11, 7))
+    assert dashboard(period=OCTOBER_NOVEMBER).total.bookings == 2
+    assert _kept_months() == []
+    clock.advance(minutes=20)  # settled: the search for saves starts ten minutes ago and finds none
+    assert dashboard(period=OCTOBER_NOVEMBER).total.bookings == 2
+    assert _kept_months() == ["2026-10-01", "2026-11-01"]
