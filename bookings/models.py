@@ -130,6 +130,30 @@ class PriceRule(models.Model):
         return f"{self.first_night}–{self.last_night} ¥{self.price}"
 
 
+CAPACITY = frozenset({"rooms_total", "rooms_closed"})
+
+
+class RoomNightQuerySet(models.QuerySet):
+    """A change of the rooms for sale on a night (``rooms_total``, ``rooms_closed``) stamps
+    ``capacity_changed_at``: the group dashboard keeps a month's available room-nights until one of its
+    nights changes so (``bookings.revenue.quiet``). A row inserted has the room type's room count and no
+    rooms closed, so it changes nothing there and is not stamped; counters of rooms booked and held are
+    not stamped either."""
+
+    def update(self, **kwargs):
+        if CAPACITY & kwargs.keys():
+            kwargs.setdefault("capacity_changed_at", timezone.now())
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        if CAPACITY & set(fields):
+            now = timezone.now()
+            for row in objs:
+                row.capacity_changed_at = now
+            fields = list({*fields, "capacity_changed_at"})
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
 class RoomNight(models.Model):
     """Inventory of one room type on one night. A missing row means all rooms free at base prices."""
 
@@ -147,6 +171,11 @@ class RoomNight(models.Model):
     min_nights_override = models.PositiveSmallIntegerField(
         _("当天入住最少晚数 minimum nights when arriving this day"), null=True, blank=True
     )
+    capacity_changed_at = models.DateTimeField(
+        _("房间数或关闭间数修改时间 rooms or closures changed"), null=True, blank=True, editable=False
+    )
+
+    objects = RoomNightQuerySet.as_manager()
 
     class Meta:
         ordering = ["room_type", "night"]
@@ -178,6 +207,12 @@ class RoomNight(models.Model):
                 F("rooms_closed"),
                 name="room_night_report",
             ),
+            # The nights whose rooms for sale changed since a moment (bookings.revenue.quiet).
+            models.Index(
+                fields=["capacity_changed_at"],
+                condition=Q(capacity_changed_at__isnull=False),
+                name="room_night_capacity_changed",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -206,6 +241,13 @@ class RoomNight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.night} {self.rooms_booked}+{self.rooms_held}+{self.rooms_closed}/{self.rooms_total}"
+
+    def save(self, *args, **kwargs):
+        # A row saved whole may change its rooms for sale (``RoomNightQuerySet``'s docstring).
+        self.capacity_changed_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = list({*kwargs["update_fields"], "capacity_changed_at"})
+        super().save(*args, **kwargs)
 
     @property
     def rooms_free(self) -> int:

@@ -1,4 +1,4 @@
-"""Sums over bookings by month, kept between requests while the month's bookings are quiet.
+"""Sums by month of rows that change, kept between requests while the month is quiet.
 
 The ledger and the booked nights never change a row, so ``bookings.revenue.tally`` keeps their sums
 up to a mark. Bookings do change (a held booking is confirmed, a confirmed one cancelled, checked in,
@@ -7,15 +7,22 @@ completed), but every change saves the booking and with it ``updated_at`` (``Boo
 ever deleted. So a month's sums over the bookings it holds stay true until one of those bookings is
 saved again, and the bookings saved since a moment are few and found by the index on ``updated_at``.
 
-A ``BookingMonths`` adds up whole months of one report (the dashboard's booking figures by arrival
-month, the nights of unsold bookings by night) and keeps each month's rows in the cache with an
-**as-of** time: the month is kept only while quiet, none of its bookings saved since ``SETTLE`` ago,
-and the as-of time is then ``SETTLE`` before the sums were read. Any booking not yet committed when
-they were read was saved by a transaction still open, which began less than ``SETTLE`` earlier (requests
-are cut at 30 s), so it is saved after the as-of time. On every request one query reads the bookings
-saved since the oldest as-of time (their arrival, departure and time saved); a kept month one of them
-touches after its as-of time is summed again, the others are used as kept. A month checked quiet again
-more than ``ADVANCE`` after its as-of time has it moved forward, so that query stays short.
+The inventory rows are the same kind of thing: the dashboard's available room-nights depend on each
+night's rooms for sale (``rooms_total``, ``rooms_closed``), and every change of those stamps
+``RoomNight.capacity_changed_at`` (``RoomNightQuerySet``); a row inserted has the room type's room
+count and no rooms closed, so the month's correction (its rooms less the room count on each night) is
+unchanged by it, and a change of the room count itself is caught by the room counts kept beside it.
+
+A ``QuietMonths`` adds up whole months of one report (the dashboard's booking figures by arrival
+month, the nights of unsold bookings and the inventory corrections by night) and keeps each month's
+rows in the cache with an **as-of** time. A month is kept only while quiet (nothing of it changed
+since ``SETTLE`` ago), and its as-of time is then ``SETTLE`` before its sums were read. A change not
+yet committed when they were read was made by a transaction still open, which began less than
+``SETTLE`` earlier (requests are cut at 30 s), so its time is after the as-of time. On every request
+one query reads the changes since the oldest as-of time (for bookings: their arrival, departure and
+time saved); a kept month changed after its as-of time is summed again, the others are used as kept
+once the caller's own check passes (``still_true``: the room counts). A month found quiet more than
+``ADVANCE`` after its as-of time has it moved forward, so that query stays short.
 
 As in ``tally``: only whole months are kept (the partial months at a period's ends are read live);
 calls inside a transaction read everything live; ``tallies_forget`` drops these too (its generation
@@ -32,7 +39,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from bookings.models import Booking
+from bookings.models import Booking, RoomNight
 from bookings.revenue.periods import Period, month_after
 from bookings.revenue.tally import CACHE_SECONDS, GENERATION, SETTLE, _pieces, _runs
 
@@ -41,53 +48,87 @@ MOST_SAVED = 5_000  # bookings saved since the oldest as-of time beyond which ev
 VERSION = 1  # change when what is kept changes meaning
 
 
+Changes = Callable[[datetime], dict[date, datetime] | None]
+
+
 @dataclass(frozen=True)
-class BookingMonths:
-    """A report over bookings, by month. ``rows(period)`` runs its query for a period of whole months
-    (or the parts of months at a period's ends), yielding ``(month, *rest)``. ``spans``: a booking
-    counts in every month of its nights (the nights' reports); otherwise in its arrival month only."""
+class QuietMonths:
+    """A report by month. ``rows(period)`` runs its query for a period of whole months (or the parts
+    of months at a period's ends), yielding ``(month, *rest)``. ``changes(since)`` answers each month's
+    latest change since ``since`` (``bookings_saved``, ``capacity_changed``), or None when there are
+    too many to read."""
 
     name: str
     rows: Callable[[Period], Iterable[tuple]]
-    spans: bool = False
+    changes: Changes
 
     @property
     def cache_prefix(self) -> str:
-        shape = f"{VERSION}|{self.name}|{self.spans}"
+        shape = f"{VERSION}|{self.name}"
         return f"quiet:{self.name}:{hashlib.sha1(shape.encode(), usedforsecurity=False).hexdigest()[:12]}"
 
-    def touches(self, check_in: date, check_out: date) -> list[date]:
-        """The months whose sums a booking's change can alter."""
-        last = (check_out - timedelta(days=1)).replace(day=1) if self.spans else check_in.replace(day=1)
-        months, month = [], check_in.replace(day=1)
-        while month <= last:
-            months.append(month)
-            month = month_after(month)
-        return months
+
+def _months(first: date, last: date) -> list[date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = month_after(month)
+    return months
+
+
+def _latest(changes: Iterable[tuple[list[date], datetime]]) -> dict[date, datetime]:
+    latest: dict[date, datetime] = {}
+    for months, at in changes:
+        for month in months:
+            if month not in latest or latest[month] < at:
+                latest[month] = at
+    return latest
+
+
+def bookings_saved(*, spans: bool) -> Changes:
+    """Changes are bookings saved: each touches its arrival month, or with ``spans`` every month of
+    its nights."""
+
+    def changes(since: datetime) -> dict[date, datetime] | None:
+        query = Booking.objects.filter(updated_at__gte=since).values_list(
+            "check_in", "check_out", "updated_at"
+        )
+        saved = list(query.order_by()[: MOST_SAVED + 1])
+        if len(saved) > MOST_SAVED:
+            return None
+        return _latest(
+            (_months(check_in, check_out - timedelta(days=1) if spans else check_in), updated_at)
+            for check_in, check_out, updated_at in saved
+        )
+
+    return changes
+
+
+def capacity_changed(since: datetime) -> dict[date, datetime] | None:
+    """Changes are nights whose rooms for sale changed (``RoomNight.capacity_changed_at``)."""
+    query = RoomNight.objects.filter(capacity_changed_at__gte=since).values_list(
+        "night", "capacity_changed_at"
+    )
+    changed = list(query.order_by()[: MOST_SAVED + 1])
+    if len(changed) > MOST_SAVED:
+        return None
+    return _latest(([night.replace(day=1)], at) for night, at in changed if at is not None)
 
 
 def _newest_booking() -> tuple | None:
     return Booking.objects.order_by("-pk").values_list("pk", "reference").first()
 
 
-def _saved_since(spec: BookingMonths, since: datetime) -> dict[date, datetime] | None:
-    """Each month's latest save since ``since`` among the bookings touching it; None when more than
-    ``MOST_SAVED`` bookings were saved since (an import, a demo year: then everything is read live)."""
-    latest: dict[date, datetime] = {}
-    query = Booking.objects.filter(updated_at__gte=since).values_list("check_in", "check_out", "updated_at")
-    saved = list(query.order_by()[: MOST_SAVED + 1])
-    if len(saved) > MOST_SAVED:
-        return None
-    for check_in, check_out, updated_at in saved:
-        for month in spec.touches(check_in, check_out):
-            if month not in latest or latest[month] < updated_at:
-                latest[month] = updated_at
-    return latest
-
-
-def booking_months(spec: BookingMonths, period: Period, *, now: datetime | None = None) -> list[tuple]:
+def quiet_months(
+    spec: QuietMonths,
+    period: Period,
+    *,
+    still_true: Callable[[list[tuple]], bool] | None = None,
+    now: datetime | None = None,
+) -> list[tuple]:
     """The report's rows for the period, ``(month, *rest)``: whole months kept while quiet, the rest
-    read live."""
+    read live. ``still_true(rows)``: whether a kept month's rows (without the month) still hold for
+    what the caller knows has changed."""
     whole, partial = _pieces(period)
     if connection.in_atomic_block or not whole:
         return list(spec.rows(period))
@@ -96,7 +137,7 @@ def booking_months(spec: BookingMonths, period: Period, *, now: datetime | None 
     cache_keys = {month: f"{spec.cache_prefix}:{generation}:{month.isoformat()}" for month in whole}
     kept = _restored_dropped(cache.get_many(cache_keys.values()))
     since = min([cutoff, *(entry["as_of"] for entry in kept.values())])
-    saved = _saved_since(spec, since)
+    saved = spec.changes(since)
     if saved is None:
         return list(spec.rows(period))
     anchor = _newest_booking()
@@ -104,8 +145,11 @@ def booking_months(spec: BookingMonths, period: Period, *, now: datetime | None 
     missing, store, stale = [], {}, []
     for month, cache_key in cache_keys.items():
         entry = kept.get(cache_key)
-        if entry is not None and month in saved and saved[month] >= entry["as_of"]:
-            entry = None  # one of its bookings was saved since its sums were read
+        if entry is not None and (
+            (month in saved and saved[month] >= entry["as_of"])  # changed since its sums were read
+            or (still_true is not None and not still_true(entry["rows"]))
+        ):
+            entry = None
             stale.append(cache_key)
         if entry is None:
             missing.append(month)
@@ -129,7 +173,7 @@ def booking_months(spec: BookingMonths, period: Period, *, now: datetime | None 
 
 
 def _quiet(month: date, saved: dict[date, datetime], cutoff: datetime) -> bool:
-    """None of the month's bookings saved since ``SETTLE`` ago."""
+    """Nothing of the month changed since ``SETTLE`` ago."""
     return month not in saved or saved[month] < cutoff
 
 

@@ -30,7 +30,7 @@ from bookings.models import Booking, BookingNight, RoomNight
 from bookings.revenue.figures import Figures
 from bookings.revenue.models import DividendPayout, RevenueShareRule
 from bookings.revenue.periods import Period
-from bookings.revenue.quiet import BookingMonths, booking_months
+from bookings.revenue.quiet import QuietMonths, bookings_saved, capacity_changed, quiet_months
 from bookings.revenue.sql import DaysBetween, DaysSinceLocalDate, Literally, MonthStart
 from bookings.revenue.tally import Tally, ledger_tally, tally
 from bookings.sync.models import ExternalNight
@@ -125,7 +125,7 @@ def _booking_rows(period: Period):
 
 # The booking figures by arrival month and homestay; whole months kept between requests while none of
 # their bookings is saved (``bookings.revenue.quiet``).
-BOOKINGS_MONTHS = BookingMonths("dashboard-bookings", rows=_booking_rows)
+BOOKINGS_MONTHS = QuietMonths("dashboard-bookings", rows=_booking_rows, changes=bookings_saved(spans=False))
 
 
 def _booking_figures(rows, cells: dict[Key, Figures]) -> None:
@@ -180,14 +180,16 @@ def _unsold_night_rows(period: Period):
 
 
 # Kept while none of the bookings with nights in the month is saved (``bookings.revenue.quiet``).
-UNSOLD_NIGHTS_MONTHS = BookingMonths("dashboard-unsold-nights", rows=_unsold_night_rows, spans=True)
+UNSOLD_NIGHTS_MONTHS = QuietMonths(
+    "dashboard-unsold-nights", rows=_unsold_night_rows, changes=bookings_saved(spans=True)
+)
 
 
 def _night_rows(period: Period) -> list[tuple]:
     """Nights sold: every night of the period (kept sums and those booked since) less the nights of
     the bookings not sold, as ``(month, room type, rooms, revenue, sign)``."""
     every = [(*row, 1) for row in tally(NIGHTS_TALLY, period)]
-    return every + [(*row, -1) for row in booking_months(UNSOLD_NIGHTS_MONTHS, period)]
+    return every + [(*row, -1) for row in quiet_months(UNSOLD_NIGHTS_MONTHS, period)]
 
 
 def _night_figures(rows, cells: dict[Key, Figures], room_types: dict[int, _RoomType]) -> None:
@@ -198,13 +200,31 @@ def _night_figures(rows, cells: dict[Key, Figures], room_types: dict[int, _RoomT
 
 
 def _correction_rows(period: Period):
-    """The inventory rows of the period: nights with a room count of their own or rooms closed."""
+    """The inventory rows of the period (nights with a room count of their own or rooms closed) as
+    ``(month, room type, its room count, correction)``: the rooms for sale less the room count, added
+    up over the nights. Nights that have no row, or a row with the room count and no rooms closed, add
+    nothing."""
     return (
         _by_month(RoomNight.objects.all(), "night", period)
-        .values_list("month", "room_type_id")
-        .annotate(nights=Count("*"), rooms=Sum(F("rooms_total") - F("rooms_closed")))
+        .values_list("month", "room_type_id", "room_type__room_count")
+        .annotate(correction=Sum(F("rooms_total") - F("rooms_closed") - F("room_type__room_count")))
         .order_by("month", "room_type_id")
     )
+
+
+# Kept while none of the month's nights changes its rooms for sale, and each room type keeps its room
+# count (``bookings.revenue.quiet``).
+CORRECTIONS_MONTHS = QuietMonths("dashboard-inventory", rows=_correction_rows, changes=capacity_changed)
+
+
+def _corrections(period: Period, room_types: dict[int, _RoomType]) -> list[tuple]:
+    def counts_unchanged(rows: list[tuple]) -> bool:
+        return all(
+            room_type_id in room_types and room_types[room_type_id].room_count == room_count
+            for room_type_id, room_count, _correction in rows
+        )
+
+    return quiet_months(CORRECTIONS_MONTHS, period, still_true=counts_unchanged)
 
 
 def _available_figures(
@@ -220,10 +240,10 @@ def _available_figures(
     for homestay_id, room_count in rooms.items():
         for month, nights in nights_per_month:
             cells[homestay_id, month].available += room_count * nights
-    for month, room_type_id, nights, rooms in corrections:
+    for month, room_type_id, _room_count, correction in corrections:
         room_type = room_types[room_type_id]
         if room_type.is_active:
-            cells[room_type.homestay_id, month].available += rooms - nights * room_type.room_count
+            cells[room_type.homestay_id, month].available += correction
     imported = (
         ExternalNight.objects.filter(
             night__range=(period.start, period.end), blocking=True, feed__room_type__is_active=True
@@ -303,9 +323,9 @@ def dashboard(*, period: Period) -> Dashboard:
     # the largest, in two halves of the period's months (their rows are grouped by month).
     halves = _halves(period)
     *bookings, nights, corrections = side_by_side(
-        *(lambda half=half: booking_months(BOOKINGS_MONTHS, half) for half in halves),
+        *(lambda half=half: quiet_months(BOOKINGS_MONTHS, half) for half in halves),
         lambda: _night_rows(period),
-        lambda: list(_correction_rows(period)),
+        lambda: _corrections(period, room_types),
     )
     for rows in bookings:
         _booking_figures(rows, cells)

@@ -185,3 +185,29 @@ def test_every_change_of_a_booking_stamps_its_time(booking, clock, change):
     booking.status = Booking.Status.CANCELLED
     change(booking)
     assert Booking.objects.get(pk=booking.pk).updated_at == timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("change", "stamped"),
+    [
+        (lambda rows: rows.update(rooms_closed=1), True),
+        (lambda rows: rows.update(rooms_total=F("rooms_total") + 1), True),
+        (lambda rows: rows.update(rooms_booked=F("rooms_booked") + 1), False),
+        (lambda rows: rows.update(price_override=Decimal("99.00")), False),
+        (lambda rows: RoomNight.objects.bulk_update([_closed(rows.get())], ["rooms_closed"]), True),
+        (lambda rows: _closed(rows.get()).save(update_fields=["rooms_closed"]), True),
+    ],
+    ids=["close", "room count", "booked", "price", "bulk update", "save"],
+)
+def test_a_change_of_the_rooms_for_sale_stamps_its_time(night, clock, change, stamped):
+    """The dashboard keeps a month's available room-nights until one of its nights changes its rooms
+    for sale (``bookings.revenue.quiet``); the booking counters change often and change nothing there."""
+    clock.advance(minutes=30)
+    change(RoomNight.objects.filter(pk=night.pk))
+    changed_at = RoomNight.objects.get(pk=night.pk).capacity_changed_at
+    assert (changed_at == timezone.now()) is stamped
+
+
+def _closed(row: RoomNight) -> RoomNight:
+    row.rooms_closed = 1
+    return row

@@ -11,7 +11,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from bookings.calendar import calendar_close_rooms, room_type_set_room_count
 from bookings.revenue import quiet as quiet_module
 from bookings.revenue.periods import Period
 from bookings.revenue.selectors import dashboard
@@ -166,16 +168,55 @@ def test_partial_months_at_the_ends_are_read_live(room_type, clock):
     assert _kept_months() == ["2026-11-01"]
 
 
-def test_the_months_a_booking_touches():
-    arrival = quiet_module.BookingMonths("arrival", rows=lambda period: [])
-    nights = quiet_module.BookingMonths("nights", rows=lambda period: [], spans=True)
-    assert arrival.touches(date(2026, 10, 30), date(2026, 12, 2)) == [date(2026, 10, 1)]
-    assert nights.touches(date(2026, 10, 30), date(2026, 12, 2)) == [
-        date(2026, 10, 1),
-        date(2026, 11, 1),
-        date(2026, 12, 1),
-    ]
-    assert nights.touches(date(2026, 10, 30), date(2026, 11, 1)) == [date(2026, 10, 1)]  # leaves the 1st
+def test_a_booking_saved_touches_its_arrival_month_or_every_month_of_its_nights(room_type, clock):
+    since = clock.now
+    paid_online(room_type, check_in=date(2027, 1, 31), check_out=date(2027, 3, 2))  # 30 nights
+    saved = timezone.now()
+    assert quiet_module.bookings_saved(spans=False)(since) == {date(2027, 1, 1): saved}
+    assert quiet_module.bookings_saved(spans=True)(since) == dict.fromkeys(
+        [date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)], saved
+    )
+    paid_online(room_type, check_in=date(2027, 4, 29), check_out=date(2027, 5, 1))  # leaves on the 1st
+    assert date(2027, 5, 1) not in quiet_module.bookings_saved(spans=True)(since)
+
+
+# --- the available room-nights -------------------------------------------------------------------
+
+
+def test_rooms_closed_in_a_kept_month_are_seen(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    before = dashboard(period=OCTOBER_NOVEMBER).total.available
+    assert _kept_months("dashboard-inventory") == ["2026-10-01", "2026-11-01"]
+    calendar_close_rooms(
+        room_type=room_type, first_night=date(2026, 11, 3), last_night=date(2026, 11, 4), rooms_closed=2
+    )
+    after = dashboard(period=OCTOBER_NOVEMBER).total
+    assert after.available == before - 4 == _fresh().available
+    assert _kept_months("dashboard-inventory") == ["2026-10-01"]  # November: changed just now
+
+
+def test_a_room_count_changed_after_a_month_was_kept_is_seen(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    assert dashboard(period=OCTOBER_NOVEMBER).total.available == 3 * 61
+    clock.set("2026-10-16 12:00")  # 5 rooms from today on; the nights with a row before keep their 3
+    room_type_set_room_count(room_type=room_type, room_count=5)
+    clock.advance(minutes=20)
+    assert dashboard(period=OCTOBER_NOVEMBER).total.available == 5 * 61 - 2 * 2 == _fresh().available
+
+
+def test_nights_added_by_bookings_change_no_kept_correction(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    calendar_close_rooms(
+        room_type=room_type, first_night=date(2026, 11, 3), last_night=date(2026, 11, 3), rooms_closed=1
+    )
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    paid_online(room_type, check_in=date(2026, 11, 2), check_out=date(2026, 11, 6))  # new inventory rows
+    paid_online(room_type, check_in=date(2026, 10, 20), check_out=date(2026, 10, 22))
+    assert dashboard(period=OCTOBER_NOVEMBER).total == _fresh()
+    assert _kept_months("dashboard-inventory") == ["2026-10-01", "2026-11-01"]
 
 
 def test_when_many_bookings_were_saved_lately_everything_is_read_live(room_type, clock, monkeypatch):
