@@ -9,16 +9,15 @@ total. Each big one reads one index from its first month to its last, with no jo
 (``room_night_report``) and the ledger entries it reports (``ledger_entry_reported``, which carry their
 booking's homestay and arrival date). Ordered like the index, the rows are added up as they are read.
 
-Outside a transaction the bookings, nights and inventory rows are read side by side on connections of
-their own (``common.concurrency``). The ledger's money and the booked nights are summed a whole month at
-a time and kept between requests (``bookings.revenue.tally``: exact, as neither ever changes a row; only
-the rows written since are read again), and so are the booking figures and the unsold bookings' nights
-while none of the month's bookings is saved (``bookings.revenue.quiet``).
+The ledger's money and the booked nights are summed a whole month at a time and kept between
+requests (``bookings.revenue.tally``: exact, as neither ever changes a row; only the rows written since
+are read again); so are the booking figures, the unsold bookings' nights and the inventory
+corrections, while nothing of the month changes (``bookings.revenue.quiet``).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -34,7 +33,6 @@ from bookings.revenue.quiet import QuietMonths, bookings_saved, capacity_changed
 from bookings.revenue.sql import DaysBetween, DaysSinceLocalDate, Literally, MonthStart
 from bookings.revenue.tally import Tally, ledger_tally, tally
 from bookings.sync.models import ExternalNight
-from common.concurrency import side_by_side
 from common.money import ZERO, quantize
 from villages.models import Homestay, RoomType, Village
 
@@ -200,31 +198,38 @@ def _night_figures(rows, cells: dict[Key, Figures], room_types: dict[int, _RoomT
 
 
 def _correction_rows(period: Period):
-    """The inventory rows of the period (nights with a room count of their own or rooms closed) as
-    ``(month, room type, its room count, correction)``: the rooms for sale less the room count, added
-    up over the nights. Nights that have no row, or a row with the room count and no rooms closed, add
-    nothing."""
+    """The inventory rows of the period: nights with a room count of their own or rooms closed."""
     return (
         _by_month(RoomNight.objects.all(), "night", period)
-        .values_list("month", "room_type_id", "room_type__room_count")
-        .annotate(correction=Sum(F("rooms_total") - F("rooms_closed") - F("room_type__room_count")))
+        .values_list("month", "room_type_id")
+        .annotate(nights=Count("*"), rooms=Sum(F("rooms_total") - F("rooms_closed")))
         .order_by("month", "room_type_id")
     )
 
 
-# Kept while none of the month's nights changes its rooms for sale, and each room type keeps its room
-# count (``bookings.revenue.quiet``).
+# The corrections of the available room-nights by month and room type, kept while none of the month's
+# nights changes its rooms for sale and each room type keeps its room count (``bookings.revenue.quiet``).
 CORRECTIONS_MONTHS = QuietMonths("dashboard-inventory", rows=_correction_rows, changes=capacity_changed)
 
 
 def _corrections(period: Period, room_types: dict[int, _RoomType]) -> list[tuple]:
+    """``(month, room type, its room count, correction)``: the rooms for sale on the nights that have
+    a row, less the room count on each. A row with the room count and no rooms closed adds nothing, so
+    the rows bookings add later change no correction kept; a change of the room count does."""
+
+    def rows(part: Period):
+        for month, room_type_id, nights, rooms in _correction_rows(part):
+            if room_type_id in room_types:  # else created since the catalogue was read: not counted yet
+                room_count = room_types[room_type_id].room_count
+                yield month, room_type_id, room_count, rooms - nights * room_count
+
     def counts_unchanged(rows: list[tuple]) -> bool:
         return all(
             room_type_id in room_types and room_types[room_type_id].room_count == room_count
             for room_type_id, room_count, _correction in rows
         )
 
-    return quiet_months(CORRECTIONS_MONTHS, period, still_true=counts_unchanged)
+    return quiet_months(replace(CORRECTIONS_MONTHS, rows=rows), period, still_true=counts_unchanged)
 
 
 def _available_figures(
@@ -307,30 +312,12 @@ def _catalogue() -> tuple[dict[int, Homestay], dict[int, _RoomType]]:
     return homestays, room_types
 
 
-def _halves(period: Period) -> list[Period]:
-    """The period in two, at a month's end (the period itself while it is within one month)."""
-    months = period.months()
-    if len(months) < 2:
-        return [period]
-    second = months[len(months) // 2]
-    return [Period(period.start, second - timedelta(days=1)), Period(second, period.end)]
-
-
 def dashboard(*, period: Period) -> Dashboard:
     homestays, room_types = _catalogue()
     cells: dict[Key, Figures] = defaultdict(Figures)
-    # The largest reads at once, each on its own connection (``common.concurrency``); the bookings,
-    # the largest, in two halves of the period's months (their rows are grouped by month).
-    halves = _halves(period)
-    *bookings, nights, corrections = side_by_side(
-        *(lambda half=half: quiet_months(BOOKINGS_MONTHS, half) for half in halves),
-        lambda: _night_rows(period),
-        lambda: _corrections(period, room_types),
-    )
-    for rows in bookings:
-        _booking_figures(rows, cells)
-    _night_figures(nights, cells, room_types)
-    _available_figures(period, corrections, cells, room_types)
+    _booking_figures(quiet_months(BOOKINGS_MONTHS, period), cells)
+    _night_figures(_night_rows(period), cells, room_types)
+    _available_figures(period, _corrections(period, room_types), cells, room_types)
     _money_figures(period, cells)
     by_homestay: dict[int, Figures] = defaultdict(Figures)
     by_month: dict[date, Figures] = {month: Figures() for month in period.months()}
