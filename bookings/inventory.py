@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from bookings.errors import NightsUnavailable
 from bookings.models import RoomNight
@@ -107,12 +108,23 @@ def take_stay(
     """
     quote = connection.ops.quote_name
     table = quote(RoomNight._meta.db_table)
-    columns = ["room_type_id", "night", "rooms_total", BOOKED, HELD, CLOSED, "price_override"]
+    # A row inserted is stamped like every change of the rooms for sale (``RoomNightQuerySet``).
+    columns = [
+        "room_type_id",
+        "night",
+        "rooms_total",
+        BOOKED,
+        HELD,
+        CLOSED,
+        "price_override",
+        "capacity_changed_at",
+    ]
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     params: list = []
     for night in nights:
         params += [room_type.pk, connection.ops.adapt_datefield_value(night), room_type.room_count]
-        params += [rooms if counter == BOOKED else 0, rooms if counter == HELD else 0, 0, None]
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(nights))
+        params += [rooms if counter == BOOKED else 0, rooms if counter == HELD else 0, 0, None, stamp]
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(nights))
     counter_column = quote(counter)
     # Names quoted by the backend, every value a parameter.
     sql = (

@@ -134,11 +134,17 @@ CAPACITY = frozenset({"rooms_total", "rooms_closed"})
 
 
 class RoomNightQuerySet(models.QuerySet):
-    """A change of the rooms for sale on a night (``rooms_total``, ``rooms_closed``) stamps
-    ``capacity_changed_at``: the group dashboard keeps a month's available room-nights until one of its
-    nights changes so (``bookings.revenue.quiet``). A row inserted has the room type's room count and no
-    rooms closed, so it changes nothing there and is not stamped; counters of rooms booked and held are
-    not stamped either."""
+    """Every row inserted, and every change of the rooms for sale on a night (``rooms_total``,
+    ``rooms_closed``), stamps ``capacity_changed_at`` (``bookings.inventory.take_stay``'s own INSERT too):
+    the group dashboard keeps a month's available room-nights until one of its nights is stamped
+    (``bookings.revenue.quiet``). The counters of rooms booked and held change nothing there and are
+    not stamped."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        now = timezone.now()
+        for row in objs:
+            row.capacity_changed_at = now
+        return super().bulk_create(objs, *args, **kwargs)
 
     def update(self, **kwargs):
         if CAPACITY & kwargs.keys():

@@ -8,20 +8,24 @@ ever deleted. So a month's sums over the bookings it holds stay true until one o
 saved again, and the bookings saved since a moment are few and found by the index on ``updated_at``.
 
 The inventory rows are the same kind of thing: the dashboard's available room-nights depend on each
-night's rooms for sale (``rooms_total``, ``rooms_closed``), and every change of those stamps
-``RoomNight.capacity_changed_at`` (``RoomNightQuerySet``); a row inserted has the room type's room
-count and no rooms closed, so the month's correction (its rooms less the room count on each night) is
-unchanged by it, and a change of the room count itself is caught by the room counts kept beside it.
+night's rooms for sale (``rooms_total``, ``rooms_closed``) and on which nights have a row, and every
+row inserted and every change of those stamps ``RoomNight.capacity_changed_at`` (``RoomNightQuerySet``).
+What is kept for a month is its correction per room type (the rooms for sale less the room count, over
+the nights that have a row) beside the room count it was taken from; a room count changed since (which
+updates only the nights from today on) has the month summed again.
 
 A ``QuietMonths`` adds up whole months of one report (the dashboard's booking figures by arrival
 month, the nights of unsold bookings and the inventory corrections by night) and keeps each month's
 rows in the cache with an **as-of** time. A month is kept only while quiet (nothing of it changed
 since ``SETTLE`` ago), and its as-of time is then ``SETTLE`` before its sums were read. A change not
 yet committed when they were read was made by a transaction still open, which began less than
-``SETTLE`` earlier (requests are cut at 30 s), so its time is after the as-of time. On every request
+``SETTLE`` earlier (requests are cut at 30 s; the task worker's and commands' transactions are as short,
+and a bulk import that holds one open longer calls ``tallies_forget`` when done), so its time is after
+the as-of time, given writers' clocks that agree to well within ``SETTLE``. On every request
 one query reads the changes since the oldest as-of time (for bookings: their arrival, departure and
-time saved); a kept month changed after its as-of time is summed again, the others are used as kept
-once the caller's own check passes (``still_true``: the room counts). A month found quiet more than
+time saved); a kept month changed after its as-of time is summed again, the others are used as kept.
+When more than ``MOST_SAVED`` changed since, everything is read live and the kept months are dropped,
+so the search starts afresh ten minutes back. A month found quiet more than
 ``ADVANCE`` after its as-of time has it moved forward, so that query stays short.
 
 As in ``tally``: only whole months are kept (the partial months at a period's ends are read live);
@@ -128,7 +132,7 @@ def quiet_months(
 ) -> list[tuple]:
     """The report's rows for the period, ``(month, *rest)``: whole months kept while quiet, the rest
     read live. ``still_true(rows)``: whether a kept month's rows (without the month) still hold for
-    what the caller knows has changed."""
+    what the caller knows has changed (the room counts, for the inventory)."""
     whole, partial = _pieces(period)
     if connection.in_atomic_block or not whole:
         return list(spec.rows(period))
@@ -138,7 +142,8 @@ def quiet_months(
     kept = _restored_dropped(cache.get_many(cache_keys.values()))
     since = min([cutoff, *(entry["as_of"] for entry in kept.values())])
     saved = spec.changes(since)
-    if saved is None:
+    if saved is None:  # too many changes to read: everything live, and the search starts afresh
+        cache.delete_many(cache_keys.values())
         return list(spec.rows(period))
     anchor = _newest_booking()
     parts = [row for piece in partial for row in spec.rows(piece)]
@@ -156,7 +161,7 @@ def quiet_months(
             continue
         parts += [(month, *rest) for rest in entry["rows"]]
         if _quiet(month, saved, cutoff) and cutoff - entry["as_of"] > ADVANCE:
-            store[cache_key] = {**entry, "as_of": cutoff}  # still true now: nothing saved since
+            store[cache_key] = {**entry, "as_of": cutoff}  # still true now: nothing changed since
     for run in _runs(missing):
         months: dict[date, list[tuple]] = {month: [] for month in run.months()}
         for month, *rest in spec.rows(run):
@@ -168,7 +173,7 @@ def quiet_months(
     if store:
         cache.set_many(store, CACHE_SECONDS)
     if stale := [key for key in stale if key not in store]:
-        cache.delete_many(stale)  # so that its old as-of time no longer widens the search for saves
+        cache.delete_many(stale)  # so that its old as-of time no longer widens the search for changes
     return parts
 
 

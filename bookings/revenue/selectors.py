@@ -208,14 +208,14 @@ def _correction_rows(period: Period):
 
 
 # The corrections of the available room-nights by month and room type, kept while none of the month's
-# nights changes its rooms for sale and each room type keeps its room count (``bookings.revenue.quiet``).
+# nights is inserted or changes its rooms for sale, and each room type keeps its room count
+# (``bookings.revenue.quiet``).
 CORRECTIONS_MONTHS = QuietMonths("dashboard-inventory", rows=_correction_rows, changes=capacity_changed)
 
 
 def _corrections(period: Period, room_types: dict[int, _RoomType]) -> list[tuple]:
     """``(month, room type, its room count, correction)``: the rooms for sale on the nights that have
-    a row, less the room count on each. A row with the room count and no rooms closed adds nothing, so
-    the rows bookings add later change no correction kept; a change of the room count does."""
+    a row, less the room count on each."""
 
     def rows(part: Period):
         for month, room_type_id, nights, rooms in _correction_rows(part):

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from bookings.inventory import ensure_nights
 from bookings.models import Booking, BookingNight, Guest, PriceRule, RoomNight
 from tests import factories
 from tests.bookings.helpers import hold
@@ -211,3 +212,18 @@ def test_a_change_of_the_rooms_for_sale_stamps_its_time(night, clock, change, st
 def _closed(row: RoomNight) -> RoomNight:
     row.rooms_closed = 1
     return row
+
+
+def test_rows_inserted_in_bulk_are_stamped(room_type, clock):
+    ensure_nights(room_type, [NIGHT, NIGHT + timedelta(days=1)])
+    assert set(RoomNight.objects.values_list("capacity_changed_at", flat=True)) == {timezone.now()}
+
+
+def test_a_stay_taken_stamps_the_rows_it_inserts_and_not_those_it_counts_on(room_type, clock):
+    """``take_stay``'s own INSERT ... ON CONFLICT: a new night is stamped, an existing one keeps its time."""
+    ensure_nights(room_type, [NIGHT])
+    clock.advance(minutes=30)
+    hold(room_type, check_in=NIGHT, check_out=NIGHT + timedelta(days=2))
+    stamps = dict(RoomNight.objects.values_list("night", "capacity_changed_at"))
+    assert stamps[NIGHT] == timezone.now() - timedelta(minutes=30)
+    assert stamps[NIGHT + timedelta(days=1)] == timezone.now()

@@ -206,7 +206,7 @@ def test_a_room_count_changed_after_a_month_was_kept_is_seen(room_type, clock):
     assert dashboard(period=OCTOBER_NOVEMBER).total.available == 5 * 61 - 2 * 2 == _fresh().available
 
 
-def test_nights_added_by_bookings_change_no_kept_correction(room_type, clock):
+def test_nights_added_by_bookings_have_their_month_summed_again(room_type, clock):
     paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
     calendar_close_rooms(
         room_type=room_type, first_night=date(2026, 11, 3), last_night=date(2026, 11, 3), rooms_closed=1
@@ -215,6 +215,9 @@ def test_nights_added_by_bookings_change_no_kept_correction(room_type, clock):
     dashboard(period=OCTOBER_NOVEMBER)
     paid_online(room_type, check_in=date(2026, 11, 2), check_out=date(2026, 11, 6))  # new inventory rows
     paid_online(room_type, check_in=date(2026, 10, 20), check_out=date(2026, 10, 22))
+    assert dashboard(period=OCTOBER_NOVEMBER).total == _fresh()
+    assert _kept_months("dashboard-inventory") == []  # both months' new rows were stamped just now
+    clock.advance(minutes=20)
     assert dashboard(period=OCTOBER_NOVEMBER).total == _fresh()
     assert _kept_months("dashboard-inventory") == ["2026-10-01", "2026-11-01"]
 
@@ -229,3 +232,74 @@ def test_when_many_bookings_were_saved_lately_everything_is_read_live(room_type,
     clock.advance(minutes=20)  # settled: the search for saves starts ten minutes ago and finds none
     assert dashboard(period=OCTOBER_NOVEMBER).total.bookings == 2
     assert _kept_months() == ["2026-10-01", "2026-11-01"]
+
+
+def test_a_month_kept_before_its_nights_had_rows_is_summed_again_after_a_room_count_change(room_type, clock):
+    """The month was kept with no inventory rows; a booking then adds rows (stamped), and the room count
+    changes once those nights are past (their rows keep the old count)."""
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    assert "2026-10-01" in _kept_months("dashboard-inventory")
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)  # October summed again: its new rows were stamped
+    clock.set("2026-10-16 12:00")
+    room_type_set_room_count(room_type=room_type, room_count=5)
+    clock.advance(minutes=20)
+    assert dashboard(period=OCTOBER_NOVEMBER).total.available == 5 * 61 - 2 * 2 == _fresh().available
+
+
+def test_a_change_long_before_the_next_request_is_still_seen(room_type, clock):
+    """The search for changes starts at the oldest kept as-of time, not ten minutes back."""
+    booking = paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    clock.advance(minutes=1)
+    cancel(booking)
+    clock.advance(hours=3)  # the next request comes long after: the cancellation is older than SETTLE
+    assert dashboard(period=OCTOBER_NOVEMBER).total.cancelled == 1 == _fresh().cancelled
+
+
+def test_a_change_at_the_very_as_of_time_counts_as_a_change(room_type, clock):
+    booking = paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    (as_of,) = {entry["as_of"] for entry in _kept("dashboard-bookings").values()}
+    clock.now = as_of  # a transaction that saved exactly then
+    cancel(booking)
+    clock.advance(minutes=30)
+    assert dashboard(period=OCTOBER_NOVEMBER).total.cancelled == 1
+
+
+def test_a_month_that_changed_is_not_moved_forward(room_type, clock):
+    booking = paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    clock.advance(hours=2)
+    cancel(booking)
+    dashboard(period=OCTOBER_NOVEMBER)
+    assert _kept_months() == ["2026-11-01"]  # October dropped, not moved forward past its change
+
+
+def test_too_many_changes_drop_the_kept_months_so_the_search_starts_afresh(room_type, clock, monkeypatch):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    assert _kept_months() == ["2026-10-01", "2026-11-01"]
+    monkeypatch.setattr(quiet_module, "MOST_SAVED", 1)
+    paid_online(room_type, check_in=date(2026, 11, 5), check_out=date(2026, 11, 7))
+    paid_online(room_type, check_in=date(2026, 11, 15), check_out=date(2026, 11, 17))
+    assert dashboard(period=OCTOBER_NOVEMBER).total.bookings == 3
+    assert _kept_months() == []
+    clock.advance(minutes=20)  # settled: the search starts ten minutes back and finds nothing
+    assert dashboard(period=OCTOBER_NOVEMBER).total.bookings == 3
+    assert _kept_months() == ["2026-10-01", "2026-11-01"]
+
+
+def test_a_quiet_month_reads_no_inventory_rows_again(room_type, clock):
+    paid_online(room_type, check_in=date(2026, 10, 5), check_out=date(2026, 10, 7))
+    clock.advance(minutes=20)
+    dashboard(period=OCTOBER_NOVEMBER)
+    with CaptureQueriesContext(connection) as queries:
+        dashboard(period=OCTOBER_NOVEMBER)
+    assert not [q for q in queries if "GROUP BY" in q["sql"] and '"bookings_roomnight"' in q["sql"]]
