@@ -30,6 +30,7 @@ from events.models import MAX_PEOPLE_PER_TICKET, Event, Ticket, TicketSlot
 from villages.api.auth import SIGNED_IN, SignedInApiRequest
 from villages.api.endpoints import MAX_ID, ObjectId
 from villages.api.fields import (
+    NO_NUL,
     ErrorOut,
     Money,
     Page,
@@ -122,14 +123,17 @@ class VillageEventQuery(Schema):
 class TicketIn(Schema):
     slot_id: int = Field(ge=1, le=MAX_ID, description="场次编号 slot id")
     quantity: int = Field(ge=1, le=MAX_PEOPLE_PER_TICKET, description="人数 people")
-    holder_name: str = Field(min_length=1, max_length=60)
-    holder_phone: str = Field(max_length=20)
+    holder_name: str = Field(min_length=1, max_length=60, pattern=NO_NUL)
+    holder_phone: str = Field(max_length=20, pattern=NO_NUL)
     pay_online: bool = Field(False, description="在线支付 a paid slot's ticket paid online within 30 minutes")
 
 
 class TicketPayIn(Schema):
     provider: str | None = Field(
-        None, max_length=40, description="wechat_pay, alipay or stripe_checkout (default: the first offered)"
+        None,
+        max_length=40,
+        pattern=NO_NUL,
+        description="wechat_pay, alipay or stripe_checkout (default: the first offered)",
     )
 
 

@@ -29,7 +29,7 @@ from shop.models import Order, Product
 from shop.transitions import BUYER
 from villages.api.auth import SIGNED_IN, SignedInApiRequest
 from villages.api.endpoints import MAX_ID, ObjectId
-from villages.api.fields import ErrorOut, Text, ValidationErrorOut
+from villages.api.fields import NO_NUL, ErrorOut, Text, ValidationErrorOut
 
 router = Router(tags=["shop 消费帮扶商城"])
 SIGNED_IN_ERRORS = {401: ErrorOut, 403: ErrorOut}
@@ -150,10 +150,12 @@ class OrderItemIn(Schema):
 class OrderIn(Schema):
     items: list[OrderItemIn] = Field(min_length=1, max_length=50)
     fulfilment: Literal["delivery", "pickup", "with_stay"]
-    recipient: str = Field("", max_length=60)
-    phone: str = Field("", max_length=30)
-    address: str = Field("", max_length=200)
-    booking: str | None = Field(None, description="with_stay: the reference of one of your upcoming stays")
+    recipient: str = Field("", max_length=60, pattern=NO_NUL)
+    phone: str = Field("", max_length=30, pattern=NO_NUL)
+    address: str = Field("", max_length=200, pattern=NO_NUL)
+    booking: str | None = Field(
+        None, pattern=NO_NUL, description="with_stay: the reference of one of your upcoming stays"
+    )
     pay_online: bool = Field(
         False, description="在线支付 pay online within 30 minutes (POST /api/orders/{reference}/pay)"
     )
@@ -161,7 +163,10 @@ class OrderIn(Schema):
 
 class OrderPayIn(Schema):
     provider: str | None = Field(
-        None, max_length=40, description="wechat_pay, alipay or stripe_checkout (default: the first offered)"
+        None,
+        max_length=40,
+        pattern=NO_NUL,
+        description="wechat_pay, alipay or stripe_checkout (default: the first offered)",
     )
 
 

@@ -17,6 +17,7 @@ from bookings.selectors import booking_events, guests_masked
 from bookings.transitions import GUEST, actions_for
 from villages.api.endpoints import MAX_ID, PageParams, SlugFilter
 from villages.api.fields import (
+    NO_NUL,
     LocalTime,
     Money,
     Named,
@@ -33,8 +34,6 @@ from villages.models import Homestay
 Language = Literal["zh-hans", "en"]
 # Zero is let through so the booking rules answer it in words; the upper bound only keeps numbers sane.
 PartySize = Annotated[int, Field(ge=0, le=999)]
-# PostgreSQL cannot store the NUL character: refused as malformed input, not failing later as an error 500.
-NO_NUL = r"^[^\x00]*$"
 Reference = Annotated[
     str,
     Path(

@@ -21,7 +21,7 @@ from bookings.selectors import booking_detail
 from common.idempotency import idempotent
 from villages.api.auth import SIGNED_IN, SignedInApiRequest
 from villages.api.endpoints import PAGINATION_RULE, CataloguePagination, ObjectId
-from villages.api.fields import ErrorOut, ValidationErrorOut
+from villages.api.fields import NO_NUL, ErrorOut, ValidationErrorOut
 from villages.models import Homestay
 
 router = Router(tags=["reviews 评价"])
@@ -40,11 +40,11 @@ class ReviewIn(Schema):
     host: int = Stars
     location: int = Stars
     value: int = Stars
-    text: str = Field(max_length=MAX_TEXT, description="5-2000 characters")
+    text: str = Field(max_length=MAX_TEXT, pattern=NO_NUL, description="5-2000 characters")
 
 
 class ReplyIn(Schema):
-    reply: str = Field(max_length=MAX_REPLY, description="5-1000 characters")
+    reply: str = Field(max_length=MAX_REPLY, pattern=NO_NUL, description="5-1000 characters")
 
 
 class ReviewOut(Schema):

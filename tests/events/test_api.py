@@ -109,6 +109,8 @@ def test_sold_out_is_409_with_its_code_and_changes_nothing(api):
         ({"slot_id": 999999}, 422, "slot_not_found"),
         ({"quantity": 0}, 422, None),
         ({"slot_id": 2**63}, 422, None),  # larger than any id a database stores: refused, not a 500
+        ({"holder_name": "王\x00五"}, 422, None),  # PostgreSQL cannot store a NUL: refused, not a 500
+        ({"holder_phone": "1380013\x008000"}, 422, None),
     ],
 )
 def test_bad_registrations_are_422(api, free_slot, fields, status, code):

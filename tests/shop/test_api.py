@@ -74,6 +74,18 @@ def test_a_product_id_no_database_can_hold_is_422_and_orders_nothing(buyer, date
     assert Order.objects.count() == 0 and Product.objects.get(pk=dates.pk).stock == 5
 
 
+@pytest.mark.parametrize("field", ["recipient", "phone", "address", "booking"])
+def test_a_nul_character_in_the_order_is_422_and_orders_nothing(buyer, dates, field):
+    """PostgreSQL can neither store nor compare a NUL character: refused before, never a 500."""
+    body = order_body(
+        dates, fulfilment="delivery", recipient="张三", phone="13800138000", address="离石区彩家庄1号"
+    )
+    response = buyer.post("/api/orders", {**body, field: "离石\x00区"})
+
+    assert response.status_code == 422
+    assert Order.objects.count() == 0 and Product.objects.get(pk=dates.pk).stock == 5
+
+
 def test_another_buyers_order_is_not_found(buyer, dates):
     other = App(verified_user())
     [order] = other.post("/api/orders", order_body(dates)).json()

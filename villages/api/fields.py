@@ -12,6 +12,10 @@ from pydantic import WithJsonSchema
 
 from common.money import CURRENCY, quantize
 
+# PostgreSQL cannot store the NUL character, nor compare with it: a text with one is refused as malformed
+# input (422), never failing later as an error 500. Every free-text field an API reads carries it.
+NO_NUL = r"^[^\x00]*$"
+
 Money = Annotated[
     str, Field(pattern=r"^\d+\.\d{2}$", examples=["198.00"], description="人民币金额 CNY, two decimals")
 ]

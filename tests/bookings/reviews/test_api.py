@@ -74,7 +74,10 @@ def test_a_cancelled_stay_and_one_not_yet_stayed_are_409(stays, guest):
     assert not Review.objects.exists()
 
 
-@pytest.mark.parametrize("change", [{"overall": 0}, {"host": 6}, {"text": "好"}, {"value": "five"}])
+@pytest.mark.parametrize(
+    "change",
+    [{"overall": 0}, {"host": 6}, {"text": "好"}, {"value": "five"}, {"text": "很好的一次\x00住宿"}],
+)
 def test_bad_ratings_or_text_are_422(stays, guest, change):
     booking = stays.completed(guest)
     response = App(guest).post(review_path(booking), {**BODY, **change})
@@ -124,6 +127,19 @@ def test_the_owner_replies_once_through_the_api(stays, guest):
     assert first.status_code == 200 and first.json()["reply"] == "谢谢您的评价！"
     second = owner.post(path, {"reply": "再说一句话吧。"})
     assert second.status_code == 409 and second.json()["code"] == "already_replied"
+
+
+def test_a_reply_with_a_nul_character_is_422(stays, guest):
+    """PostgreSQL can neither store nor compare a NUL character: refused before, never a 500."""
+    made = services.review_create(
+        booking=stays.completed(guest), user=guest, ratings=RATINGS, text="很好的一次住宿"
+    )
+    owner = App(verified_user(username="owner-api"))
+    Homestay.objects.filter(pk=stays.homestay.pk).update(owner=owner.user)
+    response = owner.post(f"/api/reviews/{made.pk}/reply", {"reply": "谢谢您的\x00评价！"})
+    assert response.status_code == 422
+    made.refresh_from_db()
+    assert made.reply == ""
 
 
 def test_someone_elses_review_is_404_to_reply_to(stays, guest):
