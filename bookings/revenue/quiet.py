@@ -145,7 +145,6 @@ def quiet_months(
     if saved is None:  # too many changes to read: everything live, and the search starts afresh
         cache.delete_many(cache_keys.values())
         return list(spec.rows(period))
-    anchor = _newest_booking()
     parts = [row for piece in partial for row in spec.rows(piece)]
     missing, store, stale = [], {}, []
     for month, cache_key in cache_keys.items():
@@ -169,7 +168,11 @@ def quiet_months(
         for month, rows in months.items():
             parts += [(month, *rest) for rest in rows]
             if _quiet(month, saved, cutoff):
-                store[cache_keys[month]] = {"as_of": cutoff, "rows": rows, "anchor": anchor}
+                store[cache_keys[month]] = {"as_of": cutoff, "rows": rows}
+    if fresh := [entry for entry in store.values() if "anchor" not in entry]:
+        anchor = _newest_booking()  # read only when a month is summed to be kept: a warm request skips it
+        for entry in fresh:
+            entry["anchor"] = anchor
     if store:
         cache.set_many(store, CACHE_SECONDS)
     if stale := [key for key in stale if key not in store]:
