@@ -3,7 +3,8 @@
 Each run is the whole suite as CI runs it (browser tests required when Chromium is here), in a fresh
 process, the two modes alternating so that other load on the machine falls on both. `--baseline REF`
 also times REF's suite serially from a git worktree of that commit, as `make test` ran before it was
-parallel. Wall time is what a developer waits; CPU is the children's user + system time.
+parallel. Wall time is what a developer waits; CPU is the children's user + system time, and the
+machine's busy time, which also counts the Chromium processes the children never reap.
 
     .venv/bin/python bench/bench_suite.py [--rounds N] [--jobs auto,3] [--baseline REF]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lishi_bench .venv/bin/python bench/bench_suite.py
@@ -23,23 +24,40 @@ from pathlib import Path
 from harness import ROOT, machine
 
 
-def run_suite(where: Path, jobs: str | None) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds, pytest's last line) of one whole run; jobs None: no xdist at all."""
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy since it started (Linux's /proc/stat; 0 elsewhere).
+
+    This also counts what a run's child accounting misses: Chromium's renderers, which Chromium's zygote
+    forks and reaps, never reach the pytest process's RUSAGE_CHILDREN."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(field) for field in stat.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = ticks[:7]
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def run_suite(where: Path, jobs: str | None) -> tuple[float, float, float, str]:
+    """(wall seconds, CPU seconds of the children, busy CPU seconds of the machine, pytest's last line) of
+    one whole run; jobs None: no xdist at all."""
     command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     if jobs is not None:
         command += ["-n", jobs, "--dist", "worksteal"]  # as `make test` runs it
     env = dict(os.environ, E2E_REQUIRED=os.environ.get("E2E_REQUIRED", "1"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as `make test`: rewritten test modules are cached
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy = machine_busy()
     start = time.perf_counter()
     result = subprocess.run(command, cwd=where, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     wall = time.perf_counter() - start
+    busy = machine_busy() - busy
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     last = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
     if result.returncode != 0:
         sys.exit(f"the suite failed ({' '.join(command)} in {where}):\n{result.stdout[-3000:]}")
-    return wall, cpu, last
+    return wall, cpu, busy, last
 
 
 def baseline_tree(ref: str) -> Path:
@@ -78,9 +96,13 @@ def main() -> None:
     try:
         for round_ in range(args.rounds):
             for name, where, jobs in modes:
-                wall, cpu, last = run_suite(where, jobs)
+                wall, cpu, busy, last = run_suite(where, jobs)
                 walls[name].append(wall)
-                print(f"round {round_ + 1} {name:>22}: {wall:7.1f} s, {cpu:7.1f} s CPU · {last}", flush=True)
+                print(
+                    f"round {round_ + 1} {name:>22}: {wall:7.1f} s, {cpu:7.1f} s CPU of the children, "
+                    f"{busy:7.1f} s of the machine · {last}",
+                    flush=True,
+                )
     finally:
         if baseline:
             subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False)  # noqa: S603, S607

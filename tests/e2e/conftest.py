@@ -1,10 +1,13 @@
-"""Browser tests: a real headless Chromium (Debian's ``chromium`` package) driven by Playwright's client
-library against Django's live server.
+"""Browser tests: a real headless Chromium driven by Playwright's client library against Django's live
+server. Chromium's headless shell (Debian's ``chromium-headless-shell``, the same engine without the
+desktop browser around it, which is what Playwright itself runs for headless tests) is preferred: the
+browser tests cost about a third less CPU in it than in the whole ``chromium`` (docs/benchmarks.md),
+which is also taken when the shell is missing.
 
-They run wherever Chromium is installed (``.ci/run`` installs it) and are skipped, with the reason in the
-test report, only where it is not; with ``E2E_REQUIRED=1`` (as in CI) a missing Chromium is an error.
-``CHROMIUM_PATH`` points at another Chromium or Chrome binary. Screenshots of every journey go to
-``tests/e2e/screenshots/<test>/`` (``E2E_SCREENSHOTS`` moves them).
+They run wherever Chromium is installed (``make browser-deps`` and ``.ci/run`` install it) and are
+skipped, with the reason in the test report, only where it is not; with ``E2E_REQUIRED=1`` (as in CI) a
+missing Chromium is an error. ``CHROMIUM_PATH`` points at another Chromium or Chrome binary. Screenshots
+of every journey go to ``tests/e2e/screenshots/<test>/`` (``E2E_SCREENSHOTS`` moves them).
 """
 
 import base64
@@ -19,9 +22,8 @@ from django.core.management import call_command
 
 from tourism.wechat_share import JSSDK_SCRIPT
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(
-    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
-)
+BROWSERS = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(filter(None, map(shutil.which, BROWSERS)), None)
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", Path(__file__).parent / "screenshots"))
 # Chromium in a container: no sandbox (no user namespaces), no GPU, and none of its own network calls.
 CHROMIUM_ARGS = [
@@ -56,7 +58,7 @@ BLANK_TILE = base64.b64decode(
 )
 NO_CHROMIUM = (
     "浏览器测试需要 Chromium,本机未安装 / browser tests need Chromium, which is not installed here: "
-    "apt-get install chromium (or set CHROMIUM_PATH)"
+    "make browser-deps (or set CHROMIUM_PATH)"
 )
 
 
