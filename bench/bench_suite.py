@@ -4,7 +4,7 @@ Each run is the whole suite as CI runs it (browser tests required when Chromium 
 process, the two modes alternating so that other load on the machine falls on both. `--baseline REF`
 also times REF's suite serially from a git worktree of that commit, as `make test` ran before it was
 parallel. Wall time is what a developer waits; CPU is the children's user + system time, and the
-machine's busy time, which also counts the Chromium processes the children never reap.
+machine's busy time, which also counts the Chromium processes the children's accounting misses.
 
     .venv/bin/python bench/bench_suite.py [--rounds N] [--jobs auto,3] [--baseline REF]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lishi_bench .venv/bin/python bench/bench_suite.py
@@ -27,8 +27,8 @@ from harness import ROOT, machine
 def machine_busy() -> float:
     """CPU seconds the whole machine has spent busy since it started (Linux's /proc/stat; 0 elsewhere).
 
-    This also counts what a run's child accounting misses: Chromium's renderers, which Chromium's zygote
-    forks and reaps, never reach the pytest process's RUSAGE_CHILDREN."""
+    This also counts what a run's child accounting misses: some of Chromium's processes never reach the
+    pytest process's RUSAGE_CHILDREN (50-90 s of a whole run, by process accounting)."""
     try:
         with open("/proc/stat") as stat:
             ticks = [int(field) for field in stat.readline().split()[1:]]
