@@ -24,6 +24,7 @@ from bookings.revenue.sql import MonthStart
 from bookings.reviews.models import Review, ReviewPhoto
 from bookings.sync.models import CalendarExport, CalendarFeed, ExternalNight
 from common.money import CURRENCY
+from common.stamped import StampedQuerySet
 from common.write_once import WriteOnceModel
 from villages.models import Homestay, RoomType
 
@@ -133,31 +134,21 @@ class PriceRule(models.Model):
 CAPACITY = frozenset({"rooms_total", "rooms_closed"})
 
 
-class RoomNightQuerySet(models.QuerySet):
+class RoomNightQuerySet(StampedQuerySet):
     """Every row inserted, and every change of the rooms for sale on a night (``rooms_total``,
     ``rooms_closed``), stamps ``capacity_changed_at`` (``bookings.inventory.take_stay``'s own INSERT too):
     the group dashboard keeps a month's available room-nights until one of its nights is stamped
     (``bookings.revenue.quiet``). The counters of rooms booked and held change nothing there and are
     not stamped."""
 
+    stamp_field = "capacity_changed_at"
+    stamped_by = CAPACITY
+
     def bulk_create(self, objs, *args, **kwargs):
         now = timezone.now()
         for row in objs:
             row.capacity_changed_at = now
         return super().bulk_create(objs, *args, **kwargs)
-
-    def update(self, **kwargs):
-        if CAPACITY & kwargs.keys():
-            kwargs.setdefault("capacity_changed_at", timezone.now())
-        return super().update(**kwargs)
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        if CAPACITY & set(fields):
-            now = timezone.now()
-            for row in objs:
-                row.capacity_changed_at = now
-            fields = list({*fields, "capacity_changed_at"})
-        return super().bulk_update(objs, fields, batch_size=batch_size)
 
 
 class RoomNight(models.Model):
@@ -260,19 +251,11 @@ class RoomNight(models.Model):
         return self.rooms_total - self.rooms_booked - self.rooms_held - self.rooms_closed
 
 
-class BookingQuerySet(models.QuerySet):
+class BookingQuerySet(StampedQuerySet):
     """Every change of a booking stamps ``updated_at``, by save or by update: the group dashboard
     keeps a month's booking sums while none of its bookings was saved since (``bookings.revenue.quiet``)."""
 
-    def update(self, **kwargs):
-        kwargs.setdefault("updated_at", timezone.now())
-        return super().update(**kwargs)
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        now = timezone.now()
-        for booking in objs:
-            booking.updated_at = now
-        return super().bulk_update(objs, list({*fields, "updated_at"}), batch_size=batch_size)
+    stamp_field = "updated_at"
 
 
 class Booking(models.Model):
